@@ -1,0 +1,73 @@
+package dev.docket.domain;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * Why one attempt of a job failed.
+ *
+ * <p>Messages and stack traces are trimmed so that a job that fails many times with a deep stack
+ * does not grow without bound.
+ *
+ * @param attempt the attempt that failed, from 1
+ * @param at when it failed
+ * @param type the exception's class name, or a Docket reason such as {@code LeaseExpired}
+ * @param message what went wrong, at most {@link #MAX_MESSAGE_LENGTH} characters, may be empty
+ * @param stackTrace the trimmed stack trace, at most {@link #MAX_STACK_TRACE_LENGTH} characters,
+ *     may be empty
+ */
+public record AttemptError(
+    int attempt, Instant at, String type, String message, String stackTrace) {
+  /** The longest message kept. */
+  public static final int MAX_MESSAGE_LENGTH = 2_000;
+
+  /** The longest stack trace kept. */
+  public static final int MAX_STACK_TRACE_LENGTH = 8_000;
+
+  /** The longest type kept. */
+  public static final int MAX_TYPE_LENGTH = 300;
+
+  /** Validates and trims. */
+  public AttemptError {
+    if (attempt < 1) {
+      throw new IllegalArgumentException(
+          "Attempt %d is out of range: attempts count from 1.".formatted(attempt));
+    }
+    Objects.requireNonNull(at, "at");
+    type = trim(Objects.requireNonNull(type, "type"), MAX_TYPE_LENGTH);
+    message = trim(message == null ? "" : message, MAX_MESSAGE_LENGTH);
+    stackTrace = trim(stackTrace == null ? "" : stackTrace, MAX_STACK_TRACE_LENGTH);
+    if (type.isBlank()) {
+      throw new IllegalArgumentException("An attempt error needs a type.");
+    }
+  }
+
+  /** The error of {@code attempt}, taken from what the handler threw. */
+  public static AttemptError of(int attempt, Instant at, Throwable failure) {
+    Objects.requireNonNull(failure, "failure");
+    var trace = new StringWriter();
+    failure.printStackTrace(new PrintWriter(trace));
+    return new AttemptError(
+        attempt, at, failure.getClass().getName(), failure.getMessage(), trace.toString());
+  }
+
+  /** An error that Docket itself decided, such as an expired lease or an unknown kind. */
+  public static AttemptError reason(int attempt, Instant at, String type, String message) {
+    return new AttemptError(attempt, at, type, message, "");
+  }
+
+  private static String trim(String text, int max) {
+    if (text.length() <= max) {
+      return text;
+    }
+    // Keep the head, where the exception and its first frames are, and say that the rest was cut.
+    String marker = "\n... (" + (text.length() - max) + " more characters trimmed)";
+    int keep = max - marker.length();
+    if (keep > 0 && Character.isHighSurrogate(text.charAt(keep - 1))) {
+      keep--;
+    }
+    return text.substring(0, Math.max(0, keep)) + marker;
+  }
+}

@@ -1,0 +1,50 @@
+package dev.docket.architecture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+// Checks every rule of DocketRules against the production classes of all modules on the test
+// classpath. Test classes, and with them the rule-breaking fixtures of ArchitectureRulesFireTest,
+// are left out of the import.
+class ArchitectureTest {
+
+  private static final JavaClasses PRODUCTION =
+      new ClassFileImporter()
+          .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+          .importPackages("dev.docket");
+
+  static List<ArchRule> rules() {
+    return DocketRules.all();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("rules")
+  void productionClasses_followTheRule(ArchRule rule) {
+    rule.check(PRODUCTION);
+  }
+
+  @Test
+  void productionImport_holdsEveryModuleAndNoTestClasses() {
+    assertThat(PRODUCTION.contain("dev.docket.domain.Job")).isTrue();
+    assertThat(PRODUCTION.stream().map(JavaClass::getPackageName))
+        .contains(
+            "dev.docket.domain",
+            "dev.docket.usecase",
+            "dev.docket.usecase.port",
+            "dev.docket.usecase.json",
+            "dev.docket.testkit",
+            "dev.docket.store.memory");
+    assertThat(PRODUCTION.stream().map(JavaClass::getName))
+        .noneMatch(name -> name.contains(".archfixture."))
+        .noneMatch(name -> name.startsWith("dev.docket.architecture."));
+  }
+}

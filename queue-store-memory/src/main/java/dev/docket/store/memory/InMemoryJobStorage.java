@@ -1,0 +1,378 @@
+package dev.docket.store.memory;
+
+import dev.docket.domain.Job;
+import dev.docket.domain.JobId;
+import dev.docket.domain.JobState;
+import dev.docket.domain.LeaseLostException;
+import dev.docket.domain.Outcome;
+import dev.docket.usecase.port.ClaimRequest;
+import dev.docket.usecase.port.JobPage;
+import dev.docket.usecase.port.JobQuery;
+import dev.docket.usecase.port.JobStorage;
+import dev.docket.usecase.port.LeaseExtension;
+import dev.docket.usecase.port.LeaseStatus;
+import dev.docket.usecase.port.PurgeRequest;
+import dev.docket.usecase.port.QueueStats;
+import dev.docket.usecase.port.RescueRequest;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
+
+/**
+ * Jobs in a concurrent map, one monitor per job, and per queue two skip lists of pending jobs.
+ *
+ * <p>Design: every change to a job happens while holding its {@link Entry}'s monitor, and the
+ * index of pending jobs is updated inside that same critical section, so a job's index keys
+ * always describe its current pending incarnation. Claimers take no lock to find work: they
+ * remove a key from the ready list, which only one of them can do, and only then lock the entry
+ * and check that the key still matches the job's version. A key that went stale (a racing cancel)
+ * fails that check and is dropped, so stale keys cost a little work and never a wrong claim.
+ */
+final class InMemoryJobStorage implements JobStorage {
+  private final ConcurrentHashMap<JobId, Entry> jobs = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, QueueIndex> queues = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, JobId> uniqueKeys = new ConcurrentHashMap<>();
+  private final Set<JobId> running = ConcurrentHashMap.newKeySet();
+
+  /** A job's slot. The job field is written under the entry's monitor and read without it. */
+  private static final class Entry {
+    volatile Job job;
+    boolean removed;
+
+    Entry(Job job) {
+      this.job = job;
+    }
+  }
+
+  @Override
+  public List<Job> insert(List<Job> newJobs) {
+    Objects.requireNonNull(newJobs, "jobs");
+    for (Job job : newJobs) {
+      if (job.state() != JobState.PENDING || job.attempt() != 0) {
+        throw new IllegalArgumentException(
+            "Job %s is %s at attempt %d: only new jobs can be inserted."
+                .formatted(job.id(), job.state(), job.attempt()));
+      }
+      if (jobs.containsKey(job.id())) {
+        throw new IllegalArgumentException("Job %s is stored already.".formatted(job.id()));
+      }
+    }
+    var stored = new ArrayList<Job>(newJobs.size());
+    for (Job job : newJobs) {
+      stored.add(job.uniqueKey().isPresent() ? insertUnique(job) : insertPlain(job));
+    }
+    return stored;
+  }
+
+  private Job insertPlain(Job job) {
+    var entry = new Entry(job);
+    synchronized (entry) {
+      if (jobs.putIfAbsent(job.id(), entry) != null) {
+        throw new IllegalArgumentException("Job %s is stored already.".formatted(job.id()));
+      }
+      reindex(null, job);
+    }
+    return job;
+  }
+
+  private Job insertUnique(Job job) {
+    var result = new Job[1];
+    uniqueKeys.compute(
+        job.uniqueKey().orElseThrow(),
+        (key, holder) -> {
+          Entry existing = holder == null ? null : jobs.get(holder);
+          if (existing != null) {
+            result[0] = existing.job;
+            return holder;
+          }
+          result[0] = insertPlain(job);
+          return job.id();
+        });
+    return result[0];
+  }
+
+  @Override
+  public List<Job> claim(ClaimRequest request) {
+    QueueIndex index = queues.get(request.queue());
+    if (index == null) {
+      return List.of();
+    }
+    Instant now = request.now();
+    index.promoteDue(now);
+    var claimed = new ArrayList<Job>(Math.min(request.limit(), 64));
+    for (QueueIndex.Key key : index.ready) {
+      if (claimed.size() >= request.limit()) {
+        break;
+      }
+      if (!index.ready.remove(key)) {
+        continue; // another claimer won it
+      }
+      Entry entry = jobs.get(key.id());
+      if (entry == null) {
+        continue;
+      }
+      synchronized (entry) {
+        Job job = entry.job;
+        if (entry.removed || job.state() != JobState.PENDING || job.version() != key.version()) {
+          continue; // a stale key: the job moved on since it was indexed
+        }
+        if (!job.isRunnableAt(now)) {
+          index.scheduled.add(key); // promoted by a claimer whose clock ran ahead of ours
+          continue;
+        }
+        Job next = job.claim(request.owner(), now, request.leaseDuration());
+        entry.job = next;
+        reindex(job, next);
+        claimed.add(next);
+      }
+    }
+    return claimed;
+  }
+
+  @Override
+  public List<Outcome> report(List<Outcome> outcomes) {
+    var refused = new ArrayList<Outcome>();
+    for (Outcome outcome : outcomes) {
+      Entry entry = jobs.get(outcome.jobId());
+      if (entry == null) {
+        refused.add(outcome);
+        continue;
+      }
+      synchronized (entry) {
+        Job job = entry.job;
+        if (entry.removed || !job.isLeasedUnder(outcome.fence())) {
+          refused.add(outcome);
+          continue;
+        }
+        try {
+          Job next = outcome.applyTo(job);
+          entry.job = next;
+          reindex(job, next);
+        } catch (LeaseLostException e) {
+          refused.add(outcome);
+        }
+      }
+    }
+    return refused;
+  }
+
+  @Override
+  public List<LeaseStatus> extendLeases(List<LeaseExtension> extensions) {
+    var statuses = new ArrayList<LeaseStatus>(extensions.size());
+    for (LeaseExtension extension : extensions) {
+      Entry entry = jobs.get(extension.jobId());
+      if (entry == null) {
+        statuses.add(LeaseStatus.lost(extension.jobId()));
+        continue;
+      }
+      synchronized (entry) {
+        Job job = entry.job;
+        if (entry.removed || !job.isLeasedUnder(extension.fence())) {
+          statuses.add(LeaseStatus.lost(extension.jobId()));
+          continue;
+        }
+        Job next = job.extendLease(extension.fence(), extension.expiresAt(), extension.at());
+        entry.job = next;
+        statuses.add(new LeaseStatus(next.id(), true, next.isCancelRequested()));
+      }
+    }
+    return statuses;
+  }
+
+  @Override
+  public Optional<Job> find(JobId id) {
+    Entry entry = jobs.get(Objects.requireNonNull(id, "id"));
+    return entry == null ? Optional.empty() : Optional.of(entry.job);
+  }
+
+  @Override
+  public JobPage list(JobQuery query) {
+    // The newest matches: a min-heap of ids keeps the largest limit + 1 in one pass.
+    var newest = new PriorityQueue<Job>(query.limit() + 1, Comparator.comparing(Job::id));
+    for (Entry entry : jobs.values()) {
+      Job job = entry.job;
+      if (matches(query, job)) {
+        newest.add(job);
+        if (newest.size() > query.limit() + 1) {
+          newest.poll();
+        }
+      }
+    }
+    var page = new ArrayList<>(newest);
+    page.sort(Comparator.comparing(Job::id).reversed());
+    boolean more = page.size() > query.limit();
+    if (more) {
+      page.remove(page.size() - 1);
+    }
+    return new JobPage(
+        page, more ? Optional.of(page.get(page.size() - 1).id()) : Optional.empty());
+  }
+
+  private static boolean matches(JobQuery query, Job job) {
+    return query.afterId().map(after -> job.id().compareTo(after) < 0).orElse(true)
+        && query.queue().map(job.queue()::equals).orElse(true)
+        && query.state().map(s -> job.state() == s).orElse(true)
+        && query.kind().map(job.kind()::equals).orElse(true)
+        && query.tag().map(job.tags()::contains).orElse(true)
+        && query.createdFrom().map(from -> !job.createdAt().isBefore(from)).orElse(true)
+        && query.createdBefore().map(before -> job.createdAt().isBefore(before)).orElse(true);
+  }
+
+  @Override
+  public Optional<Job> update(JobId id, UnaryOperator<Job> change) {
+    Objects.requireNonNull(change, "change");
+    Entry entry = jobs.get(Objects.requireNonNull(id, "id"));
+    if (entry == null) {
+      return Optional.empty();
+    }
+    synchronized (entry) {
+      if (entry.removed) {
+        return Optional.empty();
+      }
+      Job job = entry.job;
+      Job next = Objects.requireNonNull(change.apply(job), "the change returned null");
+      if (next == job) {
+        return Optional.of(job);
+      }
+      if (!next.id().equals(id) || next.version() <= job.version()) {
+        throw new IllegalStateException(
+            "A change of job %s must keep its id and raise its version, but gave %s."
+                .formatted(id, next));
+      }
+      entry.job = next;
+      reindex(job, next);
+      return Optional.of(next);
+    }
+  }
+
+  @Override
+  public List<Job> rescueExpired(RescueRequest request) {
+    var rescued = new ArrayList<Job>();
+    for (JobId id : running) {
+      if (rescued.size() >= request.limit()) {
+        break;
+      }
+      Entry entry = jobs.get(id);
+      if (entry == null) {
+        continue;
+      }
+      synchronized (entry) {
+        Job job = entry.job;
+        if (entry.removed
+            || job.state() != JobState.RUNNING
+            || !job.lease().orElseThrow().isExpiredAt(request.now())) {
+          continue;
+        }
+        Job next = job.expireLease(request.now(), request.random());
+        entry.job = next;
+        reindex(job, next);
+        rescued.add(next);
+      }
+    }
+    return rescued;
+  }
+
+  @Override
+  public List<QueueStats> stats(Instant now) {
+    Objects.requireNonNull(now, "now");
+    var byQueue = new TreeMap<String, Tally>();
+    for (Entry entry : jobs.values()) {
+      Job job = entry.job;
+      byQueue.computeIfAbsent(job.queue(), q -> new Tally()).add(job, now);
+    }
+    var stats = new ArrayList<QueueStats>(byQueue.size());
+    byQueue.forEach(
+        (queue, tally) ->
+            stats.add(
+                new QueueStats(
+                    queue,
+                    tally.counts,
+                    tally.runnable,
+                    Optional.ofNullable(tally.oldestRunnableAt))));
+    return stats;
+  }
+
+  private static final class Tally {
+    final Map<JobState, Long> counts = new EnumMap<>(JobState.class);
+    long runnable;
+    Instant oldestRunnableAt;
+
+    void add(Job job, Instant now) {
+      counts.merge(job.state(), 1L, Long::sum);
+      if (job.isRunnableAt(now)) {
+        runnable++;
+        if (oldestRunnableAt == null || job.runAt().isBefore(oldestRunnableAt)) {
+          oldestRunnableAt = job.runAt();
+        }
+      }
+    }
+  }
+
+  @Override
+  public int purge(PurgeRequest request) {
+    // The oldest finishes first: a max-heap of finish times keeps the smallest `limit`.
+    Comparator<Job> byFinish = Comparator.comparing(job -> job.finishedAt().orElseThrow());
+    var oldest = new PriorityQueue<Job>(request.limit() + 1, byFinish.reversed());
+    for (Entry entry : jobs.values()) {
+      Job job = entry.job;
+      if (isPurgeable(job, request)) {
+        oldest.add(job);
+        if (oldest.size() > request.limit()) {
+          oldest.poll();
+        }
+      }
+    }
+    int purged = 0;
+    var ids = new HashMap<JobId, Job>();
+    oldest.forEach(job -> ids.put(job.id(), job));
+    for (JobId id : ids.keySet()) {
+      Entry entry = jobs.get(id);
+      if (entry == null) {
+        continue;
+      }
+      synchronized (entry) {
+        Job job = entry.job;
+        if (entry.removed || !isPurgeable(job, request)) {
+          continue;
+        }
+        entry.removed = true;
+        jobs.remove(id, entry);
+        job.uniqueKey().ifPresent(key -> uniqueKeys.remove(key, id));
+        purged++;
+      }
+    }
+    return purged;
+  }
+
+  private static boolean isPurgeable(Job job, PurgeRequest request) {
+    return request.states().contains(job.state())
+        && job.finishedAt().orElseThrow().isBefore(request.finishedBefore());
+  }
+
+  /** Keeps the pending index and the running set in step with a change. Call under the entry. */
+  private void reindex(Job before, Job after) {
+    if (before != null && before.state() == JobState.PENDING) {
+      QueueIndex index = queues.get(before.queue());
+      index.remove(before);
+    }
+    if (after.state() == JobState.PENDING) {
+      queues.computeIfAbsent(after.queue(), q -> new QueueIndex()).schedule(after);
+    }
+    if (after.state() == JobState.RUNNING) {
+      running.add(after.id());
+    } else if (before != null && before.state() == JobState.RUNNING) {
+      running.remove(after.id());
+    }
+  }
+}

@@ -1,0 +1,49 @@
+package dev.docket.usecase;
+
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The handlers of a worker, one per kind.
+ *
+ * <p>Thread-safe: handlers may be registered while workers look them up.
+ */
+public final class HandlerRegistry {
+  private final ConcurrentHashMap<String, Registration<?>> byKind = new ConcurrentHashMap<>();
+
+  /** A handler with its job type. */
+  record Registration<P>(JobType<P> type, JobHandler<P> handler) {
+    void invoke(Object payload, JobContext context) throws Exception {
+      handler.handle(type.payloadType().cast(payload), context);
+    }
+  }
+
+  /**
+   * Registers {@code handler} for jobs of {@code type}.
+   *
+   * @return this registry
+   * @throws IllegalStateException if the kind has a handler already
+   */
+  public <P> HandlerRegistry register(JobType<P> type, JobHandler<P> handler) {
+    Objects.requireNonNull(type, "type");
+    Objects.requireNonNull(handler, "handler");
+    Registration<?> existing = byKind.putIfAbsent(type.kind(), new Registration<>(type, handler));
+    if (existing != null) {
+      throw new IllegalStateException(
+          "Kind '%s' has a handler already (for payload %s): each kind has exactly one handler."
+              .formatted(type.kind(), existing.type().payloadType().getName()));
+    }
+    return this;
+  }
+
+  /** The kinds that have a handler. */
+  public Set<String> kinds() {
+    return Set.copyOf(byKind.keySet());
+  }
+
+  Optional<Registration<?>> find(String kind) {
+    return Optional.ofNullable(byKind.get(kind));
+  }
+}

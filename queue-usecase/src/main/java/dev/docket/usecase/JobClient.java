@@ -1,0 +1,135 @@
+package dev.docket.usecase;
+
+import dev.docket.domain.Job;
+import dev.docket.domain.JobId;
+import dev.docket.usecase.port.JobPage;
+import dev.docket.usecase.port.JobQuery;
+import dev.docket.usecase.port.JobStorage;
+import dev.docket.usecase.port.PayloadCodec;
+import dev.docket.usecase.port.QueueStats;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.random.RandomGenerator;
+
+/**
+ * Submits jobs and manages them: find, list, cancel, retry, statistics.
+ *
+ * <p>Thread-safe, provided the random source is (a seeded one for tests, used from one thread,
+ * or {@code ThreadLocalRandom.current()}).
+ */
+public final class JobClient {
+  private final JobStorage storage;
+  private final PayloadCodec codec;
+  private final InstantSource clock;
+  private final JobIds ids;
+
+  /**
+   * A client on {@code storage}.
+   *
+   * @param storage where jobs live
+   * @param codec turns payloads into JSON
+   * @param clock the time of submission and of every change
+   * @param random the random bits of job ids
+   */
+  public JobClient(
+      JobStorage storage, PayloadCodec codec, InstantSource clock, RandomGenerator random) {
+    this.storage = Objects.requireNonNull(storage, "storage");
+    this.codec = Objects.requireNonNull(codec, "codec");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.ids = new JobIds(clock, Objects.requireNonNull(random, "random"));
+  }
+
+  /**
+   * Submits a job of {@code type} with default options.
+   *
+   * @return the stored job, or the existing one if its unique key was taken
+   * @throws dev.docket.usecase.port.PayloadException if the payload can't be written as JSON
+   */
+  public <P> Job submit(JobType<P> type, P payload) {
+    return submit(JobRequest.of(type, payload).build());
+  }
+
+  /**
+   * Submits one job.
+   *
+   * @return the stored job, or the existing one if its unique key was taken
+   * @throws dev.docket.usecase.port.PayloadException if the payload is not valid JSON
+   */
+  public Job submit(JobRequest request) {
+    return submitAll(List.of(request)).get(0);
+  }
+
+  /**
+   * Submits many jobs at once, all or none: if one request is invalid, none is stored.
+   *
+   * @return for each request, in order, the stored job or the one holding its unique key
+   */
+  public List<Job> submitAll(List<JobRequest> requests) {
+    Objects.requireNonNull(requests, "requests");
+    var now = clock.instant();
+    var jobs = new ArrayList<Job>(requests.size());
+    for (JobRequest request : requests) {
+      Objects.requireNonNull(request, "request");
+      String json =
+          request.payloadJson().isPresent()
+              ? codec.validate(request.payloadJson().get())
+              : codec.encode(request.payload().orElseThrow());
+      jobs.add(Job.submit(ids.next(), request.toSpec(json, now), now));
+    }
+    return jobs.isEmpty() ? List.of() : storage.insert(jobs);
+  }
+
+  /** The job with this id. */
+  public Optional<Job> find(JobId id) {
+    return storage.find(id);
+  }
+
+  /**
+   * The job with this id.
+   *
+   * @throws JobNotFoundException if there is none
+   */
+  public Job get(JobId id) {
+    return storage.find(id).orElseThrow(() -> new JobNotFoundException(id));
+  }
+
+  /** A page of jobs matching {@code query}, newest first. */
+  public JobPage list(JobQuery query) {
+    return storage.list(query);
+  }
+
+  /**
+   * Cancels a job: a pending one at once; a running one is asked to stop, and its handler sees
+   * the request.
+   *
+   * @return the job after the change
+   * @throws JobNotFoundException if there is no such job
+   * @throws dev.docket.domain.IllegalTransitionException if the job has finished
+   */
+  public Job cancel(JobId id) {
+    return storage
+        .update(id, job -> job.cancel(clock.instant()))
+        .orElseThrow(() -> new JobNotFoundException(id));
+  }
+
+  /**
+   * Retries a failed or cancelled job by hand: it becomes pending and runs again soon.
+   *
+   * @return the job after the change
+   * @throws JobNotFoundException if there is no such job
+   * @throws dev.docket.domain.IllegalTransitionException unless the job is failed or cancelled
+   */
+  public Job retry(JobId id) {
+    return storage
+        .update(id, job -> job.requeue(clock.instant()))
+        .orElseThrow(() -> new JobNotFoundException(id));
+  }
+
+  /** Statistics of every queue that has jobs. */
+  public List<QueueStats> stats() {
+    return storage.stats(clock.instant());
+  }
+}

@@ -1,0 +1,243 @@
+package dev.docket.usecase;
+
+import dev.docket.domain.AttemptError;
+import dev.docket.domain.Job;
+import dev.docket.domain.JobId;
+import dev.docket.domain.Names;
+import dev.docket.domain.Outcome;
+import dev.docket.usecase.port.ClaimRequest;
+import dev.docket.usecase.port.JobStorage;
+import dev.docket.usecase.port.LeaseExtension;
+import dev.docket.usecase.port.LeaseStatus;
+import dev.docket.usecase.port.PayloadCodec;
+import dev.docket.usecase.port.PayloadException;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.random.RandomGenerator;
+
+/**
+ * Claims jobs under a lease, runs their handlers and reports the outcomes.
+ *
+ * <p>Each step is a method of its own ({@link #claim}, {@link #execute}, {@link #report}) so a
+ * worker pool can claim in batches, run handlers on its own threads and report many outcomes in
+ * one round trip; {@link #processBatch} does all three in the calling thread. How an attempt
+ * ends:
+ *
+ * <ul>
+ *   <li>the handler returns: completed;
+ *   <li>it throws {@link JobCancelledException}, or throws after a cancel request: cancelled;
+ *   <li>it throws {@link NonRetryableException}, or the payload can't be read as the handler's
+ *       type: failed for good, into the dead letter;
+ *   <li>it throws anything else, {@code Error}s included, or no handler knows the kind (another
+ *       node may): retried after the backoff while attempts remain, dead-lettered after that.
+ * </ul>
+ *
+ * <p>Thread-safe.
+ */
+public final class JobProcessor {
+  private static final System.Logger LOG = System.getLogger(JobProcessor.class.getName());
+
+  private final JobStorage storage;
+  private final HandlerRegistry handlers;
+  private final PayloadCodec codec;
+  private final InstantSource clock;
+  private final RandomGenerator random;
+  private final ProcessorOptions options;
+  private final ConcurrentHashMap<JobId, RunningJob> inFlight = new ConcurrentHashMap<>();
+
+  /**
+   * A processor.
+   *
+   * @param storage where jobs live
+   * @param handlers the handlers, by kind
+   * @param codec reads payloads
+   * @param clock the time of claims and outcomes
+   * @param random the jitter of retry backoffs
+   * @param options the owner name and lease
+   */
+  public JobProcessor(
+      JobStorage storage,
+      HandlerRegistry handlers,
+      PayloadCodec codec,
+      InstantSource clock,
+      RandomGenerator random,
+      ProcessorOptions options) {
+    this.storage = Objects.requireNonNull(storage, "storage");
+    this.handlers = Objects.requireNonNull(handlers, "handlers");
+    this.codec = Objects.requireNonNull(codec, "codec");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.random = Objects.requireNonNull(random, "random");
+    this.options = Objects.requireNonNull(options, "options");
+  }
+
+  /** Claims up to {@code limit} runnable jobs of {@code queue}, in claim order. */
+  public List<Job> claim(String queue, int limit) {
+    return storage.claim(
+        new ClaimRequest(queue, limit, options.owner(), options.leaseDuration(), clock.instant()));
+  }
+
+  /**
+   * Runs the handler of a claimed job in the calling thread and decides its outcome. The outcome
+   * is not stored until it is {@linkplain #report reported}.
+   */
+  public Outcome execute(Job claimed) {
+    var running = new RunningJob(claimed, this);
+    inFlight.put(claimed.id(), running);
+    try {
+      return run(running);
+    } finally {
+      inFlight.remove(claimed.id());
+    }
+  }
+
+  private Outcome run(RunningJob running) {
+    Job job = running.job();
+    Optional<HandlerRegistry.Registration<?>> registration = handlers.find(job.kind());
+    if (registration.isEmpty()) {
+      Instant at = clock.instant();
+      var error =
+          AttemptError.reason(
+              job.attempt(),
+              at,
+              "UnknownKind",
+              "No handler is registered for kind %s on worker %s; registered kinds: %s."
+                  .formatted(Names.quote(job.kind()), options.owner(), handlers.kinds()));
+      return Outcome.ofFailure(job, error, at, random);
+    }
+    Object payload;
+    try {
+      payload = codec.decode(job.payload(), registration.get().type().payloadType());
+    } catch (PayloadException e) {
+      Instant at = clock.instant();
+      return Outcome.ofPermanentFailure(job, AttemptError.of(job.attempt(), at, e), at);
+    }
+    try {
+      registration.get().invoke(payload, running);
+      return new Outcome.Completed(job.id(), running.fence(), clock.instant());
+    } catch (Throwable failure) {
+      Instant at = clock.instant();
+      if (failure instanceof JobCancelledException || running.wasCancelRequested()) {
+        return new Outcome.Cancelled(job.id(), running.fence(), at);
+      }
+      var error = AttemptError.of(job.attempt(), at, failure);
+      return failure instanceof NonRetryableException
+          ? Outcome.ofPermanentFailure(job, error, at)
+          : Outcome.ofFailure(job, error, at, random);
+    }
+  }
+
+  /**
+   * Stores outcomes in one call to the store.
+   *
+   * @return the outcomes refused because this worker lost the lease; the job's fate is decided
+   *     elsewhere
+   */
+  public List<Outcome> report(List<Outcome> outcomes) {
+    if (outcomes.isEmpty()) {
+      return List.of();
+    }
+    List<Outcome> refused = storage.report(outcomes);
+    for (Outcome outcome : refused) {
+      LOG.log(
+          Level.WARNING,
+          "Job {0}: the outcome {1} of worker {2} was refused, because the lease was lost.",
+          outcome.jobId(),
+          outcome.getClass().getSimpleName(),
+          options.owner());
+    }
+    return refused;
+  }
+
+  /**
+   * Claims up to {@code limit} jobs of {@code queue}, runs them one after another in the calling
+   * thread and reports their outcomes together.
+   *
+   * @return the outcomes, in claim order
+   */
+  public List<Outcome> processBatch(String queue, int limit) {
+    List<Job> claimed = claim(queue, limit);
+    var outcomes = new ArrayList<Outcome>(claimed.size());
+    for (Job job : claimed) {
+      outcomes.add(execute(job));
+    }
+    report(outcomes);
+    return outcomes;
+  }
+
+  /**
+   * Extends the lease of every job running on this processor, in one call to the store, and
+   * passes on what the store knows: a cancel request, or a lease lost to a rescue.
+   *
+   * @return how many leases were extended
+   */
+  public int heartbeat() {
+    List<RunningJob> running = List.copyOf(inFlight.values());
+    if (running.isEmpty()) {
+      return 0;
+    }
+    Instant now = clock.instant();
+    Instant expiry = now.plus(options.leaseDuration());
+    var extensions = new ArrayList<LeaseExtension>(running.size());
+    for (RunningJob job : running) {
+      extensions.add(new LeaseExtension(job.jobId(), job.fence(), expiry, now));
+    }
+    List<LeaseStatus> statuses = storage.extendLeases(extensions);
+    int extended = 0;
+    for (int i = 0; i < statuses.size(); i++) {
+      if (apply(running.get(i), statuses.get(i))) {
+        extended++;
+      }
+    }
+    return extended;
+  }
+
+  /**
+   * Passes a cancel request to a job running on this processor, without waiting for the next
+   * heartbeat.
+   *
+   * @return whether the job was running here
+   */
+  public boolean signalCancel(JobId id) {
+    RunningJob running = inFlight.get(id);
+    if (running == null) {
+      return false;
+    }
+    running.requestCancel();
+    return true;
+  }
+
+  /** The jobs whose handlers are running on this processor now. */
+  public Set<JobId> inFlight() {
+    return Set.copyOf(inFlight.keySet());
+  }
+
+  boolean extend(RunningJob running, Duration duration) {
+    Objects.requireNonNull(duration, "duration");
+    if (duration.isNegative() || duration.isZero()) {
+      throw new IllegalArgumentException(
+          "Lease extension %s must be positive.".formatted(duration));
+    }
+    Instant now = clock.instant();
+    var extension = new LeaseExtension(running.jobId(), running.fence(), now.plus(duration), now);
+    return apply(running, storage.extendLeases(List.of(extension)).get(0));
+  }
+
+  private static boolean apply(RunningJob running, LeaseStatus status) {
+    if (!status.held()) {
+      running.loseLease();
+      return false;
+    }
+    if (status.cancelRequested()) {
+      running.requestCancel();
+    }
+    return true;
+  }
+}

@@ -1,0 +1,78 @@
+package dev.docket.usecase;
+
+import dev.docket.domain.Job;
+import dev.docket.domain.JobState;
+import dev.docket.usecase.port.JobStorage;
+import dev.docket.usecase.port.PurgeRequest;
+import dev.docket.usecase.port.RescueRequest;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.random.RandomGenerator;
+
+/**
+ * Keeps the store healthy: rescues jobs whose worker died, and deletes finished jobs past their
+ * retention. Both work in bounded batches, so neither holds a large part of the store at once.
+ *
+ * <p>Thread-safe, provided the random source is.
+ */
+public final class Maintenance {
+  /** How many jobs one batch of a rescue or purge touches. */
+  public static final int BATCH_SIZE = 1_000;
+
+  private final JobStorage storage;
+  private final InstantSource clock;
+  private final RandomGenerator random;
+
+  /**
+   * Maintenance of {@code storage}.
+   *
+   * @param storage where jobs live
+   * @param clock decides expiry and retention
+   * @param random the jitter of rescued jobs' backoff
+   */
+  public Maintenance(JobStorage storage, InstantSource clock, RandomGenerator random) {
+    this.storage = Objects.requireNonNull(storage, "storage");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.random = Objects.requireNonNull(random, "random");
+  }
+
+  /**
+   * Rescues every running job whose lease has expired: each is retried after its backoff, or
+   * dead-lettered when it has no attempts left, with a {@code LeaseExpired} error.
+   *
+   * @return how many jobs were rescued
+   */
+  public int rescueExpiredLeases() {
+    int total = 0;
+    List<Job> batch;
+    do {
+      batch = storage.rescueExpired(new RescueRequest(clock.instant(), BATCH_SIZE, random));
+      total += batch.size();
+    } while (batch.size() == BATCH_SIZE);
+    return total;
+  }
+
+  /**
+   * Deletes jobs in {@code states} that finished more than {@code retention} ago.
+   *
+   * @return how many jobs were deleted
+   */
+  public int purge(Set<JobState> states, Duration retention) {
+    Objects.requireNonNull(retention, "retention");
+    if (retention.isNegative()) {
+      throw new IllegalArgumentException(
+          "Retention %s is negative: use zero or more.".formatted(retention));
+    }
+    var request = new PurgeRequest(states, clock.instant().minus(retention), BATCH_SIZE);
+    int total = 0;
+    int deleted;
+    do {
+      deleted = storage.purge(request);
+      total += deleted;
+    } while (deleted == BATCH_SIZE);
+    return total;
+  }
+}

@@ -1,0 +1,42 @@
+package dev.docket.usecase;
+
+import dev.docket.domain.Lease;
+import dev.docket.domain.Names;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How a {@link JobProcessor} claims jobs.
+ *
+ * @param owner the name this worker claims under, shown in leases and lease-expiry errors:
+ *     unique per process, for example host, pid and a random suffix
+ * @param leaseDuration how long a claim holds a job before it may be rescued, unless extended;
+ *     {@link #DEFAULT_LEASE} by default
+ */
+public record ProcessorOptions(String owner, Duration leaseDuration) {
+  /** The lease of a claim when none is given: 60 seconds. */
+  public static final Duration DEFAULT_LEASE = Duration.ofSeconds(60);
+
+  /** The shortest lease allowed: 1 second. */
+  public static final Duration MIN_LEASE = Duration.ofSeconds(1);
+
+  /** Validates the options. */
+  public ProcessorOptions {
+    Objects.requireNonNull(owner, "owner");
+    if (owner.isBlank() || owner.length() > Lease.MAX_OWNER_LENGTH) {
+      throw new IllegalArgumentException(
+          "Owner %s is invalid: use 1 to %d characters."
+              .formatted(Names.quote(owner), Lease.MAX_OWNER_LENGTH));
+    }
+    Objects.requireNonNull(leaseDuration, "leaseDuration");
+    if (leaseDuration.compareTo(MIN_LEASE) < 0) {
+      throw new IllegalArgumentException(
+          "Lease duration %s is too short: use at least %s.".formatted(leaseDuration, MIN_LEASE));
+    }
+  }
+
+  /** Options for {@code owner} with the default lease. */
+  public static ProcessorOptions of(String owner) {
+    return new ProcessorOptions(owner, DEFAULT_LEASE);
+  }
+}

@@ -1,0 +1,43 @@
+package dev.docket.usecase.port;
+
+import dev.docket.domain.Lease;
+import dev.docket.domain.Names;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * A worker's request for runnable jobs of one queue.
+ *
+ * @param queue the queue to claim from
+ * @param limit the most jobs to claim, 1 to {@link #MAX_LIMIT}
+ * @param owner who claims, recorded in each lease
+ * @param leaseDuration how long each lease lasts unless extended
+ * @param now the time of the claim: a job is runnable when its run-at is at or before it
+ */
+public record ClaimRequest(
+    String queue, int limit, String owner, Duration leaseDuration, Instant now) {
+  /** The most jobs one claim may take. */
+  public static final int MAX_LIMIT = 1_000;
+
+  /** Validates the request. */
+  public ClaimRequest {
+    Names.requireQueue(queue);
+    if (limit < 1 || limit > MAX_LIMIT) {
+      throw new IllegalArgumentException(
+          "Claim limit %d is out of range: use 1 to %d.".formatted(limit, MAX_LIMIT));
+    }
+    Objects.requireNonNull(owner, "owner");
+    if (owner.isBlank() || owner.length() > Lease.MAX_OWNER_LENGTH) {
+      throw new IllegalArgumentException(
+          "Owner %s is invalid: use 1 to %d characters."
+              .formatted(Names.quote(owner), Lease.MAX_OWNER_LENGTH));
+    }
+    Objects.requireNonNull(leaseDuration, "leaseDuration");
+    if (leaseDuration.isNegative() || leaseDuration.isZero()) {
+      throw new IllegalArgumentException(
+          "Lease duration %s must be positive.".formatted(leaseDuration));
+    }
+    Objects.requireNonNull(now, "now");
+  }
+}

@@ -1,0 +1,155 @@
+package dev.docket.usecase.port;
+
+import dev.docket.domain.JobId;
+import dev.docket.domain.JobState;
+import dev.docket.domain.Names;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A filter over jobs with keyset paging, newest first.
+ *
+ * <p>Every filter is optional; filters combine with AND. Results are ordered by id descending,
+ * which for Docket's time-ordered ids is newest first. A page continues after the {@code
+ * afterId} cursor, the last id of the page before, so paging stays stable while jobs are added.
+ *
+ * @param queue only jobs of this queue
+ * @param state only jobs in this state
+ * @param kind only jobs of this kind
+ * @param tag only jobs carrying this tag
+ * @param createdFrom only jobs created at or after this time
+ * @param createdBefore only jobs created strictly before this time
+ * @param afterId continue after this id (exclusive)
+ * @param limit the page size, 1 to {@link #MAX_LIMIT}
+ */
+public record JobQuery(
+    Optional<String> queue,
+    Optional<JobState> state,
+    Optional<String> kind,
+    Optional<String> tag,
+    Optional<Instant> createdFrom,
+    Optional<Instant> createdBefore,
+    Optional<JobId> afterId,
+    int limit) {
+  /** The page size when none is given. */
+  public static final int DEFAULT_LIMIT = 50;
+
+  /** The largest page. */
+  public static final int MAX_LIMIT = 1_000;
+
+  /** Validates every filter. */
+  public JobQuery {
+    Objects.requireNonNull(queue, "queue").ifPresent(Names::requireQueue);
+    Objects.requireNonNull(state, "state");
+    Objects.requireNonNull(kind, "kind").ifPresent(Names::requireKind);
+    Objects.requireNonNull(tag, "tag").ifPresent(Names::requireTag);
+    Objects.requireNonNull(createdFrom, "createdFrom");
+    Objects.requireNonNull(createdBefore, "createdBefore");
+    Objects.requireNonNull(afterId, "afterId");
+    if (limit < 1 || limit > MAX_LIMIT) {
+      throw new IllegalArgumentException(
+          "Page size %d is out of range: use 1 to %d.".formatted(limit, MAX_LIMIT));
+    }
+  }
+
+  /** A builder with no filters and the default page size. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Every job, first page, default size. */
+  public static JobQuery all() {
+    return builder().build();
+  }
+
+  /** The same query continued after {@code id}. */
+  public JobQuery after(JobId id) {
+    return new JobQuery(
+        queue, state, kind, tag, createdFrom, createdBefore, Optional.of(id), limit);
+  }
+
+  /** Builds a {@link JobQuery}. Not thread-safe. */
+  public static final class Builder {
+    private String queue;
+    private JobState state;
+    private String kind;
+    private String tag;
+    private Instant createdFrom;
+    private Instant createdBefore;
+    private JobId afterId;
+    private int limit = DEFAULT_LIMIT;
+
+    private Builder() {}
+
+    /** Only jobs of this queue. */
+    public Builder queue(String queue) {
+      this.queue = Names.requireQueue(queue);
+      return this;
+    }
+
+    /** Only jobs in this state. */
+    public Builder state(JobState state) {
+      this.state = Objects.requireNonNull(state, "state");
+      return this;
+    }
+
+    /** Only jobs of this kind. */
+    public Builder kind(String kind) {
+      this.kind = Names.requireKind(kind);
+      return this;
+    }
+
+    /** Only jobs carrying this tag. */
+    public Builder tag(String tag) {
+      this.tag = Names.requireTag(tag);
+      return this;
+    }
+
+    /** Only jobs created at or after this time. */
+    public Builder createdFrom(Instant from) {
+      this.createdFrom = Objects.requireNonNull(from, "from");
+      return this;
+    }
+
+    /** Only jobs created strictly before this time. */
+    public Builder createdBefore(Instant before) {
+      this.createdBefore = Objects.requireNonNull(before, "before");
+      return this;
+    }
+
+    /** Continue after this id. */
+    public Builder afterId(JobId id) {
+      this.afterId = Objects.requireNonNull(id, "id");
+      return this;
+    }
+
+    /** The page size. */
+    public Builder limit(int limit) {
+      this.limit = limit;
+      return this;
+    }
+
+    /**
+     * The query.
+     *
+     * @throws IllegalArgumentException if the time range is empty or the limit out of range
+     */
+    public JobQuery build() {
+      if (createdFrom != null && createdBefore != null && !createdFrom.isBefore(createdBefore)) {
+        throw new IllegalArgumentException(
+            "Created-from %s is not before created-before %s, so no job could match."
+                .formatted(createdFrom, createdBefore));
+      }
+      return new JobQuery(
+          Optional.ofNullable(queue),
+          Optional.ofNullable(state),
+          Optional.ofNullable(kind),
+          Optional.ofNullable(tag),
+          Optional.ofNullable(createdFrom),
+          Optional.ofNullable(createdBefore),
+          Optional.ofNullable(afterId),
+          limit);
+    }
+  }
+}
