@@ -35,7 +35,7 @@ public record AttemptError(
       throw new IllegalArgumentException(
           "Attempt %d is out of range: attempts count from 1.".formatted(attempt));
     }
-    Objects.requireNonNull(at, "at");
+    at = Times.micros(Objects.requireNonNull(at, "at"));
     type = trim(Objects.requireNonNull(type, "type"), MAX_TYPE_LENGTH);
     message = trim(message == null ? "" : message, MAX_MESSAGE_LENGTH);
     stackTrace = trim(stackTrace == null ? "" : stackTrace, MAX_STACK_TRACE_LENGTH);

@@ -18,7 +18,8 @@ import java.util.random.RandomGenerator;
  * fence and throw {@link LeaseLostException} if the worker no longer holds it. Nothing here reads a
  * clock or a random source of its own: both are passed in.
  *
- * <p>Instances are thread-safe. Two snapshots are equal when every field is.
+ * <p>Times are kept to the microsecond. Instances are thread-safe. Two snapshots are equal when
+ * every field is.
  */
 public final class Job {
   /** How many attempt errors a job keeps: the most recent ones. */
@@ -52,9 +53,9 @@ public final class Job {
     this.spec = spec;
     this.state = state;
     this.attempt = attempt;
-    this.createdAt = createdAt;
-    this.updatedAt = updatedAt;
-    this.finishedAt = finishedAt;
+    this.createdAt = Times.micros(createdAt);
+    this.updatedAt = Times.micros(updatedAt);
+    this.finishedAt = finishedAt == null ? null : Times.micros(finishedAt);
     this.errors = errors;
     this.lease = lease;
     this.version = version;
@@ -268,7 +269,7 @@ public final class Job {
   /**
    * The lease ran out before the worker reported: the worker is presumed dead. The attempt counts
    * as failed with a {@code LeaseExpired} error, so the job is retried after its backoff or, with
-   * no attempts left, dead-lettered.
+   * no attempts left, dead-lettered. A job that was asked to cancel is cancelled instead.
    *
    * @throws IllegalTransitionException if the job is not running
    * @throws IllegalStateException if the lease has not expired at {@code now}
@@ -289,6 +290,10 @@ public final class Job {
             "LeaseExpired",
             "The lease of %s expired at %s before the job finished."
                 .formatted(lease.owner(), lease.expiresAt()));
+    if (cancelRequested) {
+      // An operator asked the job to stop and its worker died: what was asked for happens.
+      return finish(JobState.CANCELLED, withError(error), now);
+    }
     return canRetry()
         ? toPending(withError(error), now.plus(backoffDuration(random)), attempt, now)
         : finish(JobState.FAILED, withError(error), now);

@@ -18,7 +18,7 @@ import java.util.Optional;
  * @param priority the priority within the queue
  * @param maxAttempts how many attempts the job gets in all, 1 to {@link #MAX_ATTEMPTS}
  * @param retryPolicy how long to wait between attempts
- * @param runAt the earliest time the job may run
+ * @param runAt the earliest time the job may run, kept to the microsecond
  * @param uniqueKey if present, a second job with the same key is not created
  * @param tags labels to find the job by, at most {@link #MAX_TAGS}
  */
@@ -65,7 +65,7 @@ public record JobSpec(
           "Max attempts %d is out of range: use 1 to %d.".formatted(maxAttempts, MAX_ATTEMPTS));
     }
     Objects.requireNonNull(retryPolicy, "retryPolicy");
-    Objects.requireNonNull(runAt, "runAt");
+    runAt = Times.micros(Objects.requireNonNull(runAt, "runAt"));
     if (runAt.isBefore(MIN_RUN_AT) || runAt.isAfter(MAX_RUN_AT)) {
       throw new IllegalArgumentException(
           "Run-at %s is out of range: use %s to %s.".formatted(runAt, MIN_RUN_AT, MAX_RUN_AT));

@@ -21,7 +21,7 @@ public record Lease(String owner, long fence, Instant expiresAt) {
   /** Validates the lease. */
   public Lease {
     Objects.requireNonNull(owner, "owner");
-    Objects.requireNonNull(expiresAt, "expiresAt");
+    expiresAt = Times.micros(Objects.requireNonNull(expiresAt, "expiresAt"));
     if (owner.isBlank() || owner.length() > MAX_OWNER_LENGTH) {
       throw new IllegalArgumentException(
           "Lease owner %s is invalid: use 1 to %d characters."

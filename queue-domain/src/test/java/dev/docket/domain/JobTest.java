@@ -91,6 +91,31 @@ class JobTest {
   }
 
   @Test
+  void expiredLease_ofAJobAskedToCancel_cancelsItInsteadOfRetrying() {
+    Job asked = Fixtures.running().cancel(T0.plusSeconds(1));
+
+    Job rescued = asked.expireLease(T0.plus(LEASE), new SplittableRandom(1));
+
+    assertThat(rescued.state()).isEqualTo(JobState.CANCELLED);
+    assertThat(rescued.errors())
+        .singleElement()
+        .extracting(AttemptError::type)
+        .isEqualTo("LeaseExpired");
+  }
+
+  @Test
+  void times_areKeptToTheMicrosecond_asEveryStoreCanHoldThem() {
+    var precise = T0.plusNanos(123_456_789);
+    Job job = Job.submit(Fixtures.ID, Fixtures.specDueAt(precise), precise);
+
+    assertThat(job.runAt()).isEqualTo(T0.plusNanos(123_456_000));
+    assertThat(job.createdAt()).isEqualTo(T0.plusNanos(123_456_000));
+    Job claimed = job.claim("w", precise.plusNanos(1_999), Duration.ofNanos(10_500));
+    assertThat(claimed.updatedAt()).isEqualTo(T0.plusNanos(123_458_000));
+    assertThat(claimed.lease().orElseThrow().expiresAt()).isEqualTo(T0.plusNanos(123_469_000));
+  }
+
+  @Test
   void expireLease_beforeTheLeaseRunsOut_isRefused() {
     Job running = Fixtures.running();
 

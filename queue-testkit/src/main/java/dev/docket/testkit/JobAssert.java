@@ -7,20 +7,70 @@ import dev.docket.domain.JobState;
 import dev.docket.domain.Lease;
 import dev.docket.domain.Priority;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import org.assertj.core.api.AbstractAssert;
 
 /**
  * Fluent checks of one {@link Job} snapshot, started with {@link DocketAssertions#assertThat(Job)}.
  *
- * <p>Every failure message names the job's id, what was expected and what the job has, and
- * carries both values so that an IDE can show the difference. A check on a null job fails. Not
- * thread-safe, like every AssertJ assertion: use an instance on the thread that made it.
+ * <p>Every failure message names the job's id, what was expected and what the job has, and carries
+ * both values so that an IDE can show the difference. A check on a null job fails. Not thread-safe,
+ * like every AssertJ assertion: use an instance on the thread that made it.
  */
 public final class JobAssert extends AbstractAssert<JobAssert, Job> {
+  private static final int MAX_SHOWN = 300;
 
   JobAssert(Job actual) {
     super(actual, JobAssert.class);
+  }
+
+  /**
+   * Checks that the job equals {@code expected} in every field, as {@link Job#equals} does, and
+   * names each field that differs. Use it to compare what a store returns with what the domain
+   * computed.
+   *
+   * @param expected the snapshot the job should equal
+   * @return this, for chaining
+   */
+  public JobAssert hasSameFieldsAs(Job expected) {
+    isNotNull();
+    Objects.requireNonNull(expected, "expected");
+    var differences = new ArrayList<String>();
+    compare(differences, "id", actual.id(), expected.id());
+    compare(differences, "queue", actual.queue(), expected.queue());
+    compare(differences, "kind", actual.kind(), expected.kind());
+    compare(differences, "payload", actual.payload(), expected.payload());
+    compare(differences, "priority", actual.priority(), expected.priority());
+    compare(differences, "max attempts", actual.maxAttempts(), expected.maxAttempts());
+    compare(differences, "retry policy", actual.retryPolicy(), expected.retryPolicy());
+    compare(differences, "run-at", actual.runAt(), expected.runAt());
+    compare(differences, "unique key", actual.uniqueKey(), expected.uniqueKey());
+    compare(differences, "tags", actual.tags(), expected.tags());
+    compare(differences, "state", actual.state(), expected.state());
+    compare(differences, "attempt", actual.attempt(), expected.attempt());
+    compare(differences, "created-at", actual.createdAt(), expected.createdAt());
+    compare(differences, "updated-at", actual.updatedAt(), expected.updatedAt());
+    compare(differences, "finish time", actual.finishedAt(), expected.finishedAt());
+    compare(differences, "errors", actual.errors(), expected.errors());
+    compare(differences, "lease", actual.lease(), expected.lease());
+    compare(differences, "version", actual.version(), expected.version());
+    compare(
+        differences, "cancel request", actual.isCancelRequested(), expected.isCancelRequested());
+    if (differences.isEmpty() && !actual.equals(expected)) {
+      differences.add("a field this check does not know (Job.equals says they differ)");
+    }
+    if (!differences.isEmpty()) {
+      failWithActualExpectedAndMessage(
+          actual,
+          expected,
+          "Expected job %s to equal %s in every field, but these differ:%n%s",
+          actual.id(),
+          expected,
+          String.join(System.lineSeparator(), differences));
+    }
+    return this;
   }
 
   /**
@@ -313,6 +363,59 @@ public final class JobAssert extends AbstractAssert<JobAssert, Job> {
           expected);
     }
     return actual.errors().getLast();
+  }
+
+  private static void compare(
+      List<String> differences, String field, Object actualValue, Object expectedValue) {
+    if (Objects.equals(actualValue, expectedValue)) {
+      return;
+    }
+    if (actualValue instanceof String a && expectedValue instanceof String e) {
+      int at = firstDifference(a, e);
+      differences.add(
+          "  %s: differs from character %d on (expected %d characters, was %d):%n"
+                  .formatted(field, at, e.length(), a.length())
+              + "    expected ...%s%n    but was  ...%s".formatted(window(e, at), window(a, at)));
+    } else if (actualValue instanceof List<?> a && expectedValue instanceof List<?> e) {
+      if (a.size() != e.size()) {
+        differences.add(
+            "  %s: expected %d items but was %d: expected %s but was %s"
+                .formatted(field, e.size(), a.size(), abbreviate(e), abbreviate(a)));
+      } else {
+        int at = 0;
+        while (Objects.equals(a.get(at), e.get(at))) {
+          at++;
+        }
+        differences.add(
+            "  %s: item %d differs: expected %s but was %s"
+                .formatted(field, at, abbreviate(e.get(at)), abbreviate(a.get(at))));
+      }
+    } else {
+      differences.add(
+          "  %s: expected %s but was %s"
+              .formatted(field, abbreviate(expectedValue), abbreviate(actualValue)));
+    }
+  }
+
+  private static int firstDifference(String a, String b) {
+    int at = 0;
+    while (at < a.length() && at < b.length() && a.charAt(at) == b.charAt(at)) {
+      at++;
+    }
+    return at;
+  }
+
+  private static String window(String text, int at) {
+    int from = Math.max(0, at - 20);
+    return abbreviate(text.substring(from, Math.min(text.length(), from + 60)));
+  }
+
+  // Payloads and stack traces can be a megabyte: show their start and their length.
+  private static String abbreviate(Object value) {
+    String text = String.valueOf(value);
+    return text.length() <= MAX_SHOWN
+        ? text
+        : text.substring(0, MAX_SHOWN) + "... (%d characters)".formatted(text.length());
   }
 
   private JobAssert check(String what, Object actualValue, Object expected) {

@@ -7,8 +7,8 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * A clock that stands still until a test moves it, so tests about delays, leases and retention
- * run without waiting.
+ * A clock that stands still until a test moves it, so tests about delays, leases and retention run
+ * without waiting.
  *
  * <p>Thread-safe: workers may read it while the test thread advances it.
  */

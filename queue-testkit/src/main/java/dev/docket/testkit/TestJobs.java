@@ -38,8 +38,8 @@ final class TestJobs {
   private TestJobs() {}
 
   /**
-   * A version-7-like id whose timestamp field is {@code n} milliseconds after a fixed base, so
-   * that ids sort as {@code n} does.
+   * A version-7-like id whose timestamp field is {@code n} milliseconds after a fixed base, so that
+   * ids sort as {@code n} does.
    *
    * @param n 1 to {@code 2^32 - 1}
    */

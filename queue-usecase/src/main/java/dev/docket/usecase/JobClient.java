@@ -17,8 +17,8 @@ import java.util.random.RandomGenerator;
 /**
  * Submits jobs and manages them: find, list, cancel, retry, statistics.
  *
- * <p>Thread-safe, provided the random source is (a seeded one for tests, used from one thread,
- * or {@code ThreadLocalRandom.current()}).
+ * <p>Thread-safe, provided the random source is (a seeded one for tests, used from one thread, or
+ * {@code ThreadLocalRandom.current()}).
  */
 public final class JobClient {
   private final JobStorage storage;
@@ -102,8 +102,8 @@ public final class JobClient {
   }
 
   /**
-   * Cancels a job: a pending one at once; a running one is asked to stop, and its handler sees
-   * the request.
+   * Cancels a job: a pending one at once; a running one is asked to stop, and its handler sees the
+   * request.
    *
    * @return the job after the change
    * @throws JobNotFoundException if there is no such job

@@ -3,8 +3,8 @@ package dev.docket.usecase;
 /**
  * Runs one kind of job.
  *
- * <p>Returning normally completes the job. Throwing fails the attempt: the job is retried after
- * its backoff while it has attempts left, and goes to the dead letter after that; throw {@link
+ * <p>Returning normally completes the job. Throwing fails the attempt: the job is retried after its
+ * backoff while it has attempts left, and goes to the dead letter after that; throw {@link
  * NonRetryableException} to skip the retries. A handler that sees {@link
  * JobContext#isCancellationRequested()} should stop, for example with {@link
  * JobContext#throwIfCancellationRequested()}.

@@ -7,9 +7,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.random.RandomGenerator;
 
 /**
- * Makes version 7 UUIDs that strictly increase within this process: the 48-bit millisecond time
- * and a 12-bit counter, then 62 random bits. Increasing ids keep jobs submitted together in
- * submission order when they tie on priority and run-at.
+ * Makes version 7 UUIDs that strictly increase within this process: the 48-bit millisecond time and
+ * a 12-bit counter, then 62 random bits. Increasing ids keep jobs submitted together in submission
+ * order when they tie on priority and run-at.
  */
 final class JobIds {
   private static final int COUNTER_BITS = 12;

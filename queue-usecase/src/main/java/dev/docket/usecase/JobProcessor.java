@@ -27,9 +27,8 @@ import java.util.random.RandomGenerator;
  * Claims jobs under a lease, runs their handlers and reports the outcomes.
  *
  * <p>Each step is a method of its own ({@link #claim}, {@link #execute}, {@link #report}) so a
- * worker pool can claim in batches, run handlers on its own threads and report many outcomes in
- * one round trip; {@link #processBatch} does all three in the calling thread. How an attempt
- * ends:
+ * worker pool can claim in batches, run handlers on its own threads and report many outcomes in one
+ * round trip; {@link #processBatch} does all three in the calling thread. How an attempt ends:
  *
  * <ul>
  *   <li>the handler returns: completed;
@@ -85,8 +84,8 @@ public final class JobProcessor {
   }
 
   /**
-   * Runs the handler of a claimed job in the calling thread and decides its outcome. The outcome
-   * is not stored until it is {@linkplain #report reported}.
+   * Runs the handler of a claimed job in the calling thread and decides its outcome. The outcome is
+   * not stored until it is {@linkplain #report reported}.
    */
   public Outcome execute(Job claimed) {
     var running = new RunningJob(claimed, this);
@@ -173,8 +172,8 @@ public final class JobProcessor {
   }
 
   /**
-   * Extends the lease of every job running on this processor, in one call to the store, and
-   * passes on what the store knows: a cancel request, or a lease lost to a rescue.
+   * Extends the lease of every job running on this processor, in one call to the store, and passes
+   * on what the store knows: a cancel request, or a lease lost to a rescue.
    *
    * @return how many leases were extended
    */

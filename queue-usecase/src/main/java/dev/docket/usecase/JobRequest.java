@@ -101,9 +101,7 @@ public final class JobRequest {
         tags);
   }
 
-  /**
-   * Builds a {@link JobRequest}; each setter checks its value at once. Not thread-safe.
-   */
+  /** Builds a {@link JobRequest}; each setter checks its value at once. Not thread-safe. */
   public static final class Builder {
     private final String kind;
     private final Object payload;

@@ -3,8 +3,8 @@ package dev.docket.usecase;
 import dev.docket.domain.DocketException;
 
 /**
- * Thrown by a handler when no retry could succeed (the customer is gone, the input is
- * malformed): the job goes straight to the dead letter, with this exception as its last error.
+ * Thrown by a handler when no retry could succeed (the customer is gone, the input is malformed):
+ * the job goes straight to the dead letter, with this exception as its last error.
  */
 public class NonRetryableException extends DocketException {
   private static final long serialVersionUID = 1L;

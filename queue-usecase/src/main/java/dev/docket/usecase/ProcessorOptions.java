@@ -8,8 +8,8 @@ import java.util.Objects;
 /**
  * How a {@link JobProcessor} claims jobs.
  *
- * @param owner the name this worker claims under, shown in leases and lease-expiry errors:
- *     unique per process, for example host, pid and a random suffix
+ * @param owner the name this worker claims under, shown in leases and lease-expiry errors: unique
+ *     per process, for example host, pid and a random suffix
  * @param leaseDuration how long a claim holds a job before it may be rescued, unless extended;
  *     {@link #DEFAULT_LEASE} by default
  */

@@ -32,12 +32,12 @@ import java.util.function.UnaryOperator;
 /**
  * Jobs in a concurrent map, one monitor per job, and per queue two skip lists of pending jobs.
  *
- * <p>Design: every change to a job happens while holding its {@link Entry}'s monitor, and the
- * index of pending jobs is updated inside that same critical section, so a job's index keys
- * always describe its current pending incarnation. Claimers take no lock to find work: they
- * remove a key from the ready list, which only one of them can do, and only then lock the entry
- * and check that the key still matches the job's version. A key that went stale (a racing cancel)
- * fails that check and is dropped, so stale keys cost a little work and never a wrong claim.
+ * <p>Design: every change to a job happens while holding its {@link Entry}'s monitor, and the index
+ * of pending jobs is updated inside that same critical section, so a job's index keys always
+ * describe its current pending incarnation. Claimers take no lock to find work: they remove a key
+ * from the ready list, which only one of them can do, and only then lock the entry and check that
+ * the key still matches the job's version. A key that went stale (a racing cancel) fails that check
+ * and is dropped, so stale keys cost a little work and never a wrong claim.
  */
 final class InMemoryJobStorage implements JobStorage {
   private final ConcurrentHashMap<JobId, Entry> jobs = new ConcurrentHashMap<>();
@@ -215,8 +215,7 @@ final class InMemoryJobStorage implements JobStorage {
     if (more) {
       page.remove(page.size() - 1);
     }
-    return new JobPage(
-        page, more ? Optional.of(page.get(page.size() - 1).id()) : Optional.empty());
+    return new JobPage(page, more ? Optional.of(page.get(page.size() - 1).id()) : Optional.empty());
   }
 
   private static boolean matches(JobQuery query, Job job) {

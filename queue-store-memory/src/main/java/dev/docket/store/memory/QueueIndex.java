@@ -9,8 +9,8 @@ import java.util.concurrent.ConcurrentSkipListSet;
 /**
  * The pending jobs of one queue: those not yet due, by run-at, and those due, in claim order.
  *
- * <p>Jobs enter {@link #scheduled}; a claim first moves the due ones into {@link #ready}. The
- * store writes no clock-dependent state at insert time, so an insert needs no "now".
+ * <p>Jobs enter {@link #scheduled}; a claim first moves the due ones into {@link #ready}. The store
+ * writes no clock-dependent state at insert time, so an insert needs no "now".
  */
 final class QueueIndex {
   /** A pending job's place in the index; the version tells a current key from a stale one. */

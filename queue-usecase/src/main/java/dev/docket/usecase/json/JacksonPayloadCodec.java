@@ -17,10 +17,10 @@ import java.util.Objects;
 /**
  * A {@link PayloadCodec} on Jackson. Records and {@code java.time} values work out of the box.
  *
- * <p>Decoding ignores properties the payload type does not have, so that jobs enqueued by an
- * older or newer version of an application still run after a field is removed or added. Text
- * with a NUL character or an unpaired surrogate is refused, since PostgreSQL's {@code jsonb}
- * cannot hold it and every store must accept the same payloads. Thread-safe.
+ * <p>Decoding ignores properties the payload type does not have, so that jobs enqueued by an older
+ * or newer version of an application still run after a field is removed or added. Text with a NUL
+ * character or an unpaired surrogate is refused, since PostgreSQL's {@code jsonb} cannot hold it
+ * and every store must accept the same payloads. Thread-safe.
  */
 public final class JacksonPayloadCodec implements PayloadCodec {
   private final ObjectMapper mapper;
@@ -72,7 +72,8 @@ public final class JacksonPayloadCodec implements PayloadCodec {
       return mapper.readValue(json, type);
     } catch (JacksonException e) {
       throw new PayloadException(
-          "The payload cannot be read as a %s: %s".formatted(type.getName(), e.getOriginalMessage()),
+          "The payload cannot be read as a %s: %s"
+              .formatted(type.getName(), e.getOriginalMessage()),
           e);
     }
   }
@@ -127,10 +128,12 @@ public final class JacksonPayloadCodec implements PayloadCodec {
           i++;
           continue;
         }
-        throw new PayloadException("The payload contains an unpaired surrogate at index " + i + ".");
+        throw new PayloadException(
+            "The payload contains an unpaired surrogate at index " + i + ".");
       }
       if (Character.isLowSurrogate(c)) {
-        throw new PayloadException("The payload contains an unpaired surrogate at index " + i + ".");
+        throw new PayloadException(
+            "The payload contains an unpaired surrogate at index " + i + ".");
       }
     }
   }

@@ -11,8 +11,8 @@ import java.util.Optional;
  * A filter over jobs with keyset paging, newest first.
  *
  * <p>Every filter is optional; filters combine with AND. Results are ordered by id descending,
- * which for Docket's time-ordered ids is newest first. A page continues after the {@code
- * afterId} cursor, the last id of the page before, so paging stays stable while jobs are added.
+ * which for Docket's time-ordered ids is newest first. A page continues after the {@code afterId}
+ * cursor, the last id of the page before, so paging stays stable while jobs are added.
  *
  * @param queue only jobs of this queue
  * @param state only jobs in this state

@@ -20,7 +20,8 @@ import java.util.function.UnaryOperator;
 public interface JobStorage {
 
   /**
-   * Stores new jobs, all or none.
+   * Stores new jobs, all or none. Whether other readers can see part of a batch before the call
+   * returns depends on the store; the PostgreSQL store shows all of it at commit.
    *
    * <p>A job whose unique key is already taken, by a stored job of any state or by an earlier job
    * of the same call, is not stored: the job holding the key is returned in its place.
@@ -34,9 +35,9 @@ public interface JobStorage {
    * Claims up to {@code request.limit()} runnable jobs of a queue, each moved with {@link
    * Job#claim} under {@code request.owner()} and {@code request.leaseDuration()}.
    *
-   * <p>Runnable means pending with a run-at at or before {@code request.now()}. Jobs are claimed
-   * in order of priority (highest first), then run-at, then id. Concurrent claims never return
-   * the same job twice.
+   * <p>Runnable means pending with a run-at at or before {@code request.now()}. Jobs are claimed in
+   * order of priority (highest first), then run-at, then id. Concurrent claims never return the
+   * same job twice.
    *
    * @return the claimed jobs, in claim order
    */
@@ -44,6 +45,11 @@ public interface JobStorage {
 
   /**
    * Applies the outcomes workers report, each with {@link Outcome#applyTo} and each atomically.
+   *
+   * <p>The store checks the fence and nothing else: outcomes come from {@link Outcome}'s factories
+   * for the job as it was claimed, which only the lease holder has. An outcome that is not valid
+   * for the job it fences (a retry with no attempts left) is a bug in the caller and throws {@link
+   * IllegalStateException}; outcomes before it in the list may have been applied.
    *
    * @return the outcomes refused because the job is gone or no longer leased under the outcome's
    *     fence; the others took effect
@@ -65,9 +71,9 @@ public interface JobStorage {
   JobPage list(JobQuery query);
 
   /**
-   * Reads a job, applies {@code change} and stores the result, atomically: no other change to
-   * the job happens in between. When {@code change} throws, the job stays as it was and the
-   * exception reaches the caller. When it returns the same instance, nothing is written.
+   * Reads a job, applies {@code change} and stores the result, atomically: no other change to the
+   * job happens in between. When {@code change} throws, the job stays as it was and the exception
+   * reaches the caller. When it returns the same instance, nothing is written.
    *
    * @return the job after the change, or empty if there is no such job
    */

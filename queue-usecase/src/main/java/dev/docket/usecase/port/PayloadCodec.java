@@ -3,8 +3,8 @@ package dev.docket.usecase.port;
 /**
  * Turns payload objects into JSON text and back.
  *
- * <p>Implementations are thread-safe. Every method reports bad input with {@link
- * PayloadException}, never with a library's own exception.
+ * <p>Implementations are thread-safe. Every method reports bad input with {@link PayloadException},
+ * never with a library's own exception.
  */
 public interface PayloadCodec {
   /**

@@ -3,8 +3,8 @@ package dev.docket.usecase.port;
 import dev.docket.domain.DocketException;
 
 /**
- * A payload could not be written as JSON, was not valid JSON, or did not fit the handler's
- * payload type.
+ * A payload could not be written as JSON, was not valid JSON, or did not fit the handler's payload
+ * type.
  */
 public final class PayloadException extends DocketException {
   private static final long serialVersionUID = 1L;

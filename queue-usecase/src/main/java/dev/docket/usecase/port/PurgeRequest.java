@@ -11,8 +11,8 @@ import java.util.Set;
  *
  * @param states finished states only: completed, failed or cancelled
  * @param finishedBefore jobs that finished strictly before this time are deleted
- * @param limit the most jobs to delete in one call, 1 to {@link #MAX_LIMIT}, so that a purge
- *     never holds locks on a large part of the table
+ * @param limit the most jobs to delete in one call, 1 to {@link #MAX_LIMIT}, so that a purge never
+ *     holds locks on a large part of the table
  */
 public record PurgeRequest(Set<JobState> states, Instant finishedBefore, int limit) {
   /** The most jobs one purge call may delete. */
