@@ -151,8 +151,11 @@ class ArchitectureRulesFireTest {
   void rule_reportsTheFixtureThatBreaksIt(FireCase fireCase) {
     EvaluationResult result = fireCase.evaluate();
 
-    assertThat(result.hasViolation()).as("violation of %s", fireCase.rule()).isTrue();
+    assertThat(result.hasViolation())
+        .as("%s: a violation of '%s'", fireCase, fireCase.rule().getDescription())
+        .isTrue();
     assertThat(result.getFailureReport().getDetails())
+        .as("%s: the report names %s", fireCase, fireCase.offender().getName())
         .anySatisfy(detail -> assertThat(detail).contains(fireCase.offender().getName()));
   }
 

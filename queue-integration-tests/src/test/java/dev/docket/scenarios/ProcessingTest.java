@@ -213,7 +213,9 @@ class ProcessingTest {
     assertThat(h.maintenance.rescueExpiredLeases()).isEqualTo(1);
     h.clock.set(h.client.get(job.id()).runAt());
     JobProcessor fast = h.processor("fast-worker");
-    assertThat(fast.processBatch("default", 1)).singleElement().isInstanceOf(Outcome.Completed.class);
+    assertThat(fast.processBatch("default", 1))
+        .singleElement()
+        .isInstanceOf(Outcome.Completed.class);
 
     Outcome late = slow.execute(claimedBySlow);
     List<Outcome> refused = slow.report(List.of(late));
@@ -222,7 +224,9 @@ class ProcessingTest {
     Job done = h.client.get(job.id());
     assertThat(done.state()).isEqualTo(JobState.COMPLETED);
     assertThat(done.attempt()).isEqualTo(2);
-    assertThat(done.errors()).singleElement().satisfies(e -> assertThat(e.type()).isEqualTo("LeaseExpired"));
+    assertThat(done.errors())
+        .singleElement()
+        .satisfies(e -> assertThat(e.type()).isEqualTo("LeaseExpired"));
     assertThat(runs).hasValue(2);
   }
 

@@ -80,8 +80,7 @@ class ReadmeExampleTest {
   @Test
   void readme_showsExactlyTheExampleThisTestRuns() throws IOException {
     String source =
-        Files.readString(
-            Path.of("src/test/java/dev/docket/scenarios/ReadmeExampleTest.java"));
+        Files.readString(Path.of("src/test/java/dev/docket/scenarios/ReadmeExampleTest.java"));
     String example =
         source.substring(
             source.indexOf("\n", source.indexOf("// README example begins")) + 1,
@@ -92,6 +91,9 @@ class ReadmeExampleTest {
   }
 
   private static String normalize(String text) {
-    return text.lines().map(String::strip).filter(l -> !l.isEmpty()).reduce("", (a, b) -> a + "\n" + b);
+    return text.lines()
+        .map(String::strip)
+        .filter(l -> !l.isEmpty())
+        .reduce("", (a, b) -> a + "\n" + b);
   }
 }

@@ -95,10 +95,12 @@ class SubmitAndManageTest {
   void uniqueKey_secondSubmitReturnsTheExistingJob_insteadOfACopy() {
     var h = new Harness();
     Job first =
-        h.client.submit(JobRequest.of(EMAIL, new Email("a@x", "1")).uniqueKey("welcome-ada").build());
+        h.client.submit(
+            JobRequest.of(EMAIL, new Email("a@x", "1")).uniqueKey("welcome-ada").build());
 
     Job second =
-        h.client.submit(JobRequest.of(EMAIL, new Email("a@x", "2")).uniqueKey("welcome-ada").build());
+        h.client.submit(
+            JobRequest.of(EMAIL, new Email("a@x", "2")).uniqueKey("welcome-ada").build());
 
     assertThat(second).isEqualTo(first);
     assertThat(second.payload()).contains("\"1\"");
@@ -141,7 +143,8 @@ class SubmitAndManageTest {
     h.handlers.register(EMAIL, (email, context) -> order.add(email.subject()));
     h.client.submit(JobRequest.of(EMAIL, new Email("a", "low")).priority(Priority.LOW).build());
     h.client.submit(JobRequest.of(EMAIL, new Email("a", "normal")).build());
-    h.client.submit(JobRequest.of(EMAIL, new Email("a", "urgent")).priority(Priority.URGENT).build());
+    h.client.submit(
+        JobRequest.of(EMAIL, new Email("a", "urgent")).priority(Priority.URGENT).build());
     h.client.submit(JobRequest.of(EMAIL, new Email("a", "high")).priority(Priority.HIGH).build());
 
     h.worker.processBatch("default", 10);
@@ -206,7 +209,9 @@ class SubmitAndManageTest {
     Job done = h.client.get(job.id());
     assertThat(done.state()).isEqualTo(JobState.COMPLETED);
     assertThat(done.attempt()).isEqualTo(2);
-    assertThat(done.errors()).singleElement().satisfies(e -> assertThat(e.message()).isEqualTo("mailbox does not exist"));
+    assertThat(done.errors())
+        .singleElement()
+        .satisfies(e -> assertThat(e.message()).isEqualTo("mailbox does not exist"));
   }
 
   @Test

@@ -41,11 +41,6 @@ public final class JacksonPayloadCodec implements PayloadCodec {
             .build());
   }
 
-  /** A codec on the application's own mapper, which it keeps using as configured. */
-  public static JacksonPayloadCodec using(ObjectMapper mapper) {
-    return new JacksonPayloadCodec(Objects.requireNonNull(mapper, "mapper"));
-  }
-
   @Override
   public String encode(Object payload) {
     Objects.requireNonNull(payload, "payload");
