@@ -7,6 +7,7 @@ import dev.docket.domain.Job;
 import dev.docket.domain.JobState;
 import dev.docket.domain.Outcome;
 import dev.docket.usecase.JobCancelledException;
+import dev.docket.usecase.JobContext;
 import dev.docket.usecase.JobProcessor;
 import dev.docket.usecase.JobRequest;
 import dev.docket.usecase.JobType;
@@ -126,21 +127,16 @@ class ProcessingTest {
   void cancelOfARunningJob_reachesTheHandlerThroughTheHeartbeat_andTheJobEndsCancelled()
       throws Exception {
     var h = new Harness();
-    var started = new CountDownLatch(1);
-    h.handlers.register(
-        RESIZE,
-        (resize, context) -> {
-          started.countDown();
-          while (true) {
-            context.throwIfCancellationRequested();
-            Thread.onSpinWait();
-          }
-        });
     Job job = h.client.submit(RESIZE, new Resize("a.png", 1));
-    Job claimed = h.worker.claim("default", 1).get(0);
     CompletableFuture<Outcome> running =
-        CompletableFuture.supplyAsync(() -> h.worker.execute(claimed));
-    assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
+        runInBackground(
+            h,
+            context -> {
+              while (true) {
+                context.throwIfCancellationRequested();
+                Thread.onSpinWait();
+              }
+            });
 
     Job asked = h.client.cancel(job.id());
     assertThat(asked.state()).isEqualTo(JobState.RUNNING);
@@ -157,21 +153,16 @@ class ProcessingTest {
   @Timeout(10)
   void localCancelSignal_reachesTheHandlerWithoutWaitingForAHeartbeat() throws Exception {
     var h = new Harness();
-    var started = new CountDownLatch(1);
-    h.handlers.register(
-        RESIZE,
-        (resize, context) -> {
-          started.countDown();
-          while (!context.isCancellationRequested()) {
-            Thread.onSpinWait();
-          }
-          throw new JobCancelledException(context.jobId());
-        });
     Job job = h.client.submit(RESIZE, new Resize("a.png", 1));
-    Job claimed = h.worker.claim("default", 1).get(0);
     CompletableFuture<Outcome> running =
-        CompletableFuture.supplyAsync(() -> h.worker.execute(claimed));
-    assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
+        runInBackground(
+            h,
+            context -> {
+              while (!context.isCancellationRequested()) {
+                Thread.onSpinWait();
+              }
+              throw new JobCancelledException(context.jobId());
+            });
 
     assertThat(h.worker.inFlight()).containsExactly(job.id());
     assertThat(h.worker.signalCancel(job.id())).isTrue();
@@ -247,5 +238,26 @@ class ProcessingTest {
     assertThat(h.client.find(old.id())).isEmpty();
     assertThat(h.client.find(recent.id())).isPresent();
     assertThat(h.client.find(pending.id())).isPresent();
+  }
+
+  interface Body {
+    void run(JobContext context) throws Exception;
+  }
+
+  /** Claims the queue's one job and runs it on another thread; returns once the handler started. */
+  private static CompletableFuture<Outcome> runInBackground(Harness h, Body body)
+      throws InterruptedException {
+    var started = new CountDownLatch(1);
+    h.handlers.register(
+        RESIZE,
+        (resize, context) -> {
+          started.countDown();
+          body.run(context);
+        });
+    Job claimed = h.worker.claim("default", 1).get(0);
+    CompletableFuture<Outcome> running =
+        CompletableFuture.supplyAsync(() -> h.worker.execute(claimed));
+    assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
+    return running;
   }
 }
