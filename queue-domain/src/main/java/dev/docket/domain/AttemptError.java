@@ -36,9 +36,9 @@ public record AttemptError(
           "Attempt %d is out of range: attempts count from 1.".formatted(attempt));
     }
     at = Times.micros(Objects.requireNonNull(at, "at"));
-    type = trim(Objects.requireNonNull(type, "type"), MAX_TYPE_LENGTH);
-    message = trim(message == null ? "" : message, MAX_MESSAGE_LENGTH);
-    stackTrace = trim(stackTrace == null ? "" : stackTrace, MAX_STACK_TRACE_LENGTH);
+    type = trim(storable(Objects.requireNonNull(type, "type")), MAX_TYPE_LENGTH);
+    message = trim(storable(message == null ? "" : message), MAX_MESSAGE_LENGTH);
+    stackTrace = trim(storable(stackTrace == null ? "" : stackTrace), MAX_STACK_TRACE_LENGTH);
     if (type.isBlank()) {
       throw new IllegalArgumentException("An attempt error needs a type.");
     }
@@ -56,6 +56,31 @@ public record AttemptError(
   /** An error that Docket itself decided, such as an expired lease or an unknown kind. */
   public static AttemptError reason(int attempt, Instant at, String type, String message) {
     return new AttemptError(attempt, at, type, message, "");
+  }
+
+  /**
+   * A handler's exception message can hold anything, but no store can hold a NUL or half a
+   * surrogate pair: those become U+FFFD rather than failing the report of the attempt.
+   */
+  private static String storable(String text) {
+    StringBuilder out = null;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      boolean paired =
+          Character.isHighSurrogate(c)
+              ? i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))
+              : Character.isLowSurrogate(c)
+                  && i > 0
+                  && Character.isHighSurrogate(text.charAt(i - 1));
+      boolean bad = c == '\0' || (Character.isSurrogate(c) && !paired);
+      if (bad && out == null) {
+        out = new StringBuilder(text.length()).append(text, 0, i);
+      }
+      if (out != null) {
+        out.append(bad ? '\uFFFD' : c);
+      }
+    }
+    return out == null ? text : out.toString();
   }
 
   private static String trim(String text, int max) {

@@ -192,7 +192,8 @@ public final class Job {
   }
 
   /**
-   * The current attempt failed and the job waits until {@code runAt} for the next one.
+   * The current attempt failed and the job waits until {@code runAt} for the next one; if it was
+   * asked to cancel meanwhile, it is cancelled instead, with the error kept.
    *
    * @throws IllegalTransitionException if the job is not running
    * @throws LeaseLostException if it runs under another lease than {@code fence}'s
@@ -200,6 +201,9 @@ public final class Job {
    */
   public Job retry(long fence, AttemptError error, Instant runAt, Instant at) {
     requireLease(fence, JobState.PENDING, "be retried");
+    if (cancelRequested) {
+      return finish(JobState.CANCELLED, withError(error), at);
+    }
     if (!canRetry()) {
       throw new IllegalStateException(
           "Job %s used attempt %d of %d (policy %s), so it cannot be retried."
@@ -217,7 +221,7 @@ public final class Job {
    */
   public Job deadLetter(long fence, AttemptError error, Instant at) {
     requireLease(fence, JobState.FAILED, "be dead-lettered");
-    return finish(JobState.FAILED, withError(error), at);
+    return finish(cancelRequested ? JobState.CANCELLED : JobState.FAILED, withError(error), at);
   }
 
   /**
@@ -240,11 +244,15 @@ public final class Job {
    */
   public Job release(long fence, Instant at) {
     requireLease(fence, JobState.PENDING, "be released");
+    if (cancelRequested) {
+      return finish(JobState.CANCELLED, errors, at);
+    }
     return toPending(errors, at, attempt - 1, at);
   }
 
   /**
-   * The worker holding the lease keeps it until {@code expiresAt}. The fence does not change.
+   * The worker holding the lease keeps it until {@code expiresAt}, or longer if it already held it
+   * longer: an extension never shortens a lease. The fence does not change.
    *
    * @throws IllegalTransitionException if the job is not running
    * @throws LeaseLostException if it runs under another lease than {@code fence}'s
@@ -261,7 +269,10 @@ public final class Job {
         at,
         null,
         errors,
-        new Lease(lease.owner(), lease.fence(), expiresAt),
+        new Lease(
+            lease.owner(),
+            lease.fence(),
+            expiresAt.isAfter(lease.expiresAt()) ? expiresAt : lease.expiresAt()),
         version + 1,
         cancelRequested);
   }
@@ -327,7 +338,12 @@ public final class Job {
       throw new IllegalTransitionException(id, state, JobState.PENDING, "be retried by hand");
     }
     require(JobState.PENDING, "be retried by hand");
-    int maxAttempts = Math.max(spec.maxAttempts(), Math.min(JobSpec.MAX_ATTEMPTS, attempt + 1));
+    if (attempt >= JobSpec.MAX_ATTEMPTS) {
+      throw new IllegalStateException(
+          "Job %s used all %d attempts a job may have, so it cannot be retried again."
+              .formatted(id, JobSpec.MAX_ATTEMPTS));
+    }
+    int maxAttempts = Math.max(spec.maxAttempts(), attempt + 1);
     var requeued = respec(spec.priority(), at, maxAttempts);
     return new Job(
         id,

@@ -22,9 +22,11 @@ public record Lease(String owner, long fence, Instant expiresAt) {
   public Lease {
     Objects.requireNonNull(owner, "owner");
     expiresAt = Times.micros(Objects.requireNonNull(expiresAt, "expiresAt"));
-    if (owner.isBlank() || owner.length() > MAX_OWNER_LENGTH) {
+    if (owner.isBlank()
+        || owner.length() > MAX_OWNER_LENGTH
+        || owner.chars().anyMatch(Character::isISOControl)) {
       throw new IllegalArgumentException(
-          "Lease owner %s is invalid: use 1 to %d characters."
+          "Lease owner %s is invalid: use 1 to %d characters, none of them control characters."
               .formatted(Names.quote(owner), MAX_OWNER_LENGTH));
     }
   }

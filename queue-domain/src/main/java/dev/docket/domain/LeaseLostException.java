@@ -3,8 +3,9 @@ package dev.docket.domain;
 import java.util.Objects;
 
 /**
- * Thrown when a worker reports on a job whose lease it no longer holds: the lease expired and the
- * job was rescued, possibly claimed again by another worker, or the job was cancelled.
+ * Thrown when a worker reports on a running job under a fence that is not the job's current one:
+ * the lease expired, the job was rescued and claimed again. (A report on a job that is no longer
+ * running at all throws {@link IllegalTransitionException}.)
  *
  * <p>This is how Docket fences out a stale worker: its late outcome is refused, so it cannot
  * overwrite what the current run decides.

@@ -8,9 +8,10 @@ import java.util.random.RandomGenerator;
  * What a worker reports about the attempt it ran: the job completed, failed (to be retried, or for
  * good), was cancelled at the handler's acknowledgement, or was handed back unfinished.
  *
- * <p>Every outcome carries the fence of the lease it was earned under. A store applies an outcome
- * with {@link #applyTo(Job)}, which refuses it with {@link LeaseLostException} when the job is no
- * longer leased under that fence.
+ * <p>Every outcome carries the fence of the lease it was earned under. A store checks {@link
+ * Job#isLeasedUnder(long)} and applies the outcome with {@link #applyTo(Job)}; an outcome whose
+ * fence no longer holds is refused. A job asked to cancel meanwhile ends cancelled whatever the
+ * outcome, except completion: work that was done stays done.
  */
 public sealed interface Outcome {
   /** The job reported on. */
@@ -25,7 +26,8 @@ public sealed interface Outcome {
   /**
    * The job after this outcome.
    *
-   * @throws LeaseLostException if {@code job} is not leased under {@link #fence()}
+   * @throws IllegalTransitionException if {@code job} is not running
+   * @throws LeaseLostException if it runs under another lease than {@link #fence()}
    */
   Job applyTo(Job job);
 

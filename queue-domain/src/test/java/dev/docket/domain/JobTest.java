@@ -104,6 +104,57 @@ class JobTest {
   }
 
   @Test
+  void cancelRequest_winsOverRetryReleaseAndDeadLetter_butNotOverCompletion() {
+    Job asked = Fixtures.running().cancel(T0.plusSeconds(1));
+    long fence = Fixtures.fence(asked);
+    var error = AttemptError.reason(1, T0, "Boom", "");
+
+    assertThat(asked.retry(fence, error, T0.plusSeconds(60), T0.plusSeconds(2)).state())
+        .isEqualTo(JobState.CANCELLED);
+    assertThat(asked.retry(fence, error, T0.plusSeconds(60), T0.plusSeconds(2)).errors())
+        .containsExactly(error);
+    assertThat(asked.deadLetter(fence, error, T0.plusSeconds(2)).state())
+        .isEqualTo(JobState.CANCELLED);
+    Job released = asked.release(fence, T0.plusSeconds(2));
+    assertThat(released.state()).isEqualTo(JobState.CANCELLED);
+    assertThat(released.attempt()).isEqualTo(1);
+    assertThat(asked.complete(fence, T0.plusSeconds(2)).state()).isEqualTo(JobState.COMPLETED);
+  }
+
+  @Test
+  void extendLease_neverShortensALeaseTheHolderAlreadyHasLonger() {
+    Job running = Fixtures.running();
+    long fence = Fixtures.fence(running);
+    Job longer = running.extendLease(fence, T0.plusSeconds(600), T0.plusSeconds(5));
+
+    Job heartbeat = longer.extendLease(fence, T0.plusSeconds(60), T0.plusSeconds(10));
+
+    assertThat(heartbeat.lease().orElseThrow().expiresAt()).isEqualTo(T0.plusSeconds(600));
+  }
+
+  @Test
+  void requeue_ofAJobThatUsedTheMostAttemptsAnyJobMayHave_isRefused() {
+    Job dead = Fixtures.failed();
+    Job atCap =
+        Job.restore(
+            dead.id(),
+            Fixtures.spec(JobSpec.MAX_ATTEMPTS, RetryPolicy.exponential()),
+            JobState.FAILED,
+            JobSpec.MAX_ATTEMPTS,
+            dead.createdAt(),
+            dead.updatedAt(),
+            dead.finishedAt(),
+            dead.errors(),
+            Optional.empty(),
+            dead.version(),
+            false);
+
+    assertThatThrownBy(() -> atCap.requeue(T0))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("used all 1000 attempts");
+  }
+
+  @Test
   void times_areKeptToTheMicrosecond_asEveryStoreCanHoldThem() {
     var precise = T0.plusNanos(123_456_789);
     Job job = Job.submit(Fixtures.ID, Fixtures.specDueAt(precise), precise);

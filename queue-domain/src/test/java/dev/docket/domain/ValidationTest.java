@@ -145,6 +145,23 @@ class ValidationTest {
             });
   }
 
+  @Test
+  void attemptErrors_replaceWhatNoStoreCanHold_insteadOfFailingTheReport() {
+    var error = new AttemptError(1, Fixtures.T0, "X\u0000", "nul \u0000 half \uD800 end", null);
+
+    assertThat(error.type()).isEqualTo("X\uFFFD");
+    assertThat(error.message()).isEqualTo("nul \uFFFD half \uFFFD end");
+    assertThat(new AttemptError(1, Fixtures.T0, "X", "ok \uD83D\uDE00", "").message())
+        .isEqualTo("ok \uD83D\uDE00");
+  }
+
+  @Test
+  void leaseOwners_withControlCharacters_areRefused() {
+    assertThatThrownBy(() -> new Lease("worker\n1", 1, Fixtures.T0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("control characters");
+  }
+
   private static JobSpec spec(String payload, int maxAttempts, List<String> tags, Instant runAt) {
     return new JobSpec(
         "default",

@@ -167,7 +167,10 @@ class ProcessingTest {
     assertThat(h.worker.inFlight()).containsExactly(job.id());
     assertThat(h.worker.signalCancel(job.id())).isTrue();
 
-    assertThat(running.get(5, TimeUnit.SECONDS)).isInstanceOf(Outcome.Cancelled.class);
+    Outcome outcome = running.get(5, TimeUnit.SECONDS);
+    assertThat(outcome).isInstanceOf(Outcome.Cancelled.class);
+    assertThat(h.worker.inFlight()).containsExactly(job.id());
+    h.worker.report(List.of(outcome));
     assertThat(h.worker.inFlight()).isEmpty();
   }
 
@@ -219,6 +222,107 @@ class ProcessingTest {
         .singleElement()
         .satisfies(e -> assertThat(e.type()).isEqualTo("LeaseExpired"));
     assertThat(runs).hasValue(2);
+  }
+
+  @Test
+  void jobsWaitingTheirTurnInABatch_andJobsNotYetReported_keepTheirLeases() {
+    var h = new Harness();
+    h.handlers.register(RESIZE, (resize, context) -> {});
+    for (int i = 0; i < 3; i++) {
+      h.client.submit(RESIZE, new Resize(i + ".png", 1));
+    }
+    List<Job> claimed = h.worker.claim("default", 3);
+    Outcome first = h.worker.execute(claimed.get(0));
+
+    h.clock.advance(Duration.ofSeconds(20));
+    assertThat(h.worker.heartbeat()).isEqualTo(3);
+    h.clock.advance(Duration.ofSeconds(20));
+    assertThat(h.maintenance.rescueExpiredLeases()).isZero();
+
+    var outcomes = new java.util.ArrayList<Outcome>(List.of(first));
+    outcomes.add(h.worker.execute(claimed.get(1)));
+    outcomes.add(h.worker.execute(claimed.get(2)));
+    assertThat(h.worker.report(outcomes)).isEmpty();
+    assertThat(h.worker.inFlight()).isEmpty();
+    assertThat(h.worker.heartbeat()).isZero();
+  }
+
+  @Test
+  void staleRunOfAJobClaimedAgainByTheSameWorker_leavesTheLiveRunHeld() {
+    var h = new Harness();
+    h.handlers.register(RESIZE, (resize, context) -> {});
+    Job job = h.client.submit(RESIZE, new Resize("a.png", 1));
+    Job staleRun = h.worker.claim("default", 1).get(0);
+    h.clock.advance(Harness.LEASE);
+    h.maintenance.rescueExpiredLeases();
+    h.clock.set(h.client.get(job.id()).runAt());
+    Job liveRun = h.worker.claim("default", 1).get(0);
+
+    Outcome late = h.worker.execute(staleRun);
+    assertThat(h.worker.report(List.of(late))).containsExactly(late);
+
+    assertThat(h.worker.inFlight()).containsExactly(job.id());
+    assertThat(h.worker.heartbeat()).isEqualTo(1);
+    assertThat(h.worker.report(List.of(h.worker.execute(liveRun)))).isEmpty();
+    assertThat(h.client.get(job.id()).state()).isEqualTo(JobState.COMPLETED);
+  }
+
+  @Test
+  void jobRescuedWhileWaitingItsTurn_isNotRunByTheWorkerThatLostIt() {
+    var h = new Harness();
+    var runs = new AtomicInteger();
+    h.handlers.register(RESIZE, (resize, context) -> runs.incrementAndGet());
+    h.client.submit(RESIZE, new Resize("a.png", 1));
+    Job claimed = h.worker.claim("default", 1).get(0);
+    h.clock.advance(Harness.LEASE);
+    h.maintenance.rescueExpiredLeases();
+    h.worker.heartbeat();
+
+    Outcome outcome = h.worker.execute(claimed);
+
+    assertThat(runs).hasValue(0);
+    assertThat(h.worker.report(List.of(outcome))).containsExactly(outcome);
+  }
+
+  @Test
+  void interruptedHandler_releasesTheJob_withoutUsingAnAttempt_andKeepsTheInterrupt() {
+    var h = new Harness();
+    h.handlers.register(
+        RESIZE,
+        (resize, context) -> {
+          throw new InterruptedException("shutting down");
+        });
+    Job job = h.client.submit(JobRequest.of(RESIZE, new Resize("a.png", 1)).maxAttempts(1).build());
+
+    List<Outcome> outcomes = h.worker.processBatch("default", 1);
+    boolean interrupted = Thread.interrupted();
+
+    assertThat(interrupted).isTrue();
+    assertThat(outcomes).singleElement().isInstanceOf(Outcome.Released.class);
+    Job back = h.client.get(job.id());
+    assertThat(back.state()).isEqualTo(JobState.PENDING);
+    assertThat(back.attempt()).isZero();
+  }
+
+  @Test
+  void cancelRequestedBeforeTheHandlerFails_endsTheJobCancelled_notRetried() {
+    var h = new Harness();
+    h.handlers.register(
+        RESIZE,
+        (resize, context) -> {
+          throw new IllegalStateException("unrelated failure");
+        });
+    Job job = h.client.submit(RESIZE, new Resize("a.png", 1));
+    Job claimed = h.worker.claim("default", 1).get(0);
+    h.client.cancel(job.id());
+
+    h.worker.report(List.of(h.worker.execute(claimed)));
+
+    Job cancelled = h.client.get(job.id());
+    assertThat(cancelled.state()).isEqualTo(JobState.CANCELLED);
+    assertThat(cancelled.errors())
+        .singleElement()
+        .satisfies(e -> assertThat(e.message()).isEqualTo("unrelated failure"));
   }
 
   @Test

@@ -1780,6 +1780,87 @@ public abstract class JobStorageContract {
   // ---- Concurrency -------------------------------------------------------------------------
 
   @Nested
+  class CancelRequestsAndGuards {
+
+    /** A running job that an operator asked to cancel, as the store holds it now. */
+    private Job runningAndAskedToCancel() {
+      var claimed = claimNew(spec(QUEUE));
+      return storage.update(claimed.id(), job -> job.cancel(now())).orElseThrow();
+    }
+
+    @Test
+    void retriedOutcome_ofAJobAskedToCancel_endsItCancelled_exactlyAsTheDomainSays() {
+      var asked = runningAndAskedToCancel();
+      clock.advance(Duration.ofSeconds(1));
+      var outcome =
+          new Retried(asked.id(), fence(asked), now(), error(asked), now().plusSeconds(60));
+
+      assertThat(report(outcome)).isEmpty();
+
+      assertThat(stored(asked.id())).isEqualTo(outcome.applyTo(asked));
+      assertThat(stored(asked.id()).state()).isEqualTo(JobState.CANCELLED);
+    }
+
+    @Test
+    void failedAndReleasedOutcomes_ofJobsAskedToCancel_endThemCancelled() {
+      var failing = runningAndAskedToCancel();
+      var releasing = runningAndAskedToCancel();
+      clock.advance(Duration.ofSeconds(1));
+      var failed = new Failed(failing.id(), fence(failing), now(), error(failing));
+      var released = new Released(releasing.id(), fence(releasing), now());
+
+      assertThat(report(failed, released)).isEmpty();
+
+      assertThat(stored(failing.id())).isEqualTo(failed.applyTo(failing));
+      assertThat(stored(releasing.id())).isEqualTo(released.applyTo(releasing));
+      assertThat(stored(releasing.id()).state()).isEqualTo(JobState.CANCELLED);
+    }
+
+    @Test
+    void completedOutcome_ofAJobAskedToCancel_stillCompletesIt() {
+      var asked = runningAndAskedToCancel();
+
+      assertThat(report(completedNow(asked))).isEmpty();
+
+      assertThat(stored(asked.id()).state()).isEqualTo(JobState.COMPLETED);
+    }
+
+    @Test
+    void extendLeases_neverShortensALeaseAlreadyHeldLonger() {
+      var claimed = claimNew(spec(QUEUE));
+      storage.extendLeases(List.of(extension(claimed, Duration.ofMinutes(10))));
+      Instant longExpiry = stored(claimed.id()).lease().orElseThrow().expiresAt();
+
+      storage.extendLeases(List.of(extension(claimed, Duration.ofSeconds(5))));
+
+      assertThat(stored(claimed.id()).lease().orElseThrow().expiresAt()).isEqualTo(longExpiry);
+    }
+
+    @Test
+    void insert_ofTheSameIdTwiceInOneCall_isRefused_andStoresNothing() {
+      var job = submit(spec(QUEUE));
+      var other = submit(spec(QUEUE));
+
+      assertThatThrownBy(() -> storage.insert(List.of(other, job, job)))
+          .isInstanceOf(IllegalArgumentException.class);
+
+      assertThat(storage.find(job.id())).isEmpty();
+      assertThat(storage.find(other.id())).isEmpty();
+    }
+
+    @Test
+    void report_ofAStaleThenAValidOutcomeForOneJob_inOneCall_appliesTheValidOne() {
+      var claimed = claimNew(spec(QUEUE));
+      var stale = new Completed(claimed.id(), fence(claimed) - 1, now());
+      var valid = completedNow(claimed);
+
+      assertThat(report(stale, valid)).containsExactly(stale);
+
+      assertThat(stored(claimed.id()).state()).isEqualTo(JobState.COMPLETED);
+    }
+  }
+
+  @Nested
   class Concurrency {
     private static final int THREADS = 8;
 

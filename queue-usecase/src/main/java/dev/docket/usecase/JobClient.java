@@ -68,6 +68,18 @@ public final class JobClient {
    * @return for each request, in order, the stored job or the one holding its unique key
    */
   public List<Job> submitAll(List<JobRequest> requests) {
+    List<Job> jobs = prepare(requests);
+    return jobs.isEmpty() ? List.of() : storage.insert(jobs);
+  }
+
+  /**
+   * Makes the jobs of {@code requests} without storing them: encoded, validated and given ids. For
+   * stores that enqueue inside the caller's own transaction, such as the PostgreSQL store's {@code
+   * enqueue(connection, jobs)}.
+   *
+   * @throws dev.docket.usecase.port.PayloadException if a payload is not valid JSON
+   */
+  public List<Job> prepare(List<JobRequest> requests) {
     Objects.requireNonNull(requests, "requests");
     var now = clock.instant();
     var jobs = new ArrayList<Job>(requests.size());
@@ -79,7 +91,7 @@ public final class JobClient {
               : codec.encode(request.payload().orElseThrow());
       jobs.add(Job.submit(ids.next(), request.toSpec(json, now), now));
     }
-    return jobs.isEmpty() ? List.of() : storage.insert(jobs);
+    return jobs;
   }
 
   /** The job with this id. */

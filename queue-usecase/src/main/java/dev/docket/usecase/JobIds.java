@@ -16,7 +16,9 @@ final class JobIds {
 
   private final InstantSource clock;
   private final RandomGenerator random;
-  private final AtomicLong last = new AtomicLong();
+
+  /** Shared by every generator, so ids increase across all clients of this process. */
+  private static final AtomicLong LAST = new AtomicLong();
 
   JobIds(InstantSource clock, RandomGenerator random) {
     this.clock = clock;
@@ -26,7 +28,7 @@ final class JobIds {
   JobId next() {
     long floor = clock.millis() << COUNTER_BITS;
     // A counter that runs past 12 bits borrows the next millisecond: still increasing.
-    long stamp = last.updateAndGet(prev -> Math.max(prev + 1, floor));
+    long stamp = LAST.updateAndGet(prev -> Math.max(prev + 1, floor));
     long millis = stamp >>> COUNTER_BITS;
     long counter = stamp & ((1L << COUNTER_BITS) - 1);
     long msb = (millis << 16) | 0x7000L | counter;

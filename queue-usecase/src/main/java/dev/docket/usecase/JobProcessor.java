@@ -36,8 +36,12 @@ import java.util.random.RandomGenerator;
  *   <li>it throws {@link NonRetryableException}, or the payload can't be read as the handler's
  *       type: failed for good, into the dead letter;
  *   <li>it throws anything else, {@code Error}s included, or no handler knows the kind (another
- *       node may): retried after the backoff while attempts remain, dead-lettered after that.
+ *       node may): retried after the backoff while attempts remain, dead-lettered after that;
+ *   <li>the thread is interrupted (the worker is stopping): released, the attempt not counted.
  * </ul>
+ *
+ * <p>A job is held, and its lease extended by {@link #heartbeat}, from its claim until the store
+ * has answered its report.
  *
  * <p>Thread-safe.
  */
@@ -50,7 +54,16 @@ public final class JobProcessor {
   private final InstantSource clock;
   private final RandomGenerator random;
   private final ProcessorOptions options;
-  private final ConcurrentHashMap<JobId, RunningJob> inFlight = new ConcurrentHashMap<>();
+
+  /**
+   * Jobs this processor holds a lease on, from the claim until the store has answered the report:
+   * jobs waiting their turn in a batch and jobs whose outcome is not stored yet need their leases
+   * extended too. Keyed by id and fence, so a stale run of a job that was claimed again never
+   * removes the live run's entry.
+   */
+  private final ConcurrentHashMap<Held, RunningJob> inFlight = new ConcurrentHashMap<>();
+
+  private record Held(JobId id, long fence) {}
 
   /**
    * A processor.
@@ -79,8 +92,15 @@ public final class JobProcessor {
 
   /** Claims up to {@code limit} runnable jobs of {@code queue}, in claim order. */
   public List<Job> claim(String queue, int limit) {
-    return storage.claim(
-        new ClaimRequest(queue, limit, options.owner(), options.leaseDuration(), clock.instant()));
+    List<Job> claimed =
+        storage.claim(
+            new ClaimRequest(
+                queue, limit, options.owner(), options.leaseDuration(), clock.instant()));
+    for (Job job : claimed) {
+      var running = new RunningJob(job, this);
+      inFlight.put(new Held(job.id(), running.fence()), running);
+    }
+    return claimed;
   }
 
   /**
@@ -88,13 +108,13 @@ public final class JobProcessor {
    * not stored until it is {@linkplain #report reported}.
    */
   public Outcome execute(Job claimed) {
-    var running = new RunningJob(claimed, this);
-    inFlight.put(claimed.id(), running);
-    try {
-      return run(running);
-    } finally {
-      inFlight.remove(claimed.id());
+    var held = new Held(claimed.id(), claimed.lease().orElseThrow().fence());
+    RunningJob running = inFlight.computeIfAbsent(held, h -> new RunningJob(claimed, this));
+    if (running.isLeaseLost()) {
+      // The job was rescued while it waited its turn: its new owner runs it, this worker doesn't.
+      return new Outcome.Released(claimed.id(), running.fence(), clock.instant());
     }
+    return run(running);
   }
 
   private Outcome run(RunningJob running) {
@@ -123,6 +143,11 @@ public final class JobProcessor {
       return new Outcome.Completed(job.id(), running.fence(), clock.instant());
     } catch (Throwable failure) {
       Instant at = clock.instant();
+      if (failure instanceof InterruptedException || Thread.currentThread().isInterrupted()) {
+        // An interrupt means the worker is stopping: the job goes back, the attempt not counted.
+        Thread.currentThread().interrupt();
+        return new Outcome.Released(job.id(), running.fence(), at);
+      }
       if (failure instanceof JobCancelledException || running.wasCancelRequested()) {
         return new Outcome.Cancelled(job.id(), running.fence(), at);
       }
@@ -144,6 +169,9 @@ public final class JobProcessor {
       return List.of();
     }
     List<Outcome> refused = storage.report(outcomes);
+    for (Outcome outcome : outcomes) {
+      inFlight.remove(new Held(outcome.jobId(), outcome.fence()));
+    }
     for (Outcome outcome : refused) {
       LOG.log(
           Level.WARNING,
@@ -205,24 +233,31 @@ public final class JobProcessor {
    * @return whether the job was running here
    */
   public boolean signalCancel(JobId id) {
-    RunningJob running = inFlight.get(id);
-    if (running == null) {
-      return false;
+    boolean found = false;
+    for (var entry : inFlight.entrySet()) {
+      if (entry.getKey().id().equals(id)) {
+        entry.getValue().requestCancel();
+        found = true;
+      }
     }
-    running.requestCancel();
-    return true;
+    return found;
   }
 
-  /** The jobs whose handlers are running on this processor now. */
+  /** The jobs this processor holds: claimed, and not yet reported. */
   public Set<JobId> inFlight() {
-    return Set.copyOf(inFlight.keySet());
+    var ids = new java.util.HashSet<JobId>();
+    inFlight.keySet().forEach(held -> ids.add(held.id()));
+    return Set.copyOf(ids);
   }
 
   boolean extend(RunningJob running, Duration duration) {
     Objects.requireNonNull(duration, "duration");
-    if (duration.isNegative() || duration.isZero()) {
+    if (duration.isNegative()
+        || duration.isZero()
+        || duration.compareTo(ProcessorOptions.MAX_LEASE) > 0) {
       throw new IllegalArgumentException(
-          "Lease extension %s must be positive.".formatted(duration));
+          "Lease extension %s is out of range: use more than 0 and at most %s."
+              .formatted(duration, ProcessorOptions.MAX_LEASE));
     }
     Instant now = clock.instant();
     var extension = new LeaseExtension(running.jobId(), running.fence(), now.plus(duration), now);

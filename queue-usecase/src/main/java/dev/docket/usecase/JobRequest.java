@@ -109,6 +109,7 @@ public final class JobRequest {
     private String queue = JobSpec.DEFAULT_QUEUE;
     private Priority priority = Priority.NORMAL;
     private int maxAttempts = JobSpec.DEFAULT_MAX_ATTEMPTS;
+    private boolean maxAttemptsSet;
     private RetryPolicy retryPolicy = RetryPolicy.exponential();
     private Instant runAt;
     private Duration delay;
@@ -146,10 +147,11 @@ public final class JobRequest {
                 .formatted(maxAttempts, JobSpec.MAX_ATTEMPTS));
       }
       this.maxAttempts = maxAttempts;
+      this.maxAttemptsSet = true;
       return this;
     }
 
-    /** How long to wait between attempts. */
+    /** How long to wait between attempts; {@link RetryPolicy#none()} means one attempt. */
     public Builder retryPolicy(RetryPolicy retryPolicy) {
       this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy");
       return this;
@@ -157,7 +159,13 @@ public final class JobRequest {
 
     /** Run no earlier than {@code runAt}. Not together with {@link #delay}. */
     public Builder runAt(Instant runAt) {
-      this.runAt = Objects.requireNonNull(runAt, "runAt");
+      Objects.requireNonNull(runAt, "runAt");
+      if (runAt.isBefore(JobSpec.MIN_RUN_AT) || runAt.isAfter(JobSpec.MAX_RUN_AT)) {
+        throw new IllegalArgumentException(
+            "Run-at %s is out of range: use %s to %s."
+                .formatted(runAt, JobSpec.MIN_RUN_AT, JobSpec.MAX_RUN_AT));
+      }
+      this.runAt = runAt;
       return this;
     }
 
@@ -186,6 +194,12 @@ public final class JobRequest {
     /** Tags to find the job by. */
     public Builder tags(Collection<String> tags) {
       Objects.requireNonNull(tags, "tags").forEach(Names::requireTag);
+      long distinct = tags.stream().distinct().count();
+      if (distinct > JobSpec.MAX_TAGS) {
+        throw new IllegalArgumentException(
+            "A job carries %d tags, more than the %d allowed."
+                .formatted(distinct, JobSpec.MAX_TAGS));
+      }
       this.tags = List.copyOf(tags);
       return this;
     }
@@ -193,12 +207,21 @@ public final class JobRequest {
     /**
      * The request.
      *
-     * @throws IllegalArgumentException if both a run-at and a delay were given
+     * @throws IllegalArgumentException if both a run-at and a delay were given, or more than one
+     *     attempt with a policy that never retries
      */
     public JobRequest build() {
       if (runAt != null && delay != null) {
         throw new IllegalArgumentException(
             "Both run-at %s and delay %s were given: choose one.".formatted(runAt, delay));
+      }
+      if (!retryPolicy.allowsRetry()) {
+        if (maxAttemptsSet && maxAttempts > 1) {
+          throw new IllegalArgumentException(
+              "Max attempts %d was given with a policy that never retries: choose one."
+                  .formatted(maxAttempts));
+        }
+        maxAttempts = 1;
       }
       return new JobRequest(this);
     }

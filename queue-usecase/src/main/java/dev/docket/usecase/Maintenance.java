@@ -51,7 +51,7 @@ public final class Maintenance {
     do {
       batch = storage.rescueExpired(new RescueRequest(clock.instant(), BATCH_SIZE, random));
       total += batch.size();
-    } while (batch.size() == BATCH_SIZE);
+    } while (!batch.isEmpty());
     return total;
   }
 
@@ -72,7 +72,7 @@ public final class Maintenance {
     do {
       deleted = storage.purge(request);
       total += deleted;
-    } while (deleted == BATCH_SIZE);
+    } while (deleted > 0);
     return total;
   }
 }

@@ -20,6 +20,9 @@ public record ProcessorOptions(String owner, Duration leaseDuration) {
   /** The shortest lease allowed: 1 second. */
   public static final Duration MIN_LEASE = Duration.ofSeconds(1);
 
+  /** The longest lease allowed: 24 hours. Longer work extends its lease as it goes. */
+  public static final Duration MAX_LEASE = Duration.ofHours(24);
+
   /** Validates the options. */
   public ProcessorOptions {
     Objects.requireNonNull(owner, "owner");
@@ -29,9 +32,10 @@ public record ProcessorOptions(String owner, Duration leaseDuration) {
               .formatted(Names.quote(owner), Lease.MAX_OWNER_LENGTH));
     }
     Objects.requireNonNull(leaseDuration, "leaseDuration");
-    if (leaseDuration.compareTo(MIN_LEASE) < 0) {
+    if (leaseDuration.compareTo(MIN_LEASE) < 0 || leaseDuration.compareTo(MAX_LEASE) > 0) {
       throw new IllegalArgumentException(
-          "Lease duration %s is too short: use at least %s.".formatted(leaseDuration, MIN_LEASE));
+          "Lease duration %s is out of range: use %s to %s."
+              .formatted(leaseDuration, MIN_LEASE, MAX_LEASE));
     }
   }
 

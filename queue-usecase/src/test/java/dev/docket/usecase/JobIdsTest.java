@@ -37,6 +37,20 @@ class JobIdsTest {
   }
 
   @Test
+  void idsOfTwoGeneratorsInOneProcess_increaseTogether() {
+    var first = new JobIds(InstantSource.fixed(T0), new SplittableRandom(1));
+    var second = new JobIds(InstantSource.fixed(T0), new SplittableRandom(2));
+    List<JobId> made = new ArrayList<>();
+
+    for (int i = 0; i < 100; i++) {
+      made.add(first.next());
+      made.add(second.next());
+    }
+
+    assertThat(made).isSorted();
+  }
+
+  @Test
   void aClockThatStepsBack_neverMakesAnIdSmallerThanTheLastOne() {
     var now = new Instant[] {T0};
     var ids = new JobIds(() -> now[0], new SplittableRandom(1));

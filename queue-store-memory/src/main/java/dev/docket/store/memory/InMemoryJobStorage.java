@@ -58,7 +58,12 @@ final class InMemoryJobStorage implements JobStorage {
   @Override
   public List<Job> insert(List<Job> newJobs) {
     Objects.requireNonNull(newJobs, "jobs");
+    var ids = new java.util.HashSet<JobId>();
     for (Job job : newJobs) {
+      if (!ids.add(job.id())) {
+        throw new IllegalArgumentException(
+            "Job %s appears twice in one insert.".formatted(job.id()));
+      }
       if (job.state() != JobState.PENDING || job.attempt() != 0) {
         throw new IllegalArgumentException(
             "Job %s is %s at attempt %d: only new jobs can be inserted."
@@ -131,7 +136,13 @@ final class InMemoryJobStorage implements JobStorage {
           index.scheduled.add(key); // promoted by a claimer whose clock ran ahead of ours
           continue;
         }
-        Job next = job.claim(request.owner(), now, request.leaseDuration());
+        Job next;
+        try {
+          next = job.claim(request.owner(), now, request.leaseDuration());
+        } catch (RuntimeException e) {
+          index.ready.add(key); // the job stays claimable; the caller learns why this claim failed
+          throw e;
+        }
         entry.job = next;
         reindex(job, next);
         claimed.add(next);

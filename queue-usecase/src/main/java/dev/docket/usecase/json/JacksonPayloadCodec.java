@@ -53,6 +53,7 @@ public final class JacksonPayloadCodec implements PayloadCodec {
               .formatted(payload.getClass().getName(), e.getOriginalMessage()),
           e);
     }
+    requireStorable(json);
     if (json.indexOf("\\u") >= 0) {
       requireStorable(parse(json));
     }
@@ -76,6 +77,7 @@ public final class JacksonPayloadCodec implements PayloadCodec {
   @Override
   public String validate(String json) {
     Objects.requireNonNull(json, "json");
+    requireStorable(json);
     JsonNode tree = parse(json);
     if (json.indexOf("\\u") >= 0) {
       requireStorable(tree);

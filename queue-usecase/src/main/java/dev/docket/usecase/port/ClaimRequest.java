@@ -20,6 +20,9 @@ public record ClaimRequest(
   /** The most jobs one claim may take. */
   public static final int MAX_LIMIT = 1_000;
 
+  /** The longest lease a claim may ask for: 24 hours. */
+  public static final Duration MAX_LEASE = Duration.ofHours(24);
+
   /** Validates the request. */
   public ClaimRequest {
     Names.requireQueue(queue);
@@ -34,9 +37,12 @@ public record ClaimRequest(
               .formatted(Names.quote(owner), Lease.MAX_OWNER_LENGTH));
     }
     Objects.requireNonNull(leaseDuration, "leaseDuration");
-    if (leaseDuration.isNegative() || leaseDuration.isZero()) {
+    if (leaseDuration.isNegative()
+        || leaseDuration.isZero()
+        || leaseDuration.compareTo(MAX_LEASE) > 0) {
       throw new IllegalArgumentException(
-          "Lease duration %s must be positive.".formatted(leaseDuration));
+          "Lease duration %s is out of range: use more than 0 and at most %s."
+              .formatted(leaseDuration, MAX_LEASE));
     }
     Objects.requireNonNull(now, "now");
   }

@@ -18,5 +18,10 @@ public record LeaseExtension(JobId jobId, long fence, Instant expiresAt, Instant
     Objects.requireNonNull(jobId, "jobId");
     Objects.requireNonNull(expiresAt, "expiresAt");
     Objects.requireNonNull(at, "at");
+    if (expiresAt.isAfter(at.plus(ClaimRequest.MAX_LEASE))) {
+      throw new IllegalArgumentException(
+          "Lease of job %s would run to %s, more than %s after %s."
+              .formatted(jobId, expiresAt, ClaimRequest.MAX_LEASE, at));
+    }
   }
 }

@@ -66,6 +66,11 @@ class JacksonPayloadCodecTest {
     assertThatThrownBy(() -> codec.encode(new Invoice("a\u0000b", 1, null, List.of())))
         .isInstanceOf(PayloadException.class);
     assertThat(codec.validate("{\"emoji\":\"\\ud83d\\ude00\"}")).isNotEmpty();
+    assertThatThrownBy(() -> codec.validate("{\"a\":\"x\uD800y\"}"))
+        .isInstanceOf(PayloadException.class)
+        .hasMessageContaining("unpaired surrogate");
+    assertThatThrownBy(() -> codec.encode(new Invoice("x\uDC00", 1, null, List.of())))
+        .isInstanceOf(PayloadException.class);
   }
 
   @Test

@@ -1,0 +1,171 @@
+package dev.docket.store.postgres;
+
+import dev.docket.domain.Names;
+import dev.docket.usecase.port.WakeUps;
+import java.lang.System.Logger.Level;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+
+/**
+ * Holds one connection that LISTENs on the store's channel and passes each notification (the
+ * payload is a queue name) to the subscribers.
+ *
+ * <p>When the connection breaks it reconnects with jittered backoff, and after every reconnect
+ * wakes every subscriber for every queue, since notifications sent meanwhile are gone. The outage
+ * is logged once when it starts and once when it ends, not once per attempt.
+ */
+final class NotificationListener implements WakeUps, AutoCloseable {
+  /** What {@code pg_stat_activity} shows for the listening connection. */
+  static final String APPLICATION_NAME = "docket-listener";
+
+  private static final System.Logger LOG = System.getLogger(NotificationListener.class.getName());
+  private static final Duration POLL = Duration.ofMillis(250);
+  private static final Duration MIN_BACKOFF = Duration.ofMillis(100);
+  private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+
+  interface ConnectionSource {
+    Connection open() throws SQLException;
+  }
+
+  private final ConnectionSource connections;
+  private final String channel;
+  private final CopyOnWriteArrayList<Listener> listeners = new CopyOnWriteArrayList<>();
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition stopped = lock.newCondition();
+  private final Thread thread;
+  private volatile boolean running = true;
+  private volatile boolean listening;
+
+  NotificationListener(ConnectionSource connections, String channel) {
+    this.connections = connections;
+    this.channel = channel;
+    this.thread =
+        Thread.ofPlatform().daemon().name("docket-listener-" + channel).unstarted(this::run);
+  }
+
+  void start() {
+    thread.start();
+  }
+
+  /** Whether the LISTEN connection is up now. */
+  boolean isListening() {
+    return listening;
+  }
+
+  @Override
+  public Subscription subscribe(Listener listener) {
+    listeners.add(listener);
+    return () -> listeners.remove(listener);
+  }
+
+  private void run() {
+    boolean reconnecting = false;
+    boolean outageLogged = false;
+    Duration backoff = MIN_BACKOFF;
+    while (running) {
+      try (Connection connection = connections.open()) {
+        try (Statement statement = connection.createStatement()) {
+          statement.execute("SET application_name = '" + APPLICATION_NAME + "'");
+          statement.execute("LISTEN " + channel);
+        }
+        if (!connection.getAutoCommit()) {
+          connection.commit();
+        }
+        listening = true;
+        if (outageLogged) {
+          LOG.log(Level.INFO, "Wake-ups on channel {0} are back.", channel);
+          outageLogged = false;
+        }
+        if (reconnecting) {
+          listeners.forEach(Listener::wakeAll);
+        }
+        backoff = MIN_BACKOFF;
+        PGConnection pg = connection.unwrap(PGConnection.class);
+        while (running) {
+          PGNotification[] notifications = pg.getNotifications((int) POLL.toMillis());
+          if (notifications != null) {
+            for (PGNotification notification : notifications) {
+              dispatch(notification.getParameter());
+            }
+          }
+        }
+      } catch (SQLException | RuntimeException e) {
+        listening = false;
+        if (!running) {
+          break;
+        }
+        if (!outageLogged) {
+          LOG.log(
+              Level.WARNING,
+              "Wake-ups on channel {0} are down ({1}); reconnecting, and workers poll meanwhile.",
+              channel,
+              e.getMessage());
+          outageLogged = true;
+        }
+        reconnecting = true;
+        pause(backoff);
+        backoff =
+            backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0
+                ? MAX_BACKOFF
+                : backoff.multipliedBy(2);
+      }
+    }
+    listening = false;
+  }
+
+  private void dispatch(String queue) {
+    try {
+      Names.requireQueue(queue);
+    } catch (IllegalArgumentException e) {
+      return; // not ours: someone else notified on the channel
+    }
+    for (Listener listener : listeners) {
+      try {
+        listener.wake(queue);
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "A wake-up listener failed for queue " + queue, e);
+      }
+    }
+  }
+
+  /** Waits a jittered backoff, or until the listener is closed. */
+  private void pause(Duration backoff) {
+    long nanos = ThreadLocalRandom.current().nextLong(backoff.toNanos() / 2, backoff.toNanos() + 1);
+    lock.lock();
+    try {
+      while (running && nanos > 0) {
+        nanos = stopped.awaitNanos(nanos);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      running = false;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    lock.lock();
+    try {
+      stopped.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    try {
+      thread.join(TimeUnit.SECONDS.toMillis(5));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,452 @@
+package dev.docket.store.postgres;
+
+import dev.docket.domain.Job;
+import dev.docket.domain.JobId;
+import dev.docket.domain.JobState;
+import dev.docket.domain.Outcome;
+import dev.docket.usecase.port.ClaimRequest;
+import dev.docket.usecase.port.JobPage;
+import dev.docket.usecase.port.JobQuery;
+import dev.docket.usecase.port.JobStorage;
+import dev.docket.usecase.port.LeaseExtension;
+import dev.docket.usecase.port.LeaseStatus;
+import dev.docket.usecase.port.PurgeRequest;
+import dev.docket.usecase.port.QueueStats;
+import dev.docket.usecase.port.RescueRequest;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.Query;
+
+/**
+ * The {@link JobStorage} on PostgreSQL.
+ *
+ * <p>The hot paths are single set-based statements: a claim is one {@code UPDATE ... FROM (SELECT
+ * ... FOR UPDATE SKIP LOCKED) RETURNING}, a batch of outcomes one {@code UPDATE ... FROM
+ * unnest(...)} per kind of outcome, a heartbeat one statement for all leases. Each checks the lease
+ * fence in its {@code WHERE}, so a stale worker's write matches no row. Rarer changes (cancel,
+ * retry by hand, rescue) read the row under {@code FOR UPDATE}, apply the domain's transition and
+ * write the row back, so the domain stays the one place that decides.
+ */
+final class PostgresJobStorage implements JobStorage {
+  private static final Comparator<Job> CLAIM_ORDER =
+      Comparator.comparing(Job::priority)
+          .reversed()
+          .thenComparing(Job::runAt)
+          .thenComparing(Job::id);
+
+  private final Jdbi jdbi;
+  private final Sql sql;
+  private final JobInserter inserter;
+
+  PostgresJobStorage(Jdbi jdbi, Sql sql) {
+    this.jdbi = jdbi;
+    this.sql = sql;
+    this.inserter = new JobInserter(sql);
+  }
+
+  JobInserter inserter() {
+    return inserter;
+  }
+
+  @Override
+  public List<Job> insert(List<Job> jobs) {
+    Objects.requireNonNull(jobs, "jobs");
+    return Failures.translate(
+        "insert " + jobs.size() + " jobs",
+        () -> jdbi.inTransaction(h -> inserter.insert(h.getConnection(), jobs)));
+  }
+
+  @Override
+  public List<Job> claim(ClaimRequest request) {
+    OffsetDateTime now = JobRows.offset(request.now());
+    return Failures.translate(
+        "claim jobs of queue " + request.queue(),
+        () ->
+            jdbi.inTransaction(
+                h -> {
+                  h.createUpdate(sql.promote)
+                      .bind("queue", request.queue())
+                      .bind("now", now)
+                      .execute();
+                  List<Job> claimed =
+                      new ArrayList<>(
+                          h.createQuery(sql.claim)
+                              .bind("queue", request.queue())
+                              .bind("now", now)
+                              .bind("limit", request.limit())
+                              .bind("owner", request.owner())
+                              .bind(
+                                  "expires",
+                                  JobRows.offset(request.now().plus(request.leaseDuration())))
+                              .map((rs, ctx) -> JobRows.read(rs))
+                              .list());
+                  claimed.sort(CLAIM_ORDER);
+                  return claimed;
+                }));
+  }
+
+  @Override
+  public List<Outcome> report(List<Outcome> outcomes) {
+    if (outcomes.isEmpty()) {
+      return List.of();
+    }
+    return Failures.translate(
+        "report " + outcomes.size() + " outcomes",
+        () -> jdbi.inTransaction(h -> report(h, outcomes)));
+  }
+
+  private List<Outcome> report(Handle h, List<Outcome> outcomes) {
+    // One statement per kind of outcome. A batch that names a job twice is applied one outcome at
+    // a time instead, in order, so that the first valid one wins as it would one by one.
+    var groups = new ArrayList<List<Outcome>>();
+    var ids = new HashSet<UUID>();
+    boolean repeats = false;
+    for (Outcome outcome : outcomes) {
+      repeats |= !ids.add(outcome.jobId().value());
+    }
+    if (repeats) {
+      outcomes.forEach(o -> groups.add(List.of(o)));
+    } else {
+      var byKind = new java.util.LinkedHashMap<Class<?>, List<Outcome>>();
+      for (Outcome outcome : outcomes) {
+        byKind.computeIfAbsent(outcome.getClass(), k -> new ArrayList<>()).add(outcome);
+      }
+      groups.addAll(byKind.values());
+    }
+    var refused = new ArrayList<Outcome>();
+    Set<String> dueQueues = new LinkedHashSet<>();
+    for (List<Outcome> group : groups) {
+      Set<UUID> applied = applyGroup(h, group, dueQueues);
+      for (Outcome outcome : group) {
+        if (!applied.contains(outcome.jobId().value())) {
+          if (outcome instanceof Outcome.Retried retried) {
+            requireNotAnInvalidRetry(h, retried);
+          }
+          refused.add(outcome);
+        }
+      }
+    }
+    notify(h, dueQueues);
+    return refused;
+  }
+
+  private Set<UUID> applyGroup(Handle h, List<Outcome> group, Set<String> dueQueues) {
+    String statement =
+        switch (group.get(0)) {
+          case Outcome.Completed c -> sql.complete;
+          case Outcome.Retried r -> sql.retry;
+          case Outcome.Failed f -> sql.fail;
+          case Outcome.Cancelled c -> sql.cancel;
+          case Outcome.Released r -> sql.release;
+        };
+    var update = h.createQuery(statement);
+    bindOutcomes(update, group);
+    Set<UUID> applied = new HashSet<>();
+    update
+        .map(
+            (rs, ctx) -> {
+              applied.add(rs.getObject("id", UUID.class));
+              if ("pending".equals(rs.getString("state"))) {
+                dueQueues.add(rs.getString("queue"));
+              }
+              return null;
+            })
+        .list();
+    return applied;
+  }
+
+  /** A retry the statement skipped under a valid lease has no attempts left: a caller's bug. */
+  private void requireNotAnInvalidRetry(Handle h, Outcome.Retried retried) {
+    find(h, retried.jobId())
+        .filter(job -> job.isLeasedUnder(retried.fence()))
+        .ifPresent(job -> retried.applyTo(job)); // throws IllegalStateException, as the domain does
+  }
+
+  private static void bindOutcomes(Query update, List<Outcome> group) {
+    update.bindArray("ids", UUID.class, map(group, o -> o.jobId().value()));
+    update.bindArray("fences", Long.class, map(group, Outcome::fence));
+    update.bindArray("ats", String.class, map(group, o -> JobRows.timestamp(o.at())));
+    switch (group.get(0)) {
+      case Outcome.Retried r -> {
+        update.bindArray(
+            "runAts",
+            String.class,
+            map(group, o -> JobRows.timestamp(((Outcome.Retried) o).runAt())));
+        update.bindArray(
+            "errors",
+            String.class,
+            map(group, o -> JobRows.errorJson(((Outcome.Retried) o).error())));
+      }
+      case Outcome.Failed f ->
+          update.bindArray(
+              "errors",
+              String.class,
+              map(group, o -> JobRows.errorJson(((Outcome.Failed) o).error())));
+      case Outcome.Completed c -> {}
+      case Outcome.Cancelled c -> {}
+      case Outcome.Released r -> {}
+    }
+  }
+
+  @Override
+  public List<LeaseStatus> extendLeases(List<LeaseExtension> extensions) {
+    if (extensions.isEmpty()) {
+      return List.of();
+    }
+    Map<UUID, Boolean> held =
+        Failures.translate(
+            "extend " + extensions.size() + " leases",
+            () ->
+                jdbi.withHandle(
+                    h -> {
+                      var result = new HashMap<UUID, Boolean>();
+                      h.createQuery(sql.extend)
+                          .bindArray("ids", UUID.class, map(extensions, e -> e.jobId().value()))
+                          .bindArray("fences", Long.class, map(extensions, LeaseExtension::fence))
+                          .bindArray(
+                              "expires",
+                              String.class,
+                              map(extensions, e -> JobRows.timestamp(e.expiresAt())))
+                          .bindArray(
+                              "ats", String.class, map(extensions, e -> JobRows.timestamp(e.at())))
+                          .map(
+                              (rs, ctx) ->
+                                  result.put(
+                                      rs.getObject("id", UUID.class),
+                                      rs.getBoolean("cancel_requested")))
+                          .list();
+                      return result;
+                    }));
+    var statuses = new ArrayList<LeaseStatus>(extensions.size());
+    for (LeaseExtension extension : extensions) {
+      Boolean cancelRequested = held.get(extension.jobId().value());
+      statuses.add(
+          cancelRequested == null
+              ? LeaseStatus.lost(extension.jobId())
+              : new LeaseStatus(extension.jobId(), true, cancelRequested));
+    }
+    return statuses;
+  }
+
+  @Override
+  public Optional<Job> find(JobId id) {
+    Objects.requireNonNull(id, "id");
+    return Failures.translate("find job " + id, () -> jdbi.withHandle(h -> find(h, id)));
+  }
+
+  private Optional<Job> find(Handle h, JobId id) {
+    return h.createQuery(sql.find)
+        .bind("id", id.value())
+        .map((rs, ctx) -> JobRows.read(rs))
+        .findOne();
+  }
+
+  @Override
+  public JobPage list(JobQuery query) {
+    var text = new StringBuilder(sql.listPrefix);
+    query.queue().ifPresent(q -> text.append(" AND queue = :queue"));
+    query
+        .state()
+        .ifPresent(
+            s ->
+                text.append(
+                    s == JobState.PENDING
+                        ? " AND state IN ('pending', 'scheduled')"
+                        : " AND state = :state"));
+    query.kind().ifPresent(k -> text.append(" AND kind = :kind"));
+    query.tag().ifPresent(t -> text.append(" AND :tag = ANY (tags)"));
+    query.createdFrom().ifPresent(f -> text.append(" AND created_at >= :createdFrom"));
+    query.createdBefore().ifPresent(b -> text.append(" AND created_at < :createdBefore"));
+    query.afterId().ifPresent(a -> text.append(" AND id < :afterId"));
+    text.append(" ORDER BY id DESC LIMIT :limit");
+    List<Job> found =
+        Failures.translate(
+            "list jobs",
+            () ->
+                jdbi.withHandle(
+                    h -> {
+                      Query q = h.createQuery(text.toString()).bind("limit", query.limit() + 1);
+                      query.queue().ifPresent(v -> q.bind("queue", v));
+                      query
+                          .state()
+                          .filter(s -> s != JobState.PENDING)
+                          .ifPresent(v -> q.bind("state", JobRows.dbState(v)));
+                      query.kind().ifPresent(v -> q.bind("kind", v));
+                      query.tag().ifPresent(v -> q.bind("tag", v));
+                      query.createdFrom().ifPresent(v -> q.bind("createdFrom", JobRows.offset(v)));
+                      query
+                          .createdBefore()
+                          .ifPresent(v -> q.bind("createdBefore", JobRows.offset(v)));
+                      query.afterId().ifPresent(v -> q.bind("afterId", v.value()));
+                      return q.map((rs, ctx) -> JobRows.read(rs)).list();
+                    }));
+    boolean more = found.size() > query.limit();
+    List<Job> page = more ? found.subList(0, query.limit()) : found;
+    return new JobPage(page, more ? Optional.of(page.get(page.size() - 1).id()) : Optional.empty());
+  }
+
+  @Override
+  public Optional<Job> update(JobId id, UnaryOperator<Job> change) {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(change, "change");
+    return Failures.translate(
+        "update job " + id,
+        () ->
+            jdbi.inTransaction(
+                h -> {
+                  Optional<Job> current =
+                      h.createQuery(sql.findForUpdate)
+                          .bind("id", id.value())
+                          .map((rs, ctx) -> JobRows.read(rs))
+                          .findOne();
+                  if (current.isEmpty()) {
+                    return Optional.<Job>empty();
+                  }
+                  Job job = current.get();
+                  Job next = Objects.requireNonNull(change.apply(job), "the change returned null");
+                  if (next == job) {
+                    return Optional.of(job);
+                  }
+                  if (!next.id().equals(id) || next.version() <= job.version()) {
+                    throw new IllegalStateException(
+                        "A change of job %s must keep its id and raise its version, but gave %s."
+                            .formatted(id, next));
+                  }
+                  writeBack(h, List.of(next));
+                  return Optional.of(next);
+                }));
+  }
+
+  @Override
+  public List<Job> rescueExpired(RescueRequest request) {
+    return Failures.translate(
+        "rescue expired leases",
+        () ->
+            jdbi.inTransaction(
+                h -> {
+                  List<Job> expired =
+                      h.createQuery(sql.expired)
+                          .bind("now", JobRows.offset(request.now()))
+                          .bind("limit", request.limit())
+                          .map((rs, ctx) -> JobRows.read(rs))
+                          .list();
+                  var rescued = new ArrayList<Job>(expired.size());
+                  for (Job job : expired) {
+                    rescued.add(job.expireLease(request.now(), request.random()));
+                  }
+                  writeBack(h, rescued);
+                  return rescued;
+                }));
+  }
+
+  /** Writes every field a transition can change, and wakes workers of queues with due jobs. */
+  private void writeBack(Handle h, List<Job> jobs) {
+    if (jobs.isEmpty()) {
+      return;
+    }
+    var batch = h.prepareBatch(sql.writeBack);
+    var dueQueues = new LinkedHashSet<String>();
+    for (Job job : jobs) {
+      String state = JobRows.dbState(job);
+      if (state.equals("pending")) {
+        dueQueues.add(job.queue());
+      }
+      batch
+          .bind("id", job.id().value())
+          .bind("state", state)
+          .bind("priority", (short) job.priority().value())
+          .bind("runAt", JobRows.offset(job.runAt()))
+          .bind("attempt", job.attempt())
+          .bind("maxAttempts", job.maxAttempts())
+          .bind("updatedAt", JobRows.offset(job.updatedAt()))
+          .bind("finishedAt", job.finishedAt().map(JobRows::offset).orElse(null))
+          .bind("errors", JobRows.errorsJson(job.errors()))
+          .bind("leaseOwner", job.lease().map(l -> l.owner()).orElse(null))
+          .bind("leaseFence", job.lease().map(l -> l.fence()).orElse(null))
+          .bind("leaseExpiresAt", job.lease().map(l -> JobRows.offset(l.expiresAt())).orElse(null))
+          .bind("version", job.version())
+          .bind("cancelRequested", job.isCancelRequested())
+          .add();
+    }
+    batch.execute();
+    notify(h, dueQueues);
+  }
+
+  private void notify(Handle h, Set<String> queues) {
+    try {
+      inserter.notify(h.getConnection(), queues);
+    } catch (java.sql.SQLException e) {
+      throw new org.jdbi.v3.core.ConnectionException(e);
+    }
+  }
+
+  @Override
+  public List<QueueStats> stats(Instant now) {
+    Objects.requireNonNull(now, "now");
+    return Failures.translate(
+        "read statistics",
+        () ->
+            jdbi.withHandle(
+                h ->
+                    h.createQuery(sql.stats)
+                        .bind("now", JobRows.offset(now))
+                        .map(
+                            (rs, ctx) -> {
+                              var counts = new EnumMap<JobState, Long>(JobState.class);
+                              counts.put(JobState.PENDING, rs.getLong("pending"));
+                              counts.put(JobState.RUNNING, rs.getLong("running"));
+                              counts.put(JobState.COMPLETED, rs.getLong("completed"));
+                              counts.put(JobState.FAILED, rs.getLong("failed"));
+                              counts.put(JobState.CANCELLED, rs.getLong("cancelled"));
+                              return new QueueStats(
+                                  rs.getString("queue"),
+                                  counts,
+                                  rs.getLong("runnable"),
+                                  Optional.ofNullable(
+                                          rs.getObject("oldest_runnable", OffsetDateTime.class))
+                                      .map(OffsetDateTime::toInstant));
+                            })
+                        .list()));
+  }
+
+  @Override
+  public int purge(PurgeRequest request) {
+    return Failures.translate(
+        "purge finished jobs",
+        () ->
+            jdbi.withHandle(
+                h ->
+                    h.createUpdate(sql.purge)
+                        .bindArray(
+                            "states",
+                            String.class,
+                            request.states().stream().map(JobRows::dbState).toList())
+                        .bind("before", JobRows.offset(request.finishedBefore()))
+                        .bind("limit", request.limit())
+                        .execute()));
+  }
+
+  private static <T, R> List<R> map(List<T> items, Function<T, R> f) {
+    var out = new ArrayList<R>(items.size());
+    for (T item : items) {
+      out.add(f.apply(item));
+    }
+    return out;
+  }
+}

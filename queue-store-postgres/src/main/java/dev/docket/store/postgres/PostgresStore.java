@@ -1,0 +1,178 @@
+package dev.docket.store.postgres;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.docket.domain.Job;
+import dev.docket.usecase.port.JobStorage;
+import dev.docket.usecase.port.StorageException;
+import dev.docket.usecase.port.WakeUps;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.util.List;
+import java.util.Objects;
+import java.util.Properties;
+import javax.sql.DataSource;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.postgres.PostgresPlugin;
+
+/**
+ * Docket on PostgreSQL: the store's {@link JobStorage}, its {@link WakeUps}, enqueueing inside the
+ * application's own transaction, and migrations.
+ *
+ * <pre>{@code
+ * try (PostgresStore store = PostgresStore.start(PostgresOptions.ofUrl(url))) {
+ *   JobClient client = new JobClient(store.storage(), codec, clock, random);
+ *   ...
+ * }
+ * }</pre>
+ *
+ * <p>Methods that take the application's {@code Handle} or {@code Connection} are the one place
+ * where JDBI and JDBC types appear in Docket's API: the application's transaction is the point.
+ * Thread-safe.
+ */
+public final class PostgresStore implements AutoCloseable {
+  private final PostgresOptions options;
+  private final DataSource dataSource;
+  private final HikariDataSource ownPool;
+  private final PostgresJobStorage storage;
+  private final NotificationListener listener;
+
+  private PostgresStore(PostgresOptions options) {
+    this.options = options;
+    this.ownPool = options.dataSource().isPresent() ? null : pool(options);
+    this.dataSource = options.dataSource().orElse(ownPool);
+    Jdbi jdbi = Jdbi.create(dataSource).installPlugin(new PostgresPlugin());
+    var sql = new Sql(options.schema());
+    this.storage = new PostgresJobStorage(jdbi, sql);
+    this.listener = new NotificationListener(this::openListenerConnection, sql.channel);
+  }
+
+  /**
+   * Connects, applies migrations if the options say so, and starts listening for wake-ups.
+   *
+   * @throws StorageException if PostgreSQL can't be reached or a migration fails
+   */
+  public static PostgresStore start(PostgresOptions options) {
+    Objects.requireNonNull(options, "options");
+    var store = new PostgresStore(options);
+    try {
+      if (options.migrateOnStart()) {
+        store.migrate();
+      }
+      if (options.listen()) {
+        store.listener.start();
+      }
+      return store;
+    } catch (RuntimeException e) {
+      store.close();
+      throw e;
+    }
+  }
+
+  /** The store's jobs. */
+  public JobStorage storage() {
+    return storage;
+  }
+
+  /** Wake-ups from LISTEN/NOTIFY; silent when the options turned listening off. */
+  public WakeUps wakeUps() {
+    return listener;
+  }
+
+  /** The schema of the store's tables. */
+  public String schema() {
+    return options.schema();
+  }
+
+  /**
+   * Applies the migrations that have not run yet.
+   *
+   * @throws StorageException if one fails
+   */
+  public void migrate() {
+    try {
+      Migrations.apply(dataSource, options.schema());
+    } catch (RuntimeException e) {
+      throw new StorageException(
+          "Docket's migrations failed on schema %s: %s".formatted(options.schema(), e.getMessage()),
+          e);
+    }
+  }
+
+  /** The SQL of every migration for {@code schema}, for teams that apply it with their own tool. */
+  public static String migrationSql(String schema) {
+    return Migrations.sql(schema);
+  }
+
+  /**
+   * Enqueues jobs in the transaction of the application's JDBI handle: they exist, and workers are
+   * woken, only if that transaction commits.
+   *
+   * @param jobs jobs made with {@code JobClient.prepare}
+   * @return for each job, the stored one or the one holding its unique key
+   */
+  public List<Job> enqueue(Handle handle, List<Job> jobs) {
+    Objects.requireNonNull(handle, "handle");
+    return enqueue(handle.getConnection(), jobs);
+  }
+
+  /**
+   * Enqueues jobs in the transaction of the application's JDBC connection: they exist, and workers
+   * are woken, only if that transaction commits. The connection is left open.
+   *
+   * @param jobs jobs made with {@code JobClient.prepare}
+   * @return for each job, the stored one or the one holding its unique key
+   */
+  public List<Job> enqueue(Connection connection, List<Job> jobs) {
+    Objects.requireNonNull(connection, "connection");
+    Objects.requireNonNull(jobs, "jobs");
+    return Failures.translate(
+        "enqueue " + jobs.size() + " jobs", () -> storage.inserter().insert(connection, jobs));
+  }
+
+  boolean isListening() {
+    return listener.isListening();
+  }
+
+  /** Stops listening and closes Docket's own pool; an application's data source stays open. */
+  @Override
+  public void close() {
+    listener.close();
+    if (ownPool != null) {
+      ownPool.close();
+    }
+  }
+
+  private Connection openListenerConnection() throws java.sql.SQLException {
+    if (options.url().isEmpty()) {
+      return dataSource.getConnection();
+    }
+    var properties = new Properties();
+    options.user().ifPresent(u -> properties.setProperty("user", u));
+    options.password().ifPresent(p -> properties.setProperty("password", p));
+    properties.setProperty("ApplicationName", NotificationListener.APPLICATION_NAME);
+    properties.setProperty("tcpKeepAlive", "true");
+    return DriverManager.getConnection(options.url().orElseThrow(), properties);
+  }
+
+  private static HikariDataSource pool(PostgresOptions options) {
+    var config = new HikariConfig();
+    config.setJdbcUrl(options.url().orElseThrow());
+    options.user().ifPresent(config::setUsername);
+    options.password().ifPresent(config::setPassword);
+    config.setMaximumPoolSize(options.poolSize());
+    config.setPoolName("docket-" + options.schema());
+    config.addDataSourceProperty("ApplicationName", "docket");
+    // Fail fast at start if the database is not there, rather than on the first job.
+    config.setInitializationFailTimeout(10_000);
+    try {
+      return new HikariDataSource(config);
+    } catch (RuntimeException e) {
+      throw new StorageException(
+          "Docket could not connect to %s: %s"
+              .formatted(options.url().orElseThrow(), e.getMessage()),
+          e);
+    }
+  }
+}

@@ -1,0 +1,165 @@
+package dev.docket.store.postgres;
+
+/**
+ * Every statement of the store, written once per schema. Values are always bind parameters; the
+ * schema, the only name spliced in, is validated and quoted.
+ */
+final class Sql {
+  final String channel;
+  final String insert;
+  final String findByUniqueKeys;
+  final String notify;
+  final String promote;
+  final String claim;
+  final String complete;
+  final String retry;
+  final String fail;
+  final String cancel;
+  final String release;
+  final String extend;
+  final String find;
+  final String findForUpdate;
+  final String writeBack;
+  final String expired;
+  final String stats;
+  final String purge;
+  final String listPrefix;
+
+  /** The most scheduled jobs one claim promotes to due; the rest follow on the next claim. */
+  static final int PROMOTE_LIMIT = 1_000;
+
+  Sql(String schema) {
+    String jobs = "\"" + PostgresOptions.requireSchema(schema) + "\".jobs";
+    String clearLease = "lease_owner = NULL, lease_fence = NULL, lease_expires_at = NULL";
+    String fenced = "j.id = u.id AND j.state = 'running' AND j.lease_fence = u.fence";
+    String appendError =
+        "errors = CASE WHEN jsonb_array_length(j.errors) >= 50"
+            + " THEN (j.errors - 0) || u.error ELSE j.errors || u.error END";
+
+    channel = "docket_" + schema;
+    insert =
+        ("INSERT INTO %s (id, queue, kind, payload, priority, state, attempt, max_attempts,"
+                + " retry_kind, retry_base_ns, retry_cap_ns, run_at, created_at, updated_at,"
+                + " version, unique_key, tags)"
+                + " SELECT u.id, u.queue, u.kind, u.payload::json, u.priority, u.state, 0,"
+                + " u.max_attempts, u.retry_kind, u.retry_base_ns, u.retry_cap_ns, u.run_at,"
+                + " u.created_at, u.created_at, 1, u.unique_key,"
+                + " CASE WHEN u.tags = '' THEN '{}'::text[] ELSE string_to_array(u.tags, ',') END"
+                + " FROM unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::smallint[],"
+                + " ?::text[], ?::integer[], ?::text[], ?::bigint[], ?::bigint[],"
+                + " ?::timestamptz[], ?::timestamptz[], ?::text[], ?::text[]) WITH ORDINALITY"
+                + " AS u(id, queue, kind, payload, priority, state, max_attempts, retry_kind,"
+                + " retry_base_ns, retry_cap_ns, run_at, created_at, unique_key, tags, ord)"
+                + " ORDER BY u.ord"
+                + " ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL DO NOTHING"
+                + " RETURNING id")
+            .formatted(jobs);
+    findByUniqueKeys =
+        "SELECT %s FROM %s WHERE unique_key = ANY (?::text[])".formatted(JobRows.COLUMNS, jobs);
+    notify = "SELECT pg_notify(?, q) FROM unnest(?::text[]) AS q";
+    promote =
+        ("UPDATE %s SET state = 'pending' WHERE id IN ("
+                + "SELECT id FROM %s WHERE state = 'scheduled' AND queue = :queue"
+                + " AND run_at <= :now ORDER BY run_at LIMIT %d FOR UPDATE SKIP LOCKED)")
+            .formatted(jobs, jobs, PROMOTE_LIMIT);
+    claim =
+        ("WITH picked AS ("
+                + "SELECT id FROM %s WHERE state = 'pending' AND queue = :queue"
+                + " AND run_at <= :now ORDER BY priority DESC, run_at, id"
+                + " LIMIT :limit FOR UPDATE SKIP LOCKED)"
+                + " UPDATE %s j SET state = 'running', attempt = j.attempt + 1,"
+                + " version = j.version + 1, lease_owner = :owner,"
+                + " lease_fence = j.version + 1, lease_expires_at = :expires,"
+                + " updated_at = :now, cancel_requested = false"
+                + " FROM picked WHERE j.id = picked.id RETURNING %s")
+            .formatted(jobs, jobs, columns("j"));
+    complete =
+        ("UPDATE %s j SET state = 'completed', finished_at = u.at, updated_at = u.at,"
+                + " version = j.version + 1, %s, cancel_requested = false"
+                + " FROM unnest(:ids::uuid[], :fences::bigint[], :ats::timestamptz[])"
+                + " AS u(id, fence, at) WHERE %s RETURNING j.id, j.queue, j.state")
+            .formatted(jobs, clearLease, fenced);
+    // A job asked to cancel ends cancelled, whatever the failed attempt's outcome: see Job.retry.
+    retry =
+        ("UPDATE %s j SET state = CASE WHEN j.cancel_requested THEN 'cancelled'"
+                + " WHEN u.run_at > u.at THEN 'scheduled' ELSE 'pending' END,"
+                + " run_at = CASE WHEN j.cancel_requested THEN j.run_at ELSE u.run_at END,"
+                + " finished_at = CASE WHEN j.cancel_requested THEN u.at END,"
+                + " updated_at = u.at, version = j.version + 1, %s,"
+                + " cancel_requested = false, %s"
+                + " FROM unnest(:ids::uuid[], :fences::bigint[], :ats::timestamptz[],"
+                + " :runAts::timestamptz[], :errors::jsonb[]) AS u(id, fence, at, run_at, error)"
+                + " WHERE %s AND (j.cancel_requested"
+                + " OR (j.attempt < j.max_attempts AND j.retry_kind <> 'none'))"
+                + " RETURNING j.id, j.queue, j.state")
+            .formatted(jobs, clearLease, appendError, fenced);
+    fail =
+        ("UPDATE %s j SET state = CASE WHEN j.cancel_requested THEN 'cancelled' ELSE 'failed' END,"
+                + " finished_at = u.at, updated_at = u.at,"
+                + " version = j.version + 1, %s, cancel_requested = false, %s"
+                + " FROM unnest(:ids::uuid[], :fences::bigint[], :ats::timestamptz[],"
+                + " :errors::jsonb[]) AS u(id, fence, at, error) WHERE %s"
+                + " RETURNING j.id, j.queue, j.state")
+            .formatted(jobs, clearLease, appendError, fenced);
+    cancel =
+        ("UPDATE %s j SET state = 'cancelled', finished_at = u.at, updated_at = u.at,"
+                + " version = j.version + 1, %s, cancel_requested = false"
+                + " FROM unnest(:ids::uuid[], :fences::bigint[], :ats::timestamptz[])"
+                + " AS u(id, fence, at) WHERE %s RETURNING j.id, j.queue, j.state")
+            .formatted(jobs, clearLease, fenced);
+    release =
+        ("UPDATE %s j SET state = CASE WHEN j.cancel_requested THEN 'cancelled' ELSE 'pending' END,"
+                + " attempt = CASE WHEN j.cancel_requested THEN j.attempt ELSE j.attempt - 1 END,"
+                + " run_at = CASE WHEN j.cancel_requested THEN j.run_at ELSE u.at END,"
+                + " finished_at = CASE WHEN j.cancel_requested THEN u.at END,"
+                + " updated_at = u.at, version = j.version + 1, %s, cancel_requested = false"
+                + " FROM unnest(:ids::uuid[], :fences::bigint[], :ats::timestamptz[])"
+                + " AS u(id, fence, at) WHERE %s RETURNING j.id, j.queue, j.state")
+            .formatted(jobs, clearLease, fenced);
+    extend =
+        ("UPDATE %s j SET lease_expires_at = GREATEST(j.lease_expires_at, u.expires),"
+                + " updated_at = u.at,"
+                + " version = j.version + 1"
+                + " FROM unnest(:ids::uuid[], :fences::bigint[], :expires::timestamptz[],"
+                + " :ats::timestamptz[]) AS u(id, fence, expires, at) WHERE %s"
+                + " RETURNING j.id, j.cancel_requested")
+            .formatted(jobs, fenced);
+    find = "SELECT %s FROM %s WHERE id = :id".formatted(JobRows.COLUMNS, jobs);
+    findForUpdate = find + " FOR UPDATE";
+    writeBack =
+        ("UPDATE %s SET state = :state, priority = :priority, run_at = :runAt,"
+                + " attempt = :attempt, max_attempts = :maxAttempts, updated_at = :updatedAt,"
+                + " finished_at = :finishedAt, errors = :errors::jsonb,"
+                + " lease_owner = :leaseOwner, lease_fence = :leaseFence,"
+                + " lease_expires_at = :leaseExpiresAt, version = :version,"
+                + " cancel_requested = :cancelRequested WHERE id = :id")
+            .formatted(jobs);
+    expired =
+        ("SELECT %s FROM %s WHERE state = 'running' AND lease_expires_at <= :now"
+                + " ORDER BY lease_expires_at LIMIT :limit FOR UPDATE SKIP LOCKED")
+            .formatted(JobRows.COLUMNS, jobs);
+    stats =
+        ("SELECT queue,"
+                + " count(*) FILTER (WHERE state IN ('pending', 'scheduled')) AS pending,"
+                + " count(*) FILTER (WHERE state = 'running') AS running,"
+                + " count(*) FILTER (WHERE state = 'completed') AS completed,"
+                + " count(*) FILTER (WHERE state = 'failed') AS failed,"
+                + " count(*) FILTER (WHERE state = 'cancelled') AS cancelled,"
+                + " count(*) FILTER (WHERE state IN ('pending', 'scheduled')"
+                + " AND run_at <= :now) AS runnable,"
+                + " min(run_at) FILTER (WHERE state IN ('pending', 'scheduled')"
+                + " AND run_at <= :now) AS oldest_runnable"
+                + " FROM %s GROUP BY queue ORDER BY queue")
+            .formatted(jobs);
+    purge =
+        ("DELETE FROM %s WHERE id IN (SELECT id FROM %s WHERE state = ANY (:states::text[])"
+                + " AND finished_at < :before ORDER BY finished_at LIMIT :limit"
+                + " FOR UPDATE SKIP LOCKED)")
+            .formatted(jobs, jobs);
+    listPrefix = "SELECT %s FROM %s WHERE true".formatted(JobRows.COLUMNS, jobs);
+  }
+
+  private static String columns(String alias) {
+    return alias + "." + JobRows.COLUMNS.replace(", ", ", " + alias + ".");
+  }
+}
