@@ -12,10 +12,18 @@ import dev.docket.domain.archfixture.DomainClassUsingTheMemoryStore;
 import dev.docket.store.memory.archfixture.MemoryStoreUsingAService;
 import dev.docket.store.memory.archfixture.MemoryStoreUsingAnotherStore;
 import dev.docket.store.memory.archfixture.PublicStorage;
+import dev.docket.store.postgres.archfixture.NotificationListener;
+import dev.docket.store.postgres.archfixture.PostgresApiExposingJdbi;
 import dev.docket.store.postgres.archfixture.PostgresJobStorage;
+import dev.docket.store.postgres.archfixture.PostgresStoreUsingAService;
+import dev.docket.store.postgres.archfixture.PostgresStoreUsingTheMemoryStore;
+import dev.docket.store.postgres.archfixture.PostgresStoreUsingTheRuntime;
+import dev.docket.store.postgres.archfixture.PublicRowMapper;
+import dev.docket.store.redis.archfixture.RedisJobStorage;
 import dev.docket.testkit.archfixture.ContractUsingAStore;
 import dev.docket.usecase.archfixture.FixtureService;
 import dev.docket.usecase.archfixture.ServiceCallingInstantNow;
+import dev.docket.usecase.archfixture.ServiceCallingThreadLocalRandom;
 import dev.docket.usecase.archfixture.ServiceCreatingRandom;
 import dev.docket.usecase.archfixture.ServiceCreatingSecureRandom;
 import dev.docket.usecase.archfixture.ServiceUsingAnInjectedClock;
@@ -92,9 +100,21 @@ class ArchitectureRulesFireTest {
             DocketRules.MEMORY_STORE_DEPENDS_ONLY_ON_THE_PORT,
             MemoryStoreUsingAService.class),
         fires(
+            "postgresStoreRule_reportsAPostgresStoreClassThatUsesAService",
+            DocketRules.POSTGRES_STORE_DEPENDS_ONLY_ON_THE_PORT_AND_ITS_TECHNOLOGY,
+            PostgresStoreUsingAService.class),
+        fires(
+            "postgresStoreRule_reportsAPostgresStoreClassThatUsesAnotherStore",
+            DocketRules.POSTGRES_STORE_DEPENDS_ONLY_ON_THE_PORT_AND_ITS_TECHNOLOGY,
+            PostgresStoreUsingTheMemoryStore.class),
+        fires(
+            "postgresStoreRule_reportsAPostgresStoreClassThatUsesTheRuntime",
+            DocketRules.POSTGRES_STORE_DEPENDS_ONLY_ON_THE_PORT_AND_ITS_TECHNOLOGY,
+            PostgresStoreUsingTheRuntime.class),
+        fires(
             "declaredStoresRule_reportsAStoreWithoutAnAllowList",
             DocketRules.EVERY_STORE_HAS_A_DECLARED_ALLOW_LIST,
-            PostgresJobStorage.class),
+            RedisJobStorage.class),
         fires(
             "storeSlicesRule_reportsAStoreThatUsesAnotherStore",
             DocketRules.STORES_DO_NOT_DEPEND_ON_EACH_OTHER,
@@ -117,9 +137,17 @@ class ArchitectureRulesFireTest {
             DocketRules.MEMORY_STORE_EXPOSES_ONLY_ITS_FACTORY,
             PublicStorage.class),
         fires(
+            "postgresStoreApiRule_reportsAPublicClassBesidesStoreAndOptions",
+            DocketRules.POSTGRES_STORE_EXPOSES_ONLY_ITS_API,
+            PublicRowMapper.class),
+        fires(
             "apiRule_reportsAPublicCodecThatExposesJackson",
             DocketRules.NO_THIRD_PARTY_TYPE_ESCAPES_AN_API,
             CodecExposingObjectMapper.class),
+        fires(
+            "apiRule_reportsAPublicPostgresStoreTypeThatExposesJdbiAndJdbc",
+            DocketRules.NO_THIRD_PARTY_TYPE_ESCAPES_AN_API,
+            PostgresApiExposingJdbi.class),
         fires(
             "clockRule_reportsAServiceThatCallsInstantNow",
             DocketRules.CORE_READS_NO_CLOCK_AND_CREATES_NO_RANDOMNESS,
@@ -132,6 +160,14 @@ class ArchitectureRulesFireTest {
             "clockRule_reportsAServiceThatCreatesARandom",
             DocketRules.CORE_READS_NO_CLOCK_AND_CREATES_NO_RANDOMNESS,
             ServiceCreatingRandom.class),
+        fires(
+            "clockRule_reportsAServiceThatCallsThreadLocalRandom",
+            DocketRules.CORE_READS_NO_CLOCK_AND_CREATES_NO_RANDOMNESS,
+            ServiceCallingThreadLocalRandom.class),
+        fires(
+            "clockRule_reportsAStoreClassOtherThanTheWakeUpListenerThatCallsThreadLocalRandom",
+            DocketRules.CORE_READS_NO_CLOCK_AND_CREATES_NO_RANDOMNESS,
+            NotificationListener.class),
         fires(
             "defaultsRule_reportsAServiceThatCreatesASecureRandom",
             DocketRules.ONLY_DEFAULTS_PICKS_THE_SYSTEM_CLOCK_AND_RANDOM_SOURCE,
@@ -173,6 +209,36 @@ class ArchitectureRulesFireTest {
                 .importClasses(CodecExposingObjectMapper.class, FixtureService.class));
 
     assertThat(result.hasViolation()).isFalse();
+  }
+
+  @Test
+  void apiRule_reportsEveryJdbiAndJdbcTypeOutsideTheAllowedMethods() {
+    EvaluationResult result =
+        DocketRules.NO_THIRD_PARTY_TYPE_ESCAPES_AN_API.evaluate(
+            new ClassFileImporter().importClasses(PostgresApiExposingJdbi.class));
+
+    String fixture = PostgresApiExposingJdbi.class.getName();
+    assertThat(result.getFailureReport().getDetails())
+        .anySatisfy(
+            detail ->
+                assertThat(detail).contains(fixture + ".jdbi()> exposes <org.jdbi.v3.core.Jdbi>"))
+        .anySatisfy(
+            detail ->
+                assertThat(detail)
+                    .contains(fixture + ".rows(java.lang.String)> exposes <java.sql.ResultSet>"))
+        .anySatisfy(
+            detail ->
+                assertThat(detail)
+                    .contains(
+                        fixture
+                            + ".enqueue(org.jdbi.v3.core.Handle, java.util.List)> exposes"
+                            + " <org.jdbi.v3.core.Handle>"))
+        .anySatisfy(
+            detail ->
+                assertThat(detail)
+                    .contains(
+                        fixture
+                            + ".dataSource(javax.sql.DataSource)> exposes <javax.sql.DataSource>"));
   }
 
   @Test

@@ -7,6 +7,8 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.library.dependencies.Slices;
+import dev.docket.architecture.DocketRules.AllowedExposure;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -42,9 +44,32 @@ class ArchitectureTest {
             "dev.docket.usecase.port",
             "dev.docket.usecase.json",
             "dev.docket.testkit",
-            "dev.docket.store.memory");
+            "dev.docket.store.memory",
+            "dev.docket.store.postgres");
     assertThat(PRODUCTION.stream().map(JavaClass::getName))
         .noneMatch(name -> name.contains(".archfixture."))
         .noneMatch(name -> name.startsWith("dev.docket.architecture."));
+  }
+
+  @Test
+  void storeSlices_seeEveryDeclaredStore() {
+    // The slices of STORES_DO_NOT_DEPEND_ON_EACH_OTHER: with one store the rule could never fire.
+    Slices stores = Slices.matching("dev.docket.store.(*)..").transform(PRODUCTION);
+
+    assertThat(stores).extracting(slice -> slice.getNamePart(1)).contains("memory", "postgres");
+  }
+
+  @Test
+  void allowedExposures_nameMethodsThatExist() {
+    // An exception whose method is gone would quietly let a method of that signature come back.
+    for (AllowedExposure exposure : DocketRules.ALLOWED_EXPOSURES) {
+      assertThat(
+              PRODUCTION
+                  .get(exposure.owner())
+                  .tryGetMethod(
+                      exposure.name(), exposure.parameterTypes().toArray(Class<?>[]::new)))
+          .as("%s names a method of the production class", exposure)
+          .isPresent();
+    }
   }
 }

@@ -19,8 +19,11 @@ import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
+import dev.docket.store.postgres.PostgresOptions;
+import dev.docket.store.postgres.PostgresStore;
 import dev.docket.usecase.port.JobStorage;
 import java.security.SecureRandom;
+import java.sql.Connection;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -38,6 +41,8 @@ import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.random.RandomGenerator;
 import java.util.stream.Stream;
+import javax.sql.DataSource;
+import org.jdbi.v3.core.Handle;
 
 /**
  * Docket's architecture rules, in one place (STYLE.md, Architecture 1, 2, 4 and 8).
@@ -58,8 +63,17 @@ final class DocketRules {
   static final String TESTKIT = "dev.docket.testkit..";
   static final String STORES = "dev.docket.store..";
   static final String MEMORY_STORE = "dev.docket.store.memory..";
+  static final String POSTGRES_STORE = "dev.docket.store.postgres..";
   static final String RUNTIME = "dev.docket.runtime..";
   static final String JACKSON = "com.fasterxml.jackson..";
+  static final String JDBI = "org.jdbi..";
+  static final String POSTGRES_DRIVER = "org.postgresql..";
+  static final String HIKARI = "com.zaxxer.hikari..";
+  static final String FLYWAY = "org.flywaydb..";
+
+  // JDBC is one API in two packages of the java.sql module: a javax.sql.RowSet is a ResultSet.
+  static final String JDBC = "java.sql..";
+  static final String JDBC_EXTENSION = "javax.sql..";
 
   /** The one class that may pick the system clock and a seeded-by-the-OS random source. */
   static final String DEFAULT_WIRING = "dev.docket.usecase.Defaults";
@@ -67,9 +81,47 @@ final class DocketRules {
   /**
    * Stores with a declared allow-list, each in its own rule below. A new store under {@code
    * dev.docket.store} adds its package here and its own rule (JDK, domain, port, itself and its
-   * technology, e.g. {@code org.jdbi..} for Postgres).
+   * technology, as {@link #POSTGRES_STORE_DEPENDS_ONLY_ON_THE_PORT_AND_ITS_TECHNOLOGY} does).
    */
-  static final List<String> DECLARED_STORES = List.of(MEMORY_STORE);
+  static final List<String> DECLARED_STORES = List.of(MEMORY_STORE, POSTGRES_STORE);
+
+  /** The public API of the Postgres store; everything else in its package is hidden. */
+  static final List<String> POSTGRES_STORE_API =
+      List.of(
+          PostgresStore.class.getName(),
+          PostgresOptions.class.getName(),
+          PostgresOptions.Builder.class.getName());
+
+  /**
+   * The deliberate holes in {@link #NO_THIRD_PARTY_TYPE_ESCAPES_AN_API}, each one public method and
+   * the one parameter type it may show. Enqueueing in the application's own transaction is the
+   * point of these {@code enqueue} overloads, so they take the application's JDBI handle or JDBC
+   * connection; and an application hands its own pool over as a JDBC {@code DataSource}. The same
+   * type anywhere else in these methods (return type, throws clause, type argument) is still
+   * reported. {@link ArchitectureTest} checks that each method exists, so none outlives its method.
+   */
+  static final List<AllowedExposure> ALLOWED_EXPOSURES =
+      List.of(
+          new AllowedExposure(
+              PostgresStore.class, "enqueue", List.of(Handle.class, List.class), Handle.class),
+          new AllowedExposure(
+              PostgresStore.class,
+              "enqueue",
+              List.of(Connection.class, List.class),
+              Connection.class),
+          new AllowedExposure(
+              PostgresOptions.Builder.class,
+              "dataSource",
+              List.of(DataSource.class),
+              DataSource.class));
+
+  /**
+   * The one class that may make its own randomness, and only through {@code
+   * ThreadLocalRandom.current()}: the Postgres wake-up listener jitters its reconnect backoff. That
+   * is infrastructure timing inside an adapter, never a job's schedule, which stays a function of
+   * the injected clock and random source.
+   */
+  static final String RECONNECT_JITTER = "dev.docket.store.postgres.NotificationListener";
 
   private DocketRules() {}
 
@@ -149,6 +201,30 @@ final class DocketRules {
                   + " package")
           .because("a store is an adapter of the JobStorage port: no services, no other store");
 
+  static final ArchRule POSTGRES_STORE_DEPENDS_ONLY_ON_THE_PORT_AND_ITS_TECHNOLOGY =
+      classes()
+          .that()
+          .resideInAPackage(POSTGRES_STORE)
+          .should()
+          .onlyDependOnClassesThat()
+          .resideInAnyPackage(
+              JDK,
+              JDBC_EXTENSION,
+              DOMAIN,
+              PORT,
+              POSTGRES_STORE,
+              JDBI,
+              POSTGRES_DRIVER,
+              HIKARI,
+              FLYWAY,
+              JACKSON)
+          .as(
+              "The Postgres store depends only on the JDK, the domain, the port, its own package,"
+                  + " JDBI, the PostgreSQL driver, HikariCP, Flyway and Jackson")
+          .because(
+              "a store is an adapter of the JobStorage port: no services, no other store, no"
+                  + " runtime; Jackson only reads and writes the errors column");
+
   static final ArchRule EVERY_STORE_HAS_A_DECLARED_ALLOW_LIST =
       classes()
           .that()
@@ -216,16 +292,41 @@ final class DocketRules {
           .as("Every memory store class but the MemoryStore factory is hidden")
           .because("the store's API is one public factory; the rest may change freely");
 
+  static final ArchRule POSTGRES_STORE_EXPOSES_ONLY_ITS_API =
+      classes()
+          .that()
+          .resideInAPackage(POSTGRES_STORE)
+          .and(areNoneOf(POSTGRES_STORE_API))
+          .should()
+          .notBePublic()
+          .andShould()
+          .notBeProtected()
+          .as(
+              "Every Postgres store class but PostgresStore, PostgresOptions and its Builder is"
+                  + " hidden")
+          .because(
+              "the store's API is its start-up factory and its options; the adapter, row mappers"
+                  + " and SQL may change freely");
+
   static final ArchRule NO_THIRD_PARTY_TYPE_ESCAPES_AN_API =
       classes()
           .that()
           .resideInAPackage("dev.docket..")
           .and(areVisibleOutsideTheirPackage())
-          .should(exposeNoTypeFrom(JACKSON, "org.jdbi..", "java.sql.."))
-          .as("No public Docket type exposes Jackson, JDBI or java.sql types")
+          .should(
+              exposeNoTypeFrom(
+                  List.of(JACKSON, JDBI, JDBC, JDBC_EXTENSION, POSTGRES_DRIVER, HIKARI, FLYWAY),
+                  ALLOWED_EXPOSURES))
+          .as(
+              "No public Docket type exposes Jackson, JDBI, JDBC, PostgreSQL driver, HikariCP or"
+                  + " Flyway types, except the Handle and Connection taken by PostgresStore.enqueue"
+                  + " and the DataSource taken by PostgresOptions.Builder.dataSource")
           .because(
               "third-party types and exceptions are translated at the boundary, so they can"
-                  + " change without breaking users");
+                  + " change without breaking users; enqueueing in the application's own"
+                  + " transaction is the point of those enqueue methods, so they take the"
+                  + " application's handle or connection, and an application lends its pool as a"
+                  + " DataSource");
 
   // ---- Time and randomness are injected (STYLE 8) ----
 
@@ -236,25 +337,27 @@ final class DocketRules {
           .should()
           .accessTargetWhere(
               anyOf(
-                  method(Instant.class, "now"),
-                  method(LocalDateTime.class, "now"),
-                  method(LocalDate.class, "now"),
-                  method(LocalTime.class, "now"),
-                  method(ZonedDateTime.class, "now"),
-                  method(OffsetDateTime.class, "now"),
-                  method(System.class, "currentTimeMillis"),
-                  method(Clock.class, "systemDefaultZone"),
-                  method(Clock.class, "system", ZoneId.class),
-                  method(Math.class, "random"),
-                  method(StrictMath.class, "random"),
-                  method(ThreadLocalRandom.class, "current"),
-                  anyConstructorOf(Random.class)))
+                      method(Instant.class, "now"),
+                      method(LocalDateTime.class, "now"),
+                      method(LocalDate.class, "now"),
+                      method(LocalTime.class, "now"),
+                      method(ZonedDateTime.class, "now"),
+                      method(OffsetDateTime.class, "now"),
+                      method(System.class, "currentTimeMillis"),
+                      method(Clock.class, "systemDefaultZone"),
+                      method(Clock.class, "system", ZoneId.class),
+                      method(Math.class, "random"),
+                      method(StrictMath.class, "random"),
+                      method(ThreadLocalRandom.class, "current"),
+                      anyConstructorOf(Random.class))
+                  .and(DescribedPredicate.not(reconnectJitter())))
           .as(
               "Domain, use-case and store classes never read the system clock nor create their"
-                  + " own randomness")
+                  + " own randomness, except the Postgres wake-up listener's reconnect jitter")
           .because(
               "time and randomness come in as InstantSource and RandomGenerator, so tests need no"
-                  + " sleeping");
+                  + " sleeping; the listener's ThreadLocalRandom only spreads reconnect attempts"
+                  + " to the database and never decides when a job runs");
 
   static final ArchRule ONLY_DEFAULTS_PICKS_THE_SYSTEM_CLOCK_AND_RANDOM_SOURCE =
       noClasses()
@@ -292,12 +395,14 @@ final class DocketRules {
         JSON_CODEC_DEPENDS_ONLY_ON_JACKSON_AND_THE_USE_CASES,
         TESTKIT_DEPENDS_ONLY_ON_THE_CORE_AND_TEST_LIBRARIES,
         MEMORY_STORE_DEPENDS_ONLY_ON_THE_PORT,
+        POSTGRES_STORE_DEPENDS_ONLY_ON_THE_PORT_AND_ITS_TECHNOLOGY,
         EVERY_STORE_HAS_A_DECLARED_ALLOW_LIST,
         STORES_DO_NOT_DEPEND_ON_EACH_OTHER,
         NOTHING_DEPENDS_ON_THE_RUNTIME,
         STORAGE_ADAPTERS_ARE_NAMED_FOR_THE_PORT,
         STORAGE_ADAPTERS_ARE_NOT_PUBLIC,
         MEMORY_STORE_EXPOSES_ONLY_ITS_FACTORY,
+        POSTGRES_STORE_EXPOSES_ONLY_ITS_API,
         NO_THIRD_PARTY_TYPE_ESCAPES_AN_API,
         CORE_READS_NO_CLOCK_AND_CREATES_NO_RANDOMNESS,
         ONLY_DEFAULTS_PICKS_THE_SYSTEM_CLOCK_AND_RANDOM_SOURCE,
@@ -349,6 +454,17 @@ final class DocketRules {
         && target.getName().equals(name);
   }
 
+  /**
+   * {@code ThreadLocalRandom.current()} called from {@link #RECONNECT_JITTER}, and nothing else.
+   */
+  private static DescribedPredicate<JavaAccess<?>> reconnectJitter() {
+    DescribedPredicate<JavaAccess<?>> current = method(ThreadLocalRandom.class, "current");
+    return DescribedPredicate.describe(
+        "%s in %s".formatted(current.getDescription(), RECONNECT_JITTER),
+        access ->
+            access.getOriginOwner().getName().equals(RECONNECT_JITTER) && current.test(access));
+  }
+
   @SafeVarargs
   private static DescribedPredicate<JavaAccess<?>> anyOf(
       DescribedPredicate<JavaAccess<?>>... targets) {
@@ -357,6 +473,11 @@ final class DocketRules {
             + String.join(
                 ", ", Arrays.stream(targets).map(DescribedPredicate::getDescription).toList()),
         access -> Arrays.stream(targets).anyMatch(target -> target.test(access)));
+  }
+
+  private static DescribedPredicate<JavaClass> areNoneOf(List<String> names) {
+    return DescribedPredicate.describe(
+        "are none of " + names, javaClass -> !names.contains(javaClass.getName()));
   }
 
   /** Public, and if nested, inside classes that are visible too. */
@@ -377,11 +498,15 @@ final class DocketRules {
    * Checks a type's API: its supertypes and the signatures of its public and protected members
    * (field types, parameter and return types with their type arguments, thrown exceptions).
    */
-  private static ArchCondition<JavaClass> exposeNoTypeFrom(String... packageIdentifiers) {
+  private static ArchCondition<JavaClass> exposeNoTypeFrom(
+      List<String> packageIdentifiers, List<AllowedExposure> allowed) {
     DescribedPredicate<JavaClass> forbidden =
-        JavaClass.Predicates.resideInAnyPackage(packageIdentifiers);
+        JavaClass.Predicates.resideInAnyPackage(packageIdentifiers.toArray(String[]::new));
     return new ArchCondition<>(
-        "expose no type from " + String.join(", ", packageIdentifiers) + " in their API") {
+        "expose no type from "
+            + String.join(", ", packageIdentifiers)
+            + " in their API, except "
+            + allowed) {
       @Override
       public void check(JavaClass javaClass, ConditionEvents events) {
         Stream.concat(javaClass.getSuperclass().stream(), javaClass.getInterfaces().stream())
@@ -400,7 +525,7 @@ final class DocketRules {
               && !modifiers.contains(JavaModifier.PROTECTED)) {
             continue;
           }
-          for (JavaClass type : typesInSignatureOf(member)) {
+          for (JavaClass type : typesInSignatureOf(member, allowed)) {
             if (forbidden.test(type)) {
               events.add(
                   SimpleConditionEvent.violated(
@@ -417,17 +542,50 @@ final class DocketRules {
     };
   }
 
-  private static Set<JavaClass> typesInSignatureOf(JavaMember member) {
+  /** The types a member shows, leaving out only the parameters an allowed exposure names. */
+  private static Set<JavaClass> typesInSignatureOf(
+      JavaMember member, List<AllowedExposure> allowed) {
     Set<JavaClass> types = new LinkedHashSet<>();
     if (member instanceof JavaField field) {
       types.addAll(field.getType().getAllInvolvedRawTypes());
     } else if (member instanceof JavaCodeUnit codeUnit) {
       types.addAll(codeUnit.getReturnType().getAllInvolvedRawTypes());
       for (JavaType parameter : codeUnit.getParameterTypes()) {
-        types.addAll(parameter.getAllInvolvedRawTypes());
+        if (allowed.stream().noneMatch(exposure -> exposure.allows(codeUnit, parameter))) {
+          types.addAll(parameter.getAllInvolvedRawTypes());
+        }
       }
       types.addAll(codeUnit.getThrowsClause().getTypes());
     }
     return types;
+  }
+
+  /**
+   * A public method, named by owner, name and raw parameter types, that may take a parameter of
+   * exactly {@code parameterType}, though that type's package may not appear in an API.
+   */
+  record AllowedExposure(
+      Class<?> owner, String name, List<Class<?>> parameterTypes, Class<?> parameterType) {
+
+    boolean allows(JavaCodeUnit codeUnit, JavaType parameter) {
+      return codeUnit.getOwner().isEquivalentTo(owner)
+          && codeUnit.getName().equals(name)
+          && codeUnit.getRawParameterTypes().stream()
+              .map(JavaClass::getName)
+              .toList()
+              .equals(parameterTypes.stream().map(Class::getName).toList())
+          && parameter instanceof JavaClass raw
+          && raw.isEquivalentTo(parameterType);
+    }
+
+    @Override
+    public String toString() {
+      return "%s %s.%s(%s)"
+          .formatted(
+              parameterType.getSimpleName(),
+              owner.getSimpleName(),
+              name,
+              String.join(", ", parameterTypes.stream().map(Class::getSimpleName).toList()));
+    }
   }
 }

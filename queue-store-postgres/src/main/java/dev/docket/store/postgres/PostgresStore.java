@@ -164,8 +164,9 @@ public final class PostgresStore implements AutoCloseable {
     config.setMaximumPoolSize(options.poolSize());
     config.setPoolName("docket-" + options.schema());
     config.addDataSourceProperty("ApplicationName", "docket");
-    // Fail fast at start if the database is not there, rather than on the first job.
-    config.setInitializationFailTimeout(10_000);
+    // One attempt at start: a wrong URL or a database that is down fails the start at once,
+    // with the driver's reason, instead of on the first job.
+    config.setInitializationFailTimeout(1);
     try {
       return new HikariDataSource(config);
     } catch (RuntimeException e) {

@@ -1,0 +1,115 @@
+package dev.docket.store.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.docket.usecase.JobRequest;
+import dev.docket.usecase.port.JobQuery;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+class MigrationsTest {
+  private static final TestDatabase DB = TestDatabase.get();
+
+  @Test
+  void threeNodesStartingTogether_onAnEmptySchema_applyEachMigrationOnce() throws Exception {
+    String schema = DB.freshSchema("race");
+    var start = new CountDownLatch(1);
+    var pool = Executors.newFixedThreadPool(3);
+    try {
+      var tasks = new ArrayList<Callable<PostgresStore>>();
+      for (int i = 0; i < 3; i++) {
+        tasks.add(
+            () -> {
+              start.await();
+              return PostgresStore.start(DB.options(schema).listen(false).poolSize(2).build());
+            });
+      }
+      var started = new ArrayList<Future<PostgresStore>>();
+      tasks.forEach(task -> started.add(pool.submit(task)));
+      start.countDown();
+      for (var store : started) {
+        store.get().close();
+      }
+      try (var c = DB.connect();
+          var s = c.createStatement();
+          var rs =
+              s.executeQuery(
+                  "SELECT count(*) FROM \""
+                      + schema
+                      + "\"."
+                      + Migrations.HISTORY_TABLE
+                      + " WHERE success AND version IS NOT NULL")) {
+        rs.next();
+        assertThat(rs.getInt(1)).isEqualTo(Migrations.FILES.size());
+      }
+    } finally {
+      pool.shutdownNow();
+      DB.dropSchema(schema);
+    }
+  }
+
+  @Test
+  void printedSql_appliedByHand_givesASchemaTheStoreRunsOn_withoutMigrating() {
+    String schema = DB.freshSchema("byhand");
+    try {
+      DB.execute(PostgresStore.migrationSql(schema));
+      try (var store =
+          PostgresStore.start(DB.options(schema).migrateOnStart(false).listen(false).build())) {
+        var client =
+            new dev.docket.usecase.JobClient(
+                store.storage(),
+                dev.docket.usecase.json.JacksonPayloadCodec.create(),
+                java.time.InstantSource.system(),
+                new java.util.SplittableRandom(1));
+        var job = client.submit(JobRequest.ofJson("k", "{}").build());
+        assertThat(store.storage().find(job.id())).contains(job);
+      }
+    } finally {
+      DB.dropSchema(schema);
+    }
+  }
+
+  @Test
+  void printedSql_namesTheSchema_andNoPlaceholderIsLeft() {
+    String sql = PostgresStore.migrationSql("tenant_a");
+
+    assertThat(sql).contains("CREATE SCHEMA IF NOT EXISTS \"tenant_a\"");
+    assertThat(sql).contains("CREATE TABLE \"tenant_a\".jobs");
+    assertThat(sql).doesNotContain("${");
+    assertThatThrownBy(() -> PostgresStore.migrationSql("x\"; DROP SCHEMA public; --"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("Schema");
+  }
+
+  @Test
+  void twoSchemasInOneDatabase_keepTheirJobsApart() {
+    try (var a = new PgFixture("tenant_a");
+        var b = new PgFixture("tenant_b")) {
+      a.client.submit(JobRequest.ofJson("k", "{}").build());
+
+      assertThat(a.store.storage().list(JobQuery.all()).jobs()).hasSize(1);
+      assertThat(b.store.storage().list(JobQuery.all()).jobs()).isEmpty();
+    }
+  }
+
+  @Test
+  void everyMigrationFile_isListedInOrder() throws IOException {
+    Path dir = Path.of("src/main/resources", Migrations.LOCATION);
+    List<String> files;
+    try (Stream<Path> listing = Files.list(dir)) {
+      files = listing.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+
+    assertThat(Migrations.FILES).isEqualTo(files);
+  }
+}

@@ -1,0 +1,91 @@
+package dev.docket.store.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.docket.domain.JobState;
+import dev.docket.usecase.JobProcessor;
+import dev.docket.usecase.JobType;
+import dev.docket.usecase.port.WakeUps;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+class WakeUpsTest {
+  record Ping(int n) {}
+
+  static final JobType<Ping> PING = JobType.of("ping", Ping.class);
+
+  @Test
+  void listenerConnectionKilledByTheServer_reconnects_wakesEveryQueue_andStillWakesAfter()
+      throws Exception {
+    try (var pg = new PgFixture("wakeups", o -> o.listen(true))) {
+      var wakes = new LinkedBlockingQueue<String>();
+      var wakeAll = new CountDownLatch(1);
+      pg.store
+          .wakeUps()
+          .subscribe(
+              new WakeUps.Listener() {
+                @Override
+                public void wake(String queue) {
+                  wakes.add(queue);
+                }
+
+                @Override
+                public void wakeAll() {
+                  wakeAll.countDown();
+                }
+              });
+      Awaitility.await().atMost(Duration.ofSeconds(10)).until(pg.store::isListening);
+
+      PgFixture.DB.execute(
+          "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+              + " WHERE application_name = 'docket-listener' AND query = 'LISTEN docket_"
+              + pg.schema
+              + "'");
+
+      assertThat(wakeAll.await(15, TimeUnit.SECONDS))
+          .as("after a reconnect every queue is woken, since notifications may have been missed")
+          .isTrue();
+      Awaitility.await().atMost(Duration.ofSeconds(10)).until(pg.store::isListening);
+      pg.client.submit(PING, new Ping(1));
+      assertThat(wakes.poll(10, TimeUnit.SECONDS)).isEqualTo("default");
+    }
+  }
+
+  @Test
+  void withoutNotifications_aPollingWorkerStillPicksTheJobUp() throws Exception {
+    try (var pg = new PgFixture("polling", o -> o.listen(false))) {
+      var done = new CountDownLatch(1);
+      pg.handlers.register(PING, (ping, context) -> done.countDown());
+      JobProcessor worker = pg.processor(pg.store, "poller");
+      var stop = new AtomicBoolean();
+      var loop = Executors.newSingleThreadScheduledExecutor();
+      loop.scheduleWithFixedDelay(
+          () -> {
+            if (!stop.get()) {
+              worker.processBatch("default", 10);
+            }
+          },
+          0,
+          50,
+          TimeUnit.MILLISECONDS);
+      try {
+        var job = pg.client.submit(PING, new Ping(2));
+
+        assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
+        Awaitility.await()
+            .atMost(Duration.ofSeconds(10))
+            .until(() -> pg.client.get(job.id()).state() == JobState.COMPLETED);
+      } finally {
+        stop.set(true);
+        loop.shutdownNow();
+        loop.awaitTermination(5, TimeUnit.SECONDS);
+      }
+    }
+  }
+}
