@@ -68,7 +68,7 @@ SELECT gen_random_uuid(), queue, kind, payload, priority, state, attempt, max_at
        errors, lease_owner, lease_fence, lease_expires_at, version, unique_key, tags, false
 FROM (
   -- Finished: 70% completed, 20% failed (5 attempts, one error recorded), 10% cancelled.
-  SELECT q.queue,
+  SELECT f.queue,
          (ARRAY['email.send', 'invoice.render', 'webhook.deliver'])[1 + i % 3] AS kind,
          json_build_object('customer', i, 'template', 'welcome', 'locale', 'en') AS payload,
          (i * 37 % 101)::smallint AS priority,
@@ -90,12 +90,14 @@ FROM (
          CASE WHEN i % 10 < 7 THEN 3 + 2 * (i % 3 = 0)::int WHEN i % 10 < 9 THEN 11 ELSE 2 END
            AS version,
          NULL::text AS unique_key, '{}'::text[] AS tags
-  FROM (VALUES ('default', 1000000), ('reports', 50000)) AS q(queue, n),
-       generate_series(1, q.n) AS i,
-       LATERAL (SELECT :'now'::timestamptz - random() * interval '7 days' AS fin) AS f
+  -- random() sits in a derived table so that it is drawn once per row (a LATERAL subquery
+  -- without outer references would be evaluated once for all rows).
+  FROM (SELECT q.queue, i, :'now'::timestamptz - random() * interval '7 days' AS fin
+        FROM (VALUES ('default', 1000000), ('reports', 50000)) AS q(queue, n),
+             generate_series(1, q.n) AS i) AS f
   UNION ALL
   -- Scheduled for the next 30 days, priority 0..100; a tenth are retries waiting for backoff.
-  SELECT q.queue,
+  SELECT s.queue,
          (ARRAY['email.send', 'invoice.render', 'webhook.deliver'])[1 + i % 3],
          json_build_object('customer', i, 'template', 'reminder', 'locale', 'en'),
          (i * 37 % 101)::smallint,
@@ -103,8 +105,8 @@ FROM (
          (i % 10 = 0)::int,
          5,
          s.at,
-         :'now'::timestamptz - random() * interval '1 day',
-         :'now'::timestamptz - random() * interval '1 minute',
+         s.created,
+         s.created,
          NULL,
          CASE WHEN i % 10 = 0
               THEN jsonb_build_array(jsonb_build_object('attempt', 1, 'at', :'now',
@@ -112,12 +114,13 @@ FROM (
               ELSE '[]'::jsonb END,
          NULL, NULL, NULL,
          CASE WHEN i % 10 = 0 THEN 3 ELSE 1 END,
-         CASE WHEN i % 20 = 0 THEN q.queue || ':reminder:' || i END,
+         CASE WHEN i % 20 = 0 THEN s.queue || ':reminder:' || i END,
          CASE WHEN i % 4 = 0 THEN '{billing}'::text[] ELSE '{}'::text[] END
-  FROM (VALUES ('default', 1000000), ('reports', 50000)) AS q(queue, n),
-       generate_series(1, q.n) AS i,
-       LATERAL (SELECT :'now'::timestamptz + interval '1 second'
-                       + random() * interval '30 days' AS at) AS s
+  FROM (SELECT q.queue, i,
+               :'now'::timestamptz + interval '1 second' + random() * interval '30 days' AS at,
+               :'now'::timestamptz - random() * interval '1 day' AS created
+        FROM (VALUES ('default', 1000000), ('reports', 50000)) AS q(queue, n),
+             generate_series(1, q.n) AS i) AS s
   UNION ALL
   -- Just fell due, not yet promoted: what a claim's promote step moves to 'pending'.
   SELECT 'default', 'webhook.deliver', json_build_object('customer', i),
@@ -128,12 +131,12 @@ FROM (
   FROM generate_series(1, 500) AS i
   UNION ALL
   -- Runnable: due, priority 50.
-  SELECT q.queue, 'email.send', json_build_object('customer', i, 'template', 'welcome'),
+  SELECT r.queue, 'email.send', json_build_object('customer', i, 'template', 'welcome'),
          50::smallint, 'pending', 0, 5,
          r.at, r.at, r.at, NULL, '[]'::jsonb, NULL, NULL, NULL, 1, NULL, '{}'::text[]
-  FROM (VALUES ('default', 10000), ('reports', 1000)) AS q(queue, n),
-       generate_series(1, q.n) AS i,
-       LATERAL (SELECT :'now'::timestamptz - random() * interval '1 hour' AS at) AS r
+  FROM (SELECT q.queue, i, :'now'::timestamptz - random() * interval '1 hour' AS at
+        FROM (VALUES ('default', 10000), ('reports', 1000)) AS q(queue, n),
+             generate_series(1, q.n) AS i) AS r
   UNION ALL
   -- Running: leased by workers; half of the leases have expired.
   SELECT q.queue, 'invoice.render', json_build_object('customer', i),
@@ -154,7 +157,7 @@ echo "   loaded in $((SECONDS - start)) s"
 
 echo
 echo "== Row counts"
-psql_ -c "SELECT queue, state, count(*) FROM $SCHEMA.jobs GROUP BY queue, state ORDER BY queue, state"
+psql_ -c "SELECT queue, state, count(*), count(DISTINCT run_at) AS distinct_run_at, min(run_at), max(run_at) FROM $SCHEMA.jobs GROUP BY queue, state ORDER BY queue, state"
 
 J="\"$SCHEMA\".jobs"
 COLS="id, queue, kind, payload, priority, state, attempt, max_attempts, retry_kind, retry_base_ns, retry_cap_ns, run_at, created_at, updated_at, finished_at, errors, lease_owner, lease_fence, lease_expires_at, version, unique_key, tags, cancel_requested"

@@ -14,6 +14,7 @@ import dev.docket.usecase.port.LeaseStatus;
 import dev.docket.usecase.port.PurgeRequest;
 import dev.docket.usecase.port.QueueStats;
 import dev.docket.usecase.port.RescueRequest;
+import dev.docket.usecase.port.WakeUps;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -39,11 +40,19 @@ import java.util.function.UnaryOperator;
  * the key still matches the job's version. A key that went stale (a racing cancel) fails that check
  * and is dropped, so stale keys cost a little work and never a wrong claim.
  */
-final class InMemoryJobStorage implements JobStorage {
+final class InMemoryJobStorage implements JobStorage, WakeUps {
   private final ConcurrentHashMap<JobId, Entry> jobs = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, QueueIndex> queues = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, JobId> uniqueKeys = new ConcurrentHashMap<>();
   private final Set<JobId> running = ConcurrentHashMap.newKeySet();
+  private final java.util.concurrent.CopyOnWriteArrayList<Listener> listeners =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  @Override
+  public Subscription subscribe(Listener listener) {
+    listeners.add(Objects.requireNonNull(listener, "listener"));
+    return () -> listeners.remove(listener);
+  }
 
   /** A job's slot. The job field is written under the entry's monitor and read without it. */
   private static final class Entry {
@@ -378,6 +387,12 @@ final class InMemoryJobStorage implements JobStorage {
     }
     if (after.state() == JobState.PENDING) {
       queues.computeIfAbsent(after.queue(), q -> new QueueIndex()).schedule(after);
+      if (!after.runAt().isAfter(after.updatedAt())) {
+        // Due now: tell idle workers, as PostgreSQL's NOTIFY does. Listeners return at once.
+        for (Listener listener : listeners) {
+          listener.wake(after.queue());
+        }
+      }
     }
     if (after.state() == JobState.RUNNING) {
       running.add(after.id());

@@ -1,19 +1,42 @@
 package dev.docket.store.memory;
 
 import dev.docket.usecase.port.JobStorage;
+import dev.docket.usecase.port.WakeUps;
 
 /**
- * Makes in-memory stores.
+ * The in-memory store.
  *
  * <p>The store keeps every job in the heap until it is purged: run the maintenance purge, or it
  * grows with every job submitted. Claims take no global lock, so many workers claim in parallel.
  * Thread-safe.
  */
 public final class MemoryStore {
-  private MemoryStore() {}
+  private final InMemoryJobStorage storage;
 
-  /** A new, empty, thread-safe store. */
+  private MemoryStore(InMemoryJobStorage storage) {
+    this.storage = storage;
+  }
+
+  /** A new, empty store with its wake-ups, for a runtime. */
+  public static MemoryStore start() {
+    return new MemoryStore(new InMemoryJobStorage());
+  }
+
+  /** A new, empty, thread-safe store, for tests and code that needs no wake-ups. */
   public static JobStorage create() {
     return new InMemoryJobStorage();
+  }
+
+  /** The store's jobs. */
+  public JobStorage storage() {
+    return storage;
+  }
+
+  /**
+   * Wake-ups whenever a job becomes due at once: submitted to run now, released, retried by hand or
+   * retried without delay. Jobs that become due later are found by polling.
+   */
+  public WakeUps wakeUps() {
+    return storage;
   }
 }
