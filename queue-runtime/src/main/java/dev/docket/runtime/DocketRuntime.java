@@ -1,0 +1,215 @@
+package dev.docket.runtime;
+
+import dev.docket.usecase.HandlerRegistry;
+import dev.docket.usecase.JobClient;
+import dev.docket.usecase.JobProcessor;
+import dev.docket.usecase.Maintenance;
+import dev.docket.usecase.ProcessorOptions;
+import dev.docket.usecase.port.JobStorage;
+import dev.docket.usecase.port.PayloadCodec;
+import dev.docket.usecase.port.WakeUps;
+import jakarta.inject.Inject;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.random.RandomGenerator;
+
+/**
+ * The lifecycle of a Docket node: {@link #start()} starts a worker pool per configured queue,
+ * heartbeats and lease rescue; {@link #close()} stops them gracefully. Get it from the injector
+ * that holds a store module and {@link DocketModule}.
+ *
+ * <pre>{@code
+ * Injector injector = Guice.createInjector(new MemoryStoreModule(), new DocketModule(options), handlers);
+ * try (DocketRuntime docket = injector.getInstance(DocketRuntime.class)) {
+ *   docket.start();
+ *   docket.client().submit(WELCOME, new WelcomeEmail("ada@example.com", "Ada"));
+ *   ...
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe; starts once and stops once.
+ */
+public final class DocketRuntime implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(DocketRuntime.class.getName());
+
+  private final JobStorage storage;
+  private final WakeUps wakeUps;
+  private final RuntimeOptions options;
+  private final RandomGenerator random;
+  private final Set<AutoCloseable> resources;
+  private final JobClient client;
+  private final JobProcessor processor;
+  private final Maintenance maintenance;
+  private final Map<String, WorkerPool> pools = new LinkedHashMap<>();
+  private ScheduledExecutorService timers;
+  private WakeUps.Subscription subscription;
+  private State state = State.NEW;
+
+  private enum State {
+    NEW,
+    RUNNING,
+    STOPPED
+  }
+
+  @Inject
+  DocketRuntime(
+      JobStorage storage,
+      WakeUps wakeUps,
+      Set<HandlerBinding<?>> handlers,
+      @DocketModule.Resources Set<AutoCloseable> resources,
+      PayloadCodec codec,
+      InstantSource clock,
+      RandomGenerator random,
+      RuntimeOptions options) {
+    this.storage = storage;
+    this.wakeUps = wakeUps;
+    this.options = options;
+    this.random = random;
+    this.resources = resources;
+    var registry = new HandlerRegistry();
+    handlers.forEach(binding -> register(registry, binding));
+    this.client = new JobClient(storage, codec, clock, random);
+    this.processor =
+        new JobProcessor(
+            storage,
+            registry,
+            codec,
+            clock,
+            random,
+            new ProcessorOptions(options.owner(), options.leaseDuration()));
+    this.maintenance = new Maintenance(storage, clock, random);
+  }
+
+  private static <P> void register(HandlerRegistry registry, HandlerBinding<P> binding) {
+    registry.register(binding.type(), binding.handler());
+  }
+
+  /** Submits and manages jobs; usable before {@link #start()} and after {@link #close()}. */
+  public JobClient client() {
+    return client;
+  }
+
+  /** Rescue and purge, for scheduling by hand. */
+  public Maintenance maintenance() {
+    return maintenance;
+  }
+
+  /** The store the runtime works on. */
+  public JobStorage storage() {
+    return storage;
+  }
+
+  /**
+   * Starts a worker pool per queue, the heartbeat that extends running jobs' leases, and the rescue
+   * of expired leases.
+   *
+   * @throws IllegalStateException if the runtime was started before
+   */
+  public synchronized void start() {
+    if (state != State.NEW) {
+      throw new IllegalStateException("This runtime was started before; make a new one.");
+    }
+    state = State.RUNNING;
+    options
+        .queues()
+        .forEach(
+            (queue, concurrency) ->
+                pools.put(queue, new WorkerPool(queue, concurrency, processor, options, random)));
+    subscription =
+        wakeUps.subscribe(
+            new WakeUps.Listener() {
+              @Override
+              public void wake(String queue) {
+                WorkerPool pool = pools.get(queue);
+                if (pool != null) {
+                  pool.wake();
+                }
+              }
+
+              @Override
+              public void wakeAll() {
+                pools.values().forEach(WorkerPool::wake);
+              }
+            });
+    timers =
+        Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("docket-timers").factory());
+    long beat = options.heartbeatInterval().toMillis();
+    timers.scheduleWithFixedDelay(this::heartbeat, beat, beat, TimeUnit.MILLISECONDS);
+    timers.scheduleWithFixedDelay(this::rescue, beat, beat, TimeUnit.MILLISECONDS);
+    pools.values().forEach(WorkerPool::start);
+    LOG.log(Level.INFO, "Docket runtime {0} serves {1}.", options.owner(), options.queues());
+  }
+
+  private void heartbeat() {
+    try {
+      processor.heartbeat();
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "Extending leases failed: {0}", e.getMessage());
+    }
+  }
+
+  private void rescue() {
+    try {
+      int rescued = maintenance.rescueExpiredLeases();
+      if (rescued > 0) {
+        LOG.log(Level.INFO, "Rescued {0} jobs whose worker stopped reporting.", rescued);
+      }
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "Rescuing expired leases failed: {0}", e.getMessage());
+    }
+  }
+
+  /** How many handlers run now on each queue. */
+  public Map<String, Integer> busy() {
+    var busy = new LinkedHashMap<String, Integer>();
+    pools.forEach((queue, pool) -> busy.put(queue, pool.busy()));
+    return busy;
+  }
+
+  /** Stops gracefully within the configured grace period, see {@link #stop(Duration)}. */
+  @Override
+  public void close() {
+    stop(options.shutdownGrace());
+  }
+
+  /**
+   * Stops claiming, lets running handlers finish within {@code grace}, then interrupts them: their
+   * jobs go back to pending without using an attempt. Every outcome is reported before this
+   * returns, then the store's resources close. Stopping twice does nothing.
+   */
+  public synchronized void stop(Duration grace) {
+    if (state == State.STOPPED) {
+      return;
+    }
+    boolean wasRunning = state == State.RUNNING;
+    state = State.STOPPED;
+    if (wasRunning) {
+      subscription.close();
+      try {
+        for (WorkerPool pool : List.copyOf(pools.values())) {
+          pool.stop(grace);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      timers.shutdownNow();
+      LOG.log(Level.INFO, "Docket runtime {0} stopped.", options.owner());
+    }
+    for (AutoCloseable resource : resources) {
+      try {
+        resource.close();
+      } catch (Exception e) {
+        LOG.log(Level.WARNING, "Closing {0} failed: {1}", resource, e.getMessage());
+      }
+    }
+  }
+}

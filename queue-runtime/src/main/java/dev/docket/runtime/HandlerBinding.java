@@ -1,0 +1,26 @@
+package dev.docket.runtime;
+
+import dev.docket.usecase.JobHandler;
+import dev.docket.usecase.JobType;
+import java.util.Objects;
+
+/**
+ * A handler and the job type it runs, as contributed to the runtime through {@link
+ * DocketModule#handlers}.
+ *
+ * @param type the job type
+ * @param handler its handler
+ * @param <P> the payload type
+ */
+public record HandlerBinding<P>(JobType<P> type, JobHandler<P> handler) {
+  /** Checks for nulls. */
+  public HandlerBinding {
+    Objects.requireNonNull(type, "type");
+    Objects.requireNonNull(handler, "handler");
+  }
+
+  /** Binds {@code handler} to jobs of {@code type}. */
+  public static <P> HandlerBinding<P> of(JobType<P> type, JobHandler<P> handler) {
+    return new HandlerBinding<>(type, handler);
+  }
+}
