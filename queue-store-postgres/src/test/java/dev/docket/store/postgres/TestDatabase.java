@@ -18,13 +18,19 @@ import java.util.concurrent.ThreadLocalRandom;
  * embedded one started here. {@code DOCKET_TEST_DATABASE=embedded} skips the local server. Each
  * test class works in a schema of its own.
  */
-final class TestDatabase {
+public final class TestDatabase {
   private static final String LOCAL_URL = "jdbc:postgresql://127.0.0.1:5432/test";
   private static TestDatabase instance;
 
-  final String url;
-  final String user;
-  final String password;
+  /** The JDBC URL. */
+  public final String url;
+
+  /** The user. */
+  public final String user;
+
+  /** The password, empty for none. */
+  public final String password;
+
   final String source;
 
   private TestDatabase(String url, String user, String password, String source) {
@@ -34,7 +40,8 @@ final class TestDatabase {
     this.source = source;
   }
 
-  static synchronized TestDatabase get() {
+  /** The server of this run, started or found on first use. */
+  public static synchronized TestDatabase get() {
     if (instance == null) {
       instance = start();
       System.out.println(
@@ -86,14 +93,15 @@ final class TestDatabase {
   }
 
   /** A schema name no other test class or concurrent run uses. */
-  String freshSchema(String hint) {
+  public String freshSchema(String hint) {
     byte[] random = new byte[4];
     ThreadLocalRandom.current().nextBytes(random);
     return ("t_" + hint.toLowerCase(Locale.ROOT) + "_" + HexFormat.of().formatHex(random))
         .replaceAll("[^a-z0-9_]", "_");
   }
 
-  PostgresOptions.Builder options(String schema) {
+  /** Store options for {@code schema} on this server. */
+  public PostgresOptions.Builder options(String schema) {
     var builder = PostgresOptions.builder().url(url).user(user).schema(schema);
     if (!password.isEmpty()) {
       builder.password(password);
@@ -101,11 +109,13 @@ final class TestDatabase {
     return builder;
   }
 
-  Connection connect() throws SQLException {
+  /** A new connection; the caller closes it. */
+  public Connection connect() throws SQLException {
     return DriverManager.getConnection(url, user, password);
   }
 
-  void execute(String sql) {
+  /** Runs one statement. */
+  public void execute(String sql) {
     try (Connection c = connect();
         Statement s = c.createStatement()) {
       s.execute(sql);
@@ -114,7 +124,8 @@ final class TestDatabase {
     }
   }
 
-  void dropSchema(String schema) {
+  /** Drops {@code schema} and everything in it. */
+  public void dropSchema(String schema) {
     execute("DROP SCHEMA IF EXISTS \"" + schema + "\" CASCADE");
   }
 }
