@@ -386,6 +386,16 @@ public final class Job {
         false);
   }
 
+  /**
+   * Moves a pending job that waited too long up to the next priority level, so that low priorities
+   * never starve; an urgent job stays as it is.
+   *
+   * @throws IllegalTransitionException if the job is not pending
+   */
+  public Job ageUp(Instant at) {
+    return raisePriority(spec.priority().nextLevel().value() - spec.priority().value(), at);
+  }
+
   // ---- Internals -------------------------------------------------------------------------
 
   private void require(JobState target, String action) {

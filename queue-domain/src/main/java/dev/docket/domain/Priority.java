@@ -46,6 +46,20 @@ public record Priority(int value) implements Comparable<Priority> {
     return new Priority((int) Math.min(MAX_VALUE, (long) value + steps));
   }
 
+  /**
+   * The next named level above this priority: below {@link #NORMAL} to NORMAL, below {@link #HIGH}
+   * to HIGH, below {@link #URGENT} to URGENT; URGENT stays.
+   */
+  public Priority nextLevel() {
+    if (value < NORMAL.value) {
+      return NORMAL;
+    }
+    if (value < HIGH.value) {
+      return HIGH;
+    }
+    return URGENT;
+  }
+
   /** Orders by value: a higher priority compares greater. */
   @Override
   public int compareTo(Priority other) {

@@ -5,6 +5,7 @@ import dev.docket.domain.JobId;
 import dev.docket.domain.JobState;
 import dev.docket.domain.LeaseLostException;
 import dev.docket.domain.Outcome;
+import dev.docket.usecase.port.AgingRequest;
 import dev.docket.usecase.port.ClaimRequest;
 import dev.docket.usecase.port.JobPage;
 import dev.docket.usecase.port.JobQuery;
@@ -12,6 +13,7 @@ import dev.docket.usecase.port.JobStorage;
 import dev.docket.usecase.port.LeaseExtension;
 import dev.docket.usecase.port.LeaseStatus;
 import dev.docket.usecase.port.PurgeRequest;
+import dev.docket.usecase.port.QueueControl;
 import dev.docket.usecase.port.QueueStats;
 import dev.docket.usecase.port.RescueRequest;
 import dev.docket.usecase.port.WakeUps;
@@ -40,11 +42,32 @@ import java.util.function.UnaryOperator;
  * the key still matches the job's version. A key that went stale (a racing cancel) fails that check
  * and is dropped, so stale keys cost a little work and never a wrong claim.
  */
-final class InMemoryJobStorage implements JobStorage, WakeUps {
+final class InMemoryJobStorage implements JobStorage, WakeUps, QueueControl {
   private final ConcurrentHashMap<JobId, Entry> jobs = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, QueueIndex> queues = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, JobId> uniqueKeys = new ConcurrentHashMap<>();
   private final Set<JobId> running = ConcurrentHashMap.newKeySet();
+  private final Set<String> paused = ConcurrentHashMap.newKeySet();
+
+  @Override
+  public void pause(String queue, Instant at) {
+    paused.add(dev.docket.domain.Names.requireQueue(queue));
+  }
+
+  @Override
+  public void resume(String queue) {
+    paused.remove(dev.docket.domain.Names.requireQueue(queue));
+    QueueIndex index = queues.get(queue);
+    if (index != null) {
+      listeners.forEach(listener -> listener.wake(queue));
+    }
+  }
+
+  @Override
+  public Set<String> pausedQueues() {
+    return Set.copyOf(paused);
+  }
+
   private final java.util.concurrent.CopyOnWriteArrayList<Listener> listeners =
       new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -119,7 +142,7 @@ final class InMemoryJobStorage implements JobStorage, WakeUps {
   @Override
   public List<Job> claim(ClaimRequest request) {
     QueueIndex index = queues.get(request.queue());
-    if (index == null) {
+    if (index == null || paused.contains(request.queue())) {
       return List.of();
     }
     Instant now = request.now();
@@ -300,6 +323,37 @@ final class InMemoryJobStorage implements JobStorage, WakeUps {
       }
     }
     return rescued;
+  }
+
+  @Override
+  public int agePriorities(AgingRequest request) {
+    int aged = 0;
+    for (Entry entry : jobs.values()) {
+      if (aged >= request.limit()) {
+        break;
+      }
+      if (!isAgeable(entry.job, request)) {
+        continue;
+      }
+      synchronized (entry) {
+        Job job = entry.job;
+        if (entry.removed || !isAgeable(job, request)) {
+          continue;
+        }
+        Job next = job.ageUp(request.now());
+        entry.job = next;
+        reindex(job, next);
+        aged++;
+      }
+    }
+    return aged;
+  }
+
+  private static boolean isAgeable(Job job, AgingRequest request) {
+    return job.isRunnableAt(request.now())
+        && job.runAt().isBefore(request.waitedSince())
+        && job.updatedAt().isBefore(request.waitedSince())
+        && job.priority().value() < dev.docket.domain.Priority.MAX_VALUE;
   }
 
   @Override

@@ -1,6 +1,9 @@
 package dev.docket.store.memory;
 
 import dev.docket.usecase.port.JobStorage;
+import dev.docket.usecase.port.LeaderLease;
+import dev.docket.usecase.port.QueueControl;
+import dev.docket.usecase.port.ScheduleStates;
 import dev.docket.usecase.port.WakeUps;
 
 /**
@@ -12,6 +15,8 @@ import dev.docket.usecase.port.WakeUps;
  */
 public final class MemoryStore {
   private final InMemoryJobStorage storage;
+  private final InMemoryScheduleStates schedules = new InMemoryScheduleStates();
+  private final InMemoryLeaderLease leases = new InMemoryLeaderLease();
 
   private MemoryStore(InMemoryJobStorage storage) {
     this.storage = storage;
@@ -38,5 +43,20 @@ public final class MemoryStore {
    */
   public WakeUps wakeUps() {
     return storage;
+  }
+
+  /** Pausing and resuming queues; a paused queue's jobs are not claimed. */
+  public QueueControl queueControl() {
+    return storage;
+  }
+
+  /** The shared state of recurring schedules. */
+  public ScheduleStates scheduleStates() {
+    return schedules;
+  }
+
+  /** Leases that let one node run the maintenance. */
+  public LeaderLease leaderLease() {
+    return leases;
   }
 }

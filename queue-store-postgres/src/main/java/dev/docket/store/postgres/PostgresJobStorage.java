@@ -397,6 +397,30 @@ final class PostgresJobStorage implements JobStorage {
   }
 
   @Override
+  public int agePriorities(dev.docket.usecase.port.AgingRequest request) {
+    return Failures.translate(
+        "age waiting jobs",
+        () ->
+            jdbi.inTransaction(
+                h -> {
+                  List<Job> waiting =
+                      h.createQuery(sql.ageable)
+                          .bind("waitedSince", JobRows.offset(request.waitedSince()))
+                          .bind("limit", request.limit())
+                          .map((rs, ctx) -> JobRows.read(rs))
+                          .list();
+                  var aged = new ArrayList<Job>(waiting.size());
+                  for (Job job : waiting) {
+                    if (job.isRunnableAt(request.now())) {
+                      aged.add(job.ageUp(request.now()));
+                    }
+                  }
+                  writeBack(h, aged);
+                  return aged.size();
+                }));
+  }
+
+  @Override
   public List<QueueStats> stats(Instant now) {
     Objects.requireNonNull(now, "now");
     return Failures.translate(

@@ -4,6 +4,9 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.docket.domain.Job;
 import dev.docket.usecase.port.JobStorage;
+import dev.docket.usecase.port.LeaderLease;
+import dev.docket.usecase.port.QueueControl;
+import dev.docket.usecase.port.ScheduleStates;
 import dev.docket.usecase.port.StorageException;
 import dev.docket.usecase.port.WakeUps;
 import java.sql.Connection;
@@ -36,6 +39,7 @@ public final class PostgresStore implements AutoCloseable {
   private final DataSource dataSource;
   private final HikariDataSource ownPool;
   private final PostgresJobStorage storage;
+  private final PostgresControl control;
   private final NotificationListener listener;
 
   private PostgresStore(PostgresOptions options) {
@@ -45,6 +49,7 @@ public final class PostgresStore implements AutoCloseable {
     Jdbi jdbi = Jdbi.create(dataSource).installPlugin(new PostgresPlugin());
     var sql = new Sql(options.schema());
     this.storage = new PostgresJobStorage(jdbi, sql);
+    this.control = new PostgresControl(jdbi, sql);
     this.listener = new NotificationListener(this::openListenerConnection, sql.channel);
   }
 
@@ -78,6 +83,21 @@ public final class PostgresStore implements AutoCloseable {
   /** Wake-ups from LISTEN/NOTIFY; silent when the options turned listening off. */
   public WakeUps wakeUps() {
     return listener;
+  }
+
+  /** Pausing and resuming queues, for every node: a paused queue's jobs are not claimed. */
+  public QueueControl queueControl() {
+    return control;
+  }
+
+  /** The shared state of recurring schedules. */
+  public ScheduleStates scheduleStates() {
+    return control;
+  }
+
+  /** Leases that let one node at a time run the maintenance. */
+  public LeaderLease leaderLease() {
+    return control;
   }
 
   /** The schema of the store's tables. */

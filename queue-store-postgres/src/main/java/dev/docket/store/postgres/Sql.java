@@ -24,6 +24,17 @@ final class Sql {
   final String stats;
   final String purge;
   final String listPrefix;
+  final String ageable;
+  final String pause;
+  final String resume;
+  final String paused;
+  final String registerSchedule;
+  final String findSchedule;
+  final String listSchedules;
+  final String enableSchedule;
+  final String markFired;
+  final String acquireLease;
+  final String releaseLease;
 
   /** The most scheduled jobs one claim promotes to due; the rest follow on the next claim. */
   static final int PROMOTE_LIMIT = 1_000;
@@ -62,10 +73,15 @@ final class Sql {
                 + "SELECT id FROM %s WHERE state = 'scheduled' AND queue = :queue"
                 + " AND run_at <= :now ORDER BY run_at LIMIT %d FOR UPDATE SKIP LOCKED)")
             .formatted(jobs, jobs, PROMOTE_LIMIT);
+    String paused = "\"" + schema + "\".paused_queues";
     claim =
         ("WITH picked AS ("
                 + "SELECT id FROM %s WHERE state = 'pending' AND queue = :queue"
-                + " AND run_at <= :now ORDER BY priority DESC, run_at, id"
+                + " AND run_at <= :now"
+                + " AND NOT EXISTS (SELECT 1 FROM "
+                + paused
+                + " p WHERE p.queue = :queue)"
+                + " ORDER BY priority DESC, run_at, id"
                 + " LIMIT :limit FOR UPDATE SKIP LOCKED)"
                 + " UPDATE %s j SET state = 'running', attempt = j.attempt + 1,"
                 + " version = j.version + 1, lease_owner = :owner,"
@@ -160,6 +176,36 @@ final class Sql {
                 + " ORDER BY finished_at LIMIT :limit FOR UPDATE SKIP LOCKED))")
             .formatted(jobs, jobs);
     listPrefix = "SELECT %s FROM %s WHERE true".formatted(JobRows.COLUMNS, jobs);
+    ageable =
+        ("SELECT %s FROM %s WHERE state = 'pending' AND run_at < :waitedSince"
+                + " AND updated_at < :waitedSince AND priority < 100"
+                + " LIMIT :limit FOR UPDATE SKIP LOCKED")
+            .formatted(JobRows.COLUMNS, jobs);
+    pause =
+        "INSERT INTO %s (queue, paused_at) VALUES (:queue, :at) ON CONFLICT (queue) DO NOTHING"
+            .formatted(paused);
+    resume = "DELETE FROM %s WHERE queue = :queue".formatted(paused);
+    this.paused = "SELECT queue FROM %s ORDER BY queue".formatted(paused);
+    String schedules = "\"" + schema + "\".schedules";
+    registerSchedule =
+        ("INSERT INTO %s (name) VALUES (:name) ON CONFLICT (name) DO NOTHING").formatted(schedules);
+    findSchedule =
+        "SELECT name, enabled, last_slot FROM %s WHERE name = :name".formatted(schedules);
+    listSchedules = "SELECT name, enabled, last_slot FROM %s ORDER BY name".formatted(schedules);
+    enableSchedule = "UPDATE %s SET enabled = :enabled WHERE name = :name".formatted(schedules);
+    markFired =
+        ("INSERT INTO %s (name, last_slot) VALUES (:name, :slot) ON CONFLICT (name) DO UPDATE"
+                + " SET last_slot = GREATEST(%s.last_slot, EXCLUDED.last_slot)")
+            .formatted(schedules, schedules);
+    String leases = "\"" + schema + "\".leader_leases";
+    acquireLease =
+        ("INSERT INTO %s (name, owner, expires_at) VALUES (:name, :owner, :expires)"
+                + " ON CONFLICT (name) DO UPDATE SET owner = EXCLUDED.owner,"
+                + " expires_at = EXCLUDED.expires_at"
+                + " WHERE %s.owner = EXCLUDED.owner OR %s.expires_at <= :now"
+                + " RETURNING owner")
+            .formatted(leases, leases, leases);
+    releaseLease = "DELETE FROM %s WHERE name = :name AND owner = :owner".formatted(leases);
   }
 
   private static String columns(String alias) {

@@ -88,6 +88,16 @@ public interface JobStorage {
   List<Job> rescueExpired(RescueRequest request);
 
   /**
+   * Moves runnable jobs that waited too long up one priority level, each with {@link Job#ageUp}:
+   * jobs pending with run-at and last change both before {@code request.waitedSince()}, below the
+   * top priority. Since aging is a change, a job ages again only after it waits that long once
+   * more.
+   *
+   * @return how many jobs moved up
+   */
+  int agePriorities(AgingRequest request);
+
+  /**
    * Statistics of every queue that has at least one job.
    *
    * @param now decides which pending jobs are runnable
