@@ -41,6 +41,14 @@ public final class DocketModule extends AbstractModule {
     return Multibinder.newSetBinder(binder, new TypeLiteral<HandlerBinding<?>>() {});
   }
 
+  /**
+   * Where recurring schedules go: {@code DocketModule.schedules(binder()).addBinding().toInstance(
+   * Schedule.cron("nightly", "0 3 * * *", zone, request))}, from any module.
+   */
+  public static Multibinder<Schedule> schedules(Binder binder) {
+    return Multibinder.newSetBinder(binder, Schedule.class);
+  }
+
   static Multibinder<AutoCloseable> resources(Binder binder) {
     return Multibinder.newSetBinder(binder, AutoCloseable.class, Resources.class);
   }
@@ -48,6 +56,7 @@ public final class DocketModule extends AbstractModule {
   @Override
   protected void configure() {
     handlers(binder());
+    schedules(binder());
     resources(binder());
     bind(RuntimeOptions.class).toInstance(options);
     bind(InstantSource.class).toInstance(InstantSource.system());

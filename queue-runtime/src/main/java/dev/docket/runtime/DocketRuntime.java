@@ -6,7 +6,10 @@ import dev.docket.usecase.JobProcessor;
 import dev.docket.usecase.Maintenance;
 import dev.docket.usecase.ProcessorOptions;
 import dev.docket.usecase.port.JobStorage;
+import dev.docket.usecase.port.LeaderLease;
 import dev.docket.usecase.port.PayloadCodec;
+import dev.docket.usecase.port.QueueControl;
+import dev.docket.usecase.port.ScheduleStates;
 import dev.docket.usecase.port.WakeUps;
 import jakarta.inject.Inject;
 import java.lang.System.Logger.Level;
@@ -49,6 +52,16 @@ public final class DocketRuntime implements AutoCloseable {
   private final JobProcessor processor;
   private final Maintenance maintenance;
   private final Map<String, WorkerPool> pools = new LinkedHashMap<>();
+  private final QueueControl queueControl;
+  private final ScheduleStates scheduleStates;
+  private final LeaderLease leaderLease;
+  private final List<Schedule> schedules;
+  private final Scheduler scheduler;
+  private final InstantSource clock;
+
+  /** The lease that makes one node at a time run the maintenance. */
+  static final String MAINTENANCE_LEASE = "docket:maintenance";
+
   private ScheduledExecutorService timers;
   private WakeUps.Subscription subscription;
   private State state = State.NEW;
@@ -63,12 +76,22 @@ public final class DocketRuntime implements AutoCloseable {
   DocketRuntime(
       JobStorage storage,
       WakeUps wakeUps,
+      QueueControl queueControl,
+      ScheduleStates scheduleStates,
+      LeaderLease leaderLease,
       Set<HandlerBinding<?>> handlers,
+      Set<Schedule> schedules,
       @DocketModule.Resources Set<AutoCloseable> resources,
       PayloadCodec codec,
       InstantSource clock,
       RandomGenerator random,
       RuntimeOptions options) {
+    this.queueControl = queueControl;
+    this.scheduleStates = scheduleStates;
+    this.leaderLease = leaderLease;
+    this.clock = clock;
+    this.schedules =
+        schedules.stream().sorted(java.util.Comparator.comparing(Schedule::name)).toList();
     this.storage = storage;
     this.wakeUps = wakeUps;
     this.options = options;
@@ -84,8 +107,9 @@ public final class DocketRuntime implements AutoCloseable {
             codec,
             clock,
             random,
-            new ProcessorOptions(options.owner(), options.leaseDuration()));
+            new ProcessorOptions(options.owner(), options.leaseDuration(), options.timeouts()));
     this.maintenance = new Maintenance(storage, clock, random);
+    this.scheduler = new Scheduler(this.schedules, scheduleStates, client);
   }
 
   private static <P> void register(HandlerRegistry registry, HandlerBinding<P> binding) {
@@ -144,7 +168,10 @@ public final class DocketRuntime implements AutoCloseable {
             Thread.ofPlatform().daemon().name("docket-timers").factory());
     long beat = options.heartbeatInterval().toMillis();
     timers.scheduleWithFixedDelay(this::heartbeat, beat, beat, TimeUnit.MILLISECONDS);
-    timers.scheduleWithFixedDelay(this::rescue, beat, beat, TimeUnit.MILLISECONDS);
+    timers.scheduleWithFixedDelay(this::maintain, 0, beat, TimeUnit.MILLISECONDS);
+    if (!schedules.isEmpty()) {
+      timers.scheduleWithFixedDelay(this::fireSchedules, 0, 1, TimeUnit.SECONDS);
+    }
     pools.values().forEach(WorkerPool::start);
     LOG.log(Level.INFO, "Docket runtime {0} serves {1}.", options.owner(), options.queues());
   }
@@ -157,15 +184,96 @@ public final class DocketRuntime implements AutoCloseable {
     }
   }
 
-  private void rescue() {
+  /**
+   * On the node that holds the maintenance lease only: rescue expired leases, purge finished jobs
+   * past their retention, age waiting jobs. The lease outlives three rounds, so a dead holder is
+   * replaced within seconds.
+   */
+  private void maintain() {
     try {
+      var ttl = options.heartbeatInterval().multipliedBy(3);
+      if (!leaderLease.tryAcquire(MAINTENANCE_LEASE, options.owner(), clock.instant(), ttl)) {
+        return;
+      }
       int rescued = maintenance.rescueExpiredLeases();
       if (rescued > 0) {
         LOG.log(Level.INFO, "Rescued {0} jobs whose worker stopped reporting.", rescued);
       }
+      options
+          .retention()
+          .forEach((state, keep) -> maintenance.purge(java.util.EnumSet.of(state), keep));
+      options.agingThreshold().ifPresent(maintenance::agePriorities);
     } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "Rescuing expired leases failed: {0}", e.getMessage());
+      LOG.log(Level.WARNING, "Maintenance failed: {0}", e.getMessage());
     }
+  }
+
+  private void fireSchedules() {
+    try {
+      scheduler.tick(clock.instant());
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "Firing schedules failed: {0}", e.getMessage());
+    }
+  }
+
+  /** Pauses {@code queue} on every node: its jobs wait until it is resumed. */
+  public void pause(String queue) {
+    queueControl.pause(queue, clock.instant());
+  }
+
+  /** Resumes {@code queue} on every node. */
+  public void resume(String queue) {
+    queueControl.resume(queue);
+  }
+
+  /** The queues paused on every node. */
+  public Set<String> pausedQueues() {
+    return queueControl.pausedQueues();
+  }
+
+  /**
+   * A schedule as operators see it.
+   *
+   * @param schedule the definition
+   * @param enabled whether it fires
+   * @param lastSlot the latest slot fired
+   * @param nextSlot the next slot it will fire, if enabled
+   */
+  public record ScheduleView(
+      Schedule schedule,
+      boolean enabled,
+      java.util.Optional<java.time.Instant> lastSlot,
+      java.util.Optional<java.time.Instant> nextSlot) {}
+
+  /** Every schedule of this runtime, with its shared state and next run. */
+  public List<ScheduleView> schedules() {
+    var views = new java.util.ArrayList<ScheduleView>();
+    for (Schedule schedule : schedules) {
+      var state = scheduleStates.register(schedule.name());
+      views.add(
+          new ScheduleView(
+              schedule,
+              state.enabled(),
+              state.lastSlot(),
+              state.enabled()
+                  ? Scheduler.nextSlot(schedule, clock.instant())
+                  : java.util.Optional.empty()));
+    }
+    return views;
+  }
+
+  /**
+   * Enables or disables a schedule on every node.
+   *
+   * @throws IllegalArgumentException if no schedule has that name
+   */
+  public void setScheduleEnabled(String name, boolean enabled) {
+    if (schedules.stream().noneMatch(s -> s.name().equals(name))) {
+      throw new IllegalArgumentException(
+          "There is no schedule %s.".formatted(dev.docket.domain.Names.quote(name)));
+    }
+    scheduleStates.register(name);
+    scheduleStates.setEnabled(name, enabled);
   }
 
   /** How many handlers run now on each queue. */
@@ -202,6 +310,11 @@ public final class DocketRuntime implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
       timers.shutdownNow();
+      try {
+        leaderLease.release(MAINTENANCE_LEASE, options.owner());
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "Giving up the maintenance lease failed: {0}", e.getMessage());
+      }
       LOG.log(Level.INFO, "Docket runtime {0} stopped.", options.owner());
     }
     for (AutoCloseable resource : resources) {

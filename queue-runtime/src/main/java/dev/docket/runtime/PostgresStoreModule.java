@@ -5,6 +5,9 @@ import com.google.inject.Provides;
 import dev.docket.store.postgres.PostgresOptions;
 import dev.docket.store.postgres.PostgresStore;
 import dev.docket.usecase.port.JobStorage;
+import dev.docket.usecase.port.LeaderLease;
+import dev.docket.usecase.port.QueueControl;
+import dev.docket.usecase.port.ScheduleStates;
 import dev.docket.usecase.port.WakeUps;
 import jakarta.inject.Singleton;
 import java.util.Objects;
@@ -40,5 +43,20 @@ public final class PostgresStoreModule extends AbstractModule {
   @Provides
   WakeUps wakeUps(PostgresStore store) {
     return store.wakeUps();
+  }
+
+  @Provides
+  QueueControl queueControl(PostgresStore store) {
+    return store.queueControl();
+  }
+
+  @Provides
+  ScheduleStates scheduleStates(PostgresStore store) {
+    return store.scheduleStates();
+  }
+
+  @Provides
+  LeaderLease leaderLease(PostgresStore store) {
+    return store.leaderLease();
   }
 }

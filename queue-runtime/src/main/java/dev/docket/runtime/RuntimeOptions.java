@@ -1,5 +1,6 @@
 package dev.docket.runtime;
 
+import dev.docket.domain.JobState;
 import dev.docket.domain.Names;
 import dev.docket.usecase.ProcessorOptions;
 import java.time.Duration;
@@ -14,7 +15,8 @@ import java.util.UUID;
  *
  * <p>Defaults: queue {@value #DEFAULT_QUEUE} with {@value #DEFAULT_CONCURRENCY} handlers, poll
  * every second (with ±20% jitter), 60-second leases extended every third of that, 30 seconds of
- * grace on shutdown, handlers on virtual threads. Immutable and thread-safe.
+ * grace on shutdown, handlers on virtual threads, no handler timeouts, {@link #DEFAULT_RETENTION}
+ * and {@link #DEFAULT_AGING_THRESHOLD}. Immutable and thread-safe.
  */
 public final class RuntimeOptions {
   /** The queue served when none is named. */
@@ -38,6 +40,21 @@ public final class RuntimeOptions {
   private final Duration leaseDuration;
   private final Duration shutdownGrace;
   private final boolean virtualThreads;
+  private final Map<String, Duration> timeouts;
+  private final Map<JobState, Duration> retention;
+  private final Duration agingThreshold;
+
+  /**
+   * How long finished jobs are kept by default: completed a day, cancelled a week, failed 30 days.
+   */
+  public static final Map<JobState, Duration> DEFAULT_RETENTION =
+      Map.of(
+          JobState.COMPLETED, Duration.ofDays(1),
+          JobState.CANCELLED, Duration.ofDays(7),
+          JobState.FAILED, Duration.ofDays(30));
+
+  /** How long a runnable job waits before it moves up a priority level: 10 minutes. */
+  public static final Duration DEFAULT_AGING_THRESHOLD = Duration.ofMinutes(10);
 
   private RuntimeOptions(Builder b) {
     this.owner = b.owner;
@@ -47,6 +64,9 @@ public final class RuntimeOptions {
     this.leaseDuration = b.leaseDuration;
     this.shutdownGrace = b.shutdownGrace;
     this.virtualThreads = b.virtualThreads;
+    this.timeouts = Map.copyOf(b.timeouts);
+    this.retention = Map.copyOf(b.retention);
+    this.agingThreshold = b.agingThreshold;
   }
 
   /** A builder with the defaults. */
@@ -94,6 +114,21 @@ public final class RuntimeOptions {
     return virtualThreads;
   }
 
+  /** Per kind, how long a handler may run before it is interrupted and its attempt fails. */
+  public Map<String, Duration> timeouts() {
+    return timeouts;
+  }
+
+  /** How long finished jobs are kept, per finished state; states not named are kept forever. */
+  public Map<JobState, Duration> retention() {
+    return retention;
+  }
+
+  /** How long a runnable job waits before it moves up a priority level; empty when off. */
+  public java.util.Optional<Duration> agingThreshold() {
+    return java.util.Optional.ofNullable(agingThreshold);
+  }
+
   /** Builds {@link RuntimeOptions}; each setter checks its value at once. Not thread-safe. */
   public static final class Builder {
     private String owner = defaultOwner();
@@ -102,8 +137,50 @@ public final class RuntimeOptions {
     private Duration leaseDuration = ProcessorOptions.DEFAULT_LEASE;
     private Duration shutdownGrace = DEFAULT_SHUTDOWN_GRACE;
     private boolean virtualThreads = true;
+    private final Map<String, Duration> timeouts = new LinkedHashMap<>();
+    private final Map<JobState, Duration> retention = new java.util.EnumMap<>(DEFAULT_RETENTION);
+    private Duration agingThreshold = DEFAULT_AGING_THRESHOLD;
 
     private Builder() {}
+
+    /** Interrupts handlers of {@code kind} after {@code timeout}; the attempt then fails. */
+    public Builder timeout(String kind, Duration timeout) {
+      Names.requireKind(kind);
+      timeouts.put(
+          kind,
+          within("Timeout of " + kind, timeout, Duration.ofMillis(1), ProcessorOptions.MAX_LEASE));
+      return this;
+    }
+
+    /** Keeps finished jobs in {@code state} for {@code keep}, then purges them. */
+    public Builder retention(JobState state, Duration keep) {
+      if (!state.isFinished()) {
+        throw new IllegalArgumentException(
+            "Retention applies to finished states, and %s is not one.".formatted(state));
+      }
+      retention.put(
+          state, within("Retention of " + state, keep, Duration.ZERO, Duration.ofDays(3650)));
+      return this;
+    }
+
+    /** Never purges finished jobs in {@code state}. */
+    public Builder keepForever(JobState state) {
+      retention.remove(state);
+      return this;
+    }
+
+    /** Moves runnable jobs up a priority level after they waited {@code threshold}. */
+    public Builder priorityAging(Duration threshold) {
+      this.agingThreshold =
+          within("Aging threshold", threshold, Duration.ofSeconds(1), Duration.ofDays(365));
+      return this;
+    }
+
+    /** Turns priority aging off. */
+    public Builder noPriorityAging() {
+      this.agingThreshold = null;
+      return this;
+    }
 
     /** The name to claim under; by default host, process id and a random suffix. */
     public Builder owner(String owner) {

@@ -21,6 +21,10 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
 
 /**
@@ -37,6 +41,8 @@ import java.util.random.RandomGenerator;
  *       type: failed for good, into the dead letter;
  *   <li>it throws anything else, {@code Error}s included, or no handler knows the kind (another
  *       node may): retried after the backoff while attempts remain, dead-lettered after that;
+ *   <li>it runs past its kind's timeout: interrupted, and the attempt fails with a {@code Timeout}
+ *       error (retried per policy);
  *   <li>the thread is interrupted (the worker is stopping): released, the attempt not counted.
  * </ul>
  *
@@ -138,11 +144,32 @@ public final class JobProcessor {
       Instant at = clock.instant();
       return Outcome.ofPermanentFailure(job, AttemptError.of(job.attempt(), at, e), at);
     }
+    Duration timeout = options.timeouts().get(job.kind());
+    Thread handlerThread = Thread.currentThread();
+    ScheduledFuture<?> alarm =
+        timeout == null
+            ? null
+            : Alarms.TIMER.schedule(
+                () -> running.timeOut(handlerThread), timeout.toNanos(), TimeUnit.NANOSECONDS);
     try {
       registration.get().invoke(payload, running);
+      if (!running.finishInTime()) {
+        Thread.interrupted(); // it finished anyway: the work is done, the interrupt is stale
+      }
       return new Outcome.Completed(job.id(), running.fence(), clock.instant());
     } catch (Throwable failure) {
       Instant at = clock.instant();
+      if (!running.finishInTime()) {
+        Thread.interrupted(); // the interrupt was the timeout's, not a shutdown's
+        var error =
+            AttemptError.reason(
+                job.attempt(),
+                at,
+                "Timeout",
+                "The handler of kind %s ran longer than its timeout of %s and was interrupted."
+                    .formatted(Names.quote(job.kind()), timeout));
+        return Outcome.ofFailure(job, error, at, random);
+      }
       if (failure instanceof InterruptedException || Thread.currentThread().isInterrupted()) {
         // An interrupt means the worker is stopping: the job goes back, the attempt not counted.
         Thread.currentThread().interrupt();
@@ -155,7 +182,18 @@ public final class JobProcessor {
       return failure instanceof NonRetryableException
           ? Outcome.ofPermanentFailure(job, error, at)
           : Outcome.ofFailure(job, error, at, random);
+    } finally {
+      if (alarm != null) {
+        alarm.cancel(false);
+      }
     }
+  }
+
+  /** One daemon thread for every processor's handler timeouts: it only interrupts threads. */
+  private static final class Alarms {
+    static final ScheduledExecutorService TIMER =
+        Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("docket-timeouts").factory());
   }
 
   /**

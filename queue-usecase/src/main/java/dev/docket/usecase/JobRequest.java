@@ -76,6 +76,29 @@ public final class JobRequest {
     return kind;
   }
 
+  /** A builder holding everything this request holds, to make a variant of it. */
+  public Builder toBuilder() {
+    var b = new Builder(kind, payload, payloadJson);
+    b.queue = queue;
+    b.priority = priority;
+    b.maxAttempts = maxAttempts;
+    b.maxAttemptsSet = true;
+    b.retryPolicy = retryPolicy;
+    b.runAt = runAt;
+    b.delay = delay;
+    b.uniqueKey = uniqueKey;
+    b.tags = tags;
+    return b;
+  }
+
+  /**
+   * Whether the request names its own run-at, delay or unique key, which a template for recurring
+   * jobs must leave to the schedule.
+   */
+  public boolean fixesTimeOrIdentity() {
+    return runAt != null || delay != null || uniqueKey != null;
+  }
+
   /** The payload object, when the request was made from one. */
   Optional<Object> payload() {
     return Optional.ofNullable(payload);

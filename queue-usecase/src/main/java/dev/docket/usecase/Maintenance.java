@@ -2,6 +2,7 @@ package dev.docket.usecase;
 
 import dev.docket.domain.Job;
 import dev.docket.domain.JobState;
+import dev.docket.usecase.port.AgingRequest;
 import dev.docket.usecase.port.JobStorage;
 import dev.docket.usecase.port.PurgeRequest;
 import dev.docket.usecase.port.RescueRequest;
@@ -52,6 +53,29 @@ public final class Maintenance {
       batch = storage.rescueExpired(new RescueRequest(clock.instant(), BATCH_SIZE, random));
       total += batch.size();
     } while (!batch.isEmpty());
+    return total;
+  }
+
+  /**
+   * Moves runnable jobs that have waited longer than {@code threshold} up one priority level, so
+   * that low priorities never starve behind a steady stream of higher ones.
+   *
+   * @return how many jobs moved up
+   */
+  public int agePriorities(Duration threshold) {
+    Objects.requireNonNull(threshold, "threshold");
+    if (threshold.isNegative() || threshold.isZero()) {
+      throw new IllegalArgumentException(
+          "Aging threshold %s must be positive.".formatted(threshold));
+    }
+    var now = clock.instant();
+    var request = new AgingRequest(now.minus(threshold), now, BATCH_SIZE);
+    int total = 0;
+    int aged;
+    do {
+      aged = storage.agePriorities(request);
+      total += aged;
+    } while (aged > 0);
     return total;
   }
 

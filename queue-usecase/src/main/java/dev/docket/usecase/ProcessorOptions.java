@@ -3,6 +3,7 @@ package dev.docket.usecase;
 import dev.docket.domain.Lease;
 import dev.docket.domain.Names;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -12,8 +13,11 @@ import java.util.Objects;
  *     per process, for example host, pid and a random suffix
  * @param leaseDuration how long a claim holds a job before it may be rescued, unless extended;
  *     {@link #DEFAULT_LEASE} by default
+ * @param timeouts per kind, how long a handler may run before it is interrupted and the attempt
+ *     fails with a {@code Timeout} error; kinds not named have no timeout
  */
-public record ProcessorOptions(String owner, Duration leaseDuration) {
+public record ProcessorOptions(
+    String owner, Duration leaseDuration, Map<String, Duration> timeouts) {
   /** The lease of a claim when none is given: 60 seconds. */
   public static final Duration DEFAULT_LEASE = Duration.ofSeconds(60);
 
@@ -37,6 +41,22 @@ public record ProcessorOptions(String owner, Duration leaseDuration) {
           "Lease duration %s is out of range: use %s to %s."
               .formatted(leaseDuration, MIN_LEASE, MAX_LEASE));
     }
+    Objects.requireNonNull(timeouts, "timeouts");
+    timeouts.forEach(
+        (kind, timeout) -> {
+          Names.requireKind(kind);
+          if (timeout.isNegative() || timeout.isZero() || timeout.compareTo(MAX_LEASE) > 0) {
+            throw new IllegalArgumentException(
+                "Timeout %s of kind '%s' is out of range: use more than 0 and at most %s."
+                    .formatted(timeout, kind, MAX_LEASE));
+          }
+        });
+    timeouts = Map.copyOf(timeouts);
+  }
+
+  /** Options with no handler timeouts. */
+  public ProcessorOptions(String owner, Duration leaseDuration) {
+    this(owner, leaseDuration, Map.of());
   }
 
   /** Options for {@code owner} with the default lease. */

@@ -9,6 +9,11 @@ final class RunningJob implements JobContext {
   private final Job job;
   private final long fence;
   private final JobProcessor processor;
+  private final java.util.concurrent.atomic.AtomicInteger phase =
+      new java.util.concurrent.atomic.AtomicInteger(RUNNING);
+  private static final int RUNNING = 0;
+  private static final int FINISHED = 1;
+  private static final int TIMED_OUT = 2;
   private volatile boolean cancelRequested;
   private volatile boolean leaseLost;
 
@@ -20,6 +25,18 @@ final class RunningJob implements JobContext {
 
   long fence() {
     return fence;
+  }
+
+  /** The timeout fired: interrupt the handler's thread, unless it finished first. */
+  void timeOut(Thread handlerThread) {
+    if (phase.compareAndSet(RUNNING, TIMED_OUT)) {
+      handlerThread.interrupt();
+    }
+  }
+
+  /** The handler returned or threw; whether it did so before its timeout fired. */
+  boolean finishInTime() {
+    return phase.compareAndSet(RUNNING, FINISHED) || phase.get() == FINISHED;
   }
 
   void requestCancel() {
