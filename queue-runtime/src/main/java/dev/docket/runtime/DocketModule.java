@@ -4,6 +4,7 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Binder;
 import com.google.inject.TypeLiteral;
 import com.google.inject.multibindings.Multibinder;
+import dev.docket.usecase.JobListener;
 import dev.docket.usecase.json.JacksonPayloadCodec;
 import dev.docket.usecase.port.PayloadCodec;
 import jakarta.inject.Qualifier;
@@ -49,6 +50,15 @@ public final class DocketModule extends AbstractModule {
     return Multibinder.newSetBinder(binder, Schedule.class);
   }
 
+  /**
+   * Where in-process job listeners go (metrics, logging, tests): {@code
+   * DocketModule.listeners(binder()).addBinding().toInstance(listener)}. A logging listener is
+   * always bound.
+   */
+  public static Multibinder<JobListener> listeners(Binder binder) {
+    return Multibinder.newSetBinder(binder, JobListener.class);
+  }
+
   static Multibinder<AutoCloseable> resources(Binder binder) {
     return Multibinder.newSetBinder(binder, AutoCloseable.class, Resources.class);
   }
@@ -57,6 +67,7 @@ public final class DocketModule extends AbstractModule {
   protected void configure() {
     handlers(binder());
     schedules(binder());
+    listeners(binder()).addBinding().toInstance(new LoggingJobListener());
     resources(binder());
     bind(RuntimeOptions.class).toInstance(options);
     bind(InstantSource.class).toInstance(InstantSource.system());

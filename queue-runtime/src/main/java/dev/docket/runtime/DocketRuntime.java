@@ -2,6 +2,7 @@ package dev.docket.runtime;
 
 import dev.docket.usecase.HandlerRegistry;
 import dev.docket.usecase.JobClient;
+import dev.docket.usecase.JobListener;
 import dev.docket.usecase.JobProcessor;
 import dev.docket.usecase.Maintenance;
 import dev.docket.usecase.ProcessorOptions;
@@ -81,6 +82,7 @@ public final class DocketRuntime implements AutoCloseable {
       LeaderLease leaderLease,
       Set<HandlerBinding<?>> handlers,
       Set<Schedule> schedules,
+      Set<JobListener> listeners,
       @DocketModule.Resources Set<AutoCloseable> resources,
       PayloadCodec codec,
       InstantSource clock,
@@ -99,7 +101,8 @@ public final class DocketRuntime implements AutoCloseable {
     this.resources = resources;
     var registry = new HandlerRegistry();
     handlers.forEach(binding -> register(registry, binding));
-    this.client = new JobClient(storage, codec, clock, random);
+    JobListener listener = JobListener.all(List.copyOf(listeners));
+    this.client = new JobClient(storage, codec, clock, random, listener);
     this.processor =
         new JobProcessor(
             storage,
@@ -107,8 +110,9 @@ public final class DocketRuntime implements AutoCloseable {
             codec,
             clock,
             random,
-            new ProcessorOptions(options.owner(), options.leaseDuration(), options.timeouts()));
-    this.maintenance = new Maintenance(storage, clock, random);
+            new ProcessorOptions(options.owner(), options.leaseDuration(), options.timeouts()),
+            listener);
+    this.maintenance = new Maintenance(storage, clock, random, listener);
     this.scheduler = new Scheduler(this.schedules, scheduleStates, client);
   }
 

@@ -25,6 +25,7 @@ public final class JobClient {
   private final PayloadCodec codec;
   private final InstantSource clock;
   private final JobIds ids;
+  private final JobListener listener;
 
   /**
    * A client on {@code storage}.
@@ -36,6 +37,25 @@ public final class JobClient {
    */
   public JobClient(
       JobStorage storage, PayloadCodec codec, InstantSource clock, RandomGenerator random) {
+    this(storage, codec, clock, random, JobListener.NONE);
+  }
+
+  /**
+   * A client on {@code storage} that tells {@code listener} of the jobs it submits and cancels.
+   *
+   * @param storage where jobs live
+   * @param codec turns payloads into JSON
+   * @param clock the time of submission and of every change
+   * @param random the random bits of job ids
+   * @param listener hears of submitted and cancelled jobs
+   */
+  public JobClient(
+      JobStorage storage,
+      PayloadCodec codec,
+      InstantSource clock,
+      RandomGenerator random,
+      JobListener listener) {
+    this.listener = Objects.requireNonNull(listener, "listener");
     this.storage = Objects.requireNonNull(storage, "storage");
     this.codec = Objects.requireNonNull(codec, "codec");
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -69,7 +89,31 @@ public final class JobClient {
    */
   public List<Job> submitAll(List<JobRequest> requests) {
     List<Job> jobs = prepare(requests);
-    return jobs.isEmpty() ? List.of() : storage.insert(jobs);
+    if (jobs.isEmpty()) {
+      return List.of();
+    }
+    List<Job> stored = storage.insert(jobs);
+    if (listener != JobListener.NONE) {
+      for (int i = 0; i < stored.size(); i++) {
+        Job job = stored.get(i);
+        if (job.id().equals(jobs.get(i).id())) {
+          listener.on(event(JobEvent.Type.SUBMITTED, job, job.createdAt()));
+        }
+      }
+    }
+    return stored;
+  }
+
+  private static JobEvent event(JobEvent.Type type, Job job, java.time.Instant at) {
+    return new JobEvent(
+        type,
+        job.id(),
+        job.queue(),
+        job.kind(),
+        job.attempt(),
+        at,
+        Optional.empty(),
+        Optional.empty());
   }
 
   /**
@@ -122,9 +166,14 @@ public final class JobClient {
    * @throws dev.docket.domain.IllegalTransitionException if the job has finished
    */
   public Job cancel(JobId id) {
-    return storage
-        .update(id, job -> job.cancel(clock.instant()))
-        .orElseThrow(() -> new JobNotFoundException(id));
+    Job job =
+        storage
+            .update(id, j -> j.cancel(clock.instant()))
+            .orElseThrow(() -> new JobNotFoundException(id));
+    if (job.state() == dev.docket.domain.JobState.CANCELLED) {
+      listener.on(event(JobEvent.Type.CANCELLED, job, job.updatedAt()));
+    }
+    return job;
   }
 
   /**

@@ -60,6 +60,7 @@ public final class JobProcessor {
   private final InstantSource clock;
   private final RandomGenerator random;
   private final ProcessorOptions options;
+  private final JobListener listener;
 
   /**
    * Jobs this processor holds a lease on, from the claim until the store has answered the report:
@@ -88,6 +89,30 @@ public final class JobProcessor {
       InstantSource clock,
       RandomGenerator random,
       ProcessorOptions options) {
+    this(storage, handlers, codec, clock, random, options, JobListener.NONE);
+  }
+
+  /**
+   * A processor that tells {@code listener} of every job it starts and every outcome the store
+   * accepted.
+   *
+   * @param storage where jobs live
+   * @param handlers the handlers, by kind
+   * @param codec reads payloads
+   * @param clock the time of claims and outcomes
+   * @param random the jitter of retry backoffs
+   * @param options the owner name and lease
+   * @param listener hears of started jobs and stored outcomes
+   */
+  public JobProcessor(
+      JobStorage storage,
+      HandlerRegistry handlers,
+      PayloadCodec codec,
+      InstantSource clock,
+      RandomGenerator random,
+      ProcessorOptions options,
+      JobListener listener) {
+    this.listener = Objects.requireNonNull(listener, "listener");
     this.storage = Objects.requireNonNull(storage, "storage");
     this.handlers = Objects.requireNonNull(handlers, "handlers");
     this.codec = Objects.requireNonNull(codec, "codec");
@@ -120,6 +145,18 @@ public final class JobProcessor {
       // The job was rescued while it waited its turn: its new owner runs it, this worker doesn't.
       return new Outcome.Released(claimed.id(), running.fence(), clock.instant());
     }
+    Instant started = clock.instant();
+    running.started(started);
+    listener.on(
+        new JobEvent(
+            JobEvent.Type.STARTED,
+            claimed.id(),
+            claimed.queue(),
+            claimed.kind(),
+            claimed.attempt(),
+            started,
+            Optional.empty(),
+            Optional.empty()));
     return run(running);
   }
 
@@ -189,6 +226,29 @@ public final class JobProcessor {
     }
   }
 
+  private static JobEvent outcomeEvent(Outcome outcome, RunningJob running) {
+    Job job = running.job();
+    Optional<Duration> runTime =
+        running.startedAt().map(start -> Duration.between(start, outcome.at()));
+    JobEvent.Type type;
+    Optional<AttemptError> error = Optional.empty();
+    switch (outcome) {
+      case Outcome.Completed c -> type = JobEvent.Type.COMPLETED;
+      case Outcome.Retried r -> {
+        type = JobEvent.Type.RETRIED;
+        error = Optional.of(r.error());
+      }
+      case Outcome.Failed f -> {
+        type = JobEvent.Type.DEAD;
+        error = Optional.of(f.error());
+      }
+      case Outcome.Cancelled c -> type = JobEvent.Type.CANCELLED;
+      case Outcome.Released r -> type = JobEvent.Type.RELEASED;
+    }
+    return new JobEvent(
+        type, job.id(), job.queue(), job.kind(), job.attempt(), outcome.at(), runTime, error);
+  }
+
   /** One daemon thread for every processor's handler timeouts: it only interrupts threads. */
   private static final class Alarms {
     static final ScheduledExecutorService TIMER =
@@ -207,8 +267,14 @@ public final class JobProcessor {
       return List.of();
     }
     List<Outcome> refused = storage.report(outcomes);
+    var refusedSet =
+        java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<Outcome, Boolean>());
+    refusedSet.addAll(refused);
     for (Outcome outcome : outcomes) {
-      inFlight.remove(new Held(outcome.jobId(), outcome.fence()));
+      RunningJob running = inFlight.remove(new Held(outcome.jobId(), outcome.fence()));
+      if (running != null && !refusedSet.contains(outcome) && listener != JobListener.NONE) {
+        listener.on(outcomeEvent(outcome, running));
+      }
     }
     for (Outcome outcome : refused) {
       LOG.log(

@@ -26,6 +26,7 @@ public final class Maintenance {
   private final JobStorage storage;
   private final InstantSource clock;
   private final RandomGenerator random;
+  private final JobListener listener;
 
   /**
    * Maintenance of {@code storage}.
@@ -35,6 +36,20 @@ public final class Maintenance {
    * @param random the jitter of rescued jobs' backoff
    */
   public Maintenance(JobStorage storage, InstantSource clock, RandomGenerator random) {
+    this(storage, clock, random, JobListener.NONE);
+  }
+
+  /**
+   * Maintenance of {@code storage} that tells {@code listener} of every rescued job.
+   *
+   * @param storage where jobs live
+   * @param clock decides expiry and retention
+   * @param random the jitter of rescued jobs' backoff
+   * @param listener hears of rescued jobs
+   */
+  public Maintenance(
+      JobStorage storage, InstantSource clock, RandomGenerator random, JobListener listener) {
+    this.listener = Objects.requireNonNull(listener, "listener");
     this.storage = Objects.requireNonNull(storage, "storage");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.random = Objects.requireNonNull(random, "random");
@@ -52,6 +67,20 @@ public final class Maintenance {
     do {
       batch = storage.rescueExpired(new RescueRequest(clock.instant(), BATCH_SIZE, random));
       total += batch.size();
+      for (Job job : batch) {
+        listener.on(
+            new JobEvent(
+                JobEvent.Type.RESCUED,
+                job.id(),
+                job.queue(),
+                job.kind(),
+                job.attempt(),
+                job.updatedAt(),
+                java.util.Optional.empty(),
+                job.errors().isEmpty()
+                    ? java.util.Optional.empty()
+                    : java.util.Optional.of(job.errors().get(job.errors().size() - 1))));
+      }
     } while (!batch.isEmpty());
     return total;
   }

@@ -15,6 +15,7 @@ final class RunningJob implements JobContext {
   private static final int FINISHED = 1;
   private static final int TIMED_OUT = 2;
   private volatile boolean cancelRequested;
+  private volatile java.time.Instant startedAt;
   private volatile boolean leaseLost;
 
   RunningJob(Job job, JobProcessor processor) {
@@ -25,6 +26,14 @@ final class RunningJob implements JobContext {
 
   long fence() {
     return fence;
+  }
+
+  void started(java.time.Instant at) {
+    startedAt = at;
+  }
+
+  java.util.Optional<java.time.Instant> startedAt() {
+    return java.util.Optional.ofNullable(startedAt);
   }
 
   /** The timeout fired: interrupt the handler's thread, unless it finished first. */
