@@ -37,6 +37,7 @@ class ArchitectureTest {
   @Test
   void productionImport_holdsEveryModuleAndNoTestClasses() {
     assertThat(PRODUCTION.contain("dev.docket.domain.Job")).isTrue();
+    assertThat(PRODUCTION.contain(dev.docket.runtime.DocketRuntime.class)).isTrue();
     assertThat(PRODUCTION.stream().map(JavaClass::getPackageName))
         .contains(
             "dev.docket.domain",
@@ -45,7 +46,8 @@ class ArchitectureTest {
             "dev.docket.usecase.json",
             "dev.docket.testkit",
             "dev.docket.store.memory",
-            "dev.docket.store.postgres");
+            "dev.docket.store.postgres",
+            "dev.docket.runtime");
     assertThat(PRODUCTION.stream().map(JavaClass::getName))
         .noneMatch(name -> name.contains(".archfixture."))
         .noneMatch(name -> name.startsWith("dev.docket.architecture."));
