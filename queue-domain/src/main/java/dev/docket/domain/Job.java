@@ -148,6 +148,21 @@ public final class Job {
     return state == JobState.RUNNING && lease != null && lease.fence() == fence;
   }
 
+  /**
+   * Checks that {@code next} can follow this snapshot: the same job, a later version. Stores call
+   * it on the result of a change they are asked to apply.
+   *
+   * @throws IllegalStateException naming both, if it cannot
+   */
+  public void requireSuccessor(Job next) {
+    Objects.requireNonNull(next, "the change returned null");
+    if (!next.id.equals(id) || next.version <= version) {
+      throw new IllegalStateException(
+          "A change of job %s must keep its id and raise its version %d, but gave %s."
+              .formatted(id, version, next));
+    }
+  }
+
   // ---- Transitions -----------------------------------------------------------------------
 
   /**

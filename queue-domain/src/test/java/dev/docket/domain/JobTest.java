@@ -277,6 +277,21 @@ class JobTest {
   }
 
   @Test
+  void successor_mustBeTheSameJobAtALaterVersion() {
+    Job pending = Fixtures.pending();
+    Job claimed = pending.claim("w", T0, LEASE);
+
+    pending.requireSuccessor(claimed);
+    assertThatThrownBy(() -> claimed.requireSuccessor(pending))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("raise its version 2");
+    Job other =
+        Job.submit(JobId.parse("01900000-0000-7000-8000-000000000002"), Fixtures.spec(), T0);
+    assertThatThrownBy(() -> pending.requireSuccessor(other.raisePriority(5, T0)))
+        .isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
   void restore_refusesFieldsThatContradictEachOther() {
     Job running = Fixtures.running();
 

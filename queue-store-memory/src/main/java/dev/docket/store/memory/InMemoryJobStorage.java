@@ -283,15 +283,11 @@ final class InMemoryJobStorage implements JobStorage, WakeUps, QueueControl {
         return Optional.empty();
       }
       Job job = entry.job;
-      Job next = Objects.requireNonNull(change.apply(job), "the change returned null");
+      Job next = change.apply(job);
       if (next == job) {
         return Optional.of(job);
       }
-      if (!next.id().equals(id) || next.version() <= job.version()) {
-        throw new IllegalStateException(
-            "A change of job %s must keep its id and raise its version, but gave %s."
-                .formatted(id, next));
-      }
+      job.requireSuccessor(next);
       entry.job = next;
       reindex(job, next);
       return Optional.of(next);

@@ -319,15 +319,11 @@ final class PostgresJobStorage implements JobStorage {
                     return Optional.<Job>empty();
                   }
                   Job job = current.get();
-                  Job next = Objects.requireNonNull(change.apply(job), "the change returned null");
+                  Job next = change.apply(job);
                   if (next == job) {
                     return Optional.of(job);
                   }
-                  if (!next.id().equals(id) || next.version() <= job.version()) {
-                    throw new IllegalStateException(
-                        "A change of job %s must keep its id and raise its version, but gave %s."
-                            .formatted(id, next));
-                  }
+                  job.requireSuccessor(next);
                   writeBack(h, List.of(next));
                   return Optional.of(next);
                 }));
