@@ -21,7 +21,15 @@ import dev.docket.usecase.port.JobQuery;
 import dev.docket.usecase.port.PayloadCodec;
 import dev.docket.usecase.port.QueueStats;
 import dev.docket.usecase.port.StorageException;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.Reader;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,6 +41,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
@@ -45,6 +57,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /**
@@ -55,7 +68,9 @@ import picocli.CommandLine.Spec;
  *
  * <p>An option's value comes from, in this order: the command line; the environment, for the
  * database options ({@code DOCKET_DATABASE_URL}, {@code DOCKET_DATABASE_USER}, {@code
- * DOCKET_DATABASE_PASSWORD}, {@code DOCKET_SCHEMA}); the built-in default.
+ * DOCKET_DATABASE_PASSWORD}, {@code DOCKET_SCHEMA}); the properties file given with {@code
+ * --config}, keyed by the long option name without its dashes ({@code database-url=...}), or by
+ * that name after the command's path ({@code jobs.list.limit=20}); the built-in default.
  */
 @Command(
     name = "docket",
@@ -65,7 +80,7 @@ import picocli.CommandLine.Spec;
     footer = {
       "",
       "An option's value comes from the command line, else the environment (database options),"
-          + " else its default.",
+          + " else the --config file, else its default.",
     },
     subcommands = {
       DocketCommand.Serve.class,
@@ -115,6 +130,16 @@ public final class DocketCommand implements Runnable {
     line.registerConverter(Instant.class, DocketCommand::instant);
     line.registerConverter(JobId.class, DocketCommand::jobId);
     line.setDefaultValueProvider(defaults);
+    line.setExecutionStrategy(
+        parsed -> {
+          Optional<String> problem = defaults.problem(line.getCommandSpec());
+          if (problem.isPresent()) {
+            line.getErr().println("docket: " + problem.get());
+            line.getErr().flush();
+            return 2;
+          }
+          return new CommandLine.RunLast().execute(parsed);
+        });
     line.setExecutionExceptionHandler(
         (e, command, parsed) -> {
           if (e instanceof IllegalArgumentException
@@ -127,6 +152,17 @@ public final class DocketCommand implements Runnable {
           throw e;
         });
     return line;
+  }
+
+  @Option(
+      names = "--config",
+      scope = ScopeType.INHERIT,
+      paramLabel = "<file>",
+      description =
+          "A properties file of option values, keyed by long option name without dashes"
+              + " (database-url=...), or by command and name (jobs.list.limit=20).")
+  void config(Path file) {
+    defaults.load(file);
   }
 
   @Override
@@ -171,12 +207,14 @@ public final class DocketCommand implements Runnable {
   }
 
   /**
-   * Default values from the environment.
+   * Default values from the environment and the {@code --config} file.
    *
-   * <p>A default provider's answer wins over an annotation's {@code defaultValue}, which is why the
-   * annotations hold only built-in defaults and the environment is read here. Picocli expands
-   * {@code ${...}} in what a provider returns, so every {@code $} is doubled to keep a password
-   * intact.
+   * <p>Picocli asks a default provider only about options the command line did not set, and asks it
+   * after parsing, so a {@code --config} anywhere on the line is loaded by then. A provider's
+   * answer wins over an annotation's {@code defaultValue}, which is why the annotations hold only
+   * built-in defaults and the environment is read here, before the file. Picocli expands {@code
+   * ${...}} in what a provider returns, so every {@code $} is doubled to keep a password intact.
+   * Not thread-safe: one instance serves one parse.
    */
   static final class ConfigDefaults implements CommandLine.IDefaultValueProvider {
     /** The options that can come from the environment, and their variables. */
@@ -188,19 +226,95 @@ public final class DocketCommand implements Runnable {
             "schema", "DOCKET_SCHEMA");
 
     private final Function<String, String> env;
+    private Path file;
+    private Properties properties = new Properties();
+    private String unreadable;
 
     ConfigDefaults(Function<String, String> env) {
       this.env = env;
     }
 
+    void load(Path file) {
+      this.file = file;
+      this.properties = new Properties();
+      this.unreadable = null;
+      try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        properties.load(reader);
+      } catch (NoSuchFileException e) {
+        unreadable = "it does not exist";
+      } catch (AccessDeniedException e) {
+        unreadable = "permission denied";
+      } catch (CharacterCodingException e) {
+        unreadable = "it is not UTF-8 text";
+      } catch (IOException | IllegalArgumentException e) {
+        unreadable = oneLine(e.getMessage());
+      }
+    }
+
     @Override
     public String defaultValue(ArgSpec arg) {
-      if (!(arg instanceof OptionSpec option)) {
+      if (!(arg instanceof OptionSpec option) || !configurable(option)) {
         return null;
       }
-      String variable = ENVIRONMENT.get(option.longestName().replaceFirst("^-+", ""));
+      String name = key(option);
+      String variable = ENVIRONMENT.get(name);
       String value = variable == null ? null : env.apply(variable);
-      return value == null || value.isEmpty() ? null : value.replace("$", "$$");
+      if (value == null || value.isEmpty()) {
+        value = properties.getProperty(qualified(option.command(), name));
+      }
+      if (value == null) {
+        value = properties.getProperty(name);
+      }
+      return value == null ? null : value.replace("$", "$$");
+    }
+
+    /** What is wrong with the config file, if anything: unreadable, or a key no option has. */
+    Optional<String> problem(CommandSpec root) {
+      if (file == null) {
+        return Optional.empty();
+      }
+      if (unreadable != null) {
+        return Optional.of(
+            "Config file %s cannot be read: %s."
+                .formatted(Names.quote(file.toString()), unreadable));
+      }
+      Set<String> known = new TreeSet<>();
+      collectKeys(root, known);
+      for (String key : new TreeSet<>(properties.stringPropertyNames())) {
+        if (!known.contains(key)) {
+          return Optional.of(
+              ("Config file %s has the key %s, which names no option: use an option's long name"
+                      + " without dashes, such as database-url, or prefix it with a command,"
+                      + " such as jobs.list.limit.")
+                  .formatted(Names.quote(file.toString()), Names.quote(key)));
+        }
+      }
+      return Optional.empty();
+    }
+
+    private static void collectKeys(CommandSpec command, Set<String> known) {
+      for (OptionSpec option : command.options()) {
+        if (configurable(option)) {
+          known.add(key(option));
+          known.add(qualified(command, key(option)));
+        }
+      }
+      command.subcommands().values().forEach(sub -> collectKeys(sub.getCommandSpec(), known));
+    }
+
+    private static boolean configurable(OptionSpec option) {
+      return !option.usageHelp() && !option.versionHelp() && !key(option).equals("config");
+    }
+
+    private static String key(OptionSpec option) {
+      return option.longestName().replaceFirst("^-+", "");
+    }
+
+    /** {@code jobs.list.limit} for {@code --limit} of {@code docket jobs list}. */
+    private static String qualified(CommandSpec command, String key) {
+      String path = command.qualifiedName(".");
+      int root = path.indexOf('.');
+      return root < 0 ? key : path.substring(root + 1) + "." + key;
     }
   }
 
@@ -253,7 +367,8 @@ public final class DocketCommand implements Runnable {
       if (!isGiven()) {
         throw new CommandLine.ParameterException(
             command.commandLine(),
-            ("docket %s needs --database-url or DOCKET_DATABASE_URL: jobs live in PostgreSQL.")
+            ("docket %s needs --database-url, DOCKET_DATABASE_URL or database-url in --config:"
+                    + " jobs live in PostgreSQL.")
                 .formatted(command.qualifiedName(" ").substring("docket ".length())));
       }
       var options = options().migrateOnStart(false).listen(false).poolSize(2).build();

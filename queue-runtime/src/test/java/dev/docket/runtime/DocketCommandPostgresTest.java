@@ -416,7 +416,9 @@ class DocketCommandPostgresTest {
           assertThat(status).as(name).isEqualTo(2);
           assertThat(err.toString())
               .as(name)
-              .contains("docket %s needs --database-url or DOCKET_DATABASE_URL".formatted(name));
+              .contains(
+                  "docket %s needs --database-url, DOCKET_DATABASE_URL or database-url in --config"
+                      .formatted(name));
         });
   }
 
