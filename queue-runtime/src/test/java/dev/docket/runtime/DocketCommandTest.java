@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import picocli.CommandLine;
@@ -13,7 +14,8 @@ class DocketCommandTest {
   private final StringWriter err = new StringWriter();
 
   private int run(String... args) {
-    CommandLine line = DocketCommand.commandLine();
+    // No environment: a DOCKET_DATABASE_URL on the machine must not turn these into database tests.
+    CommandLine line = DocketCommand.commandLine(name -> null);
     line.setOut(new PrintWriter(out));
     line.setErr(new PrintWriter(err));
     return line.execute(args);
@@ -27,6 +29,15 @@ class DocketCommandTest {
     assertThat(status).isZero();
     assertThat(out.toString()).contains("in-memory store");
     assertThat(out.toString()).containsPattern("mail +pending=\\d+ running=\\d+ completed=[1-9]");
+  }
+
+  @Test
+  void statsAge_isShort_withTheTwoLargestUnits() {
+    assertThat(DocketCommand.Stats.age(Duration.ofMillis(999))).isEqualTo("0s");
+    assertThat(DocketCommand.Stats.age(Duration.ofSeconds(59))).isEqualTo("59s");
+    assertThat(DocketCommand.Stats.age(Duration.ofSeconds(187))).isEqualTo("3m07s");
+    assertThat(DocketCommand.Stats.age(Duration.ofMinutes(302))).isEqualTo("5h02m");
+    assertThat(DocketCommand.Stats.age(Duration.ofHours(52))).isEqualTo("2d04h");
   }
 
   @Test
