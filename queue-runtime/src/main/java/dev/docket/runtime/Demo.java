@@ -64,6 +64,15 @@ final class Demo implements AutoCloseable {
             }));
   }
 
+  /** A cron schedule: a summary report every minute, one per minute however many nodes run. */
+  static Schedule schedule() {
+    return Schedule.cron(
+        "demo.minutely-summary",
+        "* * * * *",
+        java.time.ZoneOffset.UTC,
+        JobRequest.of(REPORT, new Report("minutely-summary", false)).queue("reports").build());
+  }
+
   static Demo start(JobClient client) {
     var producer =
         Executors.newSingleThreadScheduledExecutor(

@@ -455,6 +455,7 @@ public final class DocketCommand implements Runnable {
               protected void configure() {
                 Demo.handlers()
                     .forEach(h -> DocketModule.handlers(binder()).addBinding().toInstance(h));
+                DocketModule.schedules(binder()).addBinding().toInstance(Demo.schedule());
               }
             });
       }
@@ -472,6 +473,13 @@ public final class DocketCommand implements Runnable {
       out.printf(
           "Docket serves %s on the %s store. Stop with Ctrl-C (SIGTERM): running jobs finish, or go back to pending.%n",
           options.build().queues(), database.isGiven() ? "PostgreSQL" : "in-memory");
+      for (DocketRuntime.ScheduleView view : docket.schedules()) {
+        out.printf(
+            "Schedule %s: %s, next slot %s%n",
+            view.schedule().name(),
+            view.enabled() ? "enabled" : "disabled",
+            view.nextSlot().map(Object::toString).orElse("none"));
+      }
       out.flush();
       Demo load = demo ? Demo.start(docket.client()) : null;
       long until = runFor == null ? Long.MAX_VALUE : System.nanoTime() + runFor.toNanos();

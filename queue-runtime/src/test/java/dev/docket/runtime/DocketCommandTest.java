@@ -29,6 +29,8 @@ class DocketCommandTest {
     assertThat(status).isZero();
     assertThat(out.toString()).contains("in-memory store");
     assertThat(out.toString()).containsPattern("mail +pending=\\d+ running=\\d+ completed=[1-9]");
+    assertThat(out.toString())
+        .containsPattern("Schedule demo.minutely-summary: enabled, next slot \\S+:00Z");
   }
 
   @Test
