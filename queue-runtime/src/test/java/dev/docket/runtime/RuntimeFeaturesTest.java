@@ -55,6 +55,38 @@ class RuntimeFeaturesTest {
 
   @Test
   @Timeout(30)
+  void handlers_runOnPlatformThreads_whenVirtualThreadsAreOff() {
+    var virtual = new java.util.concurrent.atomic.AtomicReference<Boolean>();
+    try (var docket =
+        runtime(
+            (task, context) -> virtual.set(Thread.currentThread().isVirtual()),
+            o -> o.virtualThreads(false))) {
+      docket.start();
+      Job job = docket.client().submit(TASK, new Task(1));
+
+      awaitState(docket, job, JobState.COMPLETED);
+
+      assertThat(virtual.get()).isFalse();
+    }
+  }
+
+  @Test
+  @Timeout(30)
+  void handlers_runOnVirtualThreads_byDefault() {
+    var virtual = new java.util.concurrent.atomic.AtomicReference<Boolean>();
+    try (var docket =
+        runtime((task, context) -> virtual.set(Thread.currentThread().isVirtual()), o -> o)) {
+      docket.start();
+      Job job = docket.client().submit(TASK, new Task(1));
+
+      awaitState(docket, job, JobState.COMPLETED);
+
+      assertThat(virtual.get()).isTrue();
+    }
+  }
+
+  @Test
+  @Timeout(30)
   void handlerPastItsTimeout_isInterrupted_andTheAttemptFailsWithATimeoutError() {
     var never = new CountDownLatch(1);
     try (var docket =
