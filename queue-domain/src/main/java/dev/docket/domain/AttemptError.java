@@ -47,10 +47,23 @@ public record AttemptError(
   /** The error of {@code attempt}, taken from what the handler threw. */
   public static AttemptError of(int attempt, Instant at, Throwable failure) {
     Objects.requireNonNull(failure, "failure");
-    var trace = new StringWriter();
-    failure.printStackTrace(new PrintWriter(trace));
-    return new AttemptError(
-        attempt, at, failure.getClass().getName(), failure.getMessage(), trace.toString());
+    // An exception's own code runs here (getMessage, printStackTrace): if it fails too, the
+    // attempt's error still gets recorded, with a note instead of the text.
+    String message;
+    try {
+      message = failure.getMessage();
+    } catch (RuntimeException | Error e) {
+      message = "(its message could not be read: " + e.getClass().getName() + ")";
+    }
+    String stackTrace;
+    try {
+      var trace = new StringWriter();
+      failure.printStackTrace(new PrintWriter(trace));
+      stackTrace = trace.toString();
+    } catch (RuntimeException | Error e) {
+      stackTrace = "(its stack trace could not be printed: " + e.getClass().getName() + ")";
+    }
+    return new AttemptError(attempt, at, failure.getClass().getName(), message, stackTrace);
   }
 
   /** An error that Docket itself decided, such as an expired lease or an unknown kind. */

@@ -156,6 +156,22 @@ class ValidationTest {
   }
 
   @Test
+  void attemptErrors_ofExceptionsWhoseOwnCodeFails_areStillRecorded() {
+    var unprintable =
+        new RuntimeException() {
+          @Override
+          public String getMessage() {
+            throw new IllegalStateException("no message");
+          }
+        };
+
+    var error = AttemptError.of(1, Fixtures.T0, unprintable);
+
+    assertThat(error.message()).contains("could not be read").contains("IllegalStateException");
+    assertThat(error.stackTrace()).isNotEmpty();
+  }
+
+  @Test
   void leaseOwners_withControlCharacters_areRefused() {
     assertThatThrownBy(() -> new Lease("worker\n1", 1, Fixtures.T0))
         .isInstanceOf(IllegalArgumentException.class)

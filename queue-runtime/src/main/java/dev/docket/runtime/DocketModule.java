@@ -74,6 +74,6 @@ public final class DocketModule extends AbstractModule {
     // ThreadLocalRandom's one instance draws from the calling thread's own generator.
     bind(RandomGenerator.class).toInstance(ThreadLocalRandom.current());
     bind(PayloadCodec.class).toInstance(JacksonPayloadCodec.create());
-    bind(DocketRuntime.class).asEagerSingleton();
+    bind(DocketRuntime.class).in(jakarta.inject.Singleton.class);
   }
 }

@@ -64,6 +64,7 @@ public final class DocketRuntime implements AutoCloseable {
   static final String MAINTENANCE_LEASE = "docket:maintenance";
 
   private ScheduledExecutorService timers;
+  private ScheduledExecutorService heartbeats;
   private WakeUps.Subscription subscription;
   private State state = State.NEW;
 
@@ -145,38 +146,49 @@ public final class DocketRuntime implements AutoCloseable {
     if (state != State.NEW) {
       throw new IllegalStateException("This runtime was started before; make a new one.");
     }
-    state = State.RUNNING;
-    options
-        .queues()
-        .forEach(
-            (queue, concurrency) ->
-                pools.put(queue, new WorkerPool(queue, concurrency, processor, options, random)));
-    subscription =
-        wakeUps.subscribe(
-            new WakeUps.Listener() {
-              @Override
-              public void wake(String queue) {
-                WorkerPool pool = pools.get(queue);
-                if (pool != null) {
-                  pool.wake();
+    try {
+      options
+          .queues()
+          .forEach(
+              (queue, concurrency) ->
+                  pools.put(queue, new WorkerPool(queue, concurrency, processor, options, random)));
+      subscription =
+          wakeUps.subscribe(
+              new WakeUps.Listener() {
+                @Override
+                public void wake(String queue) {
+                  WorkerPool pool = pools.get(queue);
+                  if (pool != null) {
+                    pool.wake();
+                  }
                 }
-              }
 
-              @Override
-              public void wakeAll() {
-                pools.values().forEach(WorkerPool::wake);
-              }
-            });
-    timers =
-        Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().daemon().name("docket-timers").factory());
-    long beat = options.heartbeatInterval().toMillis();
-    timers.scheduleWithFixedDelay(this::heartbeat, beat, beat, TimeUnit.MILLISECONDS);
-    timers.scheduleWithFixedDelay(this::maintain, 0, beat, TimeUnit.MILLISECONDS);
-    if (!schedules.isEmpty()) {
-      timers.scheduleWithFixedDelay(this::fireSchedules, 0, 1, TimeUnit.SECONDS);
+                @Override
+                public void wakeAll() {
+                  pools.values().forEach(WorkerPool::wake);
+                }
+              });
+      long beat = options.heartbeatInterval().toMillis();
+      // The heartbeat has a thread of its own: a slow maintenance round or schedule tick must
+      // never delay it, or running jobs would lose their leases and run twice.
+      heartbeats =
+          Executors.newSingleThreadScheduledExecutor(
+              Thread.ofPlatform().daemon().name("docket-heartbeat").factory());
+      heartbeats.scheduleWithFixedDelay(this::heartbeat, beat, beat, TimeUnit.MILLISECONDS);
+      timers =
+          Executors.newSingleThreadScheduledExecutor(
+              Thread.ofPlatform().daemon().name("docket-timers").factory());
+      timers.scheduleWithFixedDelay(this::maintain, 0, beat, TimeUnit.MILLISECONDS);
+      if (!schedules.isEmpty()) {
+        timers.scheduleWithFixedDelay(this::fireSchedules, 0, 1, TimeUnit.SECONDS);
+      }
+      pools.values().forEach(WorkerPool::start);
+      state = State.RUNNING;
+    } catch (RuntimeException | Error e) {
+      state = State.RUNNING; // so that stop() undoes what did start
+      stop(Duration.ZERO);
+      throw e;
     }
-    pools.values().forEach(WorkerPool::start);
     LOG.log(Level.INFO, "Docket runtime {0} serves {1}.", options.owner(), options.queues());
   }
 
@@ -203,10 +215,17 @@ public final class DocketRuntime implements AutoCloseable {
       if (rescued > 0) {
         LOG.log(Level.INFO, "Rescued {0} jobs whose worker stopped reporting.", rescued);
       }
-      options
-          .retention()
-          .forEach((state, keep) -> maintenance.purge(java.util.EnumSet.of(state), keep));
-      options.agingThreshold().ifPresent(maintenance::agePriorities);
+      // A long round renews the lease between steps, and stops if another node took it over.
+      for (var retention : options.retention().entrySet()) {
+        if (!leaderLease.tryAcquire(MAINTENANCE_LEASE, options.owner(), clock.instant(), ttl)) {
+          return;
+        }
+        maintenance.purge(java.util.EnumSet.of(retention.getKey()), retention.getValue());
+      }
+      if (options.agingThreshold().isPresent()
+          && leaderLease.tryAcquire(MAINTENANCE_LEASE, options.owner(), clock.instant(), ttl)) {
+        maintenance.agePriorities(options.agingThreshold().get());
+      }
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "Maintenance failed: {0}", e.getMessage());
     }
@@ -276,8 +295,7 @@ public final class DocketRuntime implements AutoCloseable {
       throw new IllegalArgumentException(
           "There is no schedule %s.".formatted(dev.docket.domain.Names.quote(name)));
     }
-    scheduleStates.register(name);
-    scheduleStates.setEnabled(name, enabled);
+    scheduler.setEnabled(name, enabled, clock.instant());
   }
 
   /** How many handlers run now on each queue. */
@@ -304,16 +322,25 @@ public final class DocketRuntime implements AutoCloseable {
     }
     boolean wasRunning = state == State.RUNNING;
     state = State.STOPPED;
+    // Stopping must finish even when the caller was interrupted: remember it, restore it last.
+    boolean interrupted = Thread.interrupted();
     if (wasRunning) {
-      subscription.close();
-      try {
-        for (WorkerPool pool : List.copyOf(pools.values())) {
-          pool.stop(grace);
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+      if (subscription != null) {
+        subscription.close();
       }
-      timers.shutdownNow();
+      for (WorkerPool pool : List.copyOf(pools.values())) {
+        pool.stop(grace);
+      }
+      for (ScheduledExecutorService executor : java.util.Arrays.asList(timers, heartbeats)) {
+        if (executor != null) {
+          executor.shutdownNow();
+          try {
+            executor.awaitTermination(10, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            interrupted = true;
+          }
+        }
+      }
       try {
         leaderLease.release(MAINTENANCE_LEASE, options.owner());
       } catch (RuntimeException e) {
@@ -327,6 +354,9 @@ public final class DocketRuntime implements AutoCloseable {
       } catch (Exception e) {
         LOG.log(Level.WARNING, "Closing {0} failed: {1}", resource, e.getMessage());
       }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
   }
 }

@@ -68,9 +68,6 @@ public record Schedule(String name, Trigger trigger, JobRequest job, int catchUp
     /** The first slot strictly after {@code after}, if there is one. */
     Optional<Instant> next(Instant after);
 
-    /** The last slot strictly before {@code before}, if there is one. */
-    Optional<Instant> previous(Instant before);
-
     /**
      * A cron expression in a time zone, parsed with cron-utils.
      *
@@ -105,14 +102,6 @@ public record Schedule(String name, Trigger trigger, JobRequest job, int catchUp
             .nextExecution(ZonedDateTime.ofInstant(after, zone))
             .map(ZonedDateTime::toInstant);
       }
-
-      @Override
-      public Optional<Instant> previous(Instant before) {
-        return executionTime(expression)
-            .lastExecution(ZonedDateTime.ofInstant(before, zone))
-            .map(ZonedDateTime::toInstant)
-            .filter(slot -> slot.isBefore(before));
-      }
     }
 
     /**
@@ -135,13 +124,6 @@ public record Schedule(String name, Trigger trigger, JobRequest job, int catchUp
       public Optional<Instant> next(Instant after) {
         long step = interval.toMillis();
         long slots = Math.floorDiv(after.toEpochMilli(), step) + 1;
-        return Optional.of(Instant.ofEpochMilli(slots * step));
-      }
-
-      @Override
-      public Optional<Instant> previous(Instant before) {
-        long step = interval.toMillis();
-        long slots = Math.floorDiv(before.toEpochMilli() - 1, step);
         return Optional.of(Instant.ofEpochMilli(slots * step));
       }
     }

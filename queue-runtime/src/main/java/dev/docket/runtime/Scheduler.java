@@ -52,26 +52,38 @@ final class Scheduler {
       return 0;
     }
     Instant recent = now.minus(LATE_WINDOW);
-    Optional<Instant> last = state.lastSlot();
-    // Missed slots: between the last fired one and the late window, newest first, as many as
-    // the schedule catches up. Walking back from the window keeps a long outage cheap.
-    Instant lastFired = last.orElse(null);
+    // Walk forward from the last fired slot with the trigger's own next(): one direction, so a
+    // local time that repeats when clocks go back is fired once, as the trigger counts it.
+    // Slots up to the late window were missed: keep the newest `catchUp` of them. A walk too
+    // long to finish (a very long outage) starts again at the late window.
+    Instant from =
+        state.lastSlot().filter(last -> !last.isBefore(recent.minus(LATE_WINDOW))).orElse(null);
     var missed = new java.util.ArrayDeque<Instant>();
-    Optional<Instant> back = schedule.trigger().previous(recent.plusNanos(1));
-    while (back.isPresent()
-        && lastFired != null
-        && back.get().isAfter(lastFired)
-        && missed.size() < schedule.catchUp()) {
-      missed.addFirst(back.get());
-      back = schedule.trigger().previous(back.get());
+    boolean skipped = false;
+    if (from == null && state.lastSlot().isPresent()) {
+      Optional<Instant> slot = schedule.trigger().next(state.lastSlot().get());
+      Instant lastWalked = state.lastSlot().get();
+      int walked = 0;
+      while (slot.isPresent() && !slot.get().isAfter(recent) && walked++ < MAX_SLOTS_PER_TICK) {
+        lastWalked = slot.get();
+        missed.addLast(slot.get());
+        if (missed.size() > schedule.catchUp()) {
+          missed.removeFirst();
+          skipped = true;
+        }
+        slot = schedule.trigger().next(slot.get());
+      }
+      skipped |= walked >= MAX_SLOTS_PER_TICK;
+      from = walked >= MAX_SLOTS_PER_TICK ? recent : lastWalked;
+    } else if (from == null) {
+      from = recent;
     }
-    boolean skipped = back.isPresent() && lastFired != null && back.get().isAfter(lastFired);
-    // Due slots: after the late window began (and after the last fired one), up to now.
-    Instant from = last.filter(l -> l.isAfter(recent)).orElse(recent);
     List<Instant> fire = new ArrayList<>(missed);
     Optional<Instant> slot = schedule.trigger().next(from);
     for (int i = 0; slot.isPresent() && !slot.get().isAfter(now) && i < MAX_SLOTS_PER_TICK; i++) {
-      fire.add(slot.get());
+      if (fire.isEmpty() || slot.get().isAfter(fire.get(fire.size() - 1))) {
+        fire.add(slot.get());
+      }
       slot = schedule.trigger().next(slot.get());
     }
     if (skipped) {
@@ -88,6 +100,19 @@ final class Scheduler {
       states.markFired(schedule.name(), at);
     }
     return fire.size();
+  }
+
+  /**
+   * Enables or disables a schedule for every node. Slots that pass while a schedule is disabled
+   * were skipped on purpose, not missed in an outage: enabling marks them done, so that catch-up
+   * does not fire them.
+   */
+  void setEnabled(String name, boolean enabled, Instant now) {
+    ScheduleState before = states.register(name);
+    if (enabled && !before.enabled()) {
+      states.markFired(name, now.minus(LATE_WINDOW));
+    }
+    states.setEnabled(name, enabled);
   }
 
   static String uniqueKey(Schedule schedule, Instant slot) {

@@ -42,6 +42,7 @@ final class WorkerPool {
   private boolean woken; // guarded by signal
   private volatile boolean claiming = true;
   private volatile boolean reporting = true;
+  private volatile boolean reporterDone;
 
   WorkerPool(
       String queue,
@@ -97,7 +98,7 @@ final class WorkerPool {
           outage = false;
         }
         backoff = Duration.ZERO;
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | Error e) {
         if (!outage) {
           LOG.log(
               Level.WARNING,
@@ -112,7 +113,21 @@ final class WorkerPool {
       }
       for (Job job : claimed) {
         slots.acquireUninterruptibly();
-        handlers.execute(() -> run(job));
+        try {
+          handlers.execute(() -> run(job));
+        } catch (RuntimeException | Error e) {
+          // No thread for it (the executor refused): give the job back rather than keep it.
+          slots.release();
+          LOG.log(
+              Level.WARNING,
+              "Queue {0}: job {1} could not start ({2}); giving it back.",
+              queue,
+              job.id(),
+              e);
+          outcomes.add(
+              new Outcome.Released(
+                  job.id(), job.lease().orElseThrow().fence(), java.time.Instant.now()));
+        }
       }
       if (claimed.size() < free) {
         await(options.pollInterval());
@@ -121,54 +136,107 @@ final class WorkerPool {
   }
 
   private void run(Job job) {
+    Outcome outcome = null;
     try {
-      outcomes.add(processor.execute(job));
+      outcome = processor.execute(job);
+    } catch (RuntimeException | Error e) {
+      LOG.log(
+          Level.WARNING,
+          "Queue " + queue + ": job " + job.id() + " failed to run; giving it back.",
+          e);
+      outcome =
+          new Outcome.Released(
+              job.id(), job.lease().orElseThrow().fence(), java.time.Instant.now());
     } finally {
+      if (outcome != null) {
+        deliver(outcome);
+      }
       slots.release();
       wake();
+    }
+  }
+
+  /** Queues an outcome for the reporter, or, once the reporter has stopped, stores it at once. */
+  private void deliver(Outcome outcome) {
+    if (!reporterDone) {
+      outcomes.add(outcome);
+      return;
+    }
+    try {
+      processor.report(List.of(outcome)); // a handler that outlived the shutdown grace
+    } catch (RuntimeException e) {
+      LOG.log(
+          Level.WARNING,
+          "Queue {0}: the late outcome of job {1} could not be stored: {2}",
+          queue,
+          outcome.jobId(),
+          e.getMessage());
     }
   }
 
   private void report() {
     var batch = new ArrayList<Outcome>();
     Duration backoff = Duration.ZERO;
-    int failuresWhileStopping = 0;
-    while (reporting || !outcomes.isEmpty() || !batch.isEmpty()) {
-      try {
-        if (batch.isEmpty()) {
-          Outcome first = outcomes.poll(100, TimeUnit.MILLISECONDS);
-          if (first == null) {
-            continue;
+    int failures = 0;
+    try {
+      while (reporting || !outcomes.isEmpty() || !batch.isEmpty()) {
+        try {
+          if (batch.isEmpty()) {
+            Outcome first = outcomes.poll(100, TimeUnit.MILLISECONDS);
+            if (first == null) {
+              continue;
+            }
+            batch.add(first);
+            outcomes.drainTo(batch, ClaimRequest.MAX_LIMIT - 1);
           }
-          batch.add(first);
-          outcomes.drainTo(batch, ClaimRequest.MAX_LIMIT - 1);
-        }
-        processor.report(batch);
-        batch.clear();
-        backoff = Duration.ZERO;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      } catch (RuntimeException e) {
-        // Keep the batch: outcomes are retried until the store takes them or the leases run out,
-        // after which the store refuses them and the jobs' fate is the rescue's.
-        LOG.log(
-            Level.WARNING,
-            "Queue {0}: reporting {1} outcomes failed ({2}); retrying.",
-            queue,
-            batch.size(),
-            e.getMessage());
-        backoff = nextBackoff(backoff);
-        pause(backoff);
-        if (!reporting && ++failuresWhileStopping >= 5) {
-          // Stopping with the store gone: the leases will expire, and the rescue decides.
+          processor.report(batch);
+          batch.clear();
+          backoff = Duration.ZERO;
+          failures = 0;
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        } catch (RuntimeException | Error e) {
+          failures++;
           LOG.log(
               Level.WARNING,
-              "Queue {0}: gave up reporting {1} outcomes on shutdown.",
+              "Queue {0}: reporting {1} outcomes failed ({2}); retrying.",
               queue,
-              batch.size());
-          return;
+              batch.size(),
+              e.getMessage());
+          if (failures >= 3 || !reporting) {
+            // The store keeps refusing this batch, or we are stopping: report one by one, and let
+            // go of what still fails; those jobs' leases run out and the rescue decides.
+            reportOneByOne(batch);
+            batch.clear();
+            failures = 0;
+            continue;
+          }
+          backoff = nextBackoff(backoff);
+          pause(backoff);
         }
+      }
+    } finally {
+      reporterDone = true;
+      // Anything queued after the last drain is stored by its own thread from now on.
+      var rest = new ArrayList<Outcome>();
+      outcomes.drainTo(rest);
+      reportOneByOne(rest);
+    }
+  }
+
+  private void reportOneByOne(List<Outcome> batch) {
+    for (Outcome outcome : batch) {
+      try {
+        processor.report(List.of(outcome));
+      } catch (RuntimeException | Error e) {
+        LOG.log(
+            Level.WARNING,
+            "Queue {0}: giving up storing the outcome of job {1}: {2}",
+            queue,
+            outcome.jobId(),
+            e.getMessage());
+        processor.abandon(List.of(outcome));
       }
     }
   }
@@ -178,17 +246,59 @@ final class WorkerPool {
    * their jobs go back to pending without using an attempt. Reports every outcome before it
    * returns.
    */
-  void stop(Duration grace) throws InterruptedException {
+  void stop(Duration grace) {
     claiming = false;
     wake();
-    dispatcher.join();
+    joinUninterruptibly(dispatcher);
     handlers.shutdown();
-    if (!handlers.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
-      handlers.shutdownNow();
-      handlers.awaitTermination(5, TimeUnit.SECONDS);
+    try {
+      if (!awaitUninterruptibly(grace)) {
+        handlers.shutdownNow();
+        if (!awaitUninterruptibly(Duration.ofSeconds(5))) {
+          LOG.log(
+              Level.WARNING,
+              "Queue {0}: {1} handlers ignore the interrupt and still run; their outcomes are stored when they return, or their leases run out.",
+              queue,
+              busy());
+        }
+      }
+    } finally {
+      reporting = false;
+      joinUninterruptibly(reporter);
     }
-    reporting = false;
-    reporter.join();
+  }
+
+  private boolean awaitUninterruptibly(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          return handlers.awaitTermination(
+              Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private static void joinUninterruptibly(Thread thread) {
+    boolean interrupted = false;
+    while (thread.isAlive()) {
+      try {
+        thread.join();
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** How many handlers run now. */
@@ -208,8 +318,8 @@ final class WorkerPool {
         try {
           signal.wait(left);
         } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          claiming = false;
+          // Only stop() ends claiming; a stray interrupt just ends this wait.
+          break;
         }
       }
       woken = false;

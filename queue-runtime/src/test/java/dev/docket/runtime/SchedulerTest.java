@@ -121,6 +121,40 @@ class SchedulerTest {
   }
 
   @Test
+  void reEnabledSchedule_doesNotCatchUpTheSlotsItSkippedWhileDisabled() {
+    MemoryStore store = MemoryStore.start();
+    Schedule catching = everyMinute().withCatchUp(5);
+    Scheduler node = node(store.storage(), store.scheduleStates(), catching);
+    clock.set(T0.plusSeconds(5));
+    node.tick(clock.instant());
+    node.setEnabled("minutely", false, clock.instant());
+
+    clock.set(T0.plus(Duration.ofHours(3)).plusSeconds(5));
+    node.setEnabled("minutely", true, clock.instant());
+    node.tick(clock.instant());
+
+    assertThat(runAts(store.storage())).containsExactly(T0, T0.plus(Duration.ofHours(3)));
+  }
+
+  @Test
+  void dailyCron_firesOnce_onTheNightTheClocksGoBack() {
+    MemoryStore store = MemoryStore.start();
+    var nightly = Schedule.cron("nightly", "30 2 * * *", ZoneId.of("Europe/Berlin"), REPORT);
+    Scheduler node = node(store.storage(), store.scheduleStates(), nightly);
+    Instant start = Instant.parse("2030-10-26T22:00:00Z"); // clocks go back on 27 October 2030
+    clock.set(start);
+
+    for (Instant t = start; t.isBefore(start.plus(Duration.ofHours(30))); t = t.plusSeconds(30)) {
+      clock.set(t);
+      node.tick(t);
+    }
+
+    assertThat(runAts(store.storage()))
+        .containsExactly(
+            Instant.parse("2030-10-27T00:30:00Z"), Instant.parse("2030-10-28T01:30:00Z"));
+  }
+
+  @Test
   void cronSchedule_firesAtItsTimeInItsZone() {
     MemoryStore store = MemoryStore.start();
     var nightly = Schedule.cron("nightly", "0 3 * * *", ZoneId.of("Europe/Berlin"), REPORT);

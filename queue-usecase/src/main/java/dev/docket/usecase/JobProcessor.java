@@ -21,7 +21,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -145,6 +144,27 @@ public final class JobProcessor {
       // The job was rescued while it waited its turn: its new owner runs it, this worker doesn't.
       return new Outcome.Released(claimed.id(), running.fence(), clock.instant());
     }
+    try {
+      return start(running);
+    } catch (RuntimeException | Error e) {
+      // Deciding the outcome failed (a listener, an exception that can't be printed): the job
+      // must still end its attempt, or it would stay running under a lease kept alive forever.
+      Instant at = clock.instant();
+      LOG.log(Level.WARNING, "Job " + claimed.id() + ": recording its attempt failed", e);
+      return Outcome.ofFailure(
+          claimed,
+          AttemptError.reason(
+              claimed.attempt(),
+              at,
+              e.getClass().getName(),
+              "Docket could not record this attempt's outcome; see the worker's log."),
+          at,
+          random);
+    }
+  }
+
+  private Outcome start(RunningJob running) {
+    Job claimed = running.job();
     Instant started = clock.instant();
     running.started(started);
     listener.on(
@@ -249,11 +269,30 @@ public final class JobProcessor {
         type, job.id(), job.queue(), job.kind(), job.attempt(), outcome.at(), runTime, error);
   }
 
-  /** One daemon thread for every processor's handler timeouts: it only interrupts threads. */
+  /**
+   * One daemon thread for every processor's handler timeouts: it only interrupts threads. Cancelled
+   * alarms leave its queue at once, so finished jobs are not kept alive by them.
+   */
   private static final class Alarms {
-    static final ScheduledExecutorService TIMER =
-        Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().daemon().name("docket-timeouts").factory());
+    static final ScheduledExecutorService TIMER = timer();
+
+    private static ScheduledExecutorService timer() {
+      var timer =
+          new java.util.concurrent.ScheduledThreadPoolExecutor(
+              1, Thread.ofPlatform().daemon().name("docket-timeouts").factory());
+      timer.setRemoveOnCancelPolicy(true);
+      return timer;
+    }
+  }
+
+  /**
+   * Lets go of jobs whose outcomes could not be stored: they are no longer extended by the
+   * heartbeat, so their leases run out and the rescue decides their fate.
+   */
+  public void abandon(List<Outcome> outcomes) {
+    for (Outcome outcome : outcomes) {
+      inFlight.remove(new Held(outcome.jobId(), outcome.fence()));
+    }
   }
 
   /**

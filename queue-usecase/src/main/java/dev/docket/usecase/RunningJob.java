@@ -36,15 +36,19 @@ final class RunningJob implements JobContext {
     return java.util.Optional.ofNullable(startedAt);
   }
 
-  /** The timeout fired: interrupt the handler's thread, unless it finished first. */
-  void timeOut(Thread handlerThread) {
+  /**
+   * The timeout fired: interrupt the handler's thread, unless it finished first. Under the same
+   * lock as {@link #finishInTime}, so the interrupt is delivered before the handler's thread can
+   * learn that it timed out, clear the flag and move on to another job.
+   */
+  synchronized void timeOut(Thread handlerThread) {
     if (phase.compareAndSet(RUNNING, TIMED_OUT)) {
       handlerThread.interrupt();
     }
   }
 
   /** The handler returned or threw; whether it did so before its timeout fired. */
-  boolean finishInTime() {
+  synchronized boolean finishInTime() {
     return phase.compareAndSet(RUNNING, FINISHED) || phase.get() == FINISHED;
   }
 
