@@ -4,11 +4,7 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import dev.docket.store.postgres.PostgresOptions;
 import dev.docket.store.postgres.PostgresStore;
-import dev.docket.usecase.port.JobStorage;
-import dev.docket.usecase.port.LeaderLease;
-import dev.docket.usecase.port.QueueControl;
-import dev.docket.usecase.port.ScheduleStates;
-import dev.docket.usecase.port.WakeUps;
+import dev.docket.usecase.port.DocketStore;
 import jakarta.inject.Singleton;
 import java.util.Objects;
 
@@ -26,37 +22,14 @@ public final class PostgresStoreModule extends AbstractModule {
 
   @Override
   protected void configure() {
+    install(new StorePortsModule());
     DocketModule.resources(binder()).addBinding().to(PostgresStore.class);
+    bind(DocketStore.class).to(PostgresStore.class);
   }
 
   @Provides
   @Singleton
   PostgresStore store() {
     return PostgresStore.start(options);
-  }
-
-  @Provides
-  JobStorage storage(PostgresStore store) {
-    return store.storage();
-  }
-
-  @Provides
-  WakeUps wakeUps(PostgresStore store) {
-    return store.wakeUps();
-  }
-
-  @Provides
-  QueueControl queueControl(PostgresStore store) {
-    return store.queueControl();
-  }
-
-  @Provides
-  ScheduleStates scheduleStates(PostgresStore store) {
-    return store.scheduleStates();
-  }
-
-  @Provides
-  LeaderLease leaderLease(PostgresStore store) {
-    return store.leaderLease();
   }
 }

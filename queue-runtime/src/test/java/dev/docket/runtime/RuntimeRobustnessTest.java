@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.Guice;
-import com.google.inject.Provides;
 import dev.docket.domain.Job;
 import dev.docket.domain.JobState;
 import dev.docket.store.memory.MemoryStore;
 import dev.docket.usecase.JobHandler;
 import dev.docket.usecase.JobType;
+import dev.docket.usecase.port.DocketStore;
 import dev.docket.usecase.port.JobStorage;
 import dev.docket.usecase.port.LeaderLease;
 import dev.docket.usecase.port.QueueControl;
@@ -139,37 +139,18 @@ class RuntimeRobustnessTest {
         .until(() -> docket.client().get(job.id()).state() == JobState.COMPLETED);
   }
 
-  /** Binds one shared memory store, so that two runtimes act as two nodes. */
+  /** Binds one shared store, so that two runtimes act as two nodes. */
   static final class SharedStore extends AbstractModule {
-    private final MemoryStore store;
+    private final DocketStore store;
 
-    SharedStore(MemoryStore store) {
+    SharedStore(DocketStore store) {
       this.store = store;
     }
 
-    @Provides
-    JobStorage storage() {
-      return store.storage();
-    }
-
-    @Provides
-    WakeUps wakeUps() {
-      return store.wakeUps();
-    }
-
-    @Provides
-    QueueControl queues() {
-      return store.queueControl();
-    }
-
-    @Provides
-    ScheduleStates schedules() {
-      return store.scheduleStates();
-    }
-
-    @Provides
-    LeaderLease leases() {
-      return store.leaderLease();
+    @Override
+    protected void configure() {
+      install(new StorePortsModule());
+      bind(DocketStore.class).toInstance(store);
     }
   }
 
@@ -260,37 +241,37 @@ class RuntimeRobustnessTest {
   @Test
   void startThatFailsHalfway_canStillBeClosed() {
     MemoryStore store = MemoryStore.start();
+    DocketStore broken =
+        new DocketStore() {
+          @Override
+          public JobStorage storage() {
+            return store.storage();
+          }
+
+          @Override
+          public WakeUps wakeUps() {
+            return listener -> {
+              throw new IllegalStateException("the wake-up channel is down");
+            };
+          }
+
+          @Override
+          public QueueControl queueControl() {
+            return store.queueControl();
+          }
+
+          @Override
+          public ScheduleStates scheduleStates() {
+            return store.scheduleStates();
+          }
+
+          @Override
+          public LeaderLease leaderLease() {
+            return store.leaderLease();
+          }
+        };
     DocketRuntime docket =
-        Guice.createInjector(
-                new DocketModule(RuntimeOptions.defaults()),
-                new AbstractModule() {
-                  @Provides
-                  JobStorage storage() {
-                    return store.storage();
-                  }
-
-                  @Provides
-                  WakeUps wakeUps() {
-                    return listener -> {
-                      throw new IllegalStateException("the wake-up channel is down");
-                    };
-                  }
-
-                  @Provides
-                  QueueControl queues() {
-                    return store.queueControl();
-                  }
-
-                  @Provides
-                  ScheduleStates schedules() {
-                    return store.scheduleStates();
-                  }
-
-                  @Provides
-                  LeaderLease leases() {
-                    return store.leaderLease();
-                  }
-                })
+        Guice.createInjector(new DocketModule(RuntimeOptions.defaults()), new SharedStore(broken))
             .getInstance(DocketRuntime.class);
 
     assertThatThrownBy(docket::start).hasMessageContaining("wake-up channel is down");

@@ -1,5 +1,6 @@
 package dev.docket.store.memory;
 
+import dev.docket.usecase.port.DocketStore;
 import dev.docket.usecase.port.JobStorage;
 import dev.docket.usecase.port.LeaderLease;
 import dev.docket.usecase.port.QueueControl;
@@ -13,7 +14,7 @@ import dev.docket.usecase.port.WakeUps;
  * grows with every job submitted. Claims take no global lock, so many workers claim in parallel.
  * Thread-safe.
  */
-public final class MemoryStore {
+public final class MemoryStore implements DocketStore {
   private final InMemoryJobStorage storage;
   private final InMemoryScheduleStates schedules = new InMemoryScheduleStates();
   private final InMemoryLeaderLease leases = new InMemoryLeaderLease();
@@ -33,6 +34,7 @@ public final class MemoryStore {
   }
 
   /** The store's jobs. */
+  @Override
   public JobStorage storage() {
     return storage;
   }
@@ -41,21 +43,25 @@ public final class MemoryStore {
    * Wake-ups whenever a job becomes due at once: submitted to run now, released, retried by hand or
    * retried without delay. Jobs that become due later are found by polling.
    */
+  @Override
   public WakeUps wakeUps() {
     return storage;
   }
 
   /** Pausing and resuming queues; a paused queue's jobs are not claimed. */
+  @Override
   public QueueControl queueControl() {
     return storage;
   }
 
   /** The shared state of recurring schedules. */
+  @Override
   public ScheduleStates scheduleStates() {
     return schedules;
   }
 
   /** Leases that let one node run the maintenance. */
+  @Override
   public LeaderLease leaderLease() {
     return leases;
   }

@@ -1,13 +1,12 @@
 package dev.docket.store.memory;
 
 import dev.docket.testkit.ControlContract;
+import dev.docket.usecase.port.DocketStore;
 
 /** The in-memory store passes the shared-state contract. */
 class InMemoryControlContractTest extends ControlContract {
   @Override
-  protected Stores createStores() {
-    MemoryStore store = MemoryStore.start();
-    return new Stores(
-        store.storage(), store.queueControl(), store.scheduleStates(), store.leaderLease());
+  protected DocketStore createStore() {
+    return MemoryStore.start();
   }
 }

@@ -3,6 +3,7 @@ package dev.docket.store.postgres;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.docket.domain.Job;
+import dev.docket.usecase.port.DocketStore;
 import dev.docket.usecase.port.JobStorage;
 import dev.docket.usecase.port.LeaderLease;
 import dev.docket.usecase.port.QueueControl;
@@ -34,7 +35,7 @@ import org.jdbi.v3.postgres.PostgresPlugin;
  * where JDBI and JDBC types appear in Docket's API: the application's transaction is the point.
  * Thread-safe.
  */
-public final class PostgresStore implements AutoCloseable {
+public final class PostgresStore implements DocketStore, AutoCloseable {
   private final PostgresOptions options;
   private final DataSource dataSource;
   private final HikariDataSource ownPool;
@@ -76,26 +77,31 @@ public final class PostgresStore implements AutoCloseable {
   }
 
   /** The store's jobs. */
+  @Override
   public JobStorage storage() {
     return storage;
   }
 
   /** Wake-ups from LISTEN/NOTIFY; silent when the options turned listening off. */
+  @Override
   public WakeUps wakeUps() {
     return listener;
   }
 
   /** Pausing and resuming queues, for every node: a paused queue's jobs are not claimed. */
+  @Override
   public QueueControl queueControl() {
     return control;
   }
 
   /** The shared state of recurring schedules. */
+  @Override
   public ScheduleStates scheduleStates() {
     return control;
   }
 
   /** Leases that let one node at a time run the maintenance. */
+  @Override
   public LeaderLease leaderLease() {
     return control;
   }

@@ -1,6 +1,7 @@
 package dev.docket.store.postgres;
 
 import dev.docket.testkit.ControlContract;
+import dev.docket.usecase.port.DocketStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
@@ -23,11 +24,10 @@ class PostgresControlContractTest extends ControlContract {
   }
 
   @Override
-  protected Stores createStores() {
+  protected DocketStore createStore() {
     DB.execute(
         "TRUNCATE \"%s\".jobs, \"%s\".paused_queues, \"%s\".schedules, \"%s\".leader_leases"
             .formatted(schema, schema, schema, schema));
-    return new Stores(
-        store.storage(), store.queueControl(), store.scheduleStates(), store.leaderLease());
+    return store;
   }
 }

@@ -1,0 +1,22 @@
+package dev.docket.usecase.port;
+
+/**
+ * Everything one store provides, over the same data: its jobs, its wake-ups, pausing, schedule
+ * states and leader leases. A runtime is wired from one of these. Thread-safe.
+ */
+public interface DocketStore {
+  /** The jobs. */
+  JobStorage storage();
+
+  /** Wake-ups for idle workers. */
+  WakeUps wakeUps();
+
+  /** Pausing and resuming queues. */
+  QueueControl queueControl();
+
+  /** The shared state of recurring schedules. */
+  ScheduleStates scheduleStates();
+
+  /** Leases that let one node at a time run the maintenance. */
+  LeaderLease leaderLease();
+}
