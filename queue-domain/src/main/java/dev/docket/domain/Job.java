@@ -163,6 +163,20 @@ public final class Job {
     }
   }
 
+  /**
+   * Checks that the job may be deleted: any job but a running one, whose worker still holds it and
+   * would report into nothing. Stores call it under the same lock as the delete.
+   *
+   * @throws IllegalStateException naming the job, if it is running
+   */
+  public void requireDeletable() {
+    if (state == JobState.RUNNING) {
+      throw new IllegalStateException(
+          "Job %s is running, so it cannot be deleted: cancel it, and delete it once it stops."
+              .formatted(id));
+    }
+  }
+
   // ---- Transitions -----------------------------------------------------------------------
 
   /**

@@ -269,6 +269,11 @@ class RuntimeRobustnessTest {
           public LeaderLease leaderLease() {
             return store.leaderLease();
           }
+
+          @Override
+          public void checkHealth() {
+            store.checkHealth();
+          }
         };
     DocketRuntime docket =
         Guice.createInjector(new DocketModule(RuntimeOptions.defaults()), new SharedStore(broken))

@@ -70,6 +70,11 @@ public abstract class ControlContract {
   }
 
   @Test
+  void healthCheck_passes_whileTheStoreAnswers() {
+    org.assertj.core.api.Assertions.assertThatCode(store::checkHealth).doesNotThrowAnyException();
+  }
+
+  @Test
   void pausedQueue_isNotClaimed_untilResumed_whileOtherQueuesRun() {
     Job mail = insert("mail", Priority.NORMAL, clock.instant());
     Job report = insert("reports", Priority.NORMAL, clock.instant());

@@ -1657,6 +1657,78 @@ public abstract class JobStorageContract {
   // ---- Purge -------------------------------------------------------------------------------
 
   @Nested
+  class Delete {
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(
+        value = JobState.class,
+        names = {"PENDING", "COMPLETED", "FAILED", "CANCELLED"})
+    void delete_removesAJobThatIsNotRunning_andReturnsItAsItWas(JobState state) {
+      var job = given(state, specBuilder(QUEUE));
+      var other = insert(spec(QUEUE));
+
+      assertThat(storage.delete(job.id())).contains(job);
+
+      assertThat(storage.find(job.id())).isEmpty();
+      assertThat(ids(storage.list(JobQuery.all()).jobs())).containsExactly(other.id());
+      assertThat(stats(now(), QUEUE).count(state)).isEqualTo(state == JobState.PENDING ? 1 : 0);
+    }
+
+    @Test
+    void delete_ofAPendingJob_keepsItFromBeingClaimed() {
+      var deleted = insert(spec(QUEUE));
+      var kept = insert(spec(QUEUE));
+      assertThat(storage.delete(deleted.id())).isPresent();
+
+      assertThat(ids(claim(QUEUE, 10))).containsExactly(kept.id());
+    }
+
+    @Test
+    void delete_ofAScheduledJob_keepsItFromBeingClaimedWhenDue() {
+      var later = insert(spec(QUEUE, Priority.NORMAL, now().plus(Duration.ofMinutes(5))));
+      assertThat(storage.delete(later.id())).isPresent();
+      clock.advance(Duration.ofMinutes(10));
+
+      assertThat(claim(QUEUE, 10)).isEmpty();
+    }
+
+    @Test
+    void delete_refusesARunningJob_andLeavesItRunning() {
+      var running = claimNew(spec(QUEUE));
+
+      assertThatThrownBy(() -> storage.delete(running.id()))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining(running.id().toString())
+          .hasMessageContaining("running");
+
+      assertThat(stored(running.id())).hasState(JobState.RUNNING).hasSameFieldsAs(running);
+      assertThat(report(completedNow(running))).isEmpty();
+    }
+
+    @Test
+    void delete_ofAnUnknownJob_returnsEmpty() {
+      assertThat(storage.delete(nextId())).isEmpty();
+    }
+
+    @Test
+    void delete_twice_returnsEmptyTheSecondTime() {
+      var job = insert(spec(QUEUE));
+      assertThat(storage.delete(job.id())).isPresent();
+
+      assertThat(storage.delete(job.id())).isEmpty();
+    }
+
+    @Test
+    void delete_freesTheUniqueKey() {
+      var holder = given(JobState.FAILED, specBuilder(QUEUE).uniqueKey("export-9"));
+      assertThat(storage.delete(holder.id())).isPresent();
+      var successor = submit(specBuilder(QUEUE).uniqueKey("export-9").build());
+
+      assertThat(storage.insert(List.of(successor))).containsExactly(successor);
+    }
+  }
+
+  @Nested
   class Purge {
 
     @Test

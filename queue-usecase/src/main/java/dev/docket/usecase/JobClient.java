@@ -189,6 +189,20 @@ public final class JobClient {
         .orElseThrow(() -> new JobNotFoundException(id));
   }
 
+  /**
+   * Deletes a job that is not running, whatever else its state: pending, finished or in the dead
+   * letter. Its unique key is free again.
+   *
+   * @return the job as it was
+   * @throws JobNotFoundException if there is no such job
+   * @throws IllegalStateException if the job is running: cancel it first
+   */
+  public Job delete(JobId id) {
+    Job job = storage.delete(id).orElseThrow(() -> new JobNotFoundException(id));
+    listener.on(event(JobEvent.Type.DELETED, job, clock.instant()));
+    return job;
+  }
+
   /** Statistics of every queue that has jobs. */
   public List<QueueStats> stats() {
     return storage.stats(clock.instant());

@@ -47,7 +47,9 @@ public record JobEvent(
     /** The worker gave the job back unfinished, as on shutdown. */
     RELEASED,
     /** The job's worker stopped reporting and its lease expired. */
-    RESCUED
+    RESCUED,
+    /** The job was deleted by hand. */
+    DELETED
   }
 
   /** Checks for nulls. */

@@ -295,6 +295,28 @@ final class InMemoryJobStorage implements JobStorage, WakeUps, QueueControl {
   }
 
   @Override
+  public Optional<Job> delete(JobId id) {
+    Entry entry = jobs.get(Objects.requireNonNull(id, "id"));
+    if (entry == null) {
+      return Optional.empty();
+    }
+    synchronized (entry) {
+      if (entry.removed) {
+        return Optional.empty();
+      }
+      Job job = entry.job;
+      job.requireDeletable();
+      entry.removed = true;
+      jobs.remove(id, entry);
+      if (job.state() == JobState.PENDING) {
+        queues.get(job.queue()).remove(job);
+      }
+      job.uniqueKey().ifPresent(key -> uniqueKeys.remove(key, id));
+      return Optional.of(job);
+    }
+  }
+
+  @Override
   public List<Job> rescueExpired(RescueRequest request) {
     var rescued = new ArrayList<Job>();
     for (JobId id : running) {

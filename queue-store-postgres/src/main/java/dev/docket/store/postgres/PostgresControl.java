@@ -30,6 +30,12 @@ final class PostgresControl implements QueueControl, ScheduleStates, LeaderLease
     this.sql = sql;
   }
 
+  void ping() {
+    Failures.translate(
+        "answer a health check",
+        () -> jdbi.withHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one()));
+  }
+
   @Override
   public void pause(String queue, Instant at) {
     Names.requireQueue(queue);

@@ -251,7 +251,11 @@ final class PostgresJobStorage implements JobStorage {
   }
 
   private Optional<Job> find(Handle h, JobId id) {
-    return h.createQuery(sql.find)
+    return find(h, id, sql.find);
+  }
+
+  private static Optional<Job> find(Handle h, JobId id, String statement) {
+    return h.createQuery(statement)
         .bind("id", id.value())
         .map((rs, ctx) -> JobRows.read(rs))
         .findOne();
@@ -310,11 +314,7 @@ final class PostgresJobStorage implements JobStorage {
         () ->
             jdbi.inTransaction(
                 h -> {
-                  Optional<Job> current =
-                      h.createQuery(sql.findForUpdate)
-                          .bind("id", id.value())
-                          .map((rs, ctx) -> JobRows.read(rs))
-                          .findOne();
+                  Optional<Job> current = find(h, id, sql.findForUpdate);
                   if (current.isEmpty()) {
                     return Optional.<Job>empty();
                   }
@@ -326,6 +326,23 @@ final class PostgresJobStorage implements JobStorage {
                   job.requireSuccessor(next);
                   writeBack(h, List.of(next));
                   return Optional.of(next);
+                }));
+  }
+
+  @Override
+  public Optional<Job> delete(JobId id) {
+    Objects.requireNonNull(id, "id");
+    return Failures.translate(
+        "delete job " + id,
+        () ->
+            jdbi.inTransaction(
+                h -> {
+                  Optional<Job> current = find(h, id, sql.findForUpdate);
+                  if (current.isPresent()) {
+                    current.get().requireDeletable();
+                    h.createUpdate(sql.delete).bind("id", id.value()).execute();
+                  }
+                  return current;
                 }));
   }
 

@@ -106,6 +106,12 @@ public final class PostgresStore implements DocketStore, AutoCloseable {
     return control;
   }
 
+  /** Runs one trivial statement on a pooled connection. */
+  @Override
+  public void checkHealth() {
+    control.ping();
+  }
+
   /** The schema of the store's tables. */
   public String schema() {
     return options.schema();

@@ -23,6 +23,7 @@ final class Sql {
   final String expired;
   final String stats;
   final String purge;
+  final String delete;
   final String listPrefix;
   final String ageable;
   final String pause;
@@ -175,6 +176,7 @@ final class Sql {
                 + " AND state = ANY (:states::text[]) AND finished_at < :before"
                 + " ORDER BY finished_at LIMIT :limit FOR UPDATE SKIP LOCKED))")
             .formatted(jobs, jobs);
+    delete = "DELETE FROM %s WHERE id = :id".formatted(jobs);
     listPrefix = "SELECT %s FROM %s WHERE true".formatted(JobRows.COLUMNS, jobs);
     ageable =
         ("SELECT %s FROM %s WHERE state = 'pending' AND run_at < :waitedSince"

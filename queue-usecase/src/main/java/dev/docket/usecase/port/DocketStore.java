@@ -19,4 +19,11 @@ public interface DocketStore {
 
   /** Leases that let one node at a time run the maintenance. */
   LeaderLease leaderLease();
+
+  /**
+   * Checks that the store answers now, for readiness probes: returns quietly, or throws.
+   *
+   * @throws StorageException if the store cannot be reached
+   */
+  void checkHealth();
 }

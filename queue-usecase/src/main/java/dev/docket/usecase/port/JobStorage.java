@@ -80,6 +80,15 @@ public interface JobStorage {
   Optional<Job> update(JobId id, UnaryOperator<Job> change);
 
   /**
+   * Deletes one job, atomically with {@link Job#requireDeletable}: a running job stays. A deleted
+   * job's unique key is free again.
+   *
+   * @return the job as it was before it was deleted, or empty if there is no such job
+   * @throws IllegalStateException if the job is running
+   */
+  Optional<Job> delete(JobId id);
+
+  /**
    * Rescues running jobs whose lease expired at {@code request.now()}, each moved with {@link
    * Job#expireLease}: back to pending for a retry, or to the dead letter.
    *
