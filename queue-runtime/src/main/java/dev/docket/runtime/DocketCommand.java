@@ -223,7 +223,8 @@ public final class DocketCommand implements Runnable {
             "database-url", "DOCKET_DATABASE_URL",
             "database-user", "DOCKET_DATABASE_USER",
             "database-password", "DOCKET_DATABASE_PASSWORD",
-            "schema", "DOCKET_SCHEMA");
+            "schema", "DOCKET_SCHEMA",
+            "api-token", "DOCKET_API_TOKEN");
 
     private final Function<String, String> env;
     private Path file;
@@ -434,6 +435,37 @@ public final class DocketCommand implements Runnable {
         description = "How long running jobs may finish on shutdown (default ${DEFAULT-VALUE}).")
     Duration grace;
 
+    @Option(
+        names = "--http-host",
+        defaultValue = HttpOptions.DEFAULT_HOST,
+        description =
+            "Address of the HTTP API and dashboard (default ${DEFAULT-VALUE}, this machine only).")
+    String httpHost;
+
+    @Option(
+        names = "--http-port",
+        defaultValue = "7070",
+        description =
+            "Port of the HTTP API and dashboard; 0 picks a free one (default ${DEFAULT-VALUE}).")
+    int httpPort;
+
+    @Option(
+        names = "--no-http",
+        description = "Run workers only: no API, dashboard, metrics or health endpoints.")
+    boolean noHttp;
+
+    @Option(
+        names = "--api-token",
+        description =
+            "Bearer token for the API and the dashboard, 16+ characters (env DOCKET_API_TOKEN);"
+                + " one is made and logged when none is given.")
+    String apiToken;
+
+    @Option(
+        names = "--dashboard-open-on-localhost",
+        description = "Open the dashboard without the token to browsers on this machine.")
+    boolean openOnLocalhost;
+
     @Override
     public Integer call() throws InterruptedException {
       PrintWriter out = spec.commandLine().getOut();
@@ -448,6 +480,14 @@ public final class DocketCommand implements Runnable {
               ? new PostgresStoreModule(database.options().build())
               : new MemoryStoreModule());
       modules.add(new DocketModule(options.build()));
+      if (!noHttp) {
+        var http =
+            HttpOptions.builder().host(httpHost).port(httpPort).openOnLocalhost(openOnLocalhost);
+        if (apiToken != null && !apiToken.isEmpty()) {
+          http.token(apiToken);
+        }
+        modules.add(new HttpModule(http.build()));
+      }
       if (demo) {
         modules.add(
             new AbstractModule() {
@@ -459,20 +499,39 @@ public final class DocketCommand implements Runnable {
               }
             });
       }
-      DocketRuntime docket = Guice.createInjector(modules).getInstance(DocketRuntime.class);
+      var injector = Guice.createInjector(modules);
+      DocketRuntime docket = injector.getInstance(DocketRuntime.class);
+      DocketServer server = noHttp ? null : injector.getInstance(DocketServer.class);
       var stopped = new CountDownLatch(1);
       Thread hook =
           new Thread(
               () -> {
+                if (server != null) {
+                  server.close();
+                }
                 docket.close();
                 stopped.countDown();
               },
               "docket-shutdown");
       Runtime.getRuntime().addShutdownHook(hook);
       docket.start();
+      if (server != null) {
+        try {
+          server.start();
+        } catch (RuntimeException e) {
+          Runtime.getRuntime().removeShutdownHook(hook);
+          docket.close();
+          throw e;
+        }
+      }
       out.printf(
           "Docket serves %s on the %s store. Stop with Ctrl-C (SIGTERM): running jobs finish, or go back to pending.%n",
           options.build().queues(), database.isGiven() ? "PostgreSQL" : "in-memory");
+      if (server != null) {
+        out.printf(
+            "Dashboard and API at %s (health %s/health/ready, metrics %s/metrics).%n",
+            server.url(), server.url(), server.url());
+      }
       for (DocketRuntime.ScheduleView view : docket.schedules()) {
         out.printf(
             "Schedule %s: %s, next slot %s%n",
@@ -496,6 +555,9 @@ public final class DocketCommand implements Runnable {
       }
       if (stopped.getCount() > 0) {
         Runtime.getRuntime().removeShutdownHook(hook);
+        if (server != null) {
+          server.close();
+        }
         docket.close();
         printStats(out, docket.client().stats());
       }

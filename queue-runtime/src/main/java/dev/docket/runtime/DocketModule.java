@@ -2,6 +2,7 @@ package dev.docket.runtime;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.Binder;
+import com.google.inject.Provides;
 import com.google.inject.TypeLiteral;
 import com.google.inject.multibindings.Multibinder;
 import dev.docket.usecase.JobListener;
@@ -68,6 +69,7 @@ public final class DocketModule extends AbstractModule {
     handlers(binder());
     schedules(binder());
     listeners(binder()).addBinding().toInstance(new LoggingJobListener());
+    listeners(binder()).addBinding().to(JobMetrics.class);
     resources(binder());
     bind(RuntimeOptions.class).toInstance(options);
     bind(InstantSource.class).toInstance(InstantSource.system());
@@ -75,5 +77,11 @@ public final class DocketModule extends AbstractModule {
     bind(RandomGenerator.class).toInstance(ThreadLocalRandom.current());
     bind(PayloadCodec.class).toInstance(JacksonPayloadCodec.create());
     bind(DocketRuntime.class).in(jakarta.inject.Singleton.class);
+  }
+
+  @Provides
+  @jakarta.inject.Singleton
+  JobMetrics metrics(InstantSource clock) {
+    return new JobMetrics(clock);
   }
 }

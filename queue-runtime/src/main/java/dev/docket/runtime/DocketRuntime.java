@@ -59,6 +59,8 @@ public final class DocketRuntime implements AutoCloseable {
   private final List<Schedule> schedules;
   private final Scheduler scheduler;
   private final InstantSource clock;
+  private final JobMetrics metrics;
+  private final StatsCache stats;
 
   /** The lease that makes one node at a time run the maintenance. */
   static final String MAINTENANCE_LEASE = "docket:maintenance";
@@ -88,7 +90,9 @@ public final class DocketRuntime implements AutoCloseable {
       PayloadCodec codec,
       InstantSource clock,
       RandomGenerator random,
-      RuntimeOptions options) {
+      RuntimeOptions options,
+      JobMetrics metrics) {
+    this.metrics = metrics;
     this.queueControl = queueControl;
     this.scheduleStates = scheduleStates;
     this.leaderLease = leaderLease;
@@ -115,6 +119,8 @@ public final class DocketRuntime implements AutoCloseable {
             listener);
     this.maintenance = new Maintenance(storage, clock, random, listener);
     this.scheduler = new Scheduler(this.schedules, scheduleStates, client);
+    this.stats = new StatsCache(client);
+    metrics.watch(stats);
   }
 
   private static <P> void register(HandlerRegistry registry, HandlerBinding<P> binding) {
@@ -151,7 +157,9 @@ public final class DocketRuntime implements AutoCloseable {
           .queues()
           .forEach(
               (queue, concurrency) ->
-                  pools.put(queue, new WorkerPool(queue, concurrency, processor, options, random)));
+                  pools.put(
+                      queue,
+                      new WorkerPool(queue, concurrency, processor, options, random, metrics)));
       subscription =
           wakeUps.subscribe(
               new WakeUps.Listener() {
@@ -296,6 +304,42 @@ public final class DocketRuntime implements AutoCloseable {
           "There is no schedule %s.".formatted(dev.docket.domain.Names.quote(name)));
     }
     scheduler.setEnabled(name, enabled, clock.instant());
+  }
+
+  /**
+   * Submits a schedule's job now, outside its slots: the slots fire as before.
+   *
+   * @return the submitted job
+   * @throws IllegalArgumentException if no schedule has that name
+   */
+  public dev.docket.domain.Job runScheduleNow(String name) {
+    Schedule schedule =
+        schedules.stream()
+            .filter(s -> s.name().equals(name))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "There is no schedule %s.".formatted(dev.docket.domain.Names.quote(name))));
+    return client.submit(schedule.job());
+  }
+
+  /** Whether the runtime was started and has not stopped. */
+  public synchronized boolean isRunning() {
+    return state == State.RUNNING;
+  }
+
+  /** The options it runs with. */
+  public RuntimeOptions options() {
+    return options;
+  }
+
+  StatsCache stats() {
+    return stats;
+  }
+
+  JobMetrics metrics() {
+    return metrics;
   }
 
   /** How many handlers run now on each queue. */

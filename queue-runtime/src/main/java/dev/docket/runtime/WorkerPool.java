@@ -41,6 +41,7 @@ final class WorkerPool {
   private final Thread reporter;
   private boolean woken; // guarded by signal
   private volatile boolean claiming = true;
+  private final JobMetrics metrics;
   private volatile boolean reporting = true;
   private volatile boolean reporterDone;
 
@@ -49,7 +50,9 @@ final class WorkerPool {
       int concurrency,
       JobProcessor processor,
       RuntimeOptions options,
-      RandomGenerator jitter) {
+      RandomGenerator jitter,
+      JobMetrics metrics) {
+    this.metrics = metrics;
     this.queue = queue;
     this.concurrency = concurrency;
     this.processor = processor;
@@ -92,7 +95,9 @@ final class WorkerPool {
       }
       List<Job> claimed;
       try {
+        long started = System.nanoTime();
         claimed = processor.claim(queue, Math.min(free, ClaimRequest.MAX_LIMIT));
+        metrics.claimed(queue, System.nanoTime() - started);
         if (outage) {
           LOG.log(Level.INFO, "Queue {0}: the store answers again; claiming resumed.", queue);
           outage = false;

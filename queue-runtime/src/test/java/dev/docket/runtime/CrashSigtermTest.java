@@ -34,6 +34,8 @@ class CrashSigtermTest {
             DocketCommand.class.getName(),
             "serve",
             "--demo",
+            "--http-port",
+            "0",
             "--database-url",
             DB.url,
             "--database-user",

@@ -24,7 +24,8 @@ class DocketCommandTest {
   @Test
   @Timeout(60)
   void serveDemo_onTheInMemoryStore_runsJobs_andStopsGracefully() {
-    int status = run("serve", "--demo", "--run-for", "PT3S", "--shutdown-grace", "PT2S");
+    int status =
+        run("serve", "--demo", "--run-for", "PT3S", "--shutdown-grace", "PT2S", "--http-port", "0");
 
     assertThat(status).isZero();
     assertThat(out.toString()).contains("in-memory store");

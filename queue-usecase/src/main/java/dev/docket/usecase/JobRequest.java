@@ -76,6 +76,11 @@ public final class JobRequest {
     return kind;
   }
 
+  /** The queue. */
+  public String queue() {
+    return queue;
+  }
+
   /** A builder holding everything this request holds, to make a variant of it. */
   public Builder toBuilder() {
     var b = new Builder(kind, payload, payloadJson);
