@@ -37,6 +37,8 @@ final class JobMetrics implements JobListener {
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final InstantSource clock;
   private final Map<String, Timer> claimTimers = new ConcurrentHashMap<>();
+  private final Map<Key, Counter> counters = new ConcurrentHashMap<>();
+  private final Map<Key, Timer> runTimers = new ConcurrentHashMap<>();
   private final Set<String> gaugedQueues = ConcurrentHashMap.newKeySet();
   private final Throughput completed;
   private final Throughput failed;
@@ -68,38 +70,49 @@ final class JobMetrics implements JobListener {
           case RESCUED -> "rescued";
           case DELETED -> "deleted";
         };
-    Counter.builder("docket.jobs." + type)
-        .description("Jobs " + type + " by this node")
-        .tag("queue", event.queue())
-        .tag("kind", event.kind())
-        .register(registry)
-        .increment();
+    counter(type, event).increment();
     switch (event.type()) {
       case COMPLETED -> completed.add(event.at());
       // Every failed attempt counts, whether it is retried or ends in the dead letter.
       case RETRIED, DEAD -> {
         failed.add(event.at());
-        Counter.builder("docket.jobs.failed")
-            .description("Attempts that failed on this node, retried or dead-lettered")
-            .tag("queue", event.queue())
-            .tag("kind", event.kind())
-            .register(registry)
-            .increment();
+        counter("failed", event).increment();
       }
       default -> {}
     }
-    event
-        .runTime()
-        .ifPresent(
-            runTime ->
-                Timer.builder("docket.job.run")
-                    .description("How long handlers ran, by outcome")
-                    .tag("queue", event.queue())
-                    .tag("kind", event.kind())
-                    .tag("outcome", type)
-                    .publishPercentileHistogram()
-                    .register(registry)
-                    .record(runTime));
+    if (event.runTime().isPresent()) {
+      runTimer(type, event).record(event.runTime().get());
+    }
+  }
+
+  /** A meter's identity; looking meters up here is cheaper than Micrometer's registration. */
+  private record Key(String name, String queue, String kind) {}
+
+  private Counter counter(String type, JobEvent event) {
+    return counters.computeIfAbsent(
+        new Key(type, event.queue(), event.kind()),
+        key ->
+            Counter.builder("docket.jobs." + key.name())
+                .description(
+                    key.name().equals("failed")
+                        ? "Attempts that failed on this node, retried or dead-lettered"
+                        : "Jobs " + key.name() + " by this node")
+                .tag("queue", key.queue())
+                .tag("kind", key.kind())
+                .register(registry));
+  }
+
+  private Timer runTimer(String outcome, JobEvent event) {
+    return runTimers.computeIfAbsent(
+        new Key(outcome, event.queue(), event.kind()),
+        key ->
+            Timer.builder("docket.job.run")
+                .description("How long handlers ran, by outcome")
+                .tag("queue", key.queue())
+                .tag("kind", key.kind())
+                .tag("outcome", key.name())
+                .publishPercentileHistogram()
+                .register(registry));
   }
 
   /** Records one claim's round trip to the store. */
