@@ -87,7 +87,8 @@ import picocli.CommandLine.Spec;
       DocketCommand.Migrate.class,
       DocketCommand.Enqueue.class,
       DocketCommand.Stats.class,
-      DocketCommand.Jobs.class
+      DocketCommand.Jobs.class,
+      BenchCommand.class
     })
 public final class DocketCommand implements Runnable {
   /** Payloads are checked, and {@code stats --json} lines written, with Docket's own codec. */
