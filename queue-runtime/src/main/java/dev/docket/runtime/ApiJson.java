@@ -11,10 +11,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.docket.domain.AttemptError;
 import dev.docket.domain.Job;
@@ -22,6 +25,10 @@ import dev.docket.domain.JobState;
 import dev.docket.domain.RetryPolicy;
 import dev.docket.usecase.port.QueueStats;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -50,9 +57,18 @@ final class ApiJson {
           .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
           .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
           .serializationInclusion(JsonInclude.Include.NON_NULL)
+          // Payloads keep every digit: decimals as BigDecimal, exactly as sent.
+          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+          .nodeFactory(
+              com.fasterxml.jackson.databind.node.JsonNodeFactory.withExactBigDecimals(true))
           .build();
 
   static {
+    // A number or boolean where text belongs is refused, not turned into text.
+    for (CoercionInputShape shape :
+        List.of(CoercionInputShape.Integer, CoercionInputShape.Float, CoercionInputShape.Boolean)) {
+      MAPPER.coercionConfigFor(LogicalType.Textual).setCoercion(shape, CoercionAction.Fail);
+    }
     // Deeply nested input is refused early instead of exhausting the stack.
     MAPPER
         .getFactory()
@@ -67,8 +83,21 @@ final class ApiJson {
     if (body.length == 0) {
       throw ApiException.badRequest("empty_body", "The request has no body: send a JSON object.");
     }
+    String text;
     try {
-      T value = MAPPER.readValue(body, type);
+      // Strict: malformed and overlong sequences are refused, where Jackson's reader is lenient.
+      text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(body))
+              .toString();
+    } catch (CharacterCodingException e) {
+      throw ApiException.badRequest("invalid_json", "The body is not valid UTF-8 text.");
+    }
+    try {
+      T value = MAPPER.readValue(text, type);
       if (value == null) {
         throw ApiException.badRequest("invalid_json", "The body is null: send a JSON object.");
       }
@@ -90,6 +119,9 @@ final class ApiJson {
           "Field %s has a value of the wrong form: %s."
               .formatted(path(e), String.valueOf(e.getValue())));
     } catch (MismatchedInputException e) {
+      if (path(e).isEmpty()) {
+        throw bodyProblem(text, e);
+      }
       throw ApiException.badRequest(
           "invalid_field",
           "Field %s has the wrong type%s."
@@ -102,6 +134,21 @@ final class ApiJson {
     } catch (IOException e) {
       throw ApiException.badRequest("invalid_json", "The body could not be read: " + e + ".");
     }
+  }
+
+  /** Something wrong with the body as a whole: blank, trailing data, or not an object. */
+  private static ApiException bodyProblem(String text, MismatchedInputException e) {
+    if (text.isBlank()) {
+      return ApiException.badRequest(
+          "invalid_json", "The body is only whitespace: send a JSON object.");
+    }
+    String message = String.valueOf(e.getOriginalMessage());
+    if (message.startsWith("Trailing token")) {
+      return ApiException.badRequest(
+          "invalid_json", "The body has trailing data after its JSON object: send one object.");
+    }
+    return ApiException.badRequest(
+        "invalid_field", "The JSON in the body has the wrong type: the body must be an object.");
   }
 
   private static String where(MismatchedInputException e) {

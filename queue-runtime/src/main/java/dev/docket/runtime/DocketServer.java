@@ -87,6 +87,7 @@ public final class DocketServer implements AutoCloseable {
               config.useVirtualThreads = true;
               config.http.prefer405over404 = true;
               config.http.maxRequestSize = options.maxBodyBytes();
+              config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
               config.staticFiles.enableWebjars();
               config.staticFiles.add(
                   files -> {
@@ -293,10 +294,35 @@ public final class DocketServer implements AutoCloseable {
           "This API needs the header Authorization: Bearer <token>, with the token the server"
               + " was configured with.");
     }
+    if (ctx.method() == HandlerType.HEAD) {
+      // Javalin would answer HEAD without running the GET handler: 200 even for a missing job.
+      throw new ApiException(
+          405, "method_not_allowed", "HEAD is not supported on the API: use GET.");
+    }
     if (caller == Access.Caller.BROWSER && !isSafe(ctx.method())) {
       requireSameOriginChange(ctx, csrfBinding(ctx));
     }
+    requireWellFormedQuery(ctx.queryString());
   }
+
+  /** The container drops what it cannot decode, which would silently widen a search. */
+  static void requireWellFormedQuery(String query) {
+    if (query == null || !MALFORMED_ESCAPE.matcher(query).find()) {
+      return;
+    }
+    for (String part : query.split("&")) {
+      if (MALFORMED_ESCAPE.matcher(part).find()) {
+        String name = part.contains("=") ? part.substring(0, part.indexOf('=')) : part;
+        throw ApiException.badRequest(
+            "invalid_parameter",
+            "Parameter %s has a %% that is not followed by two hex digits: encode it as %%25."
+                .formatted(dev.docket.domain.Names.quote(name)));
+      }
+    }
+  }
+
+  private static final java.util.regex.Pattern MALFORMED_ESCAPE =
+      java.util.regex.Pattern.compile("%(?![0-9A-Fa-f]{2})");
 
   /** The session a browser's CSRF token is bound to: its valid cookie, or null when open. */
   String csrfBinding(Context ctx) {
@@ -458,6 +484,47 @@ public final class DocketServer implements AutoCloseable {
       json(ctx, ctx.statusCode(), new ApiJson.ErrorView(code, message));
     } else {
       dashboard.error(ctx, ctx.statusCode(), message);
+    }
+  }
+
+  /**
+   * Jetty's answer to a request it cannot parse (a malformed escape in the path, a bad header),
+   * before Javalin sees it: JSON like every other error, not Jetty's HTML page.
+   */
+  static final class JsonErrorHandler extends org.eclipse.jetty.server.handler.ErrorHandler {
+    @Override
+    public java.nio.ByteBuffer badMessageError(
+        int status, String reason, org.eclipse.jetty.http.HttpFields.Mutable fields) {
+      fields.put(org.eclipse.jetty.http.HttpHeader.CONTENT_TYPE, "application/json");
+      String message =
+          "The request is malformed"
+              + (reason == null || reason.isBlank() ? "." : ": " + reason + ".");
+      return java.nio.ByteBuffer.wrap(
+          ApiJson.write(new ApiJson.ErrorView("invalid_request", message))
+              .getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    protected void generateAcceptableResponse(
+        org.eclipse.jetty.server.Request baseRequest,
+        jakarta.servlet.http.HttpServletRequest request,
+        jakarta.servlet.http.HttpServletResponse response,
+        int code,
+        String message)
+        throws IOException {
+      baseRequest.setHandled(true);
+      response.setContentType("application/json");
+      response
+          .getOutputStream()
+          .write(
+              ApiJson.write(
+                      new ApiJson.ErrorView(
+                          code == 404 ? "not_found" : "invalid_request",
+                          "The request could not be served"
+                              + (message == null || message.isBlank()
+                                  ? "."
+                                  : ": " + message + ".")))
+                  .getBytes(StandardCharsets.UTF_8));
     }
   }
 }

@@ -29,6 +29,9 @@ import java.util.Optional;
  * unique key, no tags. Immutable and thread-safe.
  */
 public final class JobRequest {
+  /** The longest delay a request may ask for: 100 years. */
+  public static final Duration MAX_DELAY = Duration.ofDays(36_500);
+
   private final String kind;
   private final Object payload;
   private final String payloadJson;
@@ -203,6 +206,10 @@ public final class JobRequest {
       if (delay.isNegative()) {
         throw new IllegalArgumentException(
             "Delay %s is negative: use zero or more.".formatted(delay));
+      }
+      if (delay.compareTo(MAX_DELAY) > 0) {
+        throw new IllegalArgumentException(
+            "Delay %s is too long: use at most %s (100 years).".formatted(delay, MAX_DELAY));
       }
       this.delay = delay;
       return this;
