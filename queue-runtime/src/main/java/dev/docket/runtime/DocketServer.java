@@ -40,6 +40,12 @@ import java.util.concurrent.TimeoutException;
 public final class DocketServer implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(DocketServer.class.getName());
 
+  /**
+   * Tells the dashboard's live parts to refresh now, on the body: the button that asked may have
+   * been replaced by a refresh meanwhile, and an event on it would reach nobody.
+   */
+  static final String CHANGED = "{\"docket-changed\":{\"target\":\"body\"}}";
+
   /** Marks a request whose error an exception handler answered already. */
   private static final String ANSWERED = "docket.answered";
 
@@ -220,7 +226,7 @@ public final class DocketServer implements AutoCloseable {
         HandlerType.POST,
         "/api/schedules/{name}/run",
         ctx -> {
-          ctx.header("HX-Trigger", "docket-changed");
+          ctx.header("HX-Trigger", CHANGED);
           json(ctx, 201, api.runNow(ctx.pathParam("name")));
         });
 
@@ -279,7 +285,9 @@ public final class DocketServer implements AutoCloseable {
   private void secure(Context ctx) {
     String path = ctx.path();
     ctx.header("X-Content-Type-Options", "nosniff");
-    ctx.header("Referrer-Policy", "no-referrer");
+    // same-origin, not no-referrer: under no-referrer a browser sends "Origin: null" with its
+    // own forms, and the origin check of the login would refuse them.
+    ctx.header("Referrer-Policy", "same-origin");
     if (!path.startsWith("/api/") && !path.equals("/api")) {
       dashboard.secure(ctx);
       return;
@@ -392,7 +400,7 @@ public final class DocketServer implements AutoCloseable {
 
   /** A change's answer; it tells the dashboard's live parts to refresh. */
   private static void changed(Context ctx, Object body) {
-    ctx.header("HX-Trigger", "docket-changed");
+    ctx.header("HX-Trigger", CHANGED);
     json(ctx, 200, body);
   }
 

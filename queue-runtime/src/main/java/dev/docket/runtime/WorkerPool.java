@@ -28,18 +28,23 @@ final class WorkerPool {
   private static final System.Logger LOG = System.getLogger(WorkerPool.class.getName());
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
+  /** How long a busy queue's dispatcher lets freed slots gather before it claims. */
+  static final Duration LINGER = Duration.ofMillis(2);
+
   private final String queue;
   private final int concurrency;
   private final JobProcessor processor;
   private final RuntimeOptions options;
   private final RandomGenerator jitter;
   private final Semaphore slots;
+  private final int batch;
   private final ExecutorService handlers;
   private final LinkedBlockingQueue<Outcome> outcomes = new LinkedBlockingQueue<>();
   private final Object signal = new Object();
   private final Thread dispatcher;
   private final Thread reporter;
-  private boolean woken; // guarded by signal
+  private volatile boolean woken;
+  private volatile boolean waiting;
   private volatile boolean claiming = true;
   private final JobMetrics metrics;
   private volatile boolean reporting = true;
@@ -59,6 +64,7 @@ final class WorkerPool {
     this.options = options;
     this.jitter = jitter;
     this.slots = new Semaphore(concurrency);
+    this.batch = Math.max(1, Math.min(concurrency / 2, ClaimRequest.MAX_LIMIT));
     this.handlers =
         options.virtualThreads()
             ? Executors.newThreadPerTaskExecutor(
@@ -78,25 +84,37 @@ final class WorkerPool {
 
   /** Jobs of this queue may be runnable: claim now rather than at the next poll. */
   void wake() {
-    synchronized (signal) {
-      woken = true;
-      signal.notifyAll();
+    // Every finished job wakes the dispatcher: take the lock only when it is waiting. The volatile
+    // pair woken/waiting makes a wake-up that races the start of a wait seen by one side or both.
+    woken = true;
+    if (waiting) {
+      synchronized (signal) {
+        signal.notifyAll();
+      }
     }
   }
 
   private void dispatch() {
     Duration backoff = Duration.ZERO;
     boolean outage = false;
+    boolean busy = false;
     while (claiming) {
       int free = slots.availablePermits();
       if (free == 0) {
         await(options.pollInterval());
         continue;
       }
+      if (busy && free < batch) {
+        // The queue had more jobs than slots: let freed slots gather briefly, so that one claim
+        // takes many jobs instead of one claim per finished job.
+        awaitSlots(batch, LINGER);
+        free = slots.availablePermits();
+      }
+      int asked = Math.min(free, ClaimRequest.MAX_LIMIT);
       List<Job> claimed;
       try {
         long started = System.nanoTime();
-        claimed = processor.claim(queue, Math.min(free, ClaimRequest.MAX_LIMIT));
+        claimed = processor.claim(queue, asked);
         metrics.claimed(queue, System.nanoTime() - started);
         if (outage) {
           LOG.log(Level.INFO, "Queue {0}: the store answers again; claiming resumed.", queue);
@@ -134,7 +152,8 @@ final class WorkerPool {
                   job.id(), job.lease().orElseThrow().fence(), java.time.Instant.now()));
         }
       }
-      if (claimed.size() < free) {
+      busy = claimed.size() == asked;
+      if (!busy) {
         await(options.pollInterval());
       }
     }
@@ -314,20 +333,49 @@ final class WorkerPool {
   private void await(Duration interval) {
     long millis = Math.max(1, Math.round(interval.toMillis() * (0.8 + 0.4 * jitter.nextDouble())));
     synchronized (signal) {
-      long deadline = System.currentTimeMillis() + millis;
-      while (!woken && claiming) {
-        long left = deadline - System.currentTimeMillis();
-        if (left <= 0) {
-          break;
+      waiting = true;
+      try {
+        long deadline = System.currentTimeMillis() + millis;
+        while (!woken && claiming) {
+          long left = deadline - System.currentTimeMillis();
+          if (left <= 0) {
+            break;
+          }
+          try {
+            signal.wait(left);
+          } catch (InterruptedException e) {
+            // Only stop() ends claiming; a stray interrupt just ends this wait.
+            break;
+          }
         }
-        try {
-          signal.wait(left);
-        } catch (InterruptedException e) {
-          // Only stop() ends claiming; a stray interrupt just ends this wait.
-          break;
-        }
+      } finally {
+        waiting = false;
+        woken = false;
       }
-      woken = false;
+    }
+  }
+
+  /** Waits up to {@code linger} for {@code wanted} free slots, or a stop. */
+  private void awaitSlots(int wanted, Duration linger) {
+    long deadline = System.nanoTime() + linger.toNanos();
+    synchronized (signal) {
+      waiting = true;
+      try {
+        while (claiming && slots.availablePermits() < wanted) {
+          long left = deadline - System.nanoTime();
+          if (left <= 0) {
+            break;
+          }
+          woken = false;
+          try {
+            signal.wait(left / 1_000_000, (int) (left % 1_000_000));
+          } catch (InterruptedException e) {
+            break;
+          }
+        }
+      } finally {
+        waiting = false;
+      }
     }
   }
 

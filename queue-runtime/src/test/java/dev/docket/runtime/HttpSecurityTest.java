@@ -172,7 +172,7 @@ class HttpSecurityTest {
 
     assertThat(response.header("Cache-Control")).hasValue("no-store");
     assertThat(response.header("X-Content-Type-Options")).hasValue("nosniff");
-    assertThat(response.header("Referrer-Policy")).hasValue("no-referrer");
+    assertThat(response.header("Referrer-Policy")).hasValue("same-origin");
   }
 
   // ---- GET is safe ---------------------------------------------------------------------------

@@ -50,6 +50,12 @@ final class PostgresJobStorage implements JobStorage {
           .thenComparing(Job::runAt)
           .thenComparing(Job::id);
 
+  /**
+   * How many due but still 'scheduled' jobs one claim weighs against the pending ones, so that a
+   * high priority among many jobs that came due at once is not passed over.
+   */
+  static final int DUE_SCHEDULED_LIMIT = 100;
+
   private final Jdbi jdbi;
   private final Sql sql;
   private final JobInserter inserter;
@@ -75,21 +81,19 @@ final class PostgresJobStorage implements JobStorage {
   @Override
   public List<Job> claim(ClaimRequest request) {
     OffsetDateTime now = JobRows.offset(request.now());
+    // One statement in autocommit: one round trip, no BEGIN or COMMIT of its own.
     return Failures.translate(
         "claim jobs of queue " + request.queue(),
         () ->
-            jdbi.inTransaction(
+            jdbi.withHandle(
                 h -> {
-                  h.createUpdate(sql.promote)
-                      .bind("queue", request.queue())
-                      .bind("now", now)
-                      .execute();
                   List<Job> claimed =
                       new ArrayList<>(
                           h.createQuery(sql.claim)
                               .bind("queue", request.queue())
                               .bind("now", now)
                               .bind("limit", request.limit())
+                              .bind("dueLimit", Math.max(request.limit(), DUE_SCHEDULED_LIMIT))
                               .bind("owner", request.owner())
                               .bind(
                                   "expires",
@@ -106,9 +110,10 @@ final class PostgresJobStorage implements JobStorage {
     if (outcomes.isEmpty()) {
       return List.of();
     }
+    // Each outcome is atomic on its own, so the statements need no transaction around them: in
+    // autocommit a batch of one kind is one round trip.
     return Failures.translate(
-        "report " + outcomes.size() + " outcomes",
-        () -> jdbi.inTransaction(h -> report(h, outcomes)));
+        "report " + outcomes.size() + " outcomes", () -> jdbi.withHandle(h -> report(h, outcomes)));
   }
 
   private List<Outcome> report(Handle h, List<Outcome> outcomes) {

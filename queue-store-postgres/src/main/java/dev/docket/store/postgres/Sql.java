@@ -9,7 +9,6 @@ final class Sql {
   final String insert;
   final String findByUniqueKeys;
   final String notify;
-  final String promote;
   final String claim;
   final String complete;
   final String retry;
@@ -36,9 +35,6 @@ final class Sql {
   final String markFired;
   final String acquireLease;
   final String releaseLease;
-
-  /** The most scheduled jobs one claim promotes to due; the rest follow on the next claim. */
-  static final int PROMOTE_LIMIT = 1_000;
 
   Sql(String schema) {
     String jobs = "\"" + PostgresOptions.requireSchema(schema) + "\".jobs";
@@ -69,27 +65,28 @@ final class Sql {
     findByUniqueKeys =
         "SELECT %s FROM %s WHERE unique_key = ANY (?::text[])".formatted(JobRows.COLUMNS, jobs);
     notify = "SELECT pg_notify(?, q) FROM unnest(?::text[]) AS q";
-    promote =
-        ("UPDATE %s SET state = 'pending' WHERE id IN ("
-                + "SELECT id FROM %s WHERE state = 'scheduled' AND queue = :queue"
-                + " AND run_at <= :now ORDER BY run_at LIMIT %d FOR UPDATE SKIP LOCKED)")
-            .formatted(jobs, jobs, PROMOTE_LIMIT);
     String paused = "\"" + schema + "\".paused_queues";
+    // Due jobs are 'pending', or still 'scheduled' if no claim has taken them since they came due:
+    // both branches feed one ordered pick, so one statement claims either and nothing needs to
+    // promote rows first. Each branch skips a paused queue before it locks anything.
+    String notPaused = " AND NOT EXISTS (SELECT 1 FROM " + paused + " p WHERE p.queue = :queue)";
     claim =
-        ("WITH picked AS ("
-                + "SELECT id FROM %s WHERE state = 'pending' AND queue = :queue"
-                + " AND run_at <= :now"
-                + " AND NOT EXISTS (SELECT 1 FROM "
-                + paused
-                + " p WHERE p.queue = :queue)"
-                + " ORDER BY priority DESC, run_at, id"
-                + " LIMIT :limit FOR UPDATE SKIP LOCKED)"
+        ("WITH ready AS (SELECT id, priority, run_at FROM %s WHERE state = 'pending'"
+                + " AND queue = :queue AND run_at <= :now"
+                + notPaused
+                + " ORDER BY priority DESC, run_at, id LIMIT :limit FOR UPDATE SKIP LOCKED),"
+                + " came_due AS (SELECT id, priority, run_at FROM %s WHERE state = 'scheduled'"
+                + " AND queue = :queue AND run_at <= :now"
+                + notPaused
+                + " ORDER BY run_at LIMIT :dueLimit FOR UPDATE SKIP LOCKED),"
+                + " picked AS (SELECT id FROM (SELECT * FROM ready UNION ALL SELECT * FROM came_due)"
+                + " due ORDER BY priority DESC, run_at, id LIMIT :limit)"
                 + " UPDATE %s j SET state = 'running', attempt = j.attempt + 1,"
                 + " version = j.version + 1, lease_owner = :owner,"
                 + " lease_fence = j.version + 1, lease_expires_at = :expires,"
                 + " updated_at = :now, cancel_requested = false"
                 + " FROM picked WHERE j.id = picked.id RETURNING %s")
-            .formatted(jobs, jobs, columns("j"));
+            .formatted(jobs, jobs, jobs, columns("j"));
     complete =
         ("UPDATE %s j SET state = 'completed', finished_at = u.at, updated_at = u.at,"
                 + " version = j.version + 1, %s, cancel_requested = false"
@@ -179,7 +176,7 @@ final class Sql {
     delete = "DELETE FROM %s WHERE id = :id".formatted(jobs);
     listPrefix = "SELECT %s FROM %s WHERE true".formatted(JobRows.COLUMNS, jobs);
     ageable =
-        ("SELECT %s FROM %s WHERE state = 'pending' AND run_at < :waitedSince"
+        ("SELECT %s FROM %s WHERE state IN ('pending', 'scheduled') AND run_at < :waitedSince"
                 + " AND updated_at < :waitedSince AND priority < 100"
                 + " LIMIT :limit FOR UPDATE SKIP LOCKED")
             .formatted(JobRows.COLUMNS, jobs);

@@ -13,8 +13,27 @@
     toast.timer = setTimeout(function () { box.hidden = true; }, 6000);
   }
 
+  // A job deleted from its own page: go to the list instead of showing a job that is gone.
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var detail = event.detail;
+    if (detail.successful && detail.requestConfig && detail.requestConfig.verb === "delete"
+        && location.pathname.indexOf("/jobs/") === 0) {
+      location.assign("/jobs");
+    }
+  });
+
   document.addEventListener("htmx:responseError", function (event) {
     var xhr = event.detail.xhr;
+    var job = document.getElementById("job");
+    if (xhr.status === 404 && job && event.detail.elt === job) {
+      // The job's page refreshes itself; once the job is gone, say so once and stop refreshing.
+      var gone = document.createElement("section");
+      gone.className = "panel";
+      gone.id = "job-gone";
+      gone.textContent = "This job no longer exists: it was deleted or purged.";
+      job.replaceWith(gone);
+      return;
+    }
     var text = "The request failed (" + xhr.status + ").";
     try {
       var body = JSON.parse(xhr.responseText);
@@ -48,7 +67,7 @@
           var start = Date.parse(t.start);
           var width = 5000;
           chart.data.labels = t.completed.map(function (_, i) {
-            return new Date(start + i * width).toLocaleTimeString();
+            return new Date(start + i * width).toISOString().substring(11, 19);
           });
           chart.data.datasets[0].data = t.completed;
           chart.data.datasets[1].data = t.failed;
