@@ -150,6 +150,19 @@ final class BenchCommand implements Callable<Integer> {
       description = "steady: jobs per second the producers aim for (default ${DEFAULT-VALUE}).")
   int rate;
 
+  @Option(
+      names = "--warmup",
+      defaultValue = "5000",
+      description =
+          "Jobs each workload first runs and does not count, so the JIT has compiled the hot"
+              + " paths (default ${DEFAULT-VALUE}).")
+  int warmup;
+
+  @Option(
+      names = "--platform-threads",
+      description = "Run handlers on platform threads instead of virtual threads.")
+  boolean platformThreads;
+
   @Option(names = "--json", description = "Print one JSON object per workload and line.")
   boolean json;
 
@@ -249,6 +262,14 @@ final class BenchCommand implements Callable<Integer> {
           fillBacklog(chosen, schema, node.docket, futureJobs, finishedJobs);
         }
       }
+      node.start();
+      warmUp(node, counter);
+      // Workers stay out of the way while the jobs go in: the queue is paused, as an operator
+      // would, and resumed to start the drain.
+      node.docket.pause(QUEUE_PREFIX + "0");
+      for (int q = 1; q < queues; q++) {
+        node.docket.pause(QUEUE_PREFIX + q);
+      }
       var sent = new AtomicLong();
       long start = System.nanoTime();
       try (var bar = progress("enqueue", sent::get, jobs)) {
@@ -256,9 +277,13 @@ final class BenchCommand implements Callable<Integer> {
       }
       long enqueued = System.nanoTime() - start;
       counter.expect(jobs);
+      var claimsBefore = node.docket.metrics().claimTotals();
+      var reportsBefore = node.docket.metrics().reportTotals();
       long drainStart = System.nanoTime();
       try (var bar = progress("drain", counter::completed, jobs)) {
-        node.start();
+        for (int q = 0; q < queues; q++) {
+          node.docket.resume(QUEUE_PREFIX + q);
+        }
         counter.await(Duration.ofMinutes(30));
       }
       long drained = System.nanoTime() - drainStart;
@@ -270,6 +295,8 @@ final class BenchCommand implements Callable<Integer> {
       result.put("drain_jobs_s", perSecond(jobs, drained));
       result.put("enqueue_s", seconds(enqueued));
       result.put("drain_s", seconds(drained));
+      putRoundTrips(result, "claim", claimsBefore, node.docket.metrics().claimTotals(), jobs);
+      putRoundTrips(result, "report", reportsBefore, node.docket.metrics().reportTotals(), jobs);
       return result;
     }
   }
@@ -278,14 +305,18 @@ final class BenchCommand implements Callable<Integer> {
     var counter = new Counter();
     try (var node = node(chosen, schema, counter)) {
       node.start();
+      warmUp(node, counter);
       long count = Math.max(1, duration.toNanos() / interval.toNanos());
       counter.expect(count);
       var sent = new AtomicLong();
+      long[] submits = new long[(int) count];
       try (var bar = progress("latency", sent::get, count)) {
         long next = System.nanoTime();
         for (long i = 0; i < count; i++) {
           next += interval.toNanos();
+          long before = System.nanoTime();
           node.docket.client().submit(request(0, (int) (i % queues)));
+          submits[(int) i] = System.nanoTime() - before;
           sent.incrementAndGet();
           long wait = next - System.nanoTime();
           if (wait > 0) {
@@ -298,6 +329,10 @@ final class BenchCommand implements Callable<Integer> {
       result.put("jobs", count);
       result.put("interval_ms", interval.toNanos() / 1e6);
       putLatencies(result, counter.latencies());
+      Arrays.sort(submits);
+      // The enqueue call alone, which the enqueue-to-start latency above includes.
+      result.put("enqueue_p50_ms", percentile(submits, 0.50));
+      result.put("enqueue_p99_ms", percentile(submits, 0.99));
       return result;
     }
   }
@@ -306,6 +341,7 @@ final class BenchCommand implements Callable<Integer> {
     var counter = new Counter();
     try (var node = node(chosen, schema, counter)) {
       node.start();
+      warmUp(node, counter);
       var sent = new AtomicLong();
       long end = System.nanoTime() + duration.toNanos();
       long perProducer = Math.max(1, rate / producers);
@@ -360,6 +396,26 @@ final class BenchCommand implements Callable<Integer> {
       putLatencies(result, counter.latencies());
       return result;
     }
+  }
+
+  /**
+   * Runs {@code --warmup} jobs through a started node, half in bulk and half one by one, and waits
+   * for them: the JIT compiles the paths the workload then measures.
+   */
+  private void warmUp(Node node, Counter counter) throws Exception {
+    if (warmup == 0) {
+      return;
+    }
+    try (var bar = progress("warm-up", counter::completed, warmup)) {
+      int bulk = warmup / 2;
+      enqueue(node.docket, bulk, new AtomicLong());
+      for (int i = bulk; i < warmup; i++) {
+        node.docket.client().submit(request(0, i % queues));
+      }
+      counter.expect(warmup);
+      counter.await(Duration.ofMinutes(10));
+    }
+    counter.reset();
   }
 
   private void enqueue(DocketRuntime docket, int count, AtomicLong sent) throws Exception {
@@ -471,6 +527,7 @@ final class BenchCommand implements Callable<Integer> {
         RuntimeOptions.builder()
             .owner("bench-" + UUID.randomUUID().toString().substring(0, 8))
             .noPriorityAging()
+            .virtualThreads(!platformThreads)
             .shutdownGrace(Duration.ofSeconds(5));
     for (int q = 0; q < queues; q++) {
       options.queue(QUEUE_PREFIX + q, concurrency);
@@ -541,6 +598,13 @@ final class BenchCommand implements Callable<Integer> {
       }
     }
 
+    void reset() {
+      completed.set(0);
+      latencies.clear();
+      expected = Long.MAX_VALUE;
+      done = new CountDownLatch(1);
+    }
+
     void expect(long count) {
       expected = count;
       if (completed.get() >= count) {
@@ -579,10 +643,26 @@ final class BenchCommand implements Callable<Integer> {
     settings.put("queues", queues);
     settings.put("producers", producers);
     settings.put("batch", batch);
+    settings.put("threads", platformThreads ? "platform" : "virtual");
     settings.put("cores", Runtime.getRuntime().availableProcessors());
     result.put("settings", settings);
     result.put("at", Instant.now().toString());
     return result;
+  }
+
+  /** How many round trips a phase took, their mean time, and jobs per round trip. */
+  private static void putRoundTrips(
+      Map<String, Object> result,
+      String what,
+      JobMetrics.Totals before,
+      JobMetrics.Totals after,
+      long jobs) {
+    long count = after.count() - before.count();
+    result.put(what + "s", count);
+    result.put(
+        what + "_mean_ms",
+        count == 0 ? null : round((after.seconds() - before.seconds()) * 1000 / count));
+    result.put("jobs_per_" + what, count == 0 ? null : round((double) jobs / count));
   }
 
   private static void putLatencies(Map<String, Object> result, long[] sorted) {
@@ -593,6 +673,7 @@ final class BenchCommand implements Callable<Integer> {
     result.put("max_ms", sorted.length == 0 ? null : round(sorted[sorted.length - 1] / 1e6));
   }
 
+  /** The {@code q} quantile of sorted nanoseconds, in milliseconds. */
   static Double percentile(long[] sorted, double q) {
     if (sorted.length == 0) {
       return null;

@@ -255,6 +255,14 @@ public final class DocketRuntime implements AutoCloseable {
   /** Resumes {@code queue} on every node. */
   public void resume(String queue) {
     queueControl.resume(queue);
+    // This node's workers claim at once; other nodes find the queue at their next poll.
+    WorkerPool pool;
+    synchronized (this) {
+      pool = pools.get(queue);
+    }
+    if (pool != null) {
+      pool.wake();
+    }
   }
 
   /** The queues paused on every node. */

@@ -37,6 +37,7 @@ final class JobMetrics implements JobListener {
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final InstantSource clock;
   private final Map<String, Timer> claimTimers = new ConcurrentHashMap<>();
+  private final Map<String, Timer> reportTimers = new ConcurrentHashMap<>();
   private final Map<Key, Counter> counters = new ConcurrentHashMap<>();
   private final Map<Key, Timer> runTimers = new ConcurrentHashMap<>();
   private final Set<String> gaugedQueues = ConcurrentHashMap.newKeySet();
@@ -114,6 +115,43 @@ final class JobMetrics implements JobListener {
                 .publishPercentileHistogram()
                 .register(registry));
   }
+
+  /** Records one report's round trip to the store, for a batch of {@code outcomes}. */
+  void reported(String queue, long nanos, int outcomes) {
+    reportTimers
+        .computeIfAbsent(
+            queue,
+            q ->
+                Timer.builder("docket.report")
+                    .description("Round trip of a batch of outcomes to the store")
+                    .tag("queue", q)
+                    .publishPercentileHistogram()
+                    .register(registry))
+        .record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** Claims so far on every queue: how many, and their total round trip time. */
+  Totals claimTotals() {
+    return totals(claimTimers);
+  }
+
+  /** Reports so far on every queue: how many, and their total round trip time. */
+  Totals reportTotals() {
+    return totals(reportTimers);
+  }
+
+  private static Totals totals(Map<String, Timer> timers) {
+    long count = 0;
+    double seconds = 0;
+    for (Timer timer : timers.values()) {
+      count += timer.count();
+      seconds += timer.totalTime(TimeUnit.SECONDS);
+    }
+    return new Totals(count, seconds);
+  }
+
+  /** A count of round trips and their total time. */
+  record Totals(long count, double seconds) {}
 
   /** Records one claim's round trip to the store. */
   void claimed(String queue, long nanos) {

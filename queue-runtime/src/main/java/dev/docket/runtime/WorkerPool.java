@@ -213,7 +213,9 @@ final class WorkerPool {
             batch.add(first);
             outcomes.drainTo(batch, ClaimRequest.MAX_LIMIT - 1);
           }
+          long started = System.nanoTime();
           processor.report(batch);
+          metrics.reported(queue, System.nanoTime() - started, batch.size());
           batch.clear();
           backoff = Duration.ZERO;
           failures = 0;

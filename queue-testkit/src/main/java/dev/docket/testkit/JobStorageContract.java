@@ -194,6 +194,38 @@ public abstract class JobStorageContract {
     }
 
     @Test
+    void insert_ofALargeBatch_keepsEveryPayloadAndTagExactly() {
+      // Large batches may take another path into the store (PostgreSQL's COPY): every payload
+      // form, tag and option must come back the same from it.
+      List<String> payloads =
+          payloads().map(a -> (String) ((Named<?>) a.get()[0]).getPayload()).toList();
+      List<RetryPolicy> policies =
+          retryPolicies().map(a -> (RetryPolicy) ((Named<?>) a.get()[0]).getPayload()).toList();
+      var jobs = new ArrayList<Job>();
+      for (int i = 0; i < 600; i++) {
+        jobs.add(
+            submit(
+                specBuilder(i % 2 == 0 ? QUEUE : OTHER_QUEUE)
+                    .payload(payloads.get(i % payloads.size()))
+                    .priority(Priority.of(i % 101))
+                    .maxAttempts(1 + i % 7)
+                    .retryPolicy(policies.get(i % policies.size()))
+                    .runAt(i % 3 == 0 ? now().plus(Duration.ofMinutes(i)) : now())
+                    .tags(
+                        i % 4 == 0 ? new String[0] : new String[] {"tenant=acme", "b:" + i, "a/b"})
+                    .build()));
+      }
+
+      assertThat(storage.insert(jobs)).containsExactlyElementsOf(jobs);
+
+      for (Job job : jobs) {
+        assertThat(stored(job.id())).hasSameFieldsAs(job);
+        assertThat(stored(job.id()).payload()).isEqualTo(job.payload());
+      }
+      insertedIds.addAll(ids(jobs));
+    }
+
+    @Test
     void find_returnsAPayloadOfTheLargestAllowedSize() {
       var payload = largestPayload();
       assertThat(payload.getBytes(UTF_8)).hasSize(JobSpec.MAX_PAYLOAD_BYTES);

@@ -148,13 +148,9 @@ final class InMemoryJobStorage implements JobStorage, WakeUps, QueueControl {
     Instant now = request.now();
     index.promoteDue(now);
     var claimed = new ArrayList<Job>(Math.min(request.limit(), 64));
-    for (QueueIndex.Key key : index.ready) {
-      if (claimed.size() >= request.limit()) {
-        break;
-      }
-      if (!index.ready.remove(key)) {
-        continue; // another claimer won it
-      }
+    QueueIndex.Key key;
+    // pollFirst hands each key to exactly one claimer, and takes the head without a search.
+    while (claimed.size() < request.limit() && (key = index.ready.pollFirst()) != null) {
       Entry entry = jobs.get(key.id());
       if (entry == null) {
         continue;

@@ -9,50 +9,86 @@ import java.util.concurrent.ConcurrentSkipListSet;
 /**
  * The pending jobs of one queue: those not yet due, by run-at, and those due, in claim order.
  *
- * <p>Jobs enter {@link #scheduled}; a claim first moves the due ones into {@link #ready}. The store
- * writes no clock-dependent state at insert time, so an insert needs no "now".
+ * <p>A job goes straight into {@link #ready} when it was due at its own last change (run-at at or
+ * before its updated-at), which needs no clock; otherwise into {@link #scheduled}, and a claim
+ * moves the due ones over. Claims take keys with {@code pollFirst}, which removes the head without
+ * a search, so a job's life in the index is one insert and one poll.
  */
 final class QueueIndex {
-  /** A pending job's place in the index; the version tells a current key from a stale one. */
-  record Key(JobId id, int priority, Instant runAt, long version) {
+  /**
+   * A pending job's place in the index; the version tells a current key from a stale one. The
+   * run-at is kept as epoch seconds and nanoseconds so that comparing keys reads no objects.
+   */
+  record Key(JobId id, int priority, long runAtSecond, int runAtNano, long version) {
     static Key of(Job job) {
-      return new Key(job.id(), job.priority().value(), job.runAt(), job.version());
+      Instant runAt = job.runAt();
+      return new Key(
+          job.id(), job.priority().value(), runAt.getEpochSecond(), runAt.getNano(), job.version());
+    }
+
+    boolean isDueAt(Instant now) {
+      long second = now.getEpochSecond();
+      return runAtSecond < second || (runAtSecond == second && runAtNano <= now.getNano());
     }
   }
 
-  /** Claim order: highest priority, then earliest run-at, then lowest id. */
+  /** Claim order: highest priority, then earliest run-at, then lowest id, then version. */
   private static final Comparator<Key> CLAIM_ORDER =
-      Comparator.comparingInt((Key k) -> -k.priority())
-          .thenComparing(Key::runAt)
-          .thenComparing(Key::id)
-          .thenComparingLong(Key::version);
+      (a, b) -> {
+        if (a.priority != b.priority) {
+          return a.priority > b.priority ? -1 : 1;
+        }
+        return compareFromRunAt(a, b);
+      };
 
-  private static final Comparator<Key> DUE_ORDER =
-      Comparator.comparing(Key::runAt).thenComparing(Key::id).thenComparingLong(Key::version);
+  private static final Comparator<Key> DUE_ORDER = QueueIndex::compareFromRunAt;
+
+  private static int compareFromRunAt(Key a, Key b) {
+    if (a.runAtSecond != b.runAtSecond) {
+      return a.runAtSecond < b.runAtSecond ? -1 : 1;
+    }
+    if (a.runAtNano != b.runAtNano) {
+      return a.runAtNano < b.runAtNano ? -1 : 1;
+    }
+    int byId = a.id.compareTo(b.id);
+    return byId != 0 ? byId : Long.compare(a.version, b.version);
+  }
 
   final ConcurrentSkipListSet<Key> ready = new ConcurrentSkipListSet<>(CLAIM_ORDER);
   final ConcurrentSkipListSet<Key> scheduled = new ConcurrentSkipListSet<>(DUE_ORDER);
 
   void schedule(Job job) {
-    scheduled.add(Key.of(job));
+    Key key = Key.of(job);
+    if (job.runAt().isAfter(job.updatedAt())) {
+      scheduled.add(key);
+    } else {
+      ready.add(key);
+    }
   }
 
   void remove(Job job) {
     Key key = Key.of(job);
-    if (!scheduled.remove(key)) {
-      ready.remove(key);
+    if (!ready.remove(key)) {
+      scheduled.remove(key);
     }
   }
 
   /**
    * Moves every key due at {@code now} from scheduled to ready. Concurrent promoters each move a
-   * key at most once, since only one removal of it succeeds.
+   * key at most once, since only one poll of it succeeds; a key polled too early goes back.
    */
   void promoteDue(Instant now) {
     Key first;
-    while ((first = firstOrNull()) != null && !first.runAt().isAfter(now)) {
-      if (scheduled.remove(first)) {
-        ready.add(first);
+    while ((first = firstOrNull()) != null && first.isDueAt(now)) {
+      Key polled = scheduled.pollFirst();
+      if (polled == null) {
+        return;
+      }
+      if (polled.isDueAt(now)) {
+        ready.add(polled);
+      } else {
+        scheduled.add(polled); // a racing promoter took the due one first
+        return;
       }
     }
   }

@@ -75,7 +75,10 @@ final class PostgresJobStorage implements JobStorage {
     Objects.requireNonNull(jobs, "jobs");
     return Failures.translate(
         "insert " + jobs.size() + " jobs",
-        () -> jdbi.inTransaction(h -> inserter.insert(h.getConnection(), jobs)));
+        () ->
+            JobInserter.needsTransaction(jobs)
+                ? jdbi.inTransaction(h -> inserter.insert(h.getConnection(), jobs))
+                : jdbi.withHandle(h -> inserter.insert(h.getConnection(), jobs)));
   }
 
   @Override

@@ -7,6 +7,8 @@ package dev.docket.store.postgres;
 final class Sql {
   final String channel;
   final String insert;
+  final String insertAndNotify;
+  final String copy;
   final String findByUniqueKeys;
   final String notify;
   final String claim;
@@ -61,6 +63,18 @@ final class Sql {
                 + " ORDER BY u.ord"
                 + " ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL DO NOTHING"
                 + " RETURNING id")
+            .formatted(jobs);
+    // Jobs without unique keys in one autocommit statement: the rows, and one NOTIFY per queue
+    // with due jobs, delivered when the statement commits.
+    insertAndNotify =
+        "WITH inserted AS ("
+            + insert.replace(" RETURNING id", " RETURNING queue, state")
+            + ") SELECT pg_notify(?, d.queue) FROM"
+            + " (SELECT DISTINCT queue FROM inserted WHERE state = 'pending') d";
+    copy =
+        ("COPY %s (id, queue, kind, payload, priority, state, attempt, max_attempts, retry_kind,"
+                + " retry_base_ns, retry_cap_ns, run_at, created_at, updated_at, version, tags)"
+                + " FROM STDIN")
             .formatted(jobs);
     findByUniqueKeys =
         "SELECT %s FROM %s WHERE unique_key = ANY (?::text[])".formatted(JobRows.COLUMNS, jobs);
