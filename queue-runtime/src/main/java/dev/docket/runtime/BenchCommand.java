@@ -98,8 +98,10 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(
       names = "--concurrency",
-      defaultValue = "64",
-      description = "Handlers at once per queue (default ${DEFAULT-VALUE}).")
+      defaultValue = "1000",
+      description =
+          "Handlers at once per queue (default ${DEFAULT-VALUE}: virtual threads, and no-op"
+              + " handlers, so the store sets the pace).")
   int concurrency;
 
   @Option(
@@ -152,7 +154,7 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(
       names = "--warmup",
-      defaultValue = "5000",
+      defaultValue = "20000",
       description =
           "Jobs each workload first runs and does not count, so the JIT has compiled the hot"
               + " paths (default ${DEFAULT-VALUE}).")
@@ -308,6 +310,7 @@ final class BenchCommand implements Callable<Integer> {
       warmUp(node, counter);
       long count = Math.max(1, duration.toNanos() / interval.toNanos());
       counter.expect(count);
+      var claimsBefore = node.docket.metrics().claimTotals();
       var sent = new AtomicLong();
       long[] submits = new long[(int) count];
       try (var bar = progress("latency", sent::get, count)) {
@@ -333,6 +336,7 @@ final class BenchCommand implements Callable<Integer> {
       // The enqueue call alone, which the enqueue-to-start latency above includes.
       result.put("enqueue_p50_ms", percentile(submits, 0.50));
       result.put("enqueue_p99_ms", percentile(submits, 0.99));
+      putRoundTrips(result, "claim", claimsBefore, node.docket.metrics().claimTotals(), count);
       return result;
     }
   }

@@ -44,6 +44,7 @@ final class WorkerPool {
   private final Thread dispatcher;
   private final Thread reporter;
   private volatile boolean woken;
+  private volatile boolean slotWanted;
   private volatile boolean waiting;
   private volatile boolean claiming = true;
   private final JobMetrics metrics;
@@ -101,13 +102,19 @@ final class WorkerPool {
     while (claiming) {
       int free = slots.availablePermits();
       if (free == 0) {
-        await(options.pollInterval());
+        slotWanted = true;
+        if (slots.availablePermits() == 0) {
+          await(options.pollInterval());
+        }
+        slotWanted = false;
         continue;
       }
       if (busy && free < batch) {
         // The queue had more jobs than slots: let freed slots gather briefly, so that one claim
         // takes many jobs instead of one claim per finished job.
+        slotWanted = true;
         awaitSlots(batch, LINGER);
+        slotWanted = false;
         free = slots.availablePermits();
       }
       int asked = Math.min(free, ClaimRequest.MAX_LIMIT);
@@ -176,7 +183,11 @@ final class WorkerPool {
         deliver(outcome);
       }
       slots.release();
-      wake();
+      // A freed slot matters only to a dispatcher waiting for one; otherwise the queue had no
+      // more jobs, and new ones announce themselves or are found by polling.
+      if (slotWanted) {
+        wake();
+      }
     }
   }
 
