@@ -230,6 +230,7 @@ final class BenchCommand implements Callable<Integer> {
     requireRange("--future", future, 0, 100_000_000);
     requireRange("--finished", finished, 0, 100_000_000);
     requireRange("--rate", rate, 1, 10_000_000);
+    requireRange("--warmup", warmup, 0, 100_000_000);
     if (duration.isNegative()
         || duration.isZero()
         || duration.compareTo(Duration.ofHours(24)) > 0) {

@@ -164,7 +164,7 @@ final class PostgresJobStorage implements JobStorage {
           case Outcome.Released r -> sql.release;
         };
     var update = h.createQuery(statement);
-    bindOutcomes(update, group);
+    bindOutcomes(update, byId(group, Outcome::jobId));
     Set<UUID> applied = new HashSet<>();
     update
         .map(
@@ -217,6 +217,7 @@ final class PostgresJobStorage implements JobStorage {
     if (extensions.isEmpty()) {
       return List.of();
     }
+    List<LeaseExtension> sorted = byId(extensions, LeaseExtension::jobId);
     Map<UUID, Boolean> held =
         Failures.translate(
             "extend " + extensions.size() + " leases",
@@ -225,14 +226,14 @@ final class PostgresJobStorage implements JobStorage {
                     h -> {
                       var result = new HashMap<UUID, Boolean>();
                       h.createQuery(sql.extend)
-                          .bindArray("ids", UUID.class, map(extensions, e -> e.jobId().value()))
-                          .bindArray("fences", Long.class, map(extensions, LeaseExtension::fence))
+                          .bindArray("ids", UUID.class, map(sorted, e -> e.jobId().value()))
+                          .bindArray("fences", Long.class, map(sorted, LeaseExtension::fence))
                           .bindArray(
                               "expires",
                               String.class,
-                              map(extensions, e -> JobRows.timestamp(e.expiresAt())))
+                              map(sorted, e -> JobRows.timestamp(e.expiresAt())))
                           .bindArray(
-                              "ats", String.class, map(extensions, e -> JobRows.timestamp(e.at())))
+                              "ats", String.class, map(sorted, e -> JobRows.timestamp(e.at())))
                           .map(
                               (rs, ctx) ->
                                   result.put(
@@ -485,6 +486,17 @@ final class PostgresJobStorage implements JobStorage {
                         .bind("before", JobRows.offset(request.finishedBefore()))
                         .bind("limit", request.limit())
                         .execute()));
+  }
+
+  /**
+   * The items in order of their job's id. Every statement that updates many jobs gets its ids in
+   * this order, so two of them (a report and a heartbeat of the same worker) lock shared rows in
+   * the same order and cannot deadlock each other.
+   */
+  private static <T> List<T> byId(List<T> items, Function<T, JobId> id) {
+    var sorted = new ArrayList<T>(items);
+    sorted.sort(Comparator.comparing(id));
+    return sorted;
   }
 
   private static <T, R> List<R> map(List<T> items, Function<T, R> f) {
