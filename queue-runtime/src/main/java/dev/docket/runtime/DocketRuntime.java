@@ -61,6 +61,9 @@ public final class DocketRuntime implements AutoCloseable {
   private final InstantSource clock;
   private final JobMetrics metrics;
   private final StatsCache stats;
+  private final OutageLog heartbeatLog = new OutageLog(LOG, "Extending leases");
+  private final OutageLog maintenanceLog = new OutageLog(LOG, "Maintenance");
+  private final OutageLog schedulesLog = new OutageLog(LOG, "Firing schedules");
 
   /** The lease that makes one node at a time run the maintenance. */
   static final String MAINTENANCE_LEASE = "docket:maintenance";
@@ -203,8 +206,9 @@ public final class DocketRuntime implements AutoCloseable {
   private void heartbeat() {
     try {
       processor.heartbeat();
+      heartbeatLog.succeeded();
     } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "Extending leases failed: {0}", e.getMessage());
+      heartbeatLog.failed(e);
     }
   }
 
@@ -217,6 +221,7 @@ public final class DocketRuntime implements AutoCloseable {
     try {
       var ttl = options.heartbeatInterval().multipliedBy(3);
       if (!leaderLease.tryAcquire(MAINTENANCE_LEASE, options.owner(), clock.instant(), ttl)) {
+        maintenanceLog.succeeded(); // the store answered: another node leads
         return;
       }
       int rescued = maintenance.rescueExpiredLeases();
@@ -234,16 +239,18 @@ public final class DocketRuntime implements AutoCloseable {
           && leaderLease.tryAcquire(MAINTENANCE_LEASE, options.owner(), clock.instant(), ttl)) {
         maintenance.agePriorities(options.agingThreshold().get());
       }
+      maintenanceLog.succeeded();
     } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "Maintenance failed: {0}", e.getMessage());
+      maintenanceLog.failed(e);
     }
   }
 
   private void fireSchedules() {
     try {
       scheduler.tick(clock.instant());
+      schedulesLog.succeeded();
     } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "Firing schedules failed: {0}", e.getMessage());
+      schedulesLog.failed(e);
     }
   }
 

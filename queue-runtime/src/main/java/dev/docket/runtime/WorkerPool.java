@@ -48,6 +48,7 @@ final class WorkerPool {
   private volatile boolean waiting;
   private volatile boolean claiming = true;
   private final JobMetrics metrics;
+  private final OutageLog reportLog;
   private volatile boolean reporting = true;
   private volatile boolean reporterDone;
 
@@ -59,6 +60,7 @@ final class WorkerPool {
       RandomGenerator jitter,
       JobMetrics metrics) {
     this.metrics = metrics;
+    this.reportLog = new OutageLog(LOG, "Queue " + queue + ": reporting outcomes");
     this.queue = queue;
     this.concurrency = concurrency;
     this.processor = processor;
@@ -213,6 +215,7 @@ final class WorkerPool {
     var batch = new ArrayList<Outcome>();
     Duration backoff = Duration.ZERO;
     int failures = 0;
+    long failingSince = 0;
     try {
       while (reporting || !outcomes.isEmpty() || !batch.isEmpty()) {
         try {
@@ -227,6 +230,7 @@ final class WorkerPool {
           long started = System.nanoTime();
           processor.report(batch);
           metrics.reported(queue, System.nanoTime() - started, batch.size());
+          reportLog.succeeded();
           batch.clear();
           backoff = Duration.ZERO;
           failures = 0;
@@ -234,16 +238,16 @@ final class WorkerPool {
           Thread.currentThread().interrupt();
           return;
         } catch (RuntimeException | Error e) {
-          failures++;
-          LOG.log(
-              Level.WARNING,
-              "Queue {0}: reporting {1} outcomes failed ({2}); retrying.",
-              queue,
-              batch.size(),
-              e.getMessage());
-          if (failures >= 3 || !reporting) {
-            // The store keeps refusing this batch, or we are stopping: report one by one, and let
-            // go of what still fails; those jobs' leases run out and the rescue decides.
+          if (failures++ == 0) {
+            failingSince = System.nanoTime();
+          }
+          reportLog.failed(e);
+          // While the batch's leases may still hold, keep it and retry: a database that is down
+          // for a while loses no finished work. Past a lease, or after three tries when stopping,
+          // report one by one and let go of what still fails: those jobs' leases run out and the
+          // rescue decides, so a batch the store keeps refusing cannot stop the reporter.
+          boolean pastLease = System.nanoTime() - failingSince > options.leaseDuration().toNanos();
+          if (pastLease || (!reporting && failures >= 3)) {
             reportOneByOne(batch);
             batch.clear();
             failures = 0;

@@ -34,8 +34,18 @@ public final class PostgresOptions {
   private final boolean migrateOnStart;
   private final int poolSize;
   private final boolean listen;
+  private final java.time.Duration connectionTimeout;
+
+  /**
+   * How long a call waits for a pooled connection before it fails, when none is given: 5 seconds.
+   * While the database is down, an enqueue fails after this long with a {@code StorageException},
+   * so the caller knows the job was not stored.
+   */
+  public static final java.time.Duration DEFAULT_CONNECTION_TIMEOUT =
+      java.time.Duration.ofSeconds(5);
 
   private PostgresOptions(Builder b) {
+    this.connectionTimeout = b.connectionTimeout;
     this.url = b.url;
     this.user = b.user;
     this.password = b.password;
@@ -92,6 +102,11 @@ public final class PostgresOptions {
     return listen;
   }
 
+  /** How long a call waits for a pooled connection of Docket's own pool before it fails. */
+  public java.time.Duration connectionTimeout() {
+    return connectionTimeout;
+  }
+
   static String requireSchema(String schema) {
     Objects.requireNonNull(schema, "schema");
     if (!SCHEMA.matcher(schema).matches()) {
@@ -104,6 +119,8 @@ public final class PostgresOptions {
 
   /** Builds {@link PostgresOptions}; each setter checks its value at once. Not thread-safe. */
   public static final class Builder {
+    private java.time.Duration connectionTimeout = DEFAULT_CONNECTION_TIMEOUT;
+
     private String url;
     private String user;
     private String password;
@@ -167,6 +184,21 @@ public final class PostgresOptions {
             "Pool size %d is out of range: use 1 to %d.".formatted(poolSize, MAX_POOL_SIZE));
       }
       this.poolSize = poolSize;
+      return this;
+    }
+
+    /**
+     * How long a call waits for a connection of Docket's own pool, 250 ms to 5 minutes; an
+     * application's own data source keeps its own setting.
+     */
+    public Builder connectionTimeout(java.time.Duration timeout) {
+      java.util.Objects.requireNonNull(timeout, "timeout");
+      if (timeout.compareTo(java.time.Duration.ofMillis(250)) < 0
+          || timeout.compareTo(java.time.Duration.ofMinutes(5)) > 0) {
+        throw new IllegalArgumentException(
+            "Connection timeout %s is out of range: use PT0.25S to PT5M.".formatted(timeout));
+      }
+      this.connectionTimeout = timeout;
       return this;
     }
 

@@ -194,6 +194,7 @@ public final class PostgresStore implements DocketStore, AutoCloseable {
     options.user().ifPresent(config::setUsername);
     options.password().ifPresent(config::setPassword);
     config.setMaximumPoolSize(options.poolSize());
+    config.setConnectionTimeout(options.connectionTimeout().toMillis());
     config.setPoolName("docket-" + options.schema());
     config.addDataSourceProperty("ApplicationName", "docket");
     // One attempt at start: a wrong URL or a database that is down fails the start at once,
