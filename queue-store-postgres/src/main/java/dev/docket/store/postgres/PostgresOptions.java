@@ -224,6 +224,12 @@ public final class PostgresOptions {
         throw new IllegalArgumentException(
             "A user or password goes with a URL; a data source brings its own.");
       }
+      if (url != null && migrateOnStart && poolSize < 2) {
+        // Flyway holds its lock on one connection and migrates on another.
+        throw new IllegalArgumentException(
+            "A pool of 1 connection cannot run the migrations, which need 2: use a pool size of"
+                + " 2 or more, or turn migrateOnStart off.");
+      }
       return new PostgresOptions(this);
     }
   }

@@ -16,6 +16,7 @@ class PostgresOptionsTest {
     assertThat(options.migrateOnStart()).isTrue();
     assertThat(options.poolSize()).isEqualTo(10);
     assertThat(options.listen()).isTrue();
+    assertThat(options.connectionTimeout()).isEqualTo(java.time.Duration.ofSeconds(5));
   }
 
   @Test
@@ -28,6 +29,27 @@ class PostgresOptionsTest {
         .hasMessageContaining("Pool size 0");
     assertThatThrownBy(() -> PostgresOptions.builder().build())
         .hasMessageContaining("neither was given");
+    assertThatThrownBy(
+            () ->
+                PostgresOptions.builder()
+                    .url("jdbc:postgresql://localhost/app")
+                    .poolSize(1)
+                    .build())
+        .hasMessageContaining("A pool of 1 connection cannot run the migrations");
+    assertThat(
+            PostgresOptions.builder()
+                .url("jdbc:postgresql://localhost/app")
+                .poolSize(1)
+                .migrateOnStart(false)
+                .build()
+                .poolSize())
+        .isEqualTo(1);
+    assertThatThrownBy(
+            () ->
+                PostgresOptions.builder()
+                    .url("jdbc:postgresql://localhost/app")
+                    .connectionTimeout(java.time.Duration.ofMillis(10)))
+        .hasMessageContaining("Connection timeout PT0.01S is out of range");
   }
 
   @Test
