@@ -242,12 +242,16 @@ final class WorkerPool {
             failingSince = System.nanoTime();
           }
           reportLog.failed(e);
-          // While the batch's leases may still hold, keep it and retry: a database that is down
-          // for a while loses no finished work. Past a lease, or after three tries when stopping,
+          // While the store is unreachable and the batch's leases may still hold, keep the batch
+          // and retry: a database that is down for a while loses no finished work. Otherwise
+          // (the store refuses the batch, the leases are past, or we stop) try three times, then
           // report one by one and let go of what still fails: those jobs' leases run out and the
-          // rescue decides, so a batch the store keeps refusing cannot stop the reporter.
+          // rescue decides, so no batch can stop the reporter for long.
+          boolean unreachable =
+              e instanceof dev.docket.usecase.port.StorageException storage
+                  && storage.isUnreachable();
           boolean pastLease = System.nanoTime() - failingSince > options.leaseDuration().toNanos();
-          if (pastLease || (!reporting && failures >= 3)) {
+          if (unreachable ? pastLease || (!reporting && failures >= 3) : failures >= 3) {
             reportOneByOne(batch);
             batch.clear();
             failures = 0;
@@ -267,10 +271,20 @@ final class WorkerPool {
   }
 
   private void reportOneByOne(List<Outcome> batch) {
+    boolean unreachable = false;
     for (Outcome outcome : batch) {
+      if (unreachable) {
+        // One outcome found the store unreachable: the rest would each wait out the pool's
+        // timeout for the same answer. Their leases run out and the rescue decides.
+        processor.abandon(List.of(outcome));
+        continue;
+      }
       try {
         processor.report(List.of(outcome));
       } catch (RuntimeException | Error e) {
+        unreachable =
+            e instanceof dev.docket.usecase.port.StorageException storage
+                && storage.isUnreachable();
         LOG.log(
             Level.WARNING,
             "Queue {0}: giving up storing the outcome of job {1}: {2}",

@@ -45,9 +45,19 @@ final class Failures {
         return new IllegalArgumentException("A job with this id is stored already: " + message, e);
       }
       return new StorageException(
-          "PostgreSQL could not %s (SQL state %s): %s".formatted(action, state, message), e);
+          "PostgreSQL could not %s (SQL state %s): %s".formatted(action, state, message),
+          e,
+          isUnreachable(state));
     }
     return new StorageException("PostgreSQL could not " + action + ": " + e.getMessage(), e);
+  }
+
+  /**
+   * Connection exceptions (class 08), the server shutting down or terminating the session (57P01 to
+   * 57P03), and the pool's own timeout, which the driver reports as 08001 or with no state.
+   */
+  static boolean isUnreachable(String state) {
+    return state == null || state.startsWith("08") || state.matches("57P0[123]");
   }
 
   private static SQLException sqlCause(Throwable e) {

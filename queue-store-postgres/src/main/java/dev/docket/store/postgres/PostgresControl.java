@@ -33,7 +33,9 @@ final class PostgresControl implements QueueControl, ScheduleStates, LeaderLease
   void ping() {
     Failures.translate(
         "answer a health check",
-        () -> jdbi.withHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one()));
+        () ->
+            Transactions.autocommit(
+                jdbi, h -> h.createQuery("SELECT 1").mapTo(Integer.class).one()));
   }
 
   @Override
@@ -42,7 +44,8 @@ final class PostgresControl implements QueueControl, ScheduleStates, LeaderLease
     Failures.translate(
         "pause queue " + queue,
         () ->
-            jdbi.withHandle(
+            Transactions.autocommit(
+                jdbi,
                 h ->
                     h.createUpdate(sql.pause)
                         .bind("queue", queue)
@@ -56,7 +59,8 @@ final class PostgresControl implements QueueControl, ScheduleStates, LeaderLease
     Failures.translate(
         "resume queue " + queue,
         () ->
-            jdbi.withHandle(
+            Transactions.autocommit(
+                jdbi,
                 h -> {
                   h.createUpdate(sql.resume).bind("queue", queue).execute();
                   new JobInserter(sql).notify(h.getConnection(), Set.of(queue));
@@ -69,8 +73,8 @@ final class PostgresControl implements QueueControl, ScheduleStates, LeaderLease
     return Failures.translate(
         "read paused queues",
         () ->
-            jdbi.withHandle(
-                h -> new TreeSet<>(h.createQuery(sql.paused).mapTo(String.class).list())));
+            Transactions.autocommit(
+                jdbi, h -> new TreeSet<>(h.createQuery(sql.paused).mapTo(String.class).list())));
   }
 
   @Override
@@ -79,7 +83,8 @@ final class PostgresControl implements QueueControl, ScheduleStates, LeaderLease
     return Failures.translate(
         "register schedule " + name,
         () ->
-            jdbi.withHandle(
+            Transactions.autocommit(
+                jdbi,
                 h -> {
                   h.createUpdate(sql.registerSchedule).bind("name", name).execute();
                   return h.createQuery(sql.findSchedule)
@@ -95,7 +100,8 @@ final class PostgresControl implements QueueControl, ScheduleStates, LeaderLease
     return Failures.translate(
         "read schedule " + name,
         () ->
-            jdbi.withHandle(
+            Transactions.autocommit(
+                jdbi,
                 h ->
                     h.createQuery(sql.findSchedule)
                         .bind("name", name)
@@ -108,8 +114,8 @@ final class PostgresControl implements QueueControl, ScheduleStates, LeaderLease
     return Failures.translate(
         "list schedules",
         () ->
-            jdbi.withHandle(
-                h -> h.createQuery(sql.listSchedules).map((rs, ctx) -> schedule(rs)).list()));
+            Transactions.autocommit(
+                jdbi, h -> h.createQuery(sql.listSchedules).map((rs, ctx) -> schedule(rs)).list()));
   }
 
   @Override
@@ -117,7 +123,8 @@ final class PostgresControl implements QueueControl, ScheduleStates, LeaderLease
     return Failures.translate(
         "enable schedule " + name,
         () ->
-            jdbi.withHandle(
+            Transactions.autocommit(
+                jdbi,
                 h ->
                     h.createUpdate(sql.enableSchedule)
                             .bind("name", name)
@@ -132,7 +139,8 @@ final class PostgresControl implements QueueControl, ScheduleStates, LeaderLease
     Failures.translate(
         "record a fired slot of schedule " + name,
         () ->
-            jdbi.withHandle(
+            Transactions.autocommit(
+                jdbi,
                 h ->
                     h.createUpdate(sql.markFired)
                         .bind("name", name)
@@ -145,7 +153,8 @@ final class PostgresControl implements QueueControl, ScheduleStates, LeaderLease
     return Failures.translate(
         "take lease " + name,
         () ->
-            jdbi.withHandle(
+            Transactions.autocommit(
+                jdbi,
                 h ->
                     h.createQuery(sql.acquireLease)
                         .bind("name", name)
@@ -162,7 +171,8 @@ final class PostgresControl implements QueueControl, ScheduleStates, LeaderLease
     Failures.translate(
         "give up lease " + name,
         () ->
-            jdbi.withHandle(
+            Transactions.autocommit(
+                jdbi,
                 h ->
                     h.createUpdate(sql.releaseLease)
                         .bind("name", name)

@@ -51,10 +51,13 @@ final class PostgresJobStorage implements JobStorage {
           .thenComparing(Job::id);
 
   /**
-   * How many due but still 'scheduled' jobs one claim weighs against the pending ones, so that a
-   * high priority among many jobs that came due at once is not passed over.
+   * How often, by the claims' own clock, a claim first moves due 'scheduled' rows of its queue to
+   * 'pending' (up to 1,000). Claims take due 'scheduled' rows directly as well, so this is not
+   * needed for correctness; it keeps claim order by priority when many jobs came due at once.
    */
-  static final int DUE_SCHEDULED_LIMIT = 100;
+  static final java.time.Duration PROMOTE_EVERY = java.time.Duration.ofSeconds(1);
+
+  private final Map<String, Instant> promotedAt = new java.util.concurrent.ConcurrentHashMap<>();
 
   private final Jdbi jdbi;
   private final Sql sql;
@@ -77,8 +80,8 @@ final class PostgresJobStorage implements JobStorage {
         "insert " + jobs.size() + " jobs",
         () ->
             JobInserter.needsTransaction(jobs)
-                ? jdbi.inTransaction(h -> inserter.insert(h.getConnection(), jobs))
-                : jdbi.withHandle(h -> inserter.insert(h.getConnection(), jobs)));
+                ? Transactions.transaction(jdbi, h -> inserter.insert(h.getConnection(), jobs))
+                : Transactions.autocommit(jdbi, h -> inserter.insert(h.getConnection(), jobs)));
   }
 
   @Override
@@ -88,15 +91,17 @@ final class PostgresJobStorage implements JobStorage {
     return Failures.translate(
         "claim jobs of queue " + request.queue(),
         () ->
-            jdbi.withHandle(
+            Transactions.autocommit(
+                jdbi,
                 h -> {
+                  promoteNowAndThen(h, request);
                   List<Job> claimed =
                       new ArrayList<>(
                           h.createQuery(sql.claim)
                               .bind("queue", request.queue())
                               .bind("now", now)
                               .bind("limit", request.limit())
-                              .bind("dueLimit", Math.max(request.limit(), DUE_SCHEDULED_LIMIT))
+                              .bind("dueLimit", request.limit())
                               .bind("owner", request.owner())
                               .bind(
                                   "expires",
@@ -108,6 +113,38 @@ final class PostgresJobStorage implements JobStorage {
                 }));
   }
 
+  private void promoteNowAndThen(Handle h, ClaimRequest request) {
+    Instant last = promotedAt.get(request.queue());
+    if (last != null
+        && !request.now().isBefore(last)
+        && request.now().isBefore(last.plus(PROMOTE_EVERY))) {
+      return;
+    }
+    promotedAt.put(request.queue(), request.now());
+    h.createUpdate(sql.promote)
+        .bind("queue", request.queue())
+        .bind("now", JobRows.offset(request.now()))
+        .execute();
+  }
+
+  /**
+   * Whether every outcome finishes its job: then no statement makes a job pending, no NOTIFY
+   * follows, and a batch of one kind is one statement that needs no transaction around it.
+   */
+  private static boolean onlyFinishes(List<Outcome> outcomes) {
+    Class<?> kind = null;
+    for (Outcome outcome : outcomes) {
+      if (outcome instanceof Outcome.Retried || outcome instanceof Outcome.Released) {
+        return false;
+      }
+      if (kind != null && kind != outcome.getClass()) {
+        return false;
+      }
+      kind = outcome.getClass();
+    }
+    return true;
+  }
+
   @Override
   public List<Outcome> report(List<Outcome> outcomes) {
     if (outcomes.isEmpty()) {
@@ -116,7 +153,11 @@ final class PostgresJobStorage implements JobStorage {
     // Each outcome is atomic on its own, so the statements need no transaction around them: in
     // autocommit a batch of one kind is one round trip.
     return Failures.translate(
-        "report " + outcomes.size() + " outcomes", () -> jdbi.withHandle(h -> report(h, outcomes)));
+        "report " + outcomes.size() + " outcomes",
+        () ->
+            onlyFinishes(outcomes)
+                ? Transactions.autocommit(jdbi, h -> report(h, outcomes))
+                : Transactions.transaction(jdbi, h -> report(h, outcomes)));
   }
 
   private List<Outcome> report(Handle h, List<Outcome> outcomes) {
@@ -222,7 +263,8 @@ final class PostgresJobStorage implements JobStorage {
         Failures.translate(
             "extend " + extensions.size() + " leases",
             () ->
-                jdbi.withHandle(
+                Transactions.autocommit(
+                    jdbi,
                     h -> {
                       var result = new HashMap<UUID, Boolean>();
                       h.createQuery(sql.extend)
@@ -256,7 +298,8 @@ final class PostgresJobStorage implements JobStorage {
   @Override
   public Optional<Job> find(JobId id) {
     Objects.requireNonNull(id, "id");
-    return Failures.translate("find job " + id, () -> jdbi.withHandle(h -> find(h, id)));
+    return Failures.translate(
+        "find job " + id, () -> Transactions.autocommit(jdbi, h -> find(h, id)));
   }
 
   private Optional<Job> find(Handle h, JobId id) {
@@ -321,7 +364,8 @@ final class PostgresJobStorage implements JobStorage {
     return Failures.translate(
         "update job " + id,
         () ->
-            jdbi.inTransaction(
+            Transactions.transaction(
+                jdbi,
                 h -> {
                   Optional<Job> current = find(h, id, sql.findForUpdate);
                   if (current.isEmpty()) {
@@ -344,7 +388,8 @@ final class PostgresJobStorage implements JobStorage {
     return Failures.translate(
         "delete job " + id,
         () ->
-            jdbi.inTransaction(
+            Transactions.transaction(
+                jdbi,
                 h -> {
                   Optional<Job> current = find(h, id, sql.findForUpdate);
                   if (current.isPresent()) {
@@ -360,7 +405,8 @@ final class PostgresJobStorage implements JobStorage {
     return Failures.translate(
         "rescue expired leases",
         () ->
-            jdbi.inTransaction(
+            Transactions.transaction(
+                jdbi,
                 h -> {
                   List<Job> expired =
                       h.createQuery(sql.expired)
@@ -423,7 +469,8 @@ final class PostgresJobStorage implements JobStorage {
     return Failures.translate(
         "age waiting jobs",
         () ->
-            jdbi.inTransaction(
+            Transactions.transaction(
+                jdbi,
                 h -> {
                   List<Job> waiting =
                       h.createQuery(sql.ageable)
@@ -476,7 +523,8 @@ final class PostgresJobStorage implements JobStorage {
     return Failures.translate(
         "purge finished jobs",
         () ->
-            jdbi.withHandle(
+            Transactions.autocommit(
+                jdbi,
                 h ->
                     h.createUpdate(sql.purge)
                         .bindArray(

@@ -12,6 +12,7 @@ final class Sql {
   final String findByUniqueKeys;
   final String notify;
   final String claim;
+  final String promote;
   final String complete;
   final String retry;
   final String fail;
@@ -84,6 +85,11 @@ final class Sql {
     // both branches feed one ordered pick, so one statement claims either and nothing needs to
     // promote rows first. Each branch skips a paused queue before it locks anything.
     String notPaused = " AND NOT EXISTS (SELECT 1 FROM " + paused + " p WHERE p.queue = :queue)";
+    promote =
+        ("UPDATE %s SET state = 'pending' WHERE id IN ("
+                + "SELECT id FROM %s WHERE state = 'scheduled' AND queue = :queue"
+                + " AND run_at <= :now ORDER BY run_at LIMIT 1000 FOR UPDATE SKIP LOCKED)")
+            .formatted(jobs, jobs);
     claim =
         ("WITH ready AS (SELECT id, priority, run_at FROM %s WHERE state = 'pending'"
                 + " AND queue = :queue AND run_at <= :now"

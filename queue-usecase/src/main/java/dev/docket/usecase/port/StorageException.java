@@ -13,13 +13,32 @@ import dev.docket.domain.DocketException;
 public class StorageException extends DocketException {
   private static final long serialVersionUID = 1L;
 
+  private final boolean unreachable;
+
   /** Creates the exception with what failed and why. */
   public StorageException(String message, Throwable cause) {
+    this(message, cause, false);
+  }
+
+  /**
+   * Creates the exception with what failed and why, and whether the store could not be reached (a
+   * connection refused, broken or not to be had in time), as opposed to refusing the request.
+   */
+  public StorageException(String message, Throwable cause, boolean unreachable) {
     super(message, cause);
+    this.unreachable = unreachable;
   }
 
   /** Creates the exception with what failed. */
   public StorageException(String message) {
-    super(message);
+    this(message, null, false);
+  }
+
+  /**
+   * Whether the store could not be reached: the same request may well succeed once it is back, so
+   * callers retry it rather than give up on it.
+   */
+  public boolean isUnreachable() {
+    return unreachable;
   }
 }
