@@ -53,6 +53,10 @@ public final class DocketRuntime implements AutoCloseable {
   private final JobProcessor processor;
   private final Maintenance maintenance;
   private final Map<String, WorkerPool> pools = new LinkedHashMap<>();
+
+  /** The pools once started, for wake-ups from any thread; empty before and after. */
+  private volatile Map<String, WorkerPool> running = Map.of();
+
   private final QueueControl queueControl;
   private final ScheduleStates scheduleStates;
   private final LeaderLease leaderLease;
@@ -110,7 +114,11 @@ public final class DocketRuntime implements AutoCloseable {
     var registry = new HandlerRegistry();
     handlers.forEach(binding -> register(registry, binding));
     JobListener listener = JobListener.all(List.copyOf(listeners));
-    this.client = new JobClient(storage, codec, clock, random, listener);
+    // A job submitted through this node wakes this node's workers at once, in process: the
+    // store's NOTIFY reaches the other nodes, and here it would arrive a millisecond later.
+    this.client =
+        new JobClient(
+            storage, codec, clock, random, JobListener.all(List.of(listener, this::wakeLocally)));
     this.processor =
         new JobProcessor(
             storage,
@@ -124,6 +132,15 @@ public final class DocketRuntime implements AutoCloseable {
     this.scheduler = new Scheduler(this.schedules, scheduleStates, client);
     this.stats = new StatsCache(client);
     metrics.watch(stats);
+  }
+
+  private void wakeLocally(dev.docket.usecase.JobEvent event) {
+    if (event.type() == dev.docket.usecase.JobEvent.Type.SUBMITTED) {
+      WorkerPool pool = running.get(event.queue());
+      if (pool != null) {
+        pool.wake();
+      }
+    }
   }
 
   private static <P> void register(HandlerRegistry registry, HandlerBinding<P> binding) {
@@ -194,6 +211,7 @@ public final class DocketRuntime implements AutoCloseable {
         timers.scheduleWithFixedDelay(this::fireSchedules, 0, 1, TimeUnit.SECONDS);
       }
       pools.values().forEach(WorkerPool::start);
+      running = Map.copyOf(pools);
       state = State.RUNNING;
     } catch (RuntimeException | Error e) {
       state = State.RUNNING; // so that stop() undoes what did start
@@ -381,6 +399,7 @@ public final class DocketRuntime implements AutoCloseable {
     }
     boolean wasRunning = state == State.RUNNING;
     state = State.STOPPED;
+    running = Map.of();
     // Stopping must finish even when the caller was interrupted: remember it, restore it last.
     boolean interrupted = Thread.interrupted();
     if (wasRunning) {
