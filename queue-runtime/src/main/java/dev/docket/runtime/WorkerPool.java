@@ -68,12 +68,14 @@ final class WorkerPool {
     this.jitter = jitter;
     this.slots = new Semaphore(concurrency);
     this.batch = Math.max(1, Math.min(concurrency / 2, ClaimRequest.MAX_LIMIT));
+    // Handlers run on up to `concurrency` long-lived threads, virtual by default, made as needed:
+    // with short jobs, starting a new virtual thread per job cost more than the job.
     this.handlers =
-        options.virtualThreads()
-            ? Executors.newThreadPerTaskExecutor(
-                Thread.ofVirtual().name("docket-" + queue + "-", 0).factory())
-            : Executors.newFixedThreadPool(
-                concurrency, Thread.ofPlatform().name("docket-" + queue + "-", 0).factory());
+        Executors.newFixedThreadPool(
+            concurrency,
+            options.virtualThreads()
+                ? Thread.ofVirtual().name("docket-" + queue + "-", 0).factory()
+                : Thread.ofPlatform().name("docket-" + queue + "-", 0).factory());
     this.dispatcher =
         Thread.ofPlatform().name("docket-" + queue + "-dispatcher").unstarted(this::dispatch);
     this.reporter =
