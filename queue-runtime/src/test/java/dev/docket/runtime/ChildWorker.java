@@ -41,7 +41,7 @@ final class ChildWorker {
     String user = args[1];
     String password = args[2];
     String schema = args[3];
-    haltWhenOrphaned();
+    haltWhenOrphaned("Child", MAX_LIFETIME);
 
     var store = PostgresOptions.builder().url(url).user(user).schema(schema);
     if (!password.isEmpty()) {
@@ -89,7 +89,12 @@ final class ChildWorker {
     }
   }
 
-  private static void haltWhenOrphaned() {
+  /**
+   * Halts this child process when its standard input closes (the test JVM went away) or after
+   * {@code lifetime}, so a test run that dies never leaves a worker behind. Shared by the crash and
+   * fault-injection workers.
+   */
+  static void haltWhenOrphaned(String who, java.time.Duration lifetime) {
     Thread.ofPlatform()
         .daemon()
         .name("orphan-watch")
@@ -102,7 +107,7 @@ final class ChildWorker {
               } catch (IOException e) {
                 // Same as end of input.
               }
-              System.err.println("Child: standard input closed; halting.");
+              System.err.println(who + ": standard input closed; halting.");
               Runtime.getRuntime().halt(3);
             });
     Thread.ofPlatform()
@@ -111,11 +116,11 @@ final class ChildWorker {
         .start(
             () -> {
               try {
-                Thread.sleep(MAX_LIFETIME);
+                Thread.sleep(lifetime); // the cap on a child's life: the sleep is the point
               } catch (InterruptedException e) {
                 return;
               }
-              System.err.println("Child: lived " + MAX_LIFETIME + "; halting.");
+              System.err.println(who + ": lived " + lifetime + "; halting.");
               Runtime.getRuntime().halt(4);
             });
   }

@@ -4,8 +4,6 @@ import dev.docket.store.postgres.PostgresOptions;
 import dev.docket.usecase.JobContext;
 import dev.docket.usecase.JobType;
 import dev.docket.usecase.NonRetryableException;
-import java.io.IOException;
-import java.io.InputStream;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -69,7 +67,7 @@ final class FaultWorker {
     String user = args[1];
     String password = args[2];
     String schema = args[3];
-    haltWhenOrphaned();
+    ChildWorker.haltWhenOrphaned("Worker", MAX_LIFETIME);
 
     var store = PostgresOptions.builder().url(url).user(user).schema(schema);
     if (!password.isEmpty()) {
@@ -169,36 +167,5 @@ final class FaultWorker {
         // It is broken already.
       }
     }
-  }
-
-  private static void haltWhenOrphaned() {
-    Thread.ofPlatform()
-        .daemon()
-        .name("orphan-watch")
-        .start(
-            () -> {
-              try (InputStream in = System.in) {
-                while (in.read() != -1) {
-                  // The parent never writes; end of input means it is gone.
-                }
-              } catch (IOException e) {
-                // Same as end of input.
-              }
-              System.err.println("Worker: standard input closed; halting.");
-              Runtime.getRuntime().halt(3);
-            });
-    Thread.ofPlatform()
-        .daemon()
-        .name("lifetime")
-        .start(
-            () -> {
-              try {
-                Thread.sleep(MAX_LIFETIME);
-              } catch (InterruptedException e) {
-                return;
-              }
-              System.err.println("Worker: lived " + MAX_LIFETIME + "; halting.");
-              Runtime.getRuntime().halt(4);
-            });
   }
 }
