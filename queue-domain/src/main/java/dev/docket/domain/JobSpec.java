@@ -72,8 +72,12 @@ public record JobSpec(
     }
     Objects.requireNonNull(uniqueKey, "uniqueKey").ifPresent(Names::requireUniqueKey);
     Objects.requireNonNull(tags, "tags");
-    tags.forEach(tag -> Names.requireTag(Objects.requireNonNull(tag, "tag")));
-    tags = tags.stream().distinct().sorted().toList();
+    if (tags.isEmpty()) {
+      tags = List.of(); // most jobs have no tags: skip the stream
+    } else {
+      tags.forEach(tag -> Names.requireTag(Objects.requireNonNull(tag, "tag")));
+      tags = tags.stream().distinct().sorted().toList();
+    }
     if (tags.size() > MAX_TAGS) {
       throw new IllegalArgumentException(
           "A job carries %d tags, more than the %d allowed.".formatted(tags.size(), MAX_TAGS));

@@ -1,7 +1,6 @@
 package dev.docket.domain;
 
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * The rules for the names a job carries: queues, kinds and tags, and for unique keys.
@@ -23,9 +22,12 @@ public final class Names {
   /** The longest unique key. */
   public static final int MAX_UNIQUE_KEY_LENGTH = 255;
 
-  private static final Pattern QUEUE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:-]*");
-  private static final Pattern KIND = QUEUE;
-  private static final Pattern TAG = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:=/-]*");
+  // The characters allowed after the first, which must be a letter or digit. Checked by a loop
+  // rather than a regular expression: every submitted job checks two names, and the regex was
+  // a tenth of a bulk enqueue in memory.
+  private static final String QUEUE = "_.:-";
+  private static final String KIND = QUEUE;
+  private static final String TAG = "_.:=/-";
   private static final int MAX_QUOTED = 80;
 
   private Names() {}
@@ -114,14 +116,31 @@ public final class Names {
   }
 
   private static String require(
-      String what, String value, Pattern pattern, int maxLength, String alphabet) {
+      String what, String value, String punctuation, int maxLength, String alphabet) {
     Objects.requireNonNull(value, what);
-    if (value.isEmpty() || value.length() > maxLength || !pattern.matcher(value).matches()) {
+    if (value.isEmpty() || value.length() > maxLength || !matches(value, punctuation)) {
       throw new IllegalArgumentException(
           "%s %s is invalid: use 1 to %d of %s, starting with a letter or digit."
               .formatted(what, quote(value), maxLength, alphabet));
     }
     return value;
+  }
+
+  private static boolean matches(String value, String punctuation) {
+    if (!isAsciiLetterOrDigit(value.charAt(0))) {
+      return false;
+    }
+    for (int i = 1; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (!isAsciiLetterOrDigit(c) && punctuation.indexOf(c) < 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isAsciiLetterOrDigit(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
   }
 
   private static boolean isPairedSurrogate(String s, int i) {

@@ -87,7 +87,22 @@ final class JobMetrics implements JobListener {
   }
 
   /** A meter's identity; looking meters up here is cheaper than Micrometer's registration. */
-  private record Key(String name, String queue, String kind) {}
+  private record Key(String name, String queue, String kind) {
+    // Written out: the generated record methods go through method handles, and every job event
+    // looks up two keys.
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Key k
+          && name.equals(k.name)
+          && queue.equals(k.queue)
+          && kind.equals(k.kind);
+    }
+
+    @Override
+    public int hashCode() {
+      return (name.hashCode() * 31 + queue.hashCode()) * 31 + kind.hashCode();
+    }
+  }
 
   private Counter counter(String type, JobEvent event) {
     return counters.computeIfAbsent(

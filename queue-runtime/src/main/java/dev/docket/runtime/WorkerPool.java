@@ -8,8 +8,6 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -38,7 +36,7 @@ final class WorkerPool {
   private final RandomGenerator jitter;
   private final Semaphore slots;
   private final int batch;
-  private final ExecutorService handlers;
+  private final HandlerThreads handlers;
   private final LinkedBlockingQueue<Outcome> outcomes = new LinkedBlockingQueue<>();
   private final Object signal = new Object();
   private final Thread dispatcher;
@@ -69,9 +67,10 @@ final class WorkerPool {
     this.slots = new Semaphore(concurrency);
     this.batch = Math.max(1, Math.min(concurrency / 2, ClaimRequest.MAX_LIMIT));
     // Handlers run on up to `concurrency` long-lived threads, virtual by default, made as needed:
-    // with short jobs, starting a new virtual thread per job cost more than the job.
+    // with short jobs, starting a new virtual thread per job cost more than the job, and waking a
+    // parked thread per job (as a fixed thread pool does) cost more than the rest of the job.
     this.handlers =
-        Executors.newFixedThreadPool(
+        new HandlerThreads(
             concurrency,
             options.virtualThreads()
                 ? Thread.ofVirtual().name("docket-" + queue + "-", 0).factory()

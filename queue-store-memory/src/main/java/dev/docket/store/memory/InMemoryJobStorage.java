@@ -46,7 +46,13 @@ final class InMemoryJobStorage implements JobStorage, WakeUps, QueueControl {
   private final ConcurrentHashMap<JobId, Entry> jobs = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, QueueIndex> queues = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, JobId> uniqueKeys = new ConcurrentHashMap<>();
-  private final Set<JobId> running = ConcurrentHashMap.newKeySet();
+
+  /**
+   * The running jobs, a few thousand at most: outcomes and lease extensions look their jobs up here
+   * rather than among every job kept, where each lookup was a cache miss.
+   */
+  private final ConcurrentHashMap<JobId, Entry> running = new ConcurrentHashMap<>();
+
   private final Set<String> paused = ConcurrentHashMap.newKeySet();
 
   @Override
@@ -78,7 +84,7 @@ final class InMemoryJobStorage implements JobStorage, WakeUps, QueueControl {
   }
 
   /** A job's slot. The job field is written under the entry's monitor and read without it. */
-  private static final class Entry {
+  static final class Entry {
     volatile Job job;
     boolean removed;
 
@@ -118,7 +124,7 @@ final class InMemoryJobStorage implements JobStorage, WakeUps, QueueControl {
       if (jobs.putIfAbsent(job.id(), entry) != null) {
         throw new IllegalArgumentException("Job %s is stored already.".formatted(job.id()));
       }
-      reindex(null, job);
+      reindex(entry, null, job);
     }
     return job;
   }
@@ -151,10 +157,7 @@ final class InMemoryJobStorage implements JobStorage, WakeUps, QueueControl {
     QueueIndex.Key key;
     // pollFirst hands each key to exactly one claimer, and takes the head without a search.
     while (claimed.size() < request.limit() && (key = index.ready.pollFirst()) != null) {
-      Entry entry = jobs.get(key.id());
-      if (entry == null) {
-        continue;
-      }
+      Entry entry = key.entry();
       synchronized (entry) {
         Job job = entry.job;
         if (entry.removed || job.state() != JobState.PENDING || job.version() != key.version()) {
@@ -172,7 +175,9 @@ final class InMemoryJobStorage implements JobStorage, WakeUps, QueueControl {
           throw e;
         }
         entry.job = next;
-        reindex(job, next);
+        // The key is already out of the index (polled above): only the running set changes.
+        // Searching both skip lists for a key that is gone cost more than the claim itself.
+        running.put(next.id(), entry);
         claimed.add(next);
       }
     }
@@ -183,7 +188,8 @@ final class InMemoryJobStorage implements JobStorage, WakeUps, QueueControl {
   public List<Outcome> report(List<Outcome> outcomes) {
     var refused = new ArrayList<Outcome>();
     for (Outcome outcome : outcomes) {
-      Entry entry = jobs.get(outcome.jobId());
+      // Only a running job takes an outcome, and every running job is in the running map.
+      Entry entry = running.get(outcome.jobId());
       if (entry == null) {
         refused.add(outcome);
         continue;
@@ -197,7 +203,7 @@ final class InMemoryJobStorage implements JobStorage, WakeUps, QueueControl {
         try {
           Job next = outcome.applyTo(job);
           entry.job = next;
-          reindex(job, next);
+          reindex(entry, job, next);
         } catch (LeaseLostException e) {
           refused.add(outcome);
         }
@@ -210,7 +216,7 @@ final class InMemoryJobStorage implements JobStorage, WakeUps, QueueControl {
   public List<LeaseStatus> extendLeases(List<LeaseExtension> extensions) {
     var statuses = new ArrayList<LeaseStatus>(extensions.size());
     for (LeaseExtension extension : extensions) {
-      Entry entry = jobs.get(extension.jobId());
+      Entry entry = running.get(extension.jobId());
       if (entry == null) {
         statuses.add(LeaseStatus.lost(extension.jobId()));
         continue;
@@ -285,7 +291,7 @@ final class InMemoryJobStorage implements JobStorage, WakeUps, QueueControl {
       }
       job.requireSuccessor(next);
       entry.job = next;
-      reindex(job, next);
+      reindex(entry, job, next);
       return Optional.of(next);
     }
   }
@@ -315,13 +321,9 @@ final class InMemoryJobStorage implements JobStorage, WakeUps, QueueControl {
   @Override
   public List<Job> rescueExpired(RescueRequest request) {
     var rescued = new ArrayList<Job>();
-    for (JobId id : running) {
+    for (Entry entry : running.values()) {
       if (rescued.size() >= request.limit()) {
         break;
-      }
-      Entry entry = jobs.get(id);
-      if (entry == null) {
-        continue;
       }
       synchronized (entry) {
         Job job = entry.job;
@@ -332,7 +334,7 @@ final class InMemoryJobStorage implements JobStorage, WakeUps, QueueControl {
         }
         Job next = job.expireLease(request.now(), request.random());
         entry.job = next;
-        reindex(job, next);
+        reindex(entry, job, next);
         rescued.add(next);
       }
     }
@@ -356,7 +358,7 @@ final class InMemoryJobStorage implements JobStorage, WakeUps, QueueControl {
         }
         Job next = job.ageUp(request.now());
         entry.job = next;
-        reindex(job, next);
+        reindex(entry, job, next);
         aged++;
       }
     }
@@ -448,13 +450,13 @@ final class InMemoryJobStorage implements JobStorage, WakeUps, QueueControl {
   }
 
   /** Keeps the pending index and the running set in step with a change. Call under the entry. */
-  private void reindex(Job before, Job after) {
+  private void reindex(Entry entry, Job before, Job after) {
     if (before != null && before.state() == JobState.PENDING) {
       QueueIndex index = queues.get(before.queue());
       index.remove(before);
     }
     if (after.state() == JobState.PENDING) {
-      queues.computeIfAbsent(after.queue(), q -> new QueueIndex()).schedule(after);
+      queues.computeIfAbsent(after.queue(), q -> new QueueIndex()).schedule(after, entry);
       if (!after.runAt().isAfter(after.updatedAt())) {
         // Due now: tell idle workers, as PostgreSQL's NOTIFY does. Listeners return at once.
         for (Listener listener : listeners) {
@@ -463,9 +465,9 @@ final class InMemoryJobStorage implements JobStorage, WakeUps, QueueControl {
       }
     }
     if (after.state() == JobState.RUNNING) {
-      running.add(after.id());
+      running.put(after.id(), entry);
     } else if (before != null && before.state() == JobState.RUNNING) {
-      running.remove(after.id());
+      running.remove(after.id(), entry);
     }
   }
 }
