@@ -23,8 +23,10 @@ public interface JobListener {
       return NONE;
     }
     var log = System.getLogger(JobListener.class.getName());
+    // An array, not the list: every job raises two events, and each for-each made an iterator.
+    JobListener[] array = copy.toArray(JobListener[]::new);
     return event -> {
-      for (JobListener listener : copy) {
+      for (JobListener listener : array) {
         try {
           listener.on(event);
         } catch (RuntimeException e) {

@@ -83,14 +83,37 @@ final class InMemoryJobStorage implements JobStorage, WakeUps, QueueControl {
     return () -> listeners.remove(listener);
   }
 
-  /** A job's slot. The job field is written under the entry's monitor and read without it. */
+  private final JobSlots slots = new JobSlots();
+
+  /**
+   * A job's place: its monitor, and the number of the slot that holds its current snapshot. The
+   * slot is written under the monitor and read without it.
+   */
   static final class Entry {
-    volatile Job job;
+    /** The job's id: it tells the job's slot from one given to another job. */
+    final JobId id;
+
+    final int slot;
     boolean removed;
 
-    Entry(Job job) {
-      this.job = job;
+    Entry(JobId id, int slot) {
+      this.id = id;
+      this.slot = slot;
     }
+  }
+
+  /** The entry's job, or null once it was removed (and its slot perhaps given to another job). */
+  private Job read(Entry entry) {
+    Job job = slots.get(entry.slot);
+    // Identity first: every transition keeps the id object, so the equals call is rarely made.
+    return job != null && (job.id() == entry.id || job.id().equals(entry.id)) ? job : null;
+  }
+
+  /** Removes the entry. Call under its monitor. */
+  private void discard(Entry entry) {
+    entry.removed = true;
+    jobs.remove(entry.id, entry);
+    slots.release(entry.slot);
   }
 
   @Override
@@ -119,9 +142,11 @@ final class InMemoryJobStorage implements JobStorage, WakeUps, QueueControl {
   }
 
   private Job insertPlain(Job job) {
-    var entry = new Entry(job);
+    var entry = new Entry(job.id(), slots.take());
     synchronized (entry) {
+      slots.set(entry.slot, job);
       if (jobs.putIfAbsent(job.id(), entry) != null) {
+        slots.release(entry.slot);
         throw new IllegalArgumentException("Job %s is stored already.".formatted(job.id()));
       }
       reindex(entry, null, job);
@@ -135,8 +160,9 @@ final class InMemoryJobStorage implements JobStorage, WakeUps, QueueControl {
         job.uniqueKey().orElseThrow(),
         (key, holder) -> {
           Entry existing = holder == null ? null : jobs.get(holder);
-          if (existing != null) {
-            result[0] = existing.job;
+          Job held = existing == null ? null : read(existing);
+          if (held != null) {
+            result[0] = held;
             return holder;
           }
           result[0] = insertPlain(job);
@@ -159,7 +185,7 @@ final class InMemoryJobStorage implements JobStorage, WakeUps, QueueControl {
     while (claimed.size() < request.limit() && (key = index.ready.pollFirst()) != null) {
       Entry entry = key.entry();
       synchronized (entry) {
-        Job job = entry.job;
+        Job job = read(entry);
         if (entry.removed || job.state() != JobState.PENDING || job.version() != key.version()) {
           continue; // a stale key: the job moved on since it was indexed
         }
@@ -174,7 +200,7 @@ final class InMemoryJobStorage implements JobStorage, WakeUps, QueueControl {
           index.ready.add(key); // the job stays claimable; the caller learns why this claim failed
           throw e;
         }
-        entry.job = next;
+        slots.set(entry.slot, next);
         // The key is already out of the index (polled above): only the running set changes.
         // Searching both skip lists for a key that is gone cost more than the claim itself.
         running.put(next.id(), entry);
@@ -195,14 +221,14 @@ final class InMemoryJobStorage implements JobStorage, WakeUps, QueueControl {
         continue;
       }
       synchronized (entry) {
-        Job job = entry.job;
+        Job job = read(entry);
         if (entry.removed || !job.isLeasedUnder(outcome.fence())) {
           refused.add(outcome);
           continue;
         }
         try {
           Job next = outcome.applyTo(job);
-          entry.job = next;
+          slots.set(entry.slot, next);
           reindex(entry, job, next);
         } catch (LeaseLostException e) {
           refused.add(outcome);
@@ -222,13 +248,13 @@ final class InMemoryJobStorage implements JobStorage, WakeUps, QueueControl {
         continue;
       }
       synchronized (entry) {
-        Job job = entry.job;
+        Job job = read(entry);
         if (entry.removed || !job.isLeasedUnder(extension.fence())) {
           statuses.add(LeaseStatus.lost(extension.jobId()));
           continue;
         }
         Job next = job.extendLease(extension.fence(), extension.expiresAt(), extension.at());
-        entry.job = next;
+        slots.set(entry.slot, next);
         statuses.add(new LeaseStatus(next.id(), true, next.isCancelRequested()));
       }
     }
@@ -238,7 +264,7 @@ final class InMemoryJobStorage implements JobStorage, WakeUps, QueueControl {
   @Override
   public Optional<Job> find(JobId id) {
     Entry entry = jobs.get(Objects.requireNonNull(id, "id"));
-    return entry == null ? Optional.empty() : Optional.of(entry.job);
+    return entry == null ? Optional.empty() : Optional.ofNullable(read(entry));
   }
 
   @Override
@@ -246,8 +272,8 @@ final class InMemoryJobStorage implements JobStorage, WakeUps, QueueControl {
     // The newest matches: a min-heap of ids keeps the largest limit + 1 in one pass.
     var newest = new PriorityQueue<Job>(query.limit() + 1, Comparator.comparing(Job::id));
     for (Entry entry : jobs.values()) {
-      Job job = entry.job;
-      if (matches(query, job)) {
+      Job job = read(entry);
+      if (job != null && matches(query, job)) {
         newest.add(job);
         if (newest.size() > query.limit() + 1) {
           newest.poll();
@@ -284,13 +310,13 @@ final class InMemoryJobStorage implements JobStorage, WakeUps, QueueControl {
       if (entry.removed) {
         return Optional.empty();
       }
-      Job job = entry.job;
+      Job job = read(entry);
       Job next = change.apply(job);
       if (next == job) {
         return Optional.of(job);
       }
       job.requireSuccessor(next);
-      entry.job = next;
+      slots.set(entry.slot, next);
       reindex(entry, job, next);
       return Optional.of(next);
     }
@@ -306,10 +332,9 @@ final class InMemoryJobStorage implements JobStorage, WakeUps, QueueControl {
       if (entry.removed) {
         return Optional.empty();
       }
-      Job job = entry.job;
+      Job job = read(entry);
       job.requireDeletable();
-      entry.removed = true;
-      jobs.remove(id, entry);
+      discard(entry);
       if (job.state() == JobState.PENDING) {
         queues.get(job.queue()).remove(job);
       }
@@ -326,14 +351,14 @@ final class InMemoryJobStorage implements JobStorage, WakeUps, QueueControl {
         break;
       }
       synchronized (entry) {
-        Job job = entry.job;
+        Job job = read(entry);
         if (entry.removed
             || job.state() != JobState.RUNNING
             || !job.lease().orElseThrow().isExpiredAt(request.now())) {
           continue;
         }
         Job next = job.expireLease(request.now(), request.random());
-        entry.job = next;
+        slots.set(entry.slot, next);
         reindex(entry, job, next);
         rescued.add(next);
       }
@@ -348,16 +373,17 @@ final class InMemoryJobStorage implements JobStorage, WakeUps, QueueControl {
       if (aged >= request.limit()) {
         break;
       }
-      if (!isAgeable(entry.job, request)) {
+      Job seen = read(entry);
+      if (seen == null || !isAgeable(seen, request)) {
         continue;
       }
       synchronized (entry) {
-        Job job = entry.job;
+        Job job = read(entry);
         if (entry.removed || !isAgeable(job, request)) {
           continue;
         }
         Job next = job.ageUp(request.now());
-        entry.job = next;
+        slots.set(entry.slot, next);
         reindex(entry, job, next);
         aged++;
       }
@@ -377,7 +403,10 @@ final class InMemoryJobStorage implements JobStorage, WakeUps, QueueControl {
     Objects.requireNonNull(now, "now");
     var byQueue = new TreeMap<String, Tally>();
     for (Entry entry : jobs.values()) {
-      Job job = entry.job;
+      Job job = read(entry);
+      if (job == null) {
+        continue; // deleted while we looked
+      }
       byQueue.computeIfAbsent(job.queue(), q -> new Tally()).add(job, now);
     }
     var stats = new ArrayList<QueueStats>(byQueue.size());
@@ -414,8 +443,8 @@ final class InMemoryJobStorage implements JobStorage, WakeUps, QueueControl {
     Comparator<Job> byFinish = Comparator.comparing(job -> job.finishedAt().orElseThrow());
     var oldest = new PriorityQueue<Job>(request.limit() + 1, byFinish.reversed());
     for (Entry entry : jobs.values()) {
-      Job job = entry.job;
-      if (isPurgeable(job, request)) {
+      Job job = read(entry);
+      if (job != null && isPurgeable(job, request)) {
         oldest.add(job);
         if (oldest.size() > request.limit()) {
           oldest.poll();
@@ -431,12 +460,11 @@ final class InMemoryJobStorage implements JobStorage, WakeUps, QueueControl {
         continue;
       }
       synchronized (entry) {
-        Job job = entry.job;
+        Job job = read(entry);
         if (entry.removed || !isPurgeable(job, request)) {
           continue;
         }
-        entry.removed = true;
-        jobs.remove(id, entry);
+        discard(entry);
         job.uniqueKey().ifPresent(key -> uniqueKeys.remove(key, id));
         purged++;
       }
