@@ -55,7 +55,12 @@ public final class Job {
     this.attempt = attempt;
     this.createdAt = Times.micros(createdAt);
     this.updatedAt = Times.micros(updatedAt);
-    this.finishedAt = finishedAt == null ? null : Times.micros(finishedAt);
+    // A finish is also the last update: one instant for both, not two equal copies, since every
+    // finished job keeps it for its retention.
+    this.finishedAt =
+        finishedAt == null
+            ? null
+            : finishedAt == updatedAt ? this.updatedAt : Times.micros(finishedAt);
     this.errors = errors;
     this.lease = lease;
     this.version = version;

@@ -54,6 +54,18 @@ public record JobId(UUID value) implements Comparable<JobId> {
             value.getLeastSignificantBits(), other.value.getLeastSignificantBits());
   }
 
+  // Written out rather than generated: ids are hash keys on every claim and report, and the
+  // generated methods of a record go through a method handle.
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof JobId other && value.equals(other.value);
+  }
+
+  @Override
+  public int hashCode() {
+    return value.hashCode();
+  }
+
   @Override
   public String toString() {
     return value.toString();

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * The node's metrics in Micrometer, scraped by Prometheus, and the short throughput history the
@@ -38,8 +39,6 @@ final class JobMetrics implements JobListener {
   private final InstantSource clock;
   private final Map<String, Timer> claimTimers = new ConcurrentHashMap<>();
   private final Map<String, Timer> reportTimers = new ConcurrentHashMap<>();
-  private final Map<Key, Counter> counters = new ConcurrentHashMap<>();
-  private final Map<Key, Timer> runTimers = new ConcurrentHashMap<>();
   private final Set<String> gaugedQueues = ConcurrentHashMap.newKeySet();
   private final Throughput completed;
   private final Throughput failed;
@@ -59,76 +58,106 @@ final class JobMetrics implements JobListener {
 
   @Override
   public void on(JobEvent event) {
-    String type =
-        switch (event.type()) {
-          case SUBMITTED -> "enqueued";
-          case STARTED -> "started";
-          case COMPLETED -> "completed";
-          case RETRIED -> "retried";
-          case DEAD -> "dead";
-          case CANCELLED -> "cancelled";
-          case RELEASED -> "released";
-          case RESCUED -> "rescued";
-          case DELETED -> "deleted";
-        };
-    counter(type, event).increment();
+    Meters meters = meters(event.queue(), event.kind());
+    int type = event.type().ordinal();
+    meters.counter(type).increment();
     switch (event.type()) {
       case COMPLETED -> completed.add(event.at());
       // Every failed attempt counts, whether it is retried or ends in the dead letter.
       case RETRIED, DEAD -> {
         failed.add(event.at());
-        counter("failed", event).increment();
+        meters.counter(FAILED).increment();
       }
       default -> {}
     }
     if (event.runTime().isPresent()) {
-      runTimer(type, event).record(event.runTime().get());
+      meters.runTimer(type).record(event.runTime().get());
     }
   }
 
-  /** A meter's identity; looking meters up here is cheaper than Micrometer's registration. */
-  private record Key(String name, String queue, String kind) {
-    // Written out: the generated record methods go through method handles, and every job event
-    // looks up two keys.
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof Key k
-          && name.equals(k.name)
-          && queue.equals(k.queue)
-          && kind.equals(k.kind);
-    }
+  /** The counter names by event type, and one more for failed attempts of either kind. */
+  private static final String[] NAMES = names();
 
-    @Override
-    public int hashCode() {
-      return (name.hashCode() * 31 + queue.hashCode()) * 31 + kind.hashCode();
+  private static final int FAILED = JobEvent.Type.values().length;
+
+  private static String[] names() {
+    var names = new String[JobEvent.Type.values().length + 1];
+    for (JobEvent.Type type : JobEvent.Type.values()) {
+      names[type.ordinal()] =
+          switch (type) {
+            case SUBMITTED -> "enqueued";
+            case STARTED -> "started";
+            case COMPLETED -> "completed";
+            case RETRIED -> "retried";
+            case DEAD -> "dead";
+            case CANCELLED -> "cancelled";
+            case RELEASED -> "released";
+            case RESCUED -> "rescued";
+            case DELETED -> "deleted";
+          };
     }
+    names[names.length - 1] = "failed";
+    return names;
   }
 
-  private Counter counter(String type, JobEvent event) {
-    return counters.computeIfAbsent(
-        new Key(type, event.queue(), event.kind()),
-        key ->
-            Counter.builder("docket.jobs." + key.name())
+  private final Map<String, Map<String, Meters>> byQueue = new ConcurrentHashMap<>();
+
+  /**
+   * The meters of one queue and kind. Every job raises two events; finding their meters by two
+   * string lookups, with no key to build, keeps that off the workers' path.
+   */
+  private Meters meters(String queue, String kind) {
+    return byQueue
+        .computeIfAbsent(queue, q -> new ConcurrentHashMap<>())
+        .computeIfAbsent(kind, k -> new Meters(queue, kind));
+  }
+
+  private final class Meters {
+    private final String queue;
+    private final String kind;
+    // Filled as first needed. A race registers a meter twice, and Micrometer hands back the one
+    // it has, so no lock is needed.
+    private final AtomicReferenceArray<Counter> counters = new AtomicReferenceArray<>(NAMES.length);
+    private final AtomicReferenceArray<Timer> runTimers = new AtomicReferenceArray<>(NAMES.length);
+
+    Meters(String queue, String kind) {
+      this.queue = queue;
+      this.kind = kind;
+    }
+
+    Counter counter(int type) {
+      Counter counter = counters.get(type);
+      if (counter == null) {
+        String name = NAMES[type];
+        counter =
+            Counter.builder("docket.jobs." + name)
                 .description(
-                    key.name().equals("failed")
+                    name.equals("failed")
                         ? "Attempts that failed on this node, retried or dead-lettered"
-                        : "Jobs " + key.name() + " by this node")
-                .tag("queue", key.queue())
-                .tag("kind", key.kind())
-                .register(registry));
-  }
+                        : "Jobs " + name + " by this node")
+                .tag("queue", queue)
+                .tag("kind", kind)
+                .register(registry);
+        counters.set(type, counter);
+      }
+      return counter;
+    }
 
-  private Timer runTimer(String outcome, JobEvent event) {
-    return runTimers.computeIfAbsent(
-        new Key(outcome, event.queue(), event.kind()),
-        key ->
+    Timer runTimer(int type) {
+      Timer timer = runTimers.get(type);
+      if (timer == null) {
+        timer =
             Timer.builder("docket.job.run")
                 .description("How long handlers ran, by outcome")
-                .tag("queue", key.queue())
-                .tag("kind", key.kind())
-                .tag("outcome", key.name())
+                .tag("queue", queue)
+                .tag("kind", kind)
+                .tag("outcome", NAMES[type])
                 .publishPercentileHistogram()
-                .register(registry));
+                .register(registry);
+        runTimers.set(type, timer);
+      }
+      return timer;
+    }
   }
 
   /** Records one report's round trip to the store, for a batch of {@code outcomes}. */

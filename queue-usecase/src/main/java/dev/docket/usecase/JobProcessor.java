@@ -69,7 +69,17 @@ public final class JobProcessor {
    */
   private final ConcurrentHashMap<Held, RunningJob> inFlight = new ConcurrentHashMap<>();
 
-  private record Held(JobId id, long fence) {}
+  private record Held(JobId id, long fence) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Held other && fence == other.fence && id.equals(other.id);
+    }
+
+    @Override
+    public int hashCode() {
+      return id.hashCode() * 31 + Long.hashCode(fence);
+    }
+  }
 
   /**
    * A processor.
