@@ -8,9 +8,10 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.random.RandomGenerator;
 
 /**
@@ -37,7 +38,9 @@ final class WorkerPool {
   private final Semaphore slots;
   private final int batch;
   private final HandlerThreads handlers;
-  private final LinkedBlockingQueue<Outcome> outcomes = new LinkedBlockingQueue<>();
+  // Lock-free, since every handler adds to it once per job; the reporter parks on its own flag.
+  private final ConcurrentLinkedQueue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
+  private volatile boolean reporterParked;
   private final Object signal = new Object();
   private final Thread dispatcher;
   private final Thread reporter;
@@ -198,6 +201,11 @@ final class WorkerPool {
   private void deliver(Outcome outcome) {
     if (!reporterDone) {
       outcomes.add(outcome);
+      // Added before the flag is read, and the reporter sets the flag before it looks at the
+      // queue a last time: one of the two sees the other, so no outcome waits out the park.
+      if (reporterParked) {
+        LockSupport.unpark(reporter);
+      }
       return;
     }
     try {
@@ -221,12 +229,17 @@ final class WorkerPool {
       while (reporting || !outcomes.isEmpty() || !batch.isEmpty()) {
         try {
           if (batch.isEmpty()) {
-            Outcome first = outcomes.poll(100, TimeUnit.MILLISECONDS);
-            if (first == null) {
+            Outcome next;
+            while (batch.size() < ClaimRequest.MAX_LIMIT && (next = outcomes.poll()) != null) {
+              batch.add(next);
+            }
+            if (batch.isEmpty()) {
+              awaitOutcome();
+              if (Thread.currentThread().isInterrupted()) {
+                return; // as a blocking poll would: the finally block stores what is left
+              }
               continue;
             }
-            batch.add(first);
-            outcomes.drainTo(batch, ClaimRequest.MAX_LIMIT - 1);
           }
           long started = System.nanoTime();
           processor.report(batch);
@@ -235,9 +248,6 @@ final class WorkerPool {
           batch.clear();
           backoff = Duration.ZERO;
           failures = 0;
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return;
         } catch (RuntimeException | Error e) {
           if (failures++ == 0) {
             failingSince = System.nanoTime();
@@ -266,8 +276,23 @@ final class WorkerPool {
       reporterDone = true;
       // Anything queued after the last drain is stored by its own thread from now on.
       var rest = new ArrayList<Outcome>();
-      outcomes.drainTo(rest);
+      Outcome next;
+      while ((next = outcomes.poll()) != null) {
+        rest.add(next);
+      }
       reportOneByOne(rest);
+    }
+  }
+
+  /** Parks the reporter until an outcome arrives, or 100 ms pass so it can see a stop. */
+  private void awaitOutcome() {
+    reporterParked = true;
+    try {
+      if (outcomes.isEmpty() && reporting) {
+        LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(100));
+      }
+    } finally {
+      reporterParked = false;
     }
   }
 

@@ -135,9 +135,19 @@ final class InMemoryJobStorage implements JobStorage, WakeUps, QueueControl {
       }
     }
     var stored = new ArrayList<Job>(newJobs.size());
+    String lastDue = null;
+    var due = new java.util.LinkedHashSet<String>();
     for (Job job : newJobs) {
-      stored.add(job.uniqueKey().isPresent() ? insertUnique(job) : insertPlain(job));
+      Job kept = job.uniqueKey().isPresent() ? insertUnique(job) : insertPlain(job);
+      stored.add(kept);
+      if (kept == job && !job.queue().equals(lastDue) && !job.runAt().isAfter(job.updatedAt())) {
+        lastDue = job.queue();
+        due.add(lastDue);
+      }
     }
+    // One wake-up per queue and insert, as one NOTIFY per queue and transaction: a bulk insert
+    // woke the workers once per job, and they claimed from a paused queue as often.
+    due.forEach(this::announce);
     return stored;
   }
 
@@ -149,7 +159,7 @@ final class InMemoryJobStorage implements JobStorage, WakeUps, QueueControl {
         slots.release(entry.slot);
         throw new IllegalArgumentException("Job %s is stored already.".formatted(job.id()));
       }
-      reindex(entry, null, job);
+      index(entry, null, job);
     }
     return job;
   }
@@ -479,25 +489,43 @@ final class InMemoryJobStorage implements JobStorage, WakeUps, QueueControl {
         && job.finishedAt().orElseThrow().isBefore(request.finishedBefore());
   }
 
-  /** Keeps the pending index and the running set in step with a change. Call under the entry. */
+  /**
+   * Keeps the index in step with a change and wakes workers for a due job. Call under the entry.
+   */
   private void reindex(Entry entry, Job before, Job after) {
+    if (index(entry, before, after)) {
+      announce(after.queue());
+    }
+  }
+
+  /** Tells idle workers that {@code queue} has a due job, as PostgreSQL's NOTIFY does. */
+  private void announce(String queue) {
+    for (Listener listener : listeners) {
+      listener.wake(queue); // listeners return at once
+    }
+  }
+
+  /**
+   * Keeps the pending index and the running set in step with a change, without waking anyone. Call
+   * under the entry.
+   *
+   * @return whether the job is now pending and due, so that workers should hear of it
+   */
+  private boolean index(Entry entry, Job before, Job after) {
+    boolean due = false;
     if (before != null && before.state() == JobState.PENDING) {
       QueueIndex index = queues.get(before.queue());
       index.remove(before);
     }
     if (after.state() == JobState.PENDING) {
       queues.computeIfAbsent(after.queue(), q -> new QueueIndex()).schedule(after, entry);
-      if (!after.runAt().isAfter(after.updatedAt())) {
-        // Due now: tell idle workers, as PostgreSQL's NOTIFY does. Listeners return at once.
-        for (Listener listener : listeners) {
-          listener.wake(after.queue());
-        }
-      }
+      due = !after.runAt().isAfter(after.updatedAt());
     }
     if (after.state() == JobState.RUNNING) {
       running.put(after.id(), entry);
     } else if (before != null && before.state() == JobState.RUNNING) {
       running.remove(after.id(), entry);
     }
+    return due;
   }
 }
