@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
 
 /**
  * Inserts jobs on a given connection, in whatever transaction it is in: Docket's own, or the
@@ -111,54 +112,49 @@ final class JobInserter {
     }
   }
 
-  /** COPY in text format: one line per job, columns tab-separated and escaped. */
-  private void copyRows(Connection c, List<Job> jobs) throws SQLException {
-    var text = new StringBuilder(jobs.size() * 200);
-    for (Job job : jobs) {
-      text.append(job.id().value()).append('\t');
-      copyText(text, job.queue()).append('\t');
-      copyText(text, job.kind()).append('\t');
-      copyText(text, job.payload()).append('\t');
-      text.append(job.priority().value()).append('\t');
-      text.append(JobRows.dbState(job)).append("\t0\t");
-      text.append(job.maxAttempts()).append('\t');
-      text.append(JobRows.retryKind(job.retryPolicy())).append('\t');
-      text.append(JobRows.retryBaseNanos(job.retryPolicy())).append('\t');
-      text.append(JobRows.retryCapNanos(job.retryPolicy())).append('\t');
-      text.append(JobRows.timestamp(job.runAt())).append('\t');
-      String created = JobRows.timestamp(job.createdAt());
-      text.append(created).append('\t').append(created).append("\t1\t");
-      var tags = new StringBuilder("{");
-      for (String tag : job.tags()) {
-        if (tags.length() > 1) {
-          tags.append(',');
-        }
-        tags.append('"').append(tag.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
-      }
-      copyText(text, tags.append('}').toString()).append('\n');
-    }
-    try {
-      c.unwrap(PGConnection.class)
-          .getCopyAPI()
-          .copyIn(sql.copy, new java.io.StringReader(text.toString()));
-    } catch (java.io.IOException e) {
-      throw new SQLException("COPY of " + jobs.size() + " jobs failed: " + e.getMessage(), e);
-    }
-  }
+  /** The columns {@link Sql#copy} lists, one field each per row. */
+  private static final int COPY_FIELDS = 16;
 
-  /** Escapes a value for COPY's text format: backslash, tab, newline and carriage return. */
-  private static StringBuilder copyText(StringBuilder out, String value) {
-    for (int i = 0; i < value.length(); i++) {
-      char ch = value.charAt(i);
-      switch (ch) {
-        case '\\' -> out.append("\\\\");
-        case '\t' -> out.append("\\t");
-        case '\n' -> out.append("\\n");
-        case '\r' -> out.append("\\r");
-        default -> out.append(ch);
+  /**
+   * COPY in binary format, written as it goes in chunks. The connection stays locked by the COPY
+   * until it ends, so a failure part-way cancels it, which aborts the transaction as a refused row
+   * would.
+   */
+  private void copyRows(Connection c, List<Job> jobs) throws SQLException {
+    CopyIn copy = c.unwrap(PGConnection.class).getCopyAPI().copyIn(sql.copy);
+    try {
+      var out = new BinaryCopy(copy);
+      for (Job job : jobs) {
+        out.row(COPY_FIELDS);
+        out.uuid(job.id().value());
+        out.name(job.queue());
+        out.name(job.kind());
+        out.text(job.payload());
+        out.int2((short) job.priority().value());
+        out.name(JobRows.dbState(job));
+        out.int4(0);
+        out.int4(job.maxAttempts());
+        out.name(JobRows.retryKind(job.retryPolicy()));
+        out.int8(JobRows.retryBaseNanos(job.retryPolicy()));
+        out.int8(JobRows.retryCapNanos(job.retryPolicy()));
+        out.timestamptz(job.runAt());
+        out.timestamptz(job.createdAt());
+        out.timestamptz(job.createdAt());
+        out.int8(1);
+        out.textArray(job.tags());
       }
+      out.finish();
+      copy.endCopy();
+    } catch (SQLException | RuntimeException e) {
+      if (copy.isActive()) {
+        try {
+          copy.cancelCopy();
+        } catch (SQLException cancel) {
+          e.addSuppressed(cancel);
+        }
+      }
+      throw e;
     }
-    return out;
   }
 
   private Set<UUID> insertRows(Connection c, List<Job> jobs) throws SQLException {

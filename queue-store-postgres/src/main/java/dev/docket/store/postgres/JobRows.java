@@ -29,9 +29,9 @@ import java.util.UUID;
 /**
  * Between jobs and rows: the column list, reading a row, and the column values of a job.
  *
- * <p>Times go to PostgreSQL as ISO-8601 text with an offset, which it parses exactly; the domain
- * keeps them to the microsecond, as {@code timestamptz} does, so a job read back equals the job
- * written.
+ * <p>Times go to PostgreSQL as ISO-8601 text with an offset, which it parses exactly, or in a
+ * binary COPY as microseconds ({@link BinaryCopy}); the domain keeps them to the microsecond, as
+ * {@code timestamptz} does, so a job read back equals the job written.
  */
 final class JobRows {
   static final String COLUMNS =

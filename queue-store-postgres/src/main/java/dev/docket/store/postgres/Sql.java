@@ -75,7 +75,7 @@ final class Sql {
     copy =
         ("COPY %s (id, queue, kind, payload, priority, state, attempt, max_attempts, retry_kind,"
                 + " retry_base_ns, retry_cap_ns, run_at, created_at, updated_at, version, tags)"
-                + " FROM STDIN")
+                + " FROM STDIN WITH (FORMAT binary)")
             .formatted(jobs);
     findByUniqueKeys =
         "SELECT %s FROM %s WHERE unique_key = ANY (?::text[])".formatted(JobRows.COLUMNS, jobs);
