@@ -42,6 +42,9 @@ final class HandlerThreads {
   private volatile boolean shutdown;
   private volatile boolean stopping;
 
+  /** Tests only: runs on a worker right after it found the queue empty, to force interleavings. */
+  volatile Runnable afterEmptyPoll;
+
   HandlerThreads(int max, ThreadFactory factory) {
     if (max < 1) {
       throw new IllegalArgumentException("A pool needs at least one thread, not " + max + ".");
@@ -166,13 +169,25 @@ final class HandlerThreads {
           Runnable task = tasks.poll();
           if (task != null) {
             if (searching.decrementAndGet() == 0 && !tasks.isEmpty()) {
-              wakeOne(); // more work than awake threads: hand some on before running ours
+              handOn();
             }
             runTask(task);
             searching.incrementAndGet();
-          } else if (shutdown) {
+            continue;
+          }
+          Runnable probe = afterEmptyPoll;
+          if (probe != null) {
+            probe.run();
+          }
+          if (shutdown) {
             searching.decrementAndGet();
-            return;
+            // A task may have come between the poll and the flag, from an execute that returned
+            // before shutdown began: it must still run, so look once more after leaving the
+            // searching count (an execute that sees the count at 0 now refuses or wakes).
+            if (tasks.isEmpty()) {
+              return;
+            }
+            searching.incrementAndGet();
           } else {
             park();
           }
@@ -180,6 +195,16 @@ final class HandlerThreads {
       } finally {
         workers.remove(this);
         exited();
+      }
+    }
+
+    /** More work than awake threads: wake one more before running our task. */
+    private void handOn() {
+      try {
+        wakeOne();
+      } catch (RuntimeException | Error e) {
+        // No thread could be started (the factory failed, or native threads ran out): this
+        // thread still runs the task it took, and the rest wait for the next free thread.
       }
     }
 
@@ -208,6 +233,10 @@ final class HandlerThreads {
         thread.interrupt();
       } else {
         Thread.interrupted();
+        if (stopping) {
+          thread
+              .interrupt(); // shutdownNow came between the check and the clear: keep its interrupt
+        }
       }
       try {
         task.run();

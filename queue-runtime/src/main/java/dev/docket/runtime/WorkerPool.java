@@ -160,7 +160,7 @@ final class WorkerPool {
               queue,
               job.id(),
               e);
-          outcomes.add(
+          deliver(
               new Outcome.Released(
                   job.id(), job.lease().orElseThrow().fence(), java.time.Instant.now()));
         }
@@ -206,7 +206,11 @@ final class WorkerPool {
       if (reporterParked) {
         LockSupport.unpark(reporter);
       }
-      return;
+      // The reporter may have finished between the check and the add, after its last look at
+      // the queue: then nobody reads the queue again, and this thread stores its own outcome.
+      if (!reporterDone || !outcomes.remove(outcome)) {
+        return;
+      }
     }
     try {
       processor.report(List.of(outcome)); // a handler that outlived the shutdown grace

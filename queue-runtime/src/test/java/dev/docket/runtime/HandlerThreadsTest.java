@@ -244,4 +244,59 @@ class HandlerThreadsTest {
         .hasMessage("no threads left");
     assertThat(ran).isFalse();
   }
+
+  @Test
+  void aTaskQueuedJustBeforeShutdown_stillRuns_whenTheOnlyThreadWasAboutToLeave() throws Exception {
+    var pool = new HandlerThreads(1, threads(false));
+    var late = new AtomicBoolean();
+    var armed = new AtomicBoolean();
+    var once = new AtomicBoolean();
+    // Right after the arming task, the thread finds the queue empty and still counts as
+    // searching: a task submitted then wakes nobody, and the shutdown that follows finds no idle
+    // thread to wake either.
+    pool.afterEmptyPoll =
+        () -> {
+          if (armed.get() && once.compareAndSet(false, true)) {
+            pool.execute(() -> late.set(true));
+            pool.shutdown();
+          }
+        };
+    pool.execute(() -> armed.set(true));
+
+    assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(once).isTrue();
+    assertThat(late).as("the task queued before the shutdown ran").isTrue();
+  }
+
+  @Test
+  void whenHandingOnFails_theThreadStillRunsTheTaskItTook_andTheRest() throws Exception {
+    var made = new AtomicInteger();
+    ThreadFactory base = threads(false);
+    ThreadFactory onlyOne =
+        task -> {
+          if (made.getAndIncrement() > 0) {
+            throw new IllegalStateException("no threads left");
+          }
+          return base.newThread(task);
+        };
+    var pool = new HandlerThreads(2, onlyOne);
+    var done = new CountDownLatch(2);
+    var armed = new AtomicBoolean();
+    var once = new AtomicBoolean();
+    // Two tasks arrive while the only thread still counts as searching: it takes the first with
+    // the second waiting, tries to start a second thread for it, and the factory fails.
+    pool.afterEmptyPoll =
+        () -> {
+          if (armed.get() && once.compareAndSet(false, true)) {
+            pool.execute(done::countDown);
+            pool.execute(done::countDown);
+          }
+        };
+    pool.execute(() -> armed.set(true));
+
+    assertThat(done.await(10, TimeUnit.SECONDS)).as("both tasks ran").isTrue();
+    assertThat(made.get()).isGreaterThan(1); // a second thread was tried and refused
+    pool.shutdown();
+    assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+  }
 }

@@ -137,17 +137,21 @@ final class InMemoryJobStorage implements JobStorage, WakeUps, QueueControl {
     var stored = new ArrayList<Job>(newJobs.size());
     String lastDue = null;
     var due = new java.util.LinkedHashSet<String>();
-    for (Job job : newJobs) {
-      Job kept = job.uniqueKey().isPresent() ? insertUnique(job) : insertPlain(job);
-      stored.add(kept);
-      if (kept == job && !job.queue().equals(lastDue) && !job.runAt().isAfter(job.updatedAt())) {
-        lastDue = job.queue();
-        due.add(lastDue);
+    try {
+      for (Job job : newJobs) {
+        Job kept = job.uniqueKey().isPresent() ? insertUnique(job) : insertPlain(job);
+        stored.add(kept);
+        if (kept == job && !job.queue().equals(lastDue) && !job.runAt().isAfter(job.updatedAt())) {
+          lastDue = job.queue();
+          due.add(lastDue);
+        }
       }
+    } finally {
+      // One wake-up per queue and insert, as one NOTIFY per queue and transaction: a bulk insert
+      // woke the workers once per job, and they claimed from a paused queue as often. In a
+      // finally block, since the jobs stored before one that failed stay stored.
+      due.forEach(this::announce);
     }
-    // One wake-up per queue and insert, as one NOTIFY per queue and transaction: a bulk insert
-    // woke the workers once per job, and they claimed from a paused queue as often.
-    due.forEach(this::announce);
     return stored;
   }
 
