@@ -40,6 +40,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -490,6 +491,135 @@ public abstract class JobStorageContract {
       }
 
       assertThat(claimed).containsExactlyElementsOf(ids(jobs.stream().sorted(CLAIM_ORDER)));
+    }
+
+    @Test
+    void claim_takesADueRetryOfHigherPriority_beforeLowerPriorityRetriesThatCameDueEarlier() {
+      var start = now();
+      assertThat(claim(QUEUE, 10)).as("a first claim, which may tidy the queue").isEmpty();
+      var lows = new ArrayList<Job>();
+      for (int i = 0; i < 4; i++) {
+        lows.add(insert(spec(QUEUE, Priority.LOW, start)));
+      }
+      var urgent = insert(spec(QUEUE, Priority.URGENT, start));
+      var claimed = claim(QUEUE, 10);
+      assertThat(claimed).hasSize(5);
+      // Each low-priority retry comes due before the urgent one; all are due at the claims below,
+      // which come less than a second after the first claim.
+      for (var job : claimed) {
+        long delayMillis = job.id().equals(urgent.id()) ? 500 : 100 + 50 * lows.indexOf(job);
+        var runAt = start.plusMillis(delayMillis);
+        assertThat(report(new Retried(job.id(), fence(job), now(), error(job), runAt))).isEmpty();
+      }
+      clock.set(start.plusMillis(600));
+
+      assertThat(claim(QUEUE, 2))
+          .extracting(Job::id)
+          .containsExactly(urgent.id(), lows.getFirst().id());
+    }
+
+    @Test
+    void claim_takesDueRetriesAndNewJobs_inOnePriorityOrder_inSmallBatches() {
+      var start = now();
+      assertThat(claim(QUEUE, 10)).as("a first claim, which may tidy the queue").isEmpty();
+      var priorities = new int[] {0, 10, 50, 75, 100};
+      var first = new ArrayList<Job>();
+      for (int i = 0; i < 40; i++) {
+        var priority = Priority.of(priorities[random.nextInt(priorities.length)]);
+        first.add(submit(spec(QUEUE, priority, start)));
+      }
+      insertAll(first);
+      var claimed = new ArrayList<Job>();
+      List<Job> batch;
+      while (!(batch = claim(QUEUE, 7)).isEmpty()) {
+        claimed.addAll(batch);
+      }
+      assertThat(claimed).hasSize(first.size());
+      for (var job : claimed) {
+        var runAt = start.plusMillis(1 + random.nextInt(800));
+        assertThat(report(new Retried(job.id(), fence(job), now(), error(job), runAt))).isEmpty();
+      }
+      var fresh = new ArrayList<Job>();
+      for (int i = 0; i < 40; i++) {
+        var priority = Priority.of(priorities[random.nextInt(priorities.length)]);
+        fresh.add(submit(spec(QUEUE, priority, start.minusMillis(random.nextInt(60_000)))));
+      }
+      insertAll(fresh);
+      clock.set(start.plusMillis(900));
+      var expected = new ArrayList<Job>();
+      claimed.forEach(job -> expected.add(stored(job.id())));
+      expected.addAll(fresh);
+      expected.sort(CLAIM_ORDER);
+
+      var order = new ArrayList<JobId>();
+      while (!(batch = claim(QUEUE, 1 + random.nextInt(3))).isEmpty()) {
+        batch.forEach(job -> order.add(job.id()));
+      }
+
+      assertThat(order).containsExactlyElementsOf(ids(expected));
+    }
+
+    @Test
+    void claim_takesOnlyTheKindsItNames_andLeavesTheOthersUntouched() {
+      var mail = insert(specBuilder(QUEUE).kind("mail.send").build());
+      var report =
+          insert(specBuilder(QUEUE).kind("report.build").priority(Priority.URGENT).build());
+      var moreMail = insert(specBuilder(QUEUE).kind("mail.send").build());
+
+      assertThat(claimKinds(QUEUE, 10, Set.of("mail.send", "sms.send")))
+          .extracting(Job::id)
+          .containsExactly(mail.id(), moreMail.id());
+      assertThat(stored(report.id())).hasSameFieldsAs(report);
+
+      assertThat(claimKinds(QUEUE, 10, Set.of("report.build")))
+          .singleElement()
+          .satisfies(job -> assertThat(job).hasAttempt(1).hasState(JobState.RUNNING));
+    }
+
+    @Test
+    void claim_ofSomeKinds_keepsClaimOrder_andReachesPastJobsOfOtherKinds() {
+      var kinds = List.of("a.run", "b.run", "c.run");
+      var jobs = new ArrayList<Job>();
+      for (int i = 0; i < 90; i++) {
+        var spec =
+            specBuilder(QUEUE)
+                .kind(kinds.get(random.nextInt(kinds.size())))
+                .priority(Priority.of(random.nextInt(101)))
+                .runAt(now().minusMillis(random.nextInt(10_000)))
+                .build();
+        jobs.add(submit(spec));
+      }
+      insertAll(jobs);
+      var wanted = Set.of("a.run", "c.run");
+
+      var order = new ArrayList<JobId>();
+      List<Job> batch;
+      while (!(batch = claimKinds(QUEUE, 1 + random.nextInt(5), wanted)).isEmpty()) {
+        batch.forEach(job -> order.add(job.id()));
+      }
+
+      assertThat(order)
+          .containsExactlyElementsOf(
+              ids(jobs.stream().filter(job -> wanted.contains(job.kind())).sorted(CLAIM_ORDER)));
+      for (var job : jobs) {
+        if (!wanted.contains(job.kind())) {
+          assertThat(stored(job.id())).hasSameFieldsAs(job);
+        }
+      }
+    }
+
+    @Test
+    void claim_ofSomeKinds_takesAScheduledJobOfThoseKinds_onceItIsDue() {
+      var runAt = now().plusSeconds(5);
+      var other = insert(specBuilder(QUEUE).kind("other.run").runAt(runAt).build());
+      var mine = insert(specBuilder(QUEUE).kind("mine.run").runAt(runAt).build());
+      clock.set(runAt);
+
+      assertThat(claimKinds(QUEUE, 10, Set.of("mine.run")))
+          .extracting(Job::id)
+          .containsExactly(mine.id());
+      assertThat(claimKinds(QUEUE, 10, Set.of("mine.run"))).isEmpty();
+      assertThat(claim(QUEUE, 10)).extracting(Job::id).containsExactly(other.id());
     }
 
     @Test
@@ -1999,6 +2129,65 @@ public abstract class JobStorageContract {
 
     @Test
     @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void concurrentClaimsOfDifferentKinds_eachTakeOnlyTheirKinds_andEveryJobOnce()
+        throws Exception {
+      int total = 3_000;
+      var kinds = List.of("a.run", "b.run", "c.run");
+      var jobs = new ArrayList<Job>(total);
+      for (int i = 0; i < total; i++) {
+        var spec =
+            specBuilder(QUEUE)
+                .kind(kinds.get(random.nextInt(kinds.size())))
+                .priority(Priority.of(random.nextInt(101)))
+                .build();
+        jobs.add(submit(spec));
+      }
+      insertAll(jobs);
+      // Two claimers per kind, and two that run b and c: every job has claimers racing for it.
+      var filters =
+          List.of(
+              Set.of("a.run"),
+              Set.of("a.run"),
+              Set.of("b.run"),
+              Set.of("c.run"),
+              Set.of("b.run", "c.run"),
+              Set.of("b.run", "c.run"));
+      var tasks = new ArrayList<Callable<List<Job>>>();
+      for (int t = 0; t < filters.size(); t++) {
+        var filter = filters.get(t);
+        var limits = new SplittableRandom(SEED + t);
+        var owner = "worker-" + t;
+        tasks.add(
+            () -> {
+              var mine = new ArrayList<Job>();
+              List<Job> batch;
+              while (!(batch =
+                      storage.claim(
+                          new ClaimRequest(
+                              QUEUE, 1 + limits.nextInt(20), owner, LEASE, now(), filter)))
+                  .isEmpty()) {
+                mine.addAll(batch);
+              }
+              return mine;
+            });
+      }
+
+      var perThread = runConcurrently(tasks);
+
+      var claimedIds = new ArrayList<JobId>();
+      for (int t = 0; t < filters.size(); t++) {
+        var filter = filters.get(t);
+        assertThat(perThread.get(t))
+            .as("jobs claimed by a claimer of kinds %s", filter)
+            .allSatisfy(job -> assertThat(filter).contains(job.kind()));
+        perThread.get(t).forEach(job -> claimedIds.add(job.id()));
+      }
+      assertThat(claimedIds).doesNotHaveDuplicates().hasSize(total);
+      assertThat(stats(now(), QUEUE).count(JobState.PENDING)).isZero();
+    }
+
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
     void concurrentClaimsAndReports_completeEveryJobOnce() throws Exception {
       int total = 4_000;
       var jobs = insertMany(QUEUE, total);
@@ -2320,6 +2509,10 @@ public abstract class JobStorageContract {
 
   private List<Job> claim(String queue, int limit, String owner, Duration lease) {
     return storage.claim(new ClaimRequest(queue, limit, owner, lease, now()));
+  }
+
+  private List<Job> claimKinds(String queue, int limit, Set<String> kinds) {
+    return storage.claim(new ClaimRequest(queue, limit, OWNER, LEASE, now(), kinds));
   }
 
   /** Claims one job, checking that it is {@code job}: the test set its queue up so. */

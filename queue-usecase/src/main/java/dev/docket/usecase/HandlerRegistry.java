@@ -13,6 +13,9 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class HandlerRegistry {
   private final ConcurrentHashMap<String, Registration<?>> byKind = new ConcurrentHashMap<>();
 
+  /** The kinds, copied once per registration rather than once per claim. */
+  private volatile Set<String> kinds = Set.of();
+
   /** A handler with its job type. */
   record Registration<P>(JobType<P> type, JobHandler<P> handler) {
     void invoke(Object payload, JobContext context) throws Exception {
@@ -26,7 +29,7 @@ public final class HandlerRegistry {
    * @return this registry
    * @throws IllegalStateException if the kind has a handler already
    */
-  public <P> HandlerRegistry register(JobType<P> type, JobHandler<P> handler) {
+  public synchronized <P> HandlerRegistry register(JobType<P> type, JobHandler<P> handler) {
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(handler, "handler");
     Registration<?> existing = byKind.putIfAbsent(type.kind(), new Registration<>(type, handler));
@@ -35,12 +38,13 @@ public final class HandlerRegistry {
           "Kind '%s' has a handler already (for payload %s): each kind has exactly one handler."
               .formatted(type.kind(), existing.type().payloadType().getName()));
     }
+    kinds = Set.copyOf(byKind.keySet());
     return this;
   }
 
   /** The kinds that have a handler. */
   public Set<String> kinds() {
-    return Set.copyOf(byKind.keySet());
+    return kinds;
   }
 
   Optional<Registration<?>> find(String kind) {

@@ -130,12 +130,21 @@ public final class JobProcessor {
     this.options = Objects.requireNonNull(options, "options");
   }
 
-  /** Claims up to {@code limit} runnable jobs of {@code queue}, in claim order. */
+  /**
+   * Claims up to {@code limit} runnable jobs of {@code queue}, in claim order, of the kinds this
+   * processor has handlers for. Jobs of other kinds stay where they are, for a worker that can run
+   * them: claiming one here would only use up an attempt. With no handler at all, nothing is
+   * claimed.
+   */
   public List<Job> claim(String queue, int limit) {
+    Set<String> kinds = handlers.kinds();
+    if (kinds.isEmpty()) {
+      return List.of();
+    }
     List<Job> claimed =
         storage.claim(
             new ClaimRequest(
-                queue, limit, options.owner(), options.leaseDuration(), clock.instant()));
+                queue, limit, options.owner(), options.leaseDuration(), clock.instant(), kinds));
     for (Job job : claimed) {
       var running = new RunningJob(job, this);
       inFlight.put(new Held(job.id(), running.fence()), running);

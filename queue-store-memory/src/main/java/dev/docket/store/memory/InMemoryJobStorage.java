@@ -196,34 +196,56 @@ final class InMemoryJobStorage implements JobStorage, WakeUps, QueueControl {
     Instant now = request.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
     index.promoteDue(now);
     var claimed = new ArrayList<Job>(Math.min(request.limit(), 64));
-    QueueIndex.Key key;
-    // pollFirst hands each key to exactly one claimer, and takes the head without a search.
-    while (claimed.size() < request.limit() && (key = index.ready.pollFirst()) != null) {
-      Entry entry = key.entry();
-      synchronized (entry) {
-        Job job = read(entry);
-        if (entry.removed || job.state() != JobState.PENDING || job.version() != key.version()) {
-          continue; // a stale key: the job moved on since it was indexed
-        }
-        if (!job.isRunnableAt(now)) {
-          index.scheduled.add(key); // promoted by a claimer whose clock ran ahead of ours
+    if (request.kinds().isEmpty()) {
+      QueueIndex.Key key;
+      // pollFirst hands each key to exactly one claimer, and takes the head without a search.
+      while (claimed.size() < request.limit() && (key = index.ready.pollFirst()) != null) {
+        take(key, index, request, now, claimed);
+      }
+    } else {
+      // Keys of other kinds stay in place for a claimer that runs them: this claim walks past
+      // them and removes only the keys it takes, which, as with pollFirst, only one claimer can.
+      for (var keys = index.ready.iterator();
+          claimed.size() < request.limit() && keys.hasNext(); ) {
+        QueueIndex.Key key = keys.next();
+        Job job = read(key.entry());
+        if (job != null && job.version() == key.version() && !request.accepts(job.kind())) {
           continue;
         }
-        Job next;
-        try {
-          next = job.claim(request.owner(), now, request.leaseDuration());
-        } catch (RuntimeException e) {
-          index.ready.add(key); // the job stays claimable; the caller learns why this claim failed
-          throw e;
+        if (index.ready.remove(key)) {
+          take(key, index, request, now, claimed); // drops the key if it went stale
         }
-        slots.set(entry.slot, next);
-        // The key is already out of the index (polled above): only the running set changes.
-        // Searching both skip lists for a key that is gone cost more than the claim itself.
-        running.put(next.id(), entry);
-        claimed.add(next);
       }
     }
     return claimed;
+  }
+
+  /** Claims the job of a key this claimer removed from the ready list, unless the key is stale. */
+  private void take(
+      QueueIndex.Key key, QueueIndex index, ClaimRequest request, Instant now, List<Job> claimed) {
+    Entry entry = key.entry();
+    synchronized (entry) {
+      Job job = read(entry);
+      if (entry.removed || job.state() != JobState.PENDING || job.version() != key.version()) {
+        return; // a stale key: the job moved on since it was indexed
+      }
+      if (!job.isRunnableAt(now)) {
+        index.scheduled.add(key); // promoted by a claimer whose clock ran ahead of ours
+        return;
+      }
+      Job next;
+      try {
+        next = job.claim(request.owner(), now, request.leaseDuration());
+      } catch (RuntimeException e) {
+        index.ready.add(key); // the job stays claimable; the caller learns why this claim failed
+        throw e;
+      }
+      slots.set(entry.slot, next);
+      // The key is already out of the index (removed by the caller): only the running set
+      // changes. Searching both skip lists for a key that is gone cost more than the claim.
+      running.put(next.id(), entry);
+      claimed.add(next);
+    }
   }
 
   @Override

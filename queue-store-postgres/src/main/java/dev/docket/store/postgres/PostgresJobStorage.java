@@ -53,9 +53,12 @@ final class PostgresJobStorage implements JobStorage {
   /**
    * How often, by the claims' own clock, a claim first moves due 'scheduled' rows of its queue to
    * 'pending' (up to 1,000). Claims take due 'scheduled' rows directly as well, so this is not
-   * needed for correctness; it keeps claim order by priority when many jobs came due at once.
+   * needed for correctness; it keeps the claim's sort of due 'scheduled' rows small.
    */
   static final java.time.Duration PROMOTE_EVERY = java.time.Duration.ofSeconds(1);
+
+  /** The most rows one promotion moves; {@link Sql#promote} has the same number. */
+  static final int PROMOTE_LIMIT = 1_000;
 
   private final Map<String, Instant> promotedAt = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -95,19 +98,21 @@ final class PostgresJobStorage implements JobStorage {
                 jdbi,
                 h -> {
                   promoteNowAndThen(h, request);
+                  boolean byKind = !request.kinds().isEmpty();
+                  var query =
+                      h.createQuery(byKind ? sql.claimKinds : sql.claim)
+                          .bind("queue", request.queue())
+                          .bind("now", now)
+                          .bind("limit", request.limit())
+                          .bind("owner", request.owner())
+                          .bind(
+                              "expires",
+                              JobRows.offset(request.now().plus(request.leaseDuration())));
+                  if (byKind) {
+                    query.bind("kinds", request.kinds().toArray(String[]::new));
+                  }
                   List<Job> claimed =
-                      new ArrayList<>(
-                          h.createQuery(sql.claim)
-                              .bind("queue", request.queue())
-                              .bind("now", now)
-                              .bind("limit", request.limit())
-                              .bind("dueLimit", request.limit())
-                              .bind("owner", request.owner())
-                              .bind(
-                                  "expires",
-                                  JobRows.offset(request.now().plus(request.leaseDuration())))
-                              .map((rs, ctx) -> JobRows.read(rs))
-                              .list());
+                      new ArrayList<>(query.map((rs, ctx) -> JobRows.read(rs)).list());
                   claimed.sort(CLAIM_ORDER);
                   return claimed;
                 }));
@@ -120,11 +125,18 @@ final class PostgresJobStorage implements JobStorage {
         && request.now().isBefore(last.plus(PROMOTE_EVERY))) {
       return;
     }
-    promotedAt.put(request.queue(), request.now());
-    h.createUpdate(sql.promote)
-        .bind("queue", request.queue())
-        .bind("now", JobRows.offset(request.now()))
-        .execute();
+    int promoted =
+        h.createUpdate(sql.promote)
+            .bind("queue", request.queue())
+            .bind("now", JobRows.offset(request.now()))
+            .execute();
+    if (promoted < PROMOTE_LIMIT) {
+      promotedAt.put(request.queue(), request.now());
+    } else {
+      // More came due than one promotion moves: the next claim promotes again, so that the
+      // claim's sort of due 'scheduled' rows stays small.
+      promotedAt.remove(request.queue());
+    }
   }
 
   /**

@@ -12,6 +12,7 @@ final class Sql {
   final String findByUniqueKeys;
   final String notify;
   final String claim;
+  final String claimKinds;
   final String promote;
   final String complete;
   final String retry;
@@ -88,25 +89,12 @@ final class Sql {
     promote =
         ("UPDATE %s SET state = 'pending' WHERE id IN ("
                 + "SELECT id FROM %s WHERE state = 'scheduled' AND queue = :queue"
-                + " AND run_at <= :now ORDER BY run_at LIMIT 1000 FOR UPDATE SKIP LOCKED)")
+                + " AND run_at <= :now ORDER BY run_at LIMIT "
+                + PostgresJobStorage.PROMOTE_LIMIT
+                + " FOR UPDATE SKIP LOCKED)")
             .formatted(jobs, jobs);
-    claim =
-        ("WITH ready AS (SELECT id, priority, run_at FROM %s WHERE state = 'pending'"
-                + " AND queue = :queue AND run_at <= :now"
-                + notPaused
-                + " ORDER BY priority DESC, run_at, id LIMIT :limit FOR UPDATE SKIP LOCKED),"
-                + " came_due AS (SELECT id, priority, run_at FROM %s WHERE state = 'scheduled'"
-                + " AND queue = :queue AND run_at <= :now"
-                + notPaused
-                + " ORDER BY run_at LIMIT :dueLimit FOR UPDATE SKIP LOCKED),"
-                + " picked AS (SELECT id FROM (SELECT * FROM ready UNION ALL SELECT * FROM came_due)"
-                + " due ORDER BY priority DESC, run_at, id LIMIT :limit)"
-                + " UPDATE %s j SET state = 'running', attempt = j.attempt + 1,"
-                + " version = j.version + 1, lease_owner = :owner,"
-                + " lease_fence = j.version + 1, lease_expires_at = :expires,"
-                + " updated_at = :now, cancel_requested = false"
-                + " FROM picked WHERE j.id = picked.id RETURNING %s")
-            .formatted(jobs, jobs, jobs, columns("j"));
+    claim = claim(jobs, notPaused, "");
+    claimKinds = claim(jobs, notPaused, " AND kind = ANY (:kinds::text[])");
     complete =
         ("UPDATE %s j SET state = 'completed', finished_at = u.at, updated_at = u.at,"
                 + " version = j.version + 1, %s, cancel_requested = false"
@@ -225,6 +213,34 @@ final class Sql {
                 + " RETURNING owner")
             .formatted(leases, leases, leases);
     releaseLease = "DELETE FROM %s WHERE name = :name AND owner = :owner".formatted(leases);
+  }
+
+  /**
+   * The claim, optionally for some kinds only. Due jobs are 'pending', or still 'scheduled' if no
+   * promotion has moved them since they came due (retries, mostly): each branch takes its best jobs
+   * in claim order, so a due retry of high priority is never passed over for lower-priority work
+   * that came due earlier. The 'scheduled' branch sorts every due row it finds; promotion keeps
+   * those few.
+   */
+  private static String claim(String jobs, String notPaused, String kindFilter) {
+    return ("WITH ready AS (SELECT id, priority, run_at FROM %s WHERE state = 'pending'"
+            + " AND queue = :queue AND run_at <= :now"
+            + kindFilter
+            + notPaused
+            + " ORDER BY priority DESC, run_at, id LIMIT :limit FOR UPDATE SKIP LOCKED),"
+            + " came_due AS (SELECT id, priority, run_at FROM %s WHERE state = 'scheduled'"
+            + " AND queue = :queue AND run_at <= :now"
+            + kindFilter
+            + notPaused
+            + " ORDER BY priority DESC, run_at, id LIMIT :limit FOR UPDATE SKIP LOCKED),"
+            + " picked AS (SELECT id FROM (SELECT * FROM ready UNION ALL SELECT * FROM came_due)"
+            + " due ORDER BY priority DESC, run_at, id LIMIT :limit)"
+            + " UPDATE %s j SET state = 'running', attempt = j.attempt + 1,"
+            + " version = j.version + 1, lease_owner = :owner,"
+            + " lease_fence = j.version + 1, lease_expires_at = :expires,"
+            + " updated_at = :now, cancel_requested = false"
+            + " FROM picked WHERE j.id = picked.id RETURNING %s")
+        .formatted(jobs, jobs, jobs, columns("j"));
   }
 
   private static String columns(String alias) {
