@@ -1,5 +1,6 @@
 package dev.docket.runtime;
 
+import dev.docket.domain.JobSpec;
 import dev.docket.domain.JobState;
 import dev.docket.domain.Names;
 import dev.docket.usecase.ProcessorOptions;
@@ -13,15 +14,13 @@ import java.util.UUID;
  * How a runtime runs its workers: which queues with how many handlers at once, how often idle
  * workers poll, how long leases last and how long a shutdown waits.
  *
- * <p>Defaults: queue {@value #DEFAULT_QUEUE} with {@value #DEFAULT_CONCURRENCY} handlers, poll
- * every second (with ±20% jitter), 60-second leases extended every third of that, 30 seconds of
- * grace on shutdown, handlers on virtual threads, no handler timeouts, {@link #DEFAULT_RETENTION}
- * and {@link #DEFAULT_AGING_THRESHOLD}. Immutable and thread-safe.
+ * <p>Defaults: queue {@value JobSpec#DEFAULT_QUEUE} (where jobs submitted without a queue go) with
+ * {@value #DEFAULT_CONCURRENCY} handlers, poll every second (with ±20% jitter), 60-second leases
+ * extended every third of that, 30 seconds of grace on shutdown, handlers on virtual threads, no
+ * handler timeouts, {@link #DEFAULT_RETENTION} and {@link #DEFAULT_AGING_THRESHOLD}. Immutable and
+ * thread-safe.
  */
 public final class RuntimeOptions {
-  /** The queue served when none is named. */
-  public static final String DEFAULT_QUEUE = "default";
-
   /** Handlers at once per queue when none is given. */
   public static final int DEFAULT_CONCURRENCY = 10;
 
@@ -59,7 +58,8 @@ public final class RuntimeOptions {
   private RuntimeOptions(Builder b) {
     this.owner = b.owner;
     this.queues =
-        Map.copyOf(b.queues.isEmpty() ? Map.of(DEFAULT_QUEUE, DEFAULT_CONCURRENCY) : b.queues);
+        Map.copyOf(
+            b.queues.isEmpty() ? Map.of(JobSpec.DEFAULT_QUEUE, DEFAULT_CONCURRENCY) : b.queues);
     this.pollInterval = b.pollInterval;
     this.leaseDuration = b.leaseDuration;
     this.shutdownGrace = b.shutdownGrace;
@@ -242,12 +242,31 @@ public final class RuntimeOptions {
     }
 
     private static String defaultOwner() {
-      String host = System.getenv().getOrDefault("HOSTNAME", "host");
+      String host = hostName();
       return "%s-%d-%s"
           .formatted(
               host.length() > 64 ? host.substring(0, 64) : host,
               ProcessHandle.current().pid(),
               UUID.randomUUID().toString().substring(0, 8));
+    }
+
+    /**
+     * The machine's name, so that leases and the dashboard name it: most shells do not export
+     * {@code HOSTNAME}, so the operating system is asked when the environment does not say.
+     */
+    private static String hostName() {
+      for (String variable : new String[] {"HOSTNAME", "COMPUTERNAME"}) {
+        String value = System.getenv(variable);
+        if (value != null && !value.isBlank()) {
+          return value.strip();
+        }
+      }
+      try {
+        String name = java.net.InetAddress.getLocalHost().getHostName();
+        return name.isBlank() ? "host" : name;
+      } catch (java.io.IOException e) {
+        return "host";
+      }
     }
   }
 }
