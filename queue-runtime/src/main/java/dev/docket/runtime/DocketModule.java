@@ -1,5 +1,6 @@
 package dev.docket.runtime;
 
+
 import com.google.inject.AbstractModule;
 import com.google.inject.Binder;
 import com.google.inject.Provides;
@@ -7,20 +8,30 @@ import com.google.inject.TypeLiteral;
 import com.google.inject.multibindings.Multibinder;
 import dev.docket.usecase.JobListener;
 import dev.docket.usecase.json.JacksonPayloadCodec;
+import dev.docket.usecase.port.DocketStore;
+import dev.docket.usecase.port.JobStorage;
+import dev.docket.usecase.port.LeaderLease;
 import dev.docket.usecase.port.PayloadCodec;
+import dev.docket.usecase.port.QueueControl;
+import dev.docket.usecase.port.ScheduleStates;
+import dev.docket.usecase.port.WakeUps;
 import jakarta.inject.Qualifier;
+import jakarta.inject.Singleton;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.time.InstantSource;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.random.RandomGenerator;
 
 /**
- * Binds the runtime: its options, the system clock, a random source, the JSON payload codec and the
- * set of handlers. Pair it with one store module ({@link MemoryStoreModule} or {@link
- * PostgresStoreModule}); contribute handlers with {@link #handlers(Binder)}. Binds only: nothing
- * starts until {@link DocketRuntime#start()}.
+ * Binds the runtime: its options, the system clock, a random source, the JSON payload codec, the
+ * sets of handlers, schedules, listeners and worker observers, and the store's ports. Pair it with
+ * one store module ({@code MemoryStoreModule} from {@code queue-store-memory} or {@code
+ * PostgresStoreModule} from {@code queue-store-postgres}), which binds {@link DocketStore};
+ * contribute handlers with {@link #handlers(Binder)}. Binds only: nothing starts until {@link
+ * DocketRuntime#start()}. The runtime closes the store when it stops.
  */
 public final class DocketModule extends AbstractModule {
   private final RuntimeOptions options;
@@ -30,7 +41,7 @@ public final class DocketModule extends AbstractModule {
     this.options = Objects.requireNonNull(options, "options");
   }
 
-  /** Resources a store module hands over for the runtime to close when it stops. */
+  /** Resources another module hands over for the runtime to close when it stops. */
   @Qualifier
   @Retention(RetentionPolicy.RUNTIME)
   public @interface Resources {}
@@ -60,7 +71,13 @@ public final class DocketModule extends AbstractModule {
     return Multibinder.newSetBinder(binder, JobListener.class);
   }
 
-  static Multibinder<AutoCloseable> resources(Binder binder) {
+  /** Where observers of the workers' round trips to the store go (metrics, benchmarks). */
+  public static Multibinder<WorkerObserver> observers(Binder binder) {
+    return Multibinder.newSetBinder(binder, WorkerObserver.class);
+  }
+
+  /** Where resources go that the runtime closes when it stops, after its own work is done. */
+  public static Multibinder<AutoCloseable> resources(Binder binder) {
     return Multibinder.newSetBinder(binder, AutoCloseable.class, Resources.class);
   }
 
@@ -69,19 +86,64 @@ public final class DocketModule extends AbstractModule {
     handlers(binder());
     schedules(binder());
     listeners(binder()).addBinding().toInstance(new LoggingJobListener());
-    listeners(binder()).addBinding().to(JobMetrics.class);
+    observers(binder());
     resources(binder());
     bind(RuntimeOptions.class).toInstance(options);
     bind(InstantSource.class).toInstance(InstantSource.system());
     // ThreadLocalRandom's one instance draws from the calling thread's own generator.
     bind(RandomGenerator.class).toInstance(ThreadLocalRandom.current());
     bind(PayloadCodec.class).toInstance(JacksonPayloadCodec.create());
-    bind(DocketRuntime.class).in(jakarta.inject.Singleton.class);
   }
 
   @Provides
-  @jakarta.inject.Singleton
-  JobMetrics metrics(InstantSource clock) {
-    return new JobMetrics(clock);
+  @Singleton
+  DocketRuntime runtime(
+      DocketStore store,
+      Set<HandlerBinding<?>> handlers,
+      Set<Schedule> schedules,
+      Set<JobListener> listeners,
+      Set<WorkerObserver> observers,
+      @Resources Set<AutoCloseable> resources,
+      PayloadCodec codec,
+      InstantSource clock,
+      RandomGenerator random) {
+    var builder =
+        DocketRuntime.builder(store)
+            .options(options)
+            .codec(codec)
+            .clock(clock)
+            .random(random)
+            .closeStoreOnStop(true);
+    handlers.forEach(builder::handler);
+    schedules.forEach(builder::schedule);
+    listeners.forEach(builder::listener);
+    observers.forEach(builder::observer);
+    resources.forEach(builder::closeOnStop);
+    return builder.build();
+  }
+
+  @Provides
+  JobStorage storage(DocketStore store) {
+    return store.storage();
+  }
+
+  @Provides
+  WakeUps wakeUps(DocketStore store) {
+    return store.wakeUps();
+  }
+
+  @Provides
+  QueueControl queueControl(DocketStore store) {
+    return store.queueControl();
+  }
+
+  @Provides
+  ScheduleStates scheduleStates(DocketStore store) {
+    return store.scheduleStates();
+  }
+
+  @Provides
+  LeaderLease leaderLease(DocketStore store) {
+    return store.leaderLease();
   }
 }

@@ -1,34 +1,40 @@
 package dev.docket.runtime;
 
+
 import dev.docket.usecase.HandlerRegistry;
 import dev.docket.usecase.JobClient;
 import dev.docket.usecase.JobListener;
 import dev.docket.usecase.JobProcessor;
 import dev.docket.usecase.Maintenance;
 import dev.docket.usecase.ProcessorOptions;
+import dev.docket.usecase.JobHandler;
+import dev.docket.usecase.JobType;
+import dev.docket.usecase.port.DocketStore;
 import dev.docket.usecase.port.JobStorage;
 import dev.docket.usecase.port.LeaderLease;
 import dev.docket.usecase.port.PayloadCodec;
 import dev.docket.usecase.port.QueueControl;
 import dev.docket.usecase.port.ScheduleStates;
 import dev.docket.usecase.port.WakeUps;
-import jakarta.inject.Inject;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
 
 /**
  * The lifecycle of a Docket node: {@link #start()} starts a worker pool per configured queue,
- * heartbeats and lease rescue; {@link #close()} stops them gracefully. Get it from the injector
- * that holds a store module and {@link DocketModule}.
+ * heartbeats and lease rescue; {@link #close()} stops them gracefully. Build one with {@link
+ * #builder(DocketStore)}, or get it from an injector that holds a store module and {@link
+ * DocketModule}.
  *
  * <pre>{@code
  * Injector injector = Guice.createInjector(new MemoryStoreModule(), new DocketModule(options), handlers);
@@ -48,7 +54,11 @@ public final class DocketRuntime implements AutoCloseable {
   private final WakeUps wakeUps;
   private final RuntimeOptions options;
   private final RandomGenerator random;
-  private final Set<AutoCloseable> resources;
+  private final DocketStore store;
+  private final List<AutoCloseable> resources;
+  private final Set<String> kinds;
+  private final ThroughputHistory throughput;
+  private final WorkerObserver metricsObserver;
   private final JobClient client;
   private final JobProcessor processor;
   private final Maintenance maintenance;
@@ -63,7 +73,6 @@ public final class DocketRuntime implements AutoCloseable {
   private final List<Schedule> schedules;
   private final Scheduler scheduler;
   private final InstantSource clock;
-  private final JobMetrics metrics;
   private final StatsCache stats;
   private final OutageLog heartbeatLog = new OutageLog(LOG, "Extending leases");
   private final OutageLog maintenanceLog = new OutageLog(LOG, "Maintenance");
@@ -83,47 +92,46 @@ public final class DocketRuntime implements AutoCloseable {
     STOPPED
   }
 
-  @Inject
-  DocketRuntime(
-      JobStorage storage,
-      WakeUps wakeUps,
-      QueueControl queueControl,
-      ScheduleStates scheduleStates,
-      LeaderLease leaderLease,
-      Set<HandlerBinding<?>> handlers,
-      Set<Schedule> schedules,
-      Set<JobListener> listeners,
-      @DocketModule.Resources Set<AutoCloseable> resources,
-      PayloadCodec codec,
-      InstantSource clock,
-      RandomGenerator random,
-      RuntimeOptions options,
-      JobMetrics metrics) {
-    this.metrics = metrics;
-    this.queueControl = queueControl;
-    this.scheduleStates = scheduleStates;
-    this.leaderLease = leaderLease;
-    this.clock = clock;
+  private DocketRuntime(Builder b) {
+    DocketStore store = b.store;
+    this.store = store;
+    this.metricsObserver = WorkerObserver.all(b.observers);
+    this.queueControl = store.queueControl();
+    this.scheduleStates = store.scheduleStates();
+    this.leaderLease = store.leaderLease();
+    this.clock = b.clock;
     this.schedules =
-        schedules.stream().sorted(java.util.Comparator.comparing(Schedule::name)).toList();
-    this.storage = storage;
-    this.wakeUps = wakeUps;
-    this.options = options;
-    this.random = random;
-    this.resources = resources;
+        b.schedules.stream().sorted(java.util.Comparator.comparing(Schedule::name)).toList();
+    this.storage = store.storage();
+    this.wakeUps = store.wakeUps();
+    this.options = b.options;
+    this.random = b.random;
+    var closing = new java.util.ArrayList<AutoCloseable>(b.resources);
+    if (b.closeStore && store instanceof AutoCloseable closeable) {
+      closing.add(closeable);
+    }
+    this.resources = List.copyOf(closing);
     var registry = new HandlerRegistry();
-    handlers.forEach(binding -> register(registry, binding));
-    JobListener listener = JobListener.all(List.copyOf(listeners));
+    b.handlers.forEach(binding -> register(registry, binding));
+    this.kinds = registry.kinds();
+    this.throughput = new ThroughputHistory(clock);
+    var allListeners = new java.util.ArrayList<JobListener>(b.listeners);
+    allListeners.add(throughput);
+    JobListener listener = JobListener.all(List.copyOf(allListeners));
     // A job submitted through this node wakes this node's workers at once, in process: the
     // store's NOTIFY reaches the other nodes, and here it would arrive a millisecond later.
     this.client =
         new JobClient(
-            storage, codec, clock, random, JobListener.all(List.of(listener, this::wakeLocally)));
+            storage,
+            b.codec,
+            clock,
+            random,
+            JobListener.all(List.of(listener, this::wakeLocally)));
     this.processor =
         new JobProcessor(
             storage,
             registry,
-            codec,
+            b.codec,
             clock,
             random,
             new ProcessorOptions(options.owner(), options.leaseDuration(), options.timeouts()),
@@ -131,7 +139,129 @@ public final class DocketRuntime implements AutoCloseable {
     this.maintenance = new Maintenance(storage, clock, random, listener);
     this.scheduler = new Scheduler(this.schedules, scheduleStates, client);
     this.stats = new StatsCache(client);
-    metrics.watch(stats);
+  }
+
+  /**
+   * A builder of a runtime on {@code store}, for applications that wire Docket by hand; Guice
+   * applications install {@link DocketModule} instead.
+   *
+   * <pre>{@code
+   * DocketRuntime docket =
+   *     DocketRuntime.builder(MemoryStore.start())
+   *         .options(RuntimeOptions.builder().queue("default", 10).build())
+   *         .handler(WELCOME, new WelcomeHandler())
+   *         .build();
+   * }</pre>
+   */
+  public static Builder builder(DocketStore store) {
+    return new Builder(store);
+  }
+
+  /**
+   * Builds a {@link DocketRuntime}. Defaults: {@link RuntimeOptions#defaults()}, the system clock,
+   * {@link ThreadLocalRandom}, the JSON payload codec, no handlers, schedules or listeners, and a
+   * store that the caller closes. Not thread-safe.
+   */
+  public static final class Builder {
+    private final DocketStore store;
+    private RuntimeOptions options = RuntimeOptions.defaults();
+    private final List<HandlerBinding<?>> handlers = new java.util.ArrayList<>();
+    private final List<Schedule> schedules = new java.util.ArrayList<>();
+    private final List<JobListener> listeners = new java.util.ArrayList<>();
+    private final List<WorkerObserver> observers = new java.util.ArrayList<>();
+    private final List<AutoCloseable> resources = new java.util.ArrayList<>();
+    private PayloadCodec codec;
+    private InstantSource clock = InstantSource.system();
+    // ThreadLocalRandom's one instance draws from the calling thread's own generator.
+    private RandomGenerator random = ThreadLocalRandom.current();
+    private boolean closeStore;
+
+    private Builder(DocketStore store) {
+      this.store = Objects.requireNonNull(store, "store");
+    }
+
+    /** The queues, concurrency, leases and timings. */
+    public Builder options(RuntimeOptions options) {
+      this.options = Objects.requireNonNull(options, "options");
+      return this;
+    }
+
+    /**
+     * Runs {@code handler} for jobs of {@code type}; this node claims only kinds it has a handler
+     * for.
+     */
+    public <P> Builder handler(JobType<P> type, JobHandler<P> handler) {
+      return handler(HandlerBinding.of(type, handler));
+    }
+
+    /** Adds a handler with its job type. */
+    public Builder handler(HandlerBinding<?> binding) {
+      handlers.add(Objects.requireNonNull(binding, "binding"));
+      return this;
+    }
+
+    /** Adds a recurring schedule. */
+    public Builder schedule(Schedule schedule) {
+      schedules.add(Objects.requireNonNull(schedule, "schedule"));
+      return this;
+    }
+
+    /** Adds a listener of this node's job events (metrics, logging, tests). */
+    public Builder listener(JobListener listener) {
+      listeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /** Adds an observer of the workers' round trips to the store. */
+    public Builder observer(WorkerObserver observer) {
+      observers.add(Objects.requireNonNull(observer, "observer"));
+      return this;
+    }
+
+    /** How payloads are encoded; JSON with Jackson unless set. */
+    public Builder codec(PayloadCodec codec) {
+      this.codec = Objects.requireNonNull(codec, "codec");
+      return this;
+    }
+
+    /** The clock of claims, outcomes and schedules; the system clock unless set. */
+    public Builder clock(InstantSource clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** The source of backoff jitter and poll jitter. */
+    public Builder random(RandomGenerator random) {
+      this.random = Objects.requireNonNull(random, "random");
+      return this;
+    }
+
+    /**
+     * Closes the store when the runtime stops, if it is {@link AutoCloseable}: for a store made
+     * for this runtime alone. Off by default, so that several runtimes can share one store.
+     */
+    public Builder closeStoreOnStop(boolean close) {
+      this.closeStore = close;
+      return this;
+    }
+
+    /** Closes {@code resource} when the runtime stops, after the store's work is done. */
+    public Builder closeOnStop(AutoCloseable resource) {
+      resources.add(Objects.requireNonNull(resource, "resource"));
+      return this;
+    }
+
+    /**
+     * The runtime, not started.
+     *
+     * @throws IllegalStateException if two handlers name the same kind
+     */
+    public DocketRuntime build() {
+      if (codec == null) {
+        codec = dev.docket.usecase.json.JacksonPayloadCodec.create();
+      }
+      return new DocketRuntime(this);
+    }
   }
 
   private void wakeLocally(dev.docket.usecase.JobEvent event) {
@@ -179,7 +309,7 @@ public final class DocketRuntime implements AutoCloseable {
               (queue, concurrency) ->
                   pools.put(
                       queue,
-                      new WorkerPool(queue, concurrency, processor, options, random, metrics)));
+                      new WorkerPool(queue, concurrency, processor, options, random, metricsObserver)));
       subscription =
           wakeUps.subscribe(
               new WakeUps.Listener() {
@@ -367,12 +497,49 @@ public final class DocketRuntime implements AutoCloseable {
     return options;
   }
 
-  StatsCache stats() {
-    return stats;
+  /** The store this runtime works on, with every port it has. */
+  public DocketStore store() {
+    return store;
   }
 
-  JobMetrics metrics() {
-    return metrics;
+  /** The kinds this node has handlers for: the only kinds it claims. */
+  public Set<String> kinds() {
+    return kinds;
+  }
+
+  /**
+   * Statistics of every queue in the store, read at most once per two seconds however many
+   * callers ask (counting scans the job table on PostgreSQL).
+   *
+   * @throws dev.docket.usecase.port.StorageException if the store cannot be read
+   */
+  public List<dev.docket.usecase.port.QueueStats> stats() {
+    return stats.get();
+  }
+
+  /**
+   * Completed and failed attempts on this node over the last ten minutes, in five-second buckets,
+   * oldest first.
+   */
+  public Throughput throughput() {
+    return throughput.view();
+  }
+
+  /**
+   * A throughput history of this node.
+   *
+   * @param start the start of the first bucket
+   * @param bucket the width of each bucket
+   * @param completed jobs completed per bucket, oldest first
+   * @param failed attempts failed per bucket, oldest first
+   */
+  public record Throughput(
+      java.time.Instant start, Duration bucket, List<Long> completed, List<Long> failed) {
+    /** Copies the lists. */
+    public Throughput {
+      completed = List.copyOf(completed);
+      failed = List.copyOf(failed);
+    }
   }
 
   /** How many handlers run now on each queue. */

@@ -48,7 +48,7 @@ final class WorkerPool {
   private volatile boolean slotWanted;
   private volatile boolean waiting;
   private volatile boolean claiming = true;
-  private final JobMetrics metrics;
+  private final WorkerObserver observer;
   private final OutageLog reportLog;
   private volatile boolean reporting = true;
   private volatile boolean reporterDone;
@@ -59,8 +59,8 @@ final class WorkerPool {
       JobProcessor processor,
       RuntimeOptions options,
       RandomGenerator jitter,
-      JobMetrics metrics) {
-    this.metrics = metrics;
+      WorkerObserver observer) {
+    this.observer = observer;
     this.reportLog = new OutageLog(LOG, "Queue " + queue + ": reporting outcomes");
     this.queue = queue;
     this.concurrency = concurrency;
@@ -128,7 +128,7 @@ final class WorkerPool {
       try {
         long started = System.nanoTime();
         claimed = processor.claim(queue, asked);
-        metrics.claimed(queue, System.nanoTime() - started);
+        observeClaim(claimed.size(), started);
         if (outage) {
           LOG.log(Level.INFO, "Queue {0}: the store answers again; claiming resumed.", queue);
           outage = false;
@@ -247,7 +247,7 @@ final class WorkerPool {
           }
           long started = System.nanoTime();
           processor.report(batch);
-          metrics.reported(queue, System.nanoTime() - started, batch.size());
+          observeReport(batch.size(), started);
           reportLog.succeeded();
           batch.clear();
           backoff = Duration.ZERO;
@@ -452,5 +452,22 @@ final class WorkerPool {
     Duration doubled = last.isZero() ? Duration.ofMillis(100) : last.multipliedBy(2);
     Duration capped = doubled.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : doubled;
     return Duration.ofMillis(Math.round(capped.toMillis() * (0.5 + 0.5 * jitter.nextDouble())));
+  }
+
+  // The observer must not take a worker down with it.
+  private void observeClaim(int jobs, long startedNanos) {
+    try {
+      observer.claimed(queue, jobs, Duration.ofNanos(System.nanoTime() - startedNanos));
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "A worker observer failed: {0}", e.toString());
+    }
+  }
+
+  private void observeReport(int outcomes, long startedNanos) {
+    try {
+      observer.reported(queue, outcomes, Duration.ofNanos(System.nanoTime() - startedNanos));
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "A worker observer failed: {0}", e.toString());
+    }
   }
 }

@@ -1,5 +1,7 @@
 package dev.docket.runtime;
 
+import dev.docket.store.memory.MemoryStoreModule;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.inject.AbstractModule;

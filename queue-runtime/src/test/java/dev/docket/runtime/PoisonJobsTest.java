@@ -9,6 +9,7 @@ import dev.docket.domain.Job;
 import dev.docket.domain.JobId;
 import dev.docket.domain.JobState;
 import dev.docket.domain.Outcome;
+import dev.docket.domain.Priority;
 import dev.docket.domain.RetryPolicy;
 import dev.docket.store.memory.MemoryStore;
 import dev.docket.store.postgres.PostgresStore;
@@ -358,24 +359,22 @@ class PoisonJobsTest {
   @ParameterizedTest
   @EnumSource(Store.class)
   @Timeout(60)
-  void jobOfAKindNoHandlerKnows_isRetried_withAnErrorNamingTheKind(Store store) {
+  void jobOfAKindNoHandlerKnows_staysPending_untouched_whileJobsBehindItRun(Store store) {
     node = start(store, RuntimeOptions.builder());
 
-    Job job =
+    Job unknown =
         submit(
             JobRequest.ofJson("nobody.knows", "{}")
+                .priority(Priority.URGENT)
                 .maxAttempts(2)
                 .retryPolicy(RetryPolicy.fixed(Duration.ofMillis(100))));
+    Job known = submit(JobRequest.ofJson(ORDER.kind(), "{\"unexpected\": [1,2]}"));
 
-    Job done = awaitState(job.id(), JobState.FAILED);
-    assertThat(done.attempt()).as("retried once, then out of attempts").isEqualTo(2);
-    assertThat(done.errors())
-        .hasSize(2)
-        .allSatisfy(
-            error -> {
-              assertThat(error.type()).isEqualTo("UnknownKind");
-              assertThat(error.message()).contains("'nobody.knows'").contains("gate");
-            });
+    awaitState(known.id(), JobState.COMPLETED);
+    Job waiting = node.runtime.client().get(unknown.id());
+    assertThat(waiting.state()).as("left for a node that runs its kind").isEqualTo(JobState.PENDING);
+    assertThat(waiting.attempt()).as("no attempt used").isZero();
+    assertThat(waiting.errors()).isEmpty();
     assertFullCapacity();
   }
 
@@ -460,7 +459,6 @@ class PoisonJobsTest {
 
     @Override
     protected void configure() {
-      install(new StorePortsModule());
       bind(DocketStore.class).toInstance(store);
     }
   }

@@ -1,5 +1,7 @@
 package dev.docket.runtime;
 
+import dev.docket.store.postgres.PostgresStoreModule;
+
 import com.google.inject.AbstractModule;
 import com.google.inject.Guice;
 import dev.docket.store.postgres.PostgresOptions;
@@ -10,12 +12,15 @@ import java.time.InstantSource;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
-/** Runtimes on PostgreSQL wired the way an application wires them, for the tests of this folder. */
-final class PostgresRuntimes {
+/**
+ * Runtimes on PostgreSQL wired the way an application wires them, for the tests of this module and
+ * (through its test-jar) of the HTTP and CLI modules.
+ */
+public final class PostgresRuntimes {
   private PostgresRuntimes() {}
 
   /** A runtime on {@code store} with {@code handlers}, not started yet. */
-  static DocketRuntime runtime(
+  public static DocketRuntime runtime(
       PostgresOptions store, RuntimeOptions options, HandlerBinding<?>... handlers) {
     List<HandlerBinding<?>> bindings = List.of(handlers);
     return Guice.createInjector(
@@ -31,7 +36,7 @@ final class PostgresRuntimes {
   }
 
   /** A client on {@code storage}, for submitting without a runtime. */
-  static JobClient client(JobStorage storage) {
+  public static JobClient client(JobStorage storage) {
     return new JobClient(
         storage, JacksonPayloadCodec.create(), InstantSource.system(), ThreadLocalRandom.current());
   }

@@ -1,5 +1,7 @@
 package dev.docket.runtime;
 
+import dev.docket.store.memory.MemoryStoreModule;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -149,7 +151,6 @@ class RuntimeRobustnessTest {
 
     @Override
     protected void configure() {
-      install(new StorePortsModule());
       bind(DocketStore.class).toInstance(store);
     }
   }

@@ -1,0 +1,67 @@
+package dev.docket.cli;
+
+import dev.docket.runtime.Schedule;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import picocli.CommandLine;
+
+class DocketCommandTest {
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private int run(String... args) {
+    // No environment: a DOCKET_DATABASE_URL on the machine must not turn these into database tests.
+    CommandLine line = DocketCommand.commandLine(name -> null);
+    line.setOut(new PrintWriter(out));
+    line.setErr(new PrintWriter(err));
+    return line.execute(args);
+  }
+
+  @Test
+  @Timeout(60)
+  void serveDemo_onTheInMemoryStore_runsJobs_andStopsGracefully() {
+    int status =
+        run("serve", "--demo", "--run-for", "PT3S", "--shutdown-grace", "PT2S", "--http-port", "0");
+
+    assertThat(status).isZero();
+    assertThat(out.toString()).contains("in-memory store");
+    assertThat(out.toString()).containsPattern("mail +pending=\\d+ running=\\d+ completed=[1-9]");
+    assertThat(out.toString())
+        .containsPattern("Schedule demo.minutely-summary: enabled, next slot \\S+:00Z");
+  }
+
+  @Test
+  void statsAge_isShort_withTheTwoLargestUnits() {
+    assertThat(DocketCommand.Stats.age(Duration.ofMillis(999))).isEqualTo("0s");
+    assertThat(DocketCommand.Stats.age(Duration.ofSeconds(59))).isEqualTo("59s");
+    assertThat(DocketCommand.Stats.age(Duration.ofSeconds(187))).isEqualTo("3m07s");
+    assertThat(DocketCommand.Stats.age(Duration.ofMinutes(302))).isEqualTo("5h02m");
+    assertThat(DocketCommand.Stats.age(Duration.ofHours(52))).isEqualTo("2d04h");
+  }
+
+  @Test
+  void migratePrint_printsTheSchemaSql_withoutADatabase() {
+    int status = run("migrate", "--print", "--schema", "tenant_x");
+
+    assertThat(status).isZero();
+    assertThat(out.toString()).contains("CREATE TABLE \"tenant_x\".jobs");
+  }
+
+  @Test
+  void badOptions_getAClearMessage_andExitStatusTwo() {
+    assertThat(run("serve", "--queue", "mail=zero")).isEqualTo(2);
+    assertThat(err.toString()).contains("'zero' is not an int");
+    assertThat(run("migrate")).isEqualTo(2);
+    assertThat(err.toString()).contains("needs --database-url");
+    assertThat(run("serve", "--database-url", "mysql://x")).isEqualTo(1);
+    assertThat(err.toString())
+        .contains("docket: Database URL 'mysql://x' is not a PostgreSQL JDBC URL")
+        .doesNotContain("at dev.docket");
+  }
+}

@@ -1,0 +1,32 @@
+package dev.docket.http;
+
+/**
+ * A request the API refuses: the HTTP status, a stable error code and a sentence for people. Thrown
+ * by the routes and turned into a JSON error by the server.
+ */
+final class ApiException extends RuntimeException {
+  private final int status;
+  private final String code;
+
+  ApiException(int status, String code, String message) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
+
+  static ApiException badRequest(String code, String message) {
+    return new ApiException(400, code, message);
+  }
+
+  static ApiException notFound(String message) {
+    return new ApiException(404, "not_found", message);
+  }
+
+  int status() {
+    return status;
+  }
+
+  String code() {
+    return code;
+  }
+}

@@ -1,0 +1,355 @@
+package dev.docket.http;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonRawValue;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.type.LogicalType;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.docket.domain.AttemptError;
+import dev.docket.domain.Job;
+import dev.docket.domain.JobState;
+import dev.docket.domain.RetryPolicy;
+import dev.docket.usecase.port.QueueStats;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The JSON of the HTTP API: what requests may say, what responses say, and the strict mapper
+ * between them. Requests are records whose every field is optional but the kind; unknown fields,
+ * trailing garbage, duplicate keys and wrong types are refused with the field's name.
+ */
+final class ApiJson {
+  static final ObjectMapper MAPPER =
+      JsonMapper.builder()
+          .addModule(new JavaTimeModule())
+          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
+          .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+          .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+          .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
+          .serializationInclusion(JsonInclude.Include.NON_NULL)
+          // Payloads keep every digit: decimals as BigDecimal, exactly as sent.
+          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+          .nodeFactory(
+              com.fasterxml.jackson.databind.node.JsonNodeFactory.withExactBigDecimals(true))
+          .build();
+
+  static {
+    // A number or boolean where text belongs is refused, not turned into text.
+    for (CoercionInputShape shape :
+        List.of(CoercionInputShape.Integer, CoercionInputShape.Float, CoercionInputShape.Boolean)) {
+      MAPPER.coercionConfigFor(LogicalType.Textual).setCoercion(shape, CoercionAction.Fail);
+    }
+    // Deeply nested input is refused early instead of exhausting the stack.
+    MAPPER
+        .getFactory()
+        .setStreamReadConstraints(
+            StreamReadConstraints.builder().maxNestingDepth(200).maxNumberLength(100).build());
+  }
+
+  private ApiJson() {}
+
+  /** Reads a request body as {@code type}, or throws an {@link ApiException} saying why not. */
+  static <T> T read(byte[] body, Class<T> type) {
+    if (body.length == 0) {
+      throw ApiException.badRequest("empty_body", "The request has no body: send a JSON object.");
+    }
+    String text;
+    try {
+      // Strict: malformed and overlong sequences are refused, where Jackson's reader is lenient.
+      text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(body))
+              .toString();
+    } catch (CharacterCodingException e) {
+      throw ApiException.badRequest("invalid_json", "The body is not valid UTF-8 text.");
+    }
+    try {
+      T value = MAPPER.readValue(text, type);
+      if (value == null) {
+        throw ApiException.badRequest("invalid_json", "The body is null: send a JSON object.");
+      }
+      return value;
+    } catch (UnrecognizedPropertyException e) {
+      throw ApiException.badRequest(
+          "unknown_field",
+          "Unknown field %s%s; the fields are %s."
+              .formatted(
+                  quote(e.getPropertyName()),
+                  where(e),
+                  e.getKnownPropertyIds().stream()
+                      .map(String::valueOf)
+                      .sorted()
+                      .collect(Collectors.joining(", "))));
+    } catch (InvalidFormatException e) {
+      throw ApiException.badRequest(
+          "invalid_field",
+          "Field %s has a value of the wrong form: %s."
+              .formatted(path(e), String.valueOf(e.getValue())));
+    } catch (MismatchedInputException e) {
+      if (path(e).isEmpty()) {
+        throw bodyProblem(text, e);
+      }
+      throw ApiException.badRequest(
+          "invalid_field",
+          "Field %s has the wrong type%s."
+              .formatted(
+                  path(e).isEmpty() ? "(the body)" : path(e),
+                  e.getTargetType() == null ? "" : ": expected " + simpleType(e.getTargetType())));
+    } catch (JsonProcessingException e) {
+      throw ApiException.badRequest(
+          "invalid_json", "The body is not valid JSON: " + e.getOriginalMessage() + ".");
+    } catch (IOException e) {
+      throw ApiException.badRequest("invalid_json", "The body could not be read: " + e + ".");
+    }
+  }
+
+  /** Something wrong with the body as a whole: blank, trailing data, or not an object. */
+  private static ApiException bodyProblem(String text, MismatchedInputException e) {
+    if (text.isBlank()) {
+      return ApiException.badRequest(
+          "invalid_json", "The body is only whitespace: send a JSON object.");
+    }
+    String message = String.valueOf(e.getOriginalMessage());
+    if (message.startsWith("Trailing token")) {
+      return ApiException.badRequest(
+          "invalid_json", "The body has trailing data after its JSON object: send one object.");
+    }
+    return ApiException.badRequest(
+        "invalid_field", "The JSON in the body has the wrong type: the body must be an object.");
+  }
+
+  private static String where(MismatchedInputException e) {
+    String path = path(e);
+    int dot = path.lastIndexOf('.');
+    return dot < 0 ? "" : " in " + path.substring(0, dot);
+  }
+
+  private static String path(MismatchedInputException e) {
+    return e.getPath().stream()
+        .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
+        .collect(Collectors.joining("."))
+        .replace(".[", "[");
+  }
+
+  private static String simpleType(Class<?> type) {
+    if (type == String.class || type == Instant.class || type == Duration.class) {
+      return "a string";
+    }
+    if (type == Integer.class || type == int.class || type == Long.class) {
+      return "a whole number";
+    }
+    if (List.class.isAssignableFrom(type)) {
+      return "an array";
+    }
+    if (JsonNode.class.isAssignableFrom(type)) {
+      return "JSON";
+    }
+    return "an object";
+  }
+
+  private static String quote(String name) {
+    return dev.docket.domain.Names.quote(name == null ? "" : name);
+  }
+
+  static String write(Object value) {
+    try {
+      return MAPPER.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("A response could not be written as JSON: " + e, e);
+    }
+  }
+
+  // ---- Requests --------------------------------------------------------------------------
+
+  /**
+   * One job to enqueue.
+   *
+   * @param kind the handler's kind; required
+   * @param payload any JSON; {@code {}} if absent
+   * @param queue the queue, {@code default} if absent
+   * @param priority 0 to 100, or a level's name (LOW, NORMAL, HIGH, URGENT)
+   * @param runAt run at this instant
+   * @param delay or run after this ISO-8601 duration
+   * @param maxAttempts 1 to 1000
+   * @param uniqueKey a second job with this key is not created
+   * @param tags labels to search by
+   * @param retry the retry policy
+   */
+  record EnqueueRequest(
+      String kind,
+      JsonNode payload,
+      String queue,
+      JsonNode priority,
+      Instant runAt,
+      Duration delay,
+      Integer maxAttempts,
+      String uniqueKey,
+      List<String> tags,
+      RetryRequest retry) {}
+
+  /**
+   * A retry policy.
+   *
+   * @param policy exponential, fixed or none
+   * @param base exponential: the first delays' scale
+   * @param cap exponential: the longest delay
+   * @param delay fixed: the delay
+   */
+  record RetryRequest(String policy, Duration base, Duration cap, Duration delay) {}
+
+  /** Many jobs to enqueue, all or none. */
+  record BulkRequest(List<EnqueueRequest> jobs) {}
+
+  // ---- Responses -------------------------------------------------------------------------
+
+  /** An error: a stable code for programs and a sentence for people. */
+  record ErrorView(String error, String message) {}
+
+  /** A job as the API shows it. Lists leave out the payload and the errors' stack traces. */
+  @JsonInclude(JsonInclude.Include.ALWAYS)
+  record JobView(
+      String id,
+      String queue,
+      String kind,
+      String state,
+      int priority,
+      int attempt,
+      int maxAttempts,
+      Map<String, Object> retry,
+      Instant runAt,
+      Instant createdAt,
+      Instant updatedAt,
+      Instant finishedAt,
+      String uniqueKey,
+      List<String> tags,
+      boolean cancelRequested,
+      LeaseView lease,
+      @JsonRawValue String payload,
+      int errorCount,
+      String lastError,
+      List<ErrorEntry> errors) {}
+
+  /** Who holds a running job, and until when. */
+  record LeaseView(String owner, Instant expiresAt) {}
+
+  /** One failed attempt. */
+  record ErrorEntry(int attempt, Instant at, String type, String message, String stackTrace) {}
+
+  /** A page of jobs and the cursor of the next one. */
+  @JsonInclude(JsonInclude.Include.ALWAYS)
+  record JobPageView(List<JobView> jobs, String nextCursor) {}
+
+  /** A queue: its counts, whether it is paused, and what this node runs of it. */
+  @JsonInclude(JsonInclude.Include.ALWAYS)
+  record QueueView(
+      String name,
+      boolean paused,
+      Integer concurrency,
+      Integer busy,
+      Map<String, Long> counts,
+      long runnable,
+      Instant oldestRunnableAt,
+      Double oldestRunnableAgeSeconds) {}
+
+  /** A recurring schedule. */
+  @JsonInclude(JsonInclude.Include.ALWAYS)
+  record ScheduleView(
+      String name,
+      String trigger,
+      String kind,
+      String queue,
+      boolean enabled,
+      Instant lastSlot,
+      Instant nextSlot) {}
+
+  static String state(JobState state) {
+    return state.name().toLowerCase(Locale.ROOT);
+  }
+
+  static JobView job(Job job, boolean whole) {
+    var errors = job.errors();
+    return new JobView(
+        job.id().toString(),
+        job.queue(),
+        job.kind(),
+        state(job.state()),
+        job.priority().value(),
+        job.attempt(),
+        job.maxAttempts(),
+        retry(job.retryPolicy()),
+        job.runAt(),
+        job.createdAt(),
+        job.updatedAt(),
+        job.finishedAt().orElse(null),
+        job.uniqueKey().orElse(null),
+        job.tags(),
+        job.isCancelRequested(),
+        job.lease().map(l -> new LeaseView(l.owner(), l.expiresAt())).orElse(null),
+        whole ? job.payload() : null,
+        errors.size(),
+        errors.isEmpty() ? null : errors.getLast().type() + ": " + errors.getLast().message(),
+        whole ? errors.stream().map(ApiJson::error).toList() : List.of());
+  }
+
+  private static ErrorEntry error(AttemptError e) {
+    return new ErrorEntry(e.attempt(), e.at(), e.type(), e.message(), e.stackTrace());
+  }
+
+  static Map<String, Object> retry(RetryPolicy policy) {
+    var out = new LinkedHashMap<String, Object>();
+    switch (policy) {
+      case RetryPolicy.Exponential e -> {
+        out.put("policy", "exponential");
+        out.put("base", e.base().toString());
+        out.put("cap", e.cap().toString());
+      }
+      case RetryPolicy.Fixed f -> {
+        out.put("policy", "fixed");
+        out.put("delay", f.delay().toString());
+      }
+      case RetryPolicy.None n -> out.put("policy", "none");
+    }
+    return out;
+  }
+
+  static Map<String, Long> counts(QueueStats stats) {
+    var out = new LinkedHashMap<String, Long>();
+    for (JobState state : JobState.values()) {
+      out.put(state(state), stats == null ? 0L : stats.count(state));
+    }
+    return out;
+  }
+}

@@ -1,0 +1,450 @@
+package dev.docket.http;
+
+import dev.docket.runtime.DocketRuntime;
+import dev.docket.runtime.Schedule;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.docket.domain.Job;
+import dev.docket.domain.JobId;
+import dev.docket.domain.JobSpec;
+import dev.docket.domain.JobState;
+import dev.docket.domain.Names;
+import dev.docket.domain.Priority;
+import dev.docket.domain.RetryPolicy;
+import dev.docket.usecase.JobRequest;
+import dev.docket.usecase.port.JobPage;
+import dev.docket.usecase.port.JobQuery;
+import dev.docket.usecase.port.QueueStats;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+
+/**
+ * What the JSON API does, free of HTTP: each method takes the request's parsed parts and returns
+ * the response body, or throws. {@link DocketServer} maps paths and methods onto these and
+ * exceptions onto statuses.
+ */
+final class ApiRoutes {
+  /** The most jobs one bulk request may enqueue. */
+  static final int MAX_BULK = 10_000;
+
+  private static final Set<String> LIST_PARAMETERS =
+      Set.of("state", "queue", "kind", "tag", "createdFrom", "createdBefore", "cursor", "limit");
+
+  private static final String CURSOR_PREFIX = "docket1:";
+
+  private final DocketRuntime runtime;
+  private final InstantSource clock;
+
+  ApiRoutes(DocketRuntime runtime, InstantSource clock) {
+    this.runtime = runtime;
+    this.clock = clock;
+  }
+
+  // ---- Jobs ------------------------------------------------------------------------------
+
+  ApiJson.JobView enqueue(byte[] body) {
+    var request = ApiJson.read(body, ApiJson.EnqueueRequest.class);
+    Job job = runtime.client().submit(toJobRequest(request, ""));
+    return ApiJson.job(job, true);
+  }
+
+  List<ApiJson.JobView> enqueueBulk(byte[] body) {
+    var bulk = ApiJson.read(body, ApiJson.BulkRequest.class);
+    if (bulk.jobs() == null || bulk.jobs().isEmpty()) {
+      throw ApiException.badRequest(
+          "invalid_job", "Field jobs is missing or empty: send an array of 1 to 10000 jobs.");
+    }
+    if (bulk.jobs().size() > MAX_BULK) {
+      throw new ApiException(
+          413,
+          "too_many_jobs",
+          "The request has %d jobs, more than the %d one request may enqueue: split it."
+              .formatted(bulk.jobs().size(), MAX_BULK));
+    }
+    var requests = new ArrayList<JobRequest>(bulk.jobs().size());
+    for (int i = 0; i < bulk.jobs().size(); i++) {
+      requests.add(toJobRequest(bulk.jobs().get(i), "Job [%d]: ".formatted(i)));
+    }
+    return runtime.client().submitAll(requests).stream().map(j -> ApiJson.job(j, false)).toList();
+  }
+
+  ApiJson.JobView get(String id) {
+    return ApiJson.job(runtime.client().get(jobId(id)), true);
+  }
+
+  ApiJson.JobPageView list(Map<String, List<String>> parameters) {
+    JobPage page = runtime.client().list(query(parameters));
+    return new ApiJson.JobPageView(
+        page.jobs().stream().map(j -> ApiJson.job(j, false)).toList(),
+        page.nextAfterId().map(ApiRoutes::cursor).orElse(null));
+  }
+
+  ApiJson.JobView cancel(String id) {
+    return ApiJson.job(runtime.client().cancel(jobId(id)), true);
+  }
+
+  ApiJson.JobView retry(String id) {
+    return ApiJson.job(runtime.client().retry(jobId(id)), true);
+  }
+
+  ApiJson.JobView delete(String id) {
+    return ApiJson.job(runtime.client().delete(jobId(id)), true);
+  }
+
+  // ---- Queues ----------------------------------------------------------------------------
+
+  List<ApiJson.QueueView> queues() {
+    Map<String, QueueStats> stats = new LinkedHashMap<>();
+    runtime.stats().forEach(s -> stats.put(s.queue(), s));
+    Set<String> paused = runtime.pausedQueues();
+    var names = new TreeSet<String>(stats.keySet());
+    names.addAll(runtime.options().queues().keySet());
+    names.addAll(paused);
+    Map<String, Integer> busy = runtime.busy();
+    Instant now = clock.instant();
+    return names.stream()
+        .map(name -> view(name, stats.get(name), paused.contains(name), busy, now))
+        .toList();
+  }
+
+  ApiJson.QueueView queue(String name) {
+    requireQueue(name);
+    return queues().stream()
+        .filter(q -> q.name().equals(name))
+        .findFirst()
+        .orElseThrow(
+            () ->
+                ApiException.notFound(
+                    "There is no queue %s: it has no jobs, and this node does not serve it."
+                        .formatted(Names.quote(name))));
+  }
+
+  ApiJson.QueueView pause(String name) {
+    runtime.pause(requireQueue(name));
+    return viewOf(name, true);
+  }
+
+  ApiJson.QueueView resume(String name) {
+    runtime.resume(requireQueue(name));
+    return viewOf(name, false);
+  }
+
+  private ApiJson.QueueView viewOf(String name, boolean paused) {
+    QueueStats stats =
+        runtime.stats().stream().filter(s -> s.queue().equals(name)).findFirst().orElse(null);
+    return view(name, stats, paused, runtime.busy(), clock.instant());
+  }
+
+  private ApiJson.QueueView view(
+      String name, QueueStats stats, boolean paused, Map<String, Integer> busy, Instant now) {
+    return new ApiJson.QueueView(
+        name,
+        paused,
+        runtime.options().queues().get(name),
+        busy.get(name),
+        ApiJson.counts(stats),
+        stats == null ? 0 : stats.runnable(),
+        stats == null ? null : stats.oldestRunnableAt().orElse(null),
+        stats == null
+            ? null
+            : stats.oldestRunnableAge(now).map(age -> age.toNanos() / 1e9).orElse(null));
+  }
+
+  // ---- Schedules -------------------------------------------------------------------------
+
+  List<ApiJson.ScheduleView> schedules() {
+    return runtime.schedules().stream().map(ApiRoutes::view).toList();
+  }
+
+  ApiJson.ScheduleView schedule(String name) {
+    return runtime.schedules().stream()
+        .filter(v -> v.schedule().name().equals(name))
+        .findFirst()
+        .map(ApiRoutes::view)
+        .orElseThrow(() -> noSchedule(name));
+  }
+
+  ApiJson.ScheduleView setEnabled(String name, boolean enabled) {
+    schedule(name);
+    runtime.setScheduleEnabled(name, enabled);
+    return schedule(name);
+  }
+
+  ApiJson.JobView runNow(String name) {
+    schedule(name);
+    return ApiJson.job(runtime.runScheduleNow(name), true);
+  }
+
+  private static ApiException noSchedule(String name) {
+    return ApiException.notFound("There is no schedule %s.".formatted(Names.quote(name)));
+  }
+
+  private static ApiJson.ScheduleView view(DocketRuntime.ScheduleView view) {
+    Schedule schedule = view.schedule();
+    String trigger =
+        switch (schedule.trigger()) {
+          case Schedule.Trigger.Cron cron -> "cron " + cron.expression() + " " + cron.zone();
+          case Schedule.Trigger.Every every -> "every " + every.interval();
+        };
+    return new ApiJson.ScheduleView(
+        schedule.name(),
+        trigger,
+        schedule.job().kind(),
+        schedule.job().queue(),
+        view.enabled(),
+        view.lastSlot().orElse(null),
+        view.nextSlot().orElse(null));
+  }
+
+  // ---- Parsing ---------------------------------------------------------------------------
+
+  static JobId jobId(String text) {
+    try {
+      return JobId.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest(
+          "invalid_id", "%s is not a job id: ids are UUIDs.".formatted(Names.quote(text)));
+    }
+  }
+
+  private static String requireQueue(String name) {
+    try {
+      return Names.requireQueue(name);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest("invalid_queue", e.getMessage());
+    }
+  }
+
+  static String cursor(JobId after) {
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString((CURSOR_PREFIX + after).getBytes(StandardCharsets.US_ASCII));
+  }
+
+  static JobId afterCursor(String cursor) {
+    try {
+      String text = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.US_ASCII);
+      if (text.startsWith(CURSOR_PREFIX)) {
+        return JobId.of(UUID.fromString(text.substring(CURSOR_PREFIX.length())));
+      }
+    } catch (IllegalArgumentException e) {
+      // falls through to the error below
+    }
+    throw ApiException.badRequest(
+        "invalid_cursor",
+        "%s is not a cursor of this API: pass back the nextCursor of the page before."
+            .formatted(Names.quote(cursor)));
+  }
+
+  /** A job query from URL parameters; unknown or repeated parameters are refused. */
+  static JobQuery query(Map<String, List<String>> parameters) {
+    for (var entry : parameters.entrySet()) {
+      if (!LIST_PARAMETERS.contains(entry.getKey())) {
+        throw ApiException.badRequest(
+            "invalid_parameter",
+            "Unknown parameter %s; the parameters are %s."
+                .formatted(
+                    Names.quote(entry.getKey()),
+                    String.join(", ", new TreeSet<>(LIST_PARAMETERS))));
+      }
+      if (entry.getValue().size() > 1) {
+        throw ApiException.badRequest(
+            "invalid_parameter",
+            "Parameter %s is given %d times; give it once."
+                .formatted(entry.getKey(), entry.getValue().size()));
+      }
+    }
+    var builder = JobQuery.builder();
+    try {
+      one(parameters, "state").ifPresent(s -> builder.state(state(s)));
+      one(parameters, "queue").ifPresent(builder::queue);
+      one(parameters, "kind").ifPresent(builder::kind);
+      one(parameters, "tag").ifPresent(builder::tag);
+      one(parameters, "createdFrom").ifPresent(t -> builder.createdFrom(instant("createdFrom", t)));
+      one(parameters, "createdBefore")
+          .ifPresent(t -> builder.createdBefore(instant("createdBefore", t)));
+      one(parameters, "cursor").ifPresent(c -> builder.afterId(afterCursor(c)));
+      one(parameters, "limit").ifPresent(l -> builder.limit(limit(l)));
+      return builder.build();
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest("invalid_parameter", e.getMessage());
+    }
+  }
+
+  private static java.util.Optional<String> one(Map<String, List<String>> parameters, String name) {
+    List<String> values = parameters.get(name);
+    return values == null || values.isEmpty() || values.get(0).isEmpty()
+        ? java.util.Optional.empty()
+        : java.util.Optional.of(values.get(0));
+  }
+
+  static JobState state(String text) {
+    for (JobState state : JobState.values()) {
+      if (state.name().equalsIgnoreCase(text)) {
+        return state;
+      }
+    }
+    throw ApiException.badRequest(
+        "invalid_parameter",
+        "State %s is not one of pending, running, completed, failed, cancelled."
+            .formatted(Names.quote(text)));
+  }
+
+  private static Instant instant(String name, String text) {
+    try {
+      return Instant.parse(text);
+    } catch (DateTimeParseException e) {
+      throw ApiException.badRequest(
+          "invalid_parameter",
+          "Parameter %s is %s, not an ISO-8601 instant such as 2030-01-31T09:00:00Z."
+              .formatted(name, Names.quote(text)));
+    }
+  }
+
+  private static int limit(String text) {
+    try {
+      return Integer.parseInt(text);
+    } catch (NumberFormatException e) {
+      throw ApiException.badRequest(
+          "invalid_parameter",
+          "Parameter limit is %s, not a whole number from 1 to %d."
+              .formatted(Names.quote(text), JobQuery.MAX_LIMIT));
+    }
+  }
+
+  /** Turns one enqueue request into a job request, or says what is wrong with it. */
+  static JobRequest toJobRequest(ApiJson.EnqueueRequest r, String prefix) {
+    if (r == null) {
+      throw ApiException.badRequest("invalid_job", prefix + "The job is null: send an object.");
+    }
+    if (r.kind() == null) {
+      throw ApiException.badRequest("invalid_job", prefix + "Field kind is missing.");
+    }
+    String payload = payloadJson(r.payload(), prefix);
+    try {
+      var builder = JobRequest.ofJson(r.kind(), payload);
+      if (r.queue() != null) {
+        builder.queue(r.queue());
+      }
+      if (r.priority() != null) {
+        builder.priority(priority(r.priority()));
+      }
+      if (r.runAt() != null && r.delay() != null) {
+        throw new IllegalArgumentException(
+            "Fields runAt and delay both say when to run: give one of them.");
+      }
+      if (r.runAt() != null) {
+        builder.runAt(r.runAt());
+      }
+      if (r.delay() != null) {
+        builder.delay(r.delay());
+      }
+      if (r.maxAttempts() != null) {
+        builder.maxAttempts(r.maxAttempts());
+      }
+      if (r.uniqueKey() != null) {
+        builder.uniqueKey(r.uniqueKey());
+      }
+      if (r.tags() != null) {
+        if (r.tags().contains(null)) {
+          throw new IllegalArgumentException("Field tags holds a null: tags are strings.");
+        }
+        builder.tags(r.tags());
+      }
+      if (r.retry() != null) {
+        builder.retryPolicy(retry(r.retry()));
+      }
+      return builder.build();
+    } catch (IllegalArgumentException | NullPointerException | ArithmeticException e) {
+      throw ApiException.badRequest("invalid_job", prefix + e.getMessage());
+    } catch (java.time.DateTimeException e) {
+      throw ApiException.badRequest(
+          "invalid_job", prefix + "A time is out of range: " + e.getMessage());
+    }
+  }
+
+  private static String payloadJson(JsonNode payload, String prefix) {
+    if (payload == null || payload.isMissingNode()) {
+      return "{}";
+    }
+    String json;
+    try {
+      json = ApiJson.MAPPER.writeValueAsString(payload);
+    } catch (JsonProcessingException e) {
+      throw ApiException.badRequest("invalid_payload", prefix + "The payload cannot be written.");
+    }
+    int bytes = json.getBytes(StandardCharsets.UTF_8).length;
+    if (bytes > JobSpec.MAX_PAYLOAD_BYTES) {
+      throw new ApiException(
+          413,
+          "payload_too_large",
+          prefix
+              + "The payload has %d bytes of JSON, more than the %d a job may carry."
+                  .formatted(bytes, JobSpec.MAX_PAYLOAD_BYTES));
+    }
+    return json;
+  }
+
+  private static Priority priority(JsonNode node) {
+    if (node.isInt()) {
+      return Priority.of(node.intValue());
+    }
+    if (node.isTextual()) {
+      return switch (node.textValue().toUpperCase(Locale.ROOT)) {
+        case "LOW" -> Priority.LOW;
+        case "NORMAL" -> Priority.NORMAL;
+        case "HIGH" -> Priority.HIGH;
+        case "URGENT" -> Priority.URGENT;
+        default ->
+            throw new IllegalArgumentException(
+                "Priority %s is not LOW, NORMAL, HIGH or URGENT."
+                    .formatted(Names.quote(node.textValue())));
+      };
+    }
+    throw new IllegalArgumentException(
+        "Field priority is %s: give a whole number from 0 to 100 or LOW, NORMAL, HIGH, URGENT."
+            .formatted(node.toString().length() > 40 ? node.getNodeType() : node.toString()));
+  }
+
+  private static RetryPolicy retry(ApiJson.RetryRequest r) {
+    String policy = r.policy() == null ? "exponential" : r.policy().toLowerCase(Locale.ROOT);
+    return switch (policy) {
+      case "exponential" -> {
+        if (r.delay() != null) {
+          throw new IllegalArgumentException("An exponential retry takes base and cap, not delay.");
+        }
+        yield RetryPolicy.exponential(
+            r.base() == null ? RetryPolicy.DEFAULT_BASE : r.base(),
+            r.cap() == null ? RetryPolicy.DEFAULT_CAP : r.cap());
+      }
+      case "fixed" -> {
+        if (r.delay() == null || r.base() != null || r.cap() != null) {
+          throw new IllegalArgumentException("A fixed retry takes delay, and only delay.");
+        }
+        yield RetryPolicy.fixed(r.delay());
+      }
+      case "none" -> {
+        if (r.delay() != null || r.base() != null || r.cap() != null) {
+          throw new IllegalArgumentException("A retry policy of none takes no delays.");
+        }
+        yield RetryPolicy.none();
+      }
+      default ->
+          throw new IllegalArgumentException(
+              "Retry policy %s is not exponential, fixed or none."
+                  .formatted(Names.quote(r.policy())));
+    };
+  }
+}

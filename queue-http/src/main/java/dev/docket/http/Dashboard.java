@@ -1,0 +1,418 @@
+package dev.docket.http;
+
+import dev.docket.runtime.DocketRuntime;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.github.mustachejava.DefaultMustacheFactory;
+import com.github.mustachejava.Mustache;
+import dev.docket.domain.JobState;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.Cookie;
+import io.javalin.http.HttpStatus;
+import io.javalin.http.SameSite;
+import java.io.StringWriter;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The dashboard: server-rendered pages (Mustache, which escapes every value) made live by htmx,
+ * which re-fetches each live part every few seconds and at once after an action. Actions call the
+ * JSON API, so the dashboard can do nothing the API does not allow.
+ */
+final class Dashboard {
+  static final String HTMX = "/webjars/htmx.org/2.0.10/dist/htmx.min.js";
+  static final String CHART_JS = "/webjars/chart.js/4.5.1/dist/chart.umd.js";
+
+  /** Paths anyone may fetch: the login page, scripts and styles, probes, metrics, API docs. */
+  private static final Set<String> PUBLIC_PREFIXES =
+      Set.of("/login", "/static/", "/webjars/", "/health/", "/metrics", "/openapi.json");
+
+  private static final String CSP =
+      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
+          + " connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
+
+  private static final DateTimeFormatter TIME =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT)
+          .withZone(ZoneOffset.UTC);
+
+  private final DocketServer server;
+  private final DocketRuntime runtime;
+  private final ApiRoutes api;
+  private final Access access;
+  private final InstantSource clock;
+  private final Map<String, Mustache> templates = new HashMap<>();
+
+  Dashboard(
+      DocketServer server,
+      DocketRuntime runtime,
+      ApiRoutes api,
+      Access access,
+      InstantSource clock) {
+    this.server = server;
+    this.runtime = runtime;
+    this.api = api;
+    this.access = access;
+    this.clock = clock;
+    var factory = new DefaultMustacheFactory("dev/docket/http/web");
+    for (String name : List.of("overview", "jobs", "job", "schedules", "login", "error")) {
+      templates.put(name, factory.compile(name + ".mustache"));
+    }
+  }
+
+  void routes(Javalin app) {
+    app.get("/login", this::loginPage);
+    app.post("/login", this::login);
+    app.post("/logout", this::logout);
+    app.get("/", ctx -> render(ctx, "overview", overview(ctx)));
+    app.get("/jobs", this::jobs);
+    app.get("/jobs/{id}", ctx -> render(ctx, "job", job(ctx, ctx.pathParam("id"))));
+    app.get("/schedules", ctx -> render(ctx, "schedules", schedules(ctx)));
+  }
+
+  /** Lets a dashboard request through, or sends the browser to the login page. */
+  void secure(Context ctx) {
+    ctx.header("Content-Security-Policy", CSP);
+    ctx.header("X-Frame-Options", "DENY");
+    String path = ctx.path();
+    if (PUBLIC_PREFIXES.stream().anyMatch(path::startsWith)) {
+      return;
+    }
+    if (server.caller(ctx) == Access.Caller.NONE) {
+      ctx.header("Cache-Control", "no-store");
+      String next = ctx.queryString() == null ? path : path + "?" + ctx.queryString();
+      ctx.redirect(
+          "/login?next=" + URLEncoder.encode(next, StandardCharsets.UTF_8), HttpStatus.SEE_OTHER);
+      ctx.skipRemainingHandlers();
+      return;
+    }
+    ctx.header("Cache-Control", "no-store");
+  }
+
+  // ---- Login -----------------------------------------------------------------------------
+
+  private void loginPage(Context ctx) {
+    if (server.caller(ctx) != Access.Caller.NONE) {
+      ctx.redirect(safeNext(ctx.queryParam("next")), HttpStatus.SEE_OTHER);
+      return;
+    }
+    var model = new HashMap<String, Object>();
+    model.put("next", safeNext(ctx.queryParam("next")));
+    render(ctx, "login", model);
+  }
+
+  private void login(Context ctx) {
+    if (!Access.isSameOrigin(
+        ctx.header("Origin"), ctx.header("Host"), ctx.header("Sec-Fetch-Site"))) {
+      throw new ApiException(403, "cross_site", "A login from another site's page is refused.");
+    }
+    String next = safeNext(ctx.formParam("next"));
+    if (!access.isToken(ctx.formParam("token"))) {
+      var model = new HashMap<String, Object>();
+      model.put("next", next);
+      model.put("error", "That is not the token. Try again.");
+      ctx.status(401);
+      render(ctx, "login", model);
+      return;
+    }
+    var cookie = new Cookie(Access.SESSION_COOKIE, access.newSession(clock.instant()));
+    cookie.setHttpOnly(true);
+    cookie.setSameSite(SameSite.STRICT);
+    cookie.setPath("/");
+    cookie.setMaxAge((int) Access.SESSION_LENGTH.toSeconds());
+    cookie.setSecure("https".equals(ctx.scheme()));
+    ctx.cookie(cookie);
+    ctx.redirect(next, HttpStatus.SEE_OTHER);
+  }
+
+  private void logout(Context ctx) {
+    if (!Access.isSameOrigin(ctx.header("Origin"), ctx.header("Host"), ctx.header("Sec-Fetch-Site"))
+        || !access.isCsrfToken(server.csrfBinding(ctx), ctx.formParam("csrf"))) {
+      throw new ApiException(403, "csrf", "A log-out from another site's page is refused.");
+    }
+    ctx.removeCookie(Access.SESSION_COOKIE, "/");
+    ctx.redirect("/login", HttpStatus.SEE_OTHER);
+  }
+
+  /** Only a path of this server: never another site, so the login cannot redirect away. */
+  static String safeNext(String next) {
+    if (next == null
+        || !next.startsWith("/")
+        || next.startsWith("//")
+        || next.startsWith("/\\")
+        || next.startsWith("/login")
+        || next.chars().anyMatch(c -> c < 0x20)) {
+      return "/";
+    }
+    return next;
+  }
+
+  // ---- Pages -----------------------------------------------------------------------------
+
+  private Map<String, Object> page(Context ctx, String title, String nav) {
+    var model = new HashMap<String, Object>();
+    model.put("title", title);
+    model.put("csrf", access.csrfToken(server.csrfBinding(ctx)));
+    model.put("session", server.csrfBinding(ctx) != null);
+    model.put("htmx", HTMX);
+    model.put("chartjs", CHART_JS);
+    model.put("owner", runtime.options().owner());
+    model.put(nav, true);
+    return model;
+  }
+
+  private Map<String, Object> overview(Context ctx) {
+    var model = page(ctx, "Queues", "navOverview");
+    var rows = new ArrayList<Map<String, Object>>();
+    try {
+      for (ApiJson.QueueView queue : api.queues()) {
+        var row = new HashMap<String, Object>();
+        long pending = queue.counts().get("pending");
+        row.put("name", queue.name());
+        row.put("paused", queue.paused());
+        row.put("due", queue.runnable());
+        row.put("scheduled", pending - queue.runnable());
+        row.put("running", queue.counts().get("running"));
+        row.put("completed", queue.counts().get("completed"));
+        row.put("failed", queue.counts().get("failed"));
+        row.put("cancelled", queue.counts().get("cancelled"));
+        row.put(
+            "oldest",
+            queue.oldestRunnableAgeSeconds() == null
+                ? "–"
+                : age(queue.oldestRunnableAgeSeconds()) + " ago");
+        row.put(
+            "node",
+            queue.concurrency() == null
+                ? "not served"
+                : "%d of %d busy".formatted(queue.busy(), queue.concurrency()));
+        rows.add(row);
+      }
+    } catch (dev.docket.usecase.port.StorageException e) {
+      model.put("storeError", e.getMessage());
+    }
+    model.put("queues", rows);
+    model.put("schedules", scheduleRows());
+    return model;
+  }
+
+  private Map<String, Object> schedules(Context ctx) {
+    var model = page(ctx, "Schedules", "navSchedules");
+    model.put("schedules", scheduleRows());
+    return model;
+  }
+
+  private List<Map<String, Object>> scheduleRows() {
+    var rows = new ArrayList<Map<String, Object>>();
+    for (ApiJson.ScheduleView schedule : api.schedules()) {
+      var row = new HashMap<String, Object>();
+      row.put("name", schedule.name());
+      row.put("trigger", schedule.trigger());
+      row.put("kind", schedule.kind());
+      row.put("queue", schedule.queue());
+      row.put("enabled", schedule.enabled());
+      row.put("lastSlot", time(schedule.lastSlot()));
+      row.put("nextSlot", schedule.enabled() ? time(schedule.nextSlot()) : "–");
+      rows.add(row);
+    }
+    return rows;
+  }
+
+  private void jobs(Context ctx) {
+    String id = ctx.queryParam("id");
+    if (id != null && !id.isBlank()) {
+      // The search box: a job id goes straight to its page; a bad one says so on the list.
+      try {
+        ctx.redirect("/jobs/" + ApiRoutes.jobId(id.strip()), HttpStatus.SEE_OTHER);
+        return;
+      } catch (ApiException e) {
+        var model = jobsModel(ctx, Map.of());
+        model.put("filterError", e.getMessage());
+        render(ctx, "jobs", model);
+        return;
+      }
+    }
+    var parameters = new TreeMap<String, List<String>>(ctx.queryParamMap());
+    parameters.remove("id");
+    var model = jobsModel(ctx, parameters);
+    try {
+      ApiJson.JobPageView page = api.list(parameters);
+      model.put("jobs", page.jobs().stream().map(Dashboard::jobRow).toList());
+      if (page.nextCursor() != null) {
+        var next = new LinkedHashMap<String, List<String>>(parameters);
+        next.put("cursor", List.of(page.nextCursor()));
+        model.put("next", "/jobs?" + query(next));
+      }
+    } catch (ApiException e) {
+      model.put("filterError", e.getMessage());
+      model.put("jobs", List.of());
+    }
+    render(ctx, "jobs", model);
+  }
+
+  private Map<String, Object> jobsModel(Context ctx, Map<String, List<String>> parameters) {
+    String state = first(parameters, "state");
+    var model = page(ctx, "Jobs", "failed".equals(state) ? "navDead" : "navJobs");
+    model.put("heading", "failed".equals(state) ? "Dead letter" : "Jobs");
+    var states = new ArrayList<Map<String, Object>>();
+    for (JobState s : JobState.values()) {
+      String value = ApiJson.state(s);
+      states.add(Map.of("value", value, "label", label(value), "selected", value.equals(state)));
+    }
+    model.put("states", states);
+    for (String name : List.of("queue", "kind", "tag", "createdFrom", "createdBefore")) {
+      model.put(name, first(parameters, name));
+    }
+    try {
+      model.put("queueNames", api.queues().stream().map(ApiJson.QueueView::name).toList());
+    } catch (RuntimeException e) {
+      model.put("queueNames", List.of());
+    }
+    model.put("self", "/jobs" + (parameters.isEmpty() ? "" : "?" + query(parameters)));
+    return model;
+  }
+
+  private Map<String, Object> job(Context ctx, String id) {
+    ApiJson.JobView job = api.get(id);
+    var model = page(ctx, "Job " + job.id(), "navJobs");
+    var view = jobRow(job);
+    view.put("retry", retry(job.retry()));
+    view.put("createdAt", time(job.createdAt()));
+    view.put("finishedAt", time(job.finishedAt()));
+    view.put("uniqueKey", job.uniqueKey() == null ? "–" : job.uniqueKey());
+    view.put("tags", job.tags());
+    view.put(
+        "lease",
+        job.lease() == null
+            ? "–"
+            : job.lease().owner() + ", until " + time(job.lease().expiresAt()));
+    view.put("payload", pretty(job.payload()));
+    view.put("errorCount", job.errorCount());
+    var errors = new ArrayList<Map<String, Object>>();
+    List<ApiJson.ErrorEntry> all = job.errors();
+    for (int i = all.size() - 1; i >= 0; i--) {
+      ApiJson.ErrorEntry e = all.get(i);
+      var entry = new HashMap<String, Object>();
+      entry.put("attempt", e.attempt());
+      entry.put("at", time(e.at()));
+      entry.put("type", e.type());
+      entry.put("message", e.message());
+      entry.put("stackTrace", e.stackTrace().isEmpty() ? "(no stack trace)" : e.stackTrace());
+      entry.put("open", i == all.size() - 1);
+      errors.add(entry);
+    }
+    view.put("errors", errors);
+    model.put("job", view);
+    return model;
+  }
+
+  private static Map<String, Object> jobRow(ApiJson.JobView job) {
+    var row = new HashMap<String, Object>();
+    row.put("id", job.id());
+    // Ids start with their time, so jobs of one minute share a prefix: the end tells them apart.
+    row.put("shortId", "…" + job.id().substring(job.id().length() - 12));
+    row.put("kind", job.kind());
+    row.put("queue", job.queue());
+    row.put("state", job.state());
+    row.put("stateLabel", label(job.state()));
+    row.put("cancelRequested", job.cancelRequested());
+    row.put("attempt", job.attempt());
+    row.put("maxAttempts", job.maxAttempts());
+    row.put("priority", job.priority());
+    row.put("runAt", time(job.runAt()));
+    row.put("updatedAt", time(job.updatedAt()));
+    row.put("lastError", job.lastError() == null ? "" : job.lastError());
+    boolean finishedBadly = job.state().equals("failed") || job.state().equals("cancelled");
+    row.put("canRetry", finishedBadly);
+    row.put(
+        "canCancel",
+        (job.state().equals("pending") || job.state().equals("running")) && !job.cancelRequested());
+    row.put("canDelete", !job.state().equals("running"));
+    return row;
+  }
+
+  private static String label(String state) {
+    return state.equals("failed") ? "dead" : state;
+  }
+
+  private static String retry(Map<String, Object> retry) {
+    return switch (String.valueOf(retry.get("policy"))) {
+      case "exponential" ->
+          "exponential with full jitter, base %s, cap %s"
+              .formatted(retry.get("base"), retry.get("cap"));
+      case "fixed" -> "fixed, " + retry.get("delay");
+      default -> "none";
+    };
+  }
+
+  private static String pretty(String json) {
+    try {
+      return ApiJson.MAPPER
+          .writerWithDefaultPrettyPrinter()
+          .writeValueAsString(ApiJson.MAPPER.readTree(json));
+    } catch (JsonProcessingException e) {
+      return json;
+    }
+  }
+
+  static String time(Instant at) {
+    return at == null ? "–" : TIME.format(at);
+  }
+
+  private static String age(double seconds) {
+    if (seconds < 60) {
+      return "%.1f s".formatted(seconds);
+    }
+    if (seconds < 3600) {
+      return "%d min".formatted((long) (seconds / 60));
+    }
+    return "%.1f h".formatted(seconds / 3600);
+  }
+
+  private static String first(Map<String, List<String>> parameters, String name) {
+    List<String> values = parameters.get(name);
+    return values == null || values.isEmpty() ? "" : values.get(0);
+  }
+
+  private static String query(Map<String, List<String>> parameters) {
+    var parts = new ArrayList<String>();
+    parameters.forEach(
+        (name, values) ->
+            values.forEach(
+                value ->
+                    parts.add(
+                        URLEncoder.encode(name, StandardCharsets.UTF_8)
+                            + "="
+                            + URLEncoder.encode(value, StandardCharsets.UTF_8))));
+    return String.join("&", parts);
+  }
+
+  // ---- Rendering -------------------------------------------------------------------------
+
+  private void render(Context ctx, String template, Map<String, Object> model) {
+    var out = new StringWriter();
+    templates.get(template).execute(out, model);
+    ctx.contentType("text/html; charset=utf-8").result(out.toString());
+  }
+
+  /** An error page in the dashboard's frame. */
+  void error(Context ctx, int status, String message) {
+    var model = page(ctx, "Error", "navOverview");
+    model.put("status", status);
+    model.put("message", message);
+    ctx.status(status);
+    render(ctx, "error", model);
+  }
+}

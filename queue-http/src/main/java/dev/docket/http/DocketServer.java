@@ -1,0 +1,587 @@
+package dev.docket.http;
+
+import dev.docket.runtime.DocketRuntime;
+
+import dev.docket.domain.DocketException;
+import dev.docket.domain.IllegalTransitionException;
+import dev.docket.usecase.JobNotFoundException;
+import dev.docket.usecase.port.DocketStore;
+import dev.docket.usecase.port.PayloadException;
+import dev.docket.usecase.port.StorageException;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.javalin.http.HandlerType;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.staticfiles.Location;
+import dev.docket.metrics.DocketMetrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The HTTP face of a runtime: the JSON API under {@code /api}, the dashboard, Prometheus metrics at
+ * {@code /metrics}, health probes under {@code /health} and the API's OpenAPI document at {@code
+ * /openapi.json}.
+ *
+ * <p>Get it from an injector that holds {@link HttpModule} next to {@link DocketModule}, then
+ * {@link #start()} it after the runtime; {@link #close()} stops it. Binds to {@link
+ * HttpOptions#host()}, the loopback interface unless configured otherwise. Reading and changing
+ * jobs needs the bearer token (see {@link HttpOptions#token()}); health, metrics and the OpenAPI
+ * document do not. Thread-safe; starts once.
+ */
+public final class DocketServer implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(DocketServer.class.getName());
+
+  /**
+   * Tells the dashboard's live parts to refresh now, on the body: the button that asked may have
+   * been replaced by a refresh meanwhile, and an event on it would reach nobody.
+   */
+  static final String CHANGED = "{\"docket-changed\":{\"target\":\"body\"}}";
+
+  /** Marks a request whose error an exception handler answered already. */
+  private static final String ANSWERED = "docket.answered";
+
+  /** How long the readiness probe waits for the store before it calls it unready. */
+  static final long READINESS_TIMEOUT_MS = 2_000;
+
+  private final DocketRuntime runtime;
+  private final DocketStore store;
+  private final HttpOptions options;
+  private final InstantSource clock;
+  private final String token;
+  private final boolean tokenGenerated;
+  private final Access access;
+  private final ApiRoutes api;
+  private final Dashboard dashboard;
+  private final List<String> routes = new ArrayList<>();
+  private Javalin app;
+
+  private final DocketMetrics metrics;
+  private final PrometheusMeterRegistry prometheus;
+
+  private DocketServer(
+      DocketRuntime runtime, HttpOptions options, InstantSource clock, DocketMetrics metrics) {
+    this.runtime = Objects.requireNonNull(runtime, "runtime");
+    this.store = runtime.store();
+    this.metrics = metrics;
+    if (metrics != null && !(metrics.registry() instanceof PrometheusMeterRegistry)) {
+      throw new IllegalArgumentException(
+          "The /metrics endpoint scrapes a PrometheusMeterRegistry; these metrics are in a %s."
+              .formatted(metrics.registry().getClass().getName()));
+    }
+    this.prometheus = metrics == null ? null : (PrometheusMeterRegistry) metrics.registry();
+    this.options = options;
+    this.clock = clock;
+    this.tokenGenerated = options.token().isEmpty();
+    this.token = options.token().orElseGet(Access::randomToken);
+    this.access = new Access(token, options.openOnLocalhost());
+    this.api = new ApiRoutes(runtime, clock);
+    this.dashboard = new Dashboard(this, runtime, api, access, clock);
+  }
+
+  /**
+   * A server for {@code runtime} with no {@code /metrics} endpoint (it answers 404). Nothing
+   * listens until {@link #start()}.
+   */
+  public static DocketServer create(DocketRuntime runtime, HttpOptions options) {
+    return new DocketServer(runtime, options, InstantSource.system(), null);
+  }
+
+  /**
+   * A server for {@code runtime} whose {@code /metrics} endpoint is the Prometheus text of {@code
+   * metrics}' registry, which must be a {@link PrometheusMeterRegistry}. Nothing listens until
+   * {@link #start()}.
+   *
+   * @throws IllegalArgumentException if the registry is not a Prometheus one
+   */
+  public static DocketServer create(
+      DocketRuntime runtime, HttpOptions options, DocketMetrics metrics) {
+    return new DocketServer(
+        runtime, options, InstantSource.system(), Objects.requireNonNull(metrics, "metrics"));
+  }
+
+  /** For Guice: the clock is the injector's. */
+  static DocketServer create(
+      DocketRuntime runtime, HttpOptions options, InstantSource clock, DocketMetrics metrics) {
+    return new DocketServer(runtime, options, clock, metrics);
+  }
+
+  /**
+   * Starts listening.
+   *
+   * @throws IllegalStateException if it was started before, or the port is taken
+   */
+  public synchronized void start() {
+    if (app != null) {
+      throw new IllegalStateException("This server was started before; make a new one.");
+    }
+    app =
+        Javalin.create(
+            config -> {
+              config.showJavalinBanner = false;
+              config.useVirtualThreads = true;
+              config.http.prefer405over404 = true;
+              config.http.maxRequestSize = options.maxBodyBytes();
+              config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
+              config.staticFiles.enableWebjars();
+              config.staticFiles.add(
+                  files -> {
+                    files.hostedPath = "/static";
+                    files.directory = "/dev/docket/http/web/static";
+                    files.location = Location.CLASSPATH;
+                  });
+            });
+    app.before(this::secure);
+    app.exception(Exception.class, this::fail);
+    app.exception(HttpResponseException.class, this::fail);
+    app.error(404, ctx -> failIfEmpty(ctx, "not_found", "There is nothing at " + ctx.path() + "."));
+    app.error(
+        405,
+        ctx ->
+            failIfEmpty(
+                ctx,
+                "method_not_allowed",
+                "%s is not allowed on %s.".formatted(ctx.method(), ctx.path())));
+    routes();
+    dashboard.routes(app);
+    try {
+      app.start(options.host(), options.port());
+    } catch (RuntimeException e) {
+      app.stop();
+      throw new IllegalStateException(
+          "The HTTP server could not listen on %s:%d: %s"
+              .formatted(options.host(), options.port(), e.getMessage()),
+          e);
+    }
+    LOG.log(Level.INFO, "Docket HTTP API and dashboard at {0}", url());
+    if (tokenGenerated) {
+      LOG.log(
+          Level.WARNING,
+          "No API token was configured, so this one was made for this run: {0}"
+              + " (set --api-token or DOCKET_API_TOKEN to keep one).",
+          token);
+    }
+  }
+
+  /** The port it listens on, once started: the chosen one when the options said 0. */
+  public synchronized int port() {
+    if (app == null) {
+      throw new IllegalStateException("The server has not started.");
+    }
+    return app.port();
+  }
+
+  /** Its base URL, such as {@code http://127.0.0.1:7070}. */
+  public String url() {
+    String host = options.host().contains(":") ? "[" + options.host() + "]" : options.host();
+    return "http://" + host + ":" + port();
+  }
+
+  /** The bearer token: the configured one, or the one made at start. */
+  public String token() {
+    return token;
+  }
+
+  /** The method and path of every API route, for the OpenAPI check. */
+  List<String> routeList() {
+    return List.copyOf(routes);
+  }
+
+  /** Stops listening; requests in flight finish. Closing twice does nothing. */
+  @Override
+  public synchronized void close() {
+    if (app != null) {
+      app.stop();
+    }
+  }
+
+  // ---- Routes ----------------------------------------------------------------------------
+
+  private void routes() {
+    route(HandlerType.GET, "/health/live", ctx -> json(ctx, 200, Map.of("status", "up")));
+    route(HandlerType.GET, "/health/ready", this::ready);
+    route(
+        HandlerType.GET,
+        "/metrics",
+        this::scrape);
+    route(
+        HandlerType.GET,
+        "/openapi.json",
+        ctx -> ctx.contentType("application/json").result(openApi()));
+
+    route(HandlerType.POST, "/api/jobs", ctx -> json(ctx, 201, api.enqueue(body(ctx))));
+    route(HandlerType.POST, "/api/jobs/bulk", ctx -> json(ctx, 201, api.enqueueBulk(body(ctx))));
+    route(HandlerType.GET, "/api/jobs", ctx -> json(ctx, 200, api.list(ctx.queryParamMap())));
+    route(HandlerType.GET, "/api/jobs/{id}", ctx -> json(ctx, 200, api.get(ctx.pathParam("id"))));
+    route(
+        HandlerType.POST,
+        "/api/jobs/{id}/cancel",
+        ctx -> changed(ctx, api.cancel(ctx.pathParam("id"))));
+    route(
+        HandlerType.POST,
+        "/api/jobs/{id}/retry",
+        ctx -> changed(ctx, api.retry(ctx.pathParam("id"))));
+    route(
+        HandlerType.DELETE, "/api/jobs/{id}", ctx -> changed(ctx, api.delete(ctx.pathParam("id"))));
+
+    route(HandlerType.GET, "/api/queues", ctx -> json(ctx, 200, api.queues()));
+    route(
+        HandlerType.GET,
+        "/api/queues/{name}",
+        ctx -> json(ctx, 200, api.queue(ctx.pathParam("name"))));
+    route(
+        HandlerType.POST,
+        "/api/queues/{name}/pause",
+        ctx -> changed(ctx, api.pause(ctx.pathParam("name"))));
+    route(
+        HandlerType.POST,
+        "/api/queues/{name}/resume",
+        ctx -> changed(ctx, api.resume(ctx.pathParam("name"))));
+
+    route(HandlerType.GET, "/api/schedules", ctx -> json(ctx, 200, api.schedules()));
+    route(
+        HandlerType.GET,
+        "/api/schedules/{name}",
+        ctx -> json(ctx, 200, api.schedule(ctx.pathParam("name"))));
+    route(
+        HandlerType.POST,
+        "/api/schedules/{name}/enable",
+        ctx -> changed(ctx, api.setEnabled(ctx.pathParam("name"), true)));
+    route(
+        HandlerType.POST,
+        "/api/schedules/{name}/disable",
+        ctx -> changed(ctx, api.setEnabled(ctx.pathParam("name"), false)));
+    route(
+        HandlerType.POST,
+        "/api/schedules/{name}/run",
+        ctx -> {
+          ctx.header("HX-Trigger", CHANGED);
+          json(ctx, 201, api.runNow(ctx.pathParam("name")));
+        });
+
+    route(HandlerType.GET, "/api/throughput", ctx -> json(ctx, 200, runtime.throughput()));
+  }
+
+  private void scrape(Context ctx) {
+    if (prometheus == null) {
+      throw new ApiException(
+          404, "metrics_disabled", "This server was made without metrics: there is nothing to scrape.");
+    }
+    metrics.refreshGauges(); // so that queues seen for the first time are in this scrape
+    ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(prometheus.scrape());
+  }
+
+  private void route(HandlerType method, String path, Handler handler) {
+    routes.add(method + " " + path);
+    app.addHttpHandler(method, path, handler);
+  }
+
+  private void ready(Context ctx) {
+    if (!runtime.isRunning()) {
+      json(ctx, 503, Map.of("status", "down", "reason", "The runtime is not running."));
+      return;
+    }
+    var check = CompletableFuture.runAsync(store::checkHealth);
+    try {
+      check.get(READINESS_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+      json(ctx, 200, Map.of("status", "up"));
+    } catch (TimeoutException e) {
+      check.cancel(true);
+      json(
+          ctx,
+          503,
+          Map.of(
+              "status",
+              "down",
+              "reason",
+              "The store did not answer within %d ms.".formatted(READINESS_TIMEOUT_MS)));
+    } catch (ExecutionException e) {
+      json(
+          ctx,
+          503,
+          Map.of("status", "down", "reason", "The store fails: " + e.getCause().getMessage()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      json(ctx, 503, Map.of("status", "down", "reason", "The check was interrupted."));
+    }
+  }
+
+  private String openApi() throws IOException {
+    try (InputStream in =
+        DocketServer.class.getResourceAsStream("/dev/docket/http/web/openapi.json")) {
+      if (in == null) {
+        throw new IllegalStateException("The OpenAPI document is missing from the jar.");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  // ---- Access ----------------------------------------------------------------------------
+
+  /** Lets a request through, or answers 401 or 403 for it. Runs before every handler. */
+  private void secure(Context ctx) {
+    String path = ctx.path();
+    ctx.header("X-Content-Type-Options", "nosniff");
+    // same-origin, not no-referrer: under no-referrer a browser sends "Origin: null" with its
+    // own forms, and the origin check of the login would refuse them.
+    ctx.header("Referrer-Policy", "same-origin");
+    if (!path.startsWith("/api/") && !path.equals("/api")) {
+      dashboard.secure(ctx);
+      return;
+    }
+    ctx.header("Cache-Control", "no-store");
+    Access.Caller caller = caller(ctx);
+    if (caller == Access.Caller.NONE) {
+      ctx.header("WWW-Authenticate", "Bearer realm=\"docket\"");
+      throw new ApiException(
+          401,
+          "unauthorized",
+          "This API needs the header Authorization: Bearer <token>, with the token the server"
+              + " was configured with.");
+    }
+    if (ctx.method() == HandlerType.HEAD) {
+      // Javalin would answer HEAD without running the GET handler: 200 even for a missing job.
+      throw new ApiException(
+          405, "method_not_allowed", "HEAD is not supported on the API: use GET.");
+    }
+    if (caller == Access.Caller.BROWSER && !isSafe(ctx.method())) {
+      requireSameOriginChange(ctx, csrfBinding(ctx));
+    }
+    requireWellFormedQuery(ctx.queryString());
+  }
+
+  /** The container drops what it cannot decode, which would silently widen a search. */
+  static void requireWellFormedQuery(String query) {
+    if (query == null || !MALFORMED_ESCAPE.matcher(query).find()) {
+      return;
+    }
+    for (String part : query.split("&")) {
+      if (MALFORMED_ESCAPE.matcher(part).find()) {
+        String name = part.contains("=") ? part.substring(0, part.indexOf('=')) : part;
+        throw ApiException.badRequest(
+            "invalid_parameter",
+            "Parameter %s has a %% that is not followed by two hex digits: encode it as %%25."
+                .formatted(dev.docket.domain.Names.quote(name)));
+      }
+    }
+  }
+
+  private static final java.util.regex.Pattern MALFORMED_ESCAPE =
+      java.util.regex.Pattern.compile("%(?![0-9A-Fa-f]{2})");
+
+  /** The session a browser's CSRF token is bound to: its valid cookie, or null when open. */
+  String csrfBinding(Context ctx) {
+    String session = ctx.cookie(Access.SESSION_COOKIE);
+    return session != null && access.isSession(session, clock.instant()) ? session : null;
+  }
+
+  Access.Caller caller(Context ctx) {
+    return access.identify(
+        ctx.header("Authorization"),
+        ctx.cookie(Access.SESSION_COOKIE),
+        ctx.req().getRemoteAddr(),
+        ctx.header("Host"),
+        clock.instant());
+  }
+
+  static boolean isSafe(HandlerType method) {
+    return method == HandlerType.GET || method == HandlerType.HEAD || method == HandlerType.OPTIONS;
+  }
+
+  /** A browser's change must come from our page: its CSRF header and its origin say so. */
+  void requireSameOriginChange(Context ctx, String binding) {
+    if (!Access.isSameOrigin(
+        ctx.header("Origin"), ctx.header("Host"), ctx.header("Sec-Fetch-Site"))) {
+      throw new ApiException(403, "cross_site", "Changes from another site's page are refused.");
+    }
+    if (!access.isCsrfToken(binding, ctx.header(Access.CSRF_HEADER))) {
+      throw new ApiException(
+          403,
+          "csrf",
+          "A change from a browser needs the %s header of the dashboard's page: reload it."
+              .formatted(Access.CSRF_HEADER));
+    }
+  }
+
+  // ---- Bodies and answers ----------------------------------------------------------------
+
+  /** The request body, refused with 413 when longer than the configured limit. */
+  private byte[] body(Context ctx) {
+    int max = options.maxBodyBytes();
+    long declared = ctx.req().getContentLengthLong();
+    if (declared > max) {
+      throw tooLarge(declared, max);
+    }
+    try (InputStream in = ctx.req().getInputStream()) {
+      byte[] body = in.readNBytes(max + 1);
+      if (body.length > max) {
+        throw tooLarge(body.length, max);
+      }
+      return body;
+    } catch (IOException e) {
+      throw ApiException.badRequest("unreadable_body", "The request body could not be read.");
+    }
+  }
+
+  private static ApiException tooLarge(long size, int max) {
+    return new ApiException(
+        413,
+        "body_too_large",
+        "The request body has %s bytes, more than the %d this server accepts."
+            .formatted(size, max));
+  }
+
+  static void json(Context ctx, int status, Object body) {
+    ctx.status(status).contentType("application/json").result(ApiJson.write(body));
+  }
+
+  /** A change's answer; it tells the dashboard's live parts to refresh. */
+  private static void changed(Context ctx, Object body) {
+    ctx.header("HX-Trigger", CHANGED);
+    json(ctx, 200, body);
+  }
+
+  private void fail(Exception e, Context ctx) {
+    int status;
+    String code;
+    String message = e.getMessage() == null ? e.toString() : e.getMessage();
+    switch (e) {
+      case ApiException api -> {
+        status = api.status();
+        code = api.code();
+      }
+      case JobNotFoundException notFound -> {
+        status = 404;
+        code = "not_found";
+      }
+      case IllegalTransitionException transition -> {
+        status = 409;
+        code = "conflict";
+      }
+      case PayloadException payload -> {
+        status = 400;
+        code = "invalid_payload";
+      }
+      case StorageException storage -> {
+        status = 503;
+        code = "store_unavailable";
+        LOG.log(Level.WARNING, "A request failed because the store did: {0}", message);
+      }
+      case IllegalStateException state -> {
+        status = 409;
+        code = "conflict";
+      }
+      case IllegalArgumentException argument -> {
+        status = 400;
+        code = "invalid_request";
+      }
+      case HttpResponseException http -> {
+        status = http.getStatus();
+        code =
+            switch (status) {
+              case 404 -> "not_found";
+              case 405 -> "method_not_allowed";
+              case 413 -> "body_too_large";
+              default -> "invalid_request";
+            };
+        message =
+            switch (status) {
+              case 404 -> "There is nothing at %s %s.".formatted(ctx.method(), ctx.path());
+              case 405 -> "%s is not allowed on %s.".formatted(ctx.method(), ctx.path());
+              default -> message;
+            };
+      }
+      case DocketException docket -> {
+        status = 409;
+        code = "conflict";
+      }
+      default -> {
+        status = 500;
+        code = "internal_error";
+        message = "The server failed; its log says why.";
+        LOG.log(Level.ERROR, "Request " + ctx.method() + " " + ctx.path() + " failed.", e);
+      }
+    }
+    ctx.attribute(ANSWERED, true);
+    if (isMachinePath(ctx.path()) || status == 401) {
+      json(ctx, status, new ApiJson.ErrorView(code, message));
+    } else {
+      dashboard.error(ctx, status, message);
+    }
+  }
+
+  /** Paths whose callers are programs, so errors are JSON; the dashboard's errors are pages. */
+  private static boolean isMachinePath(String path) {
+    return path.startsWith("/api/")
+        || path.equals("/api")
+        || path.startsWith("/health")
+        || path.startsWith("/metrics")
+        || path.startsWith("/openapi");
+  }
+
+  private void failIfEmpty(Context ctx, String code, String message) {
+    if (Boolean.TRUE.equals(ctx.attribute(ANSWERED))) {
+      return; // an exception's answer stands
+    }
+    if (ctx.path().startsWith("/api/")
+        || ctx.path().startsWith("/health")
+        || ctx.path().startsWith("/metrics")) {
+      json(ctx, ctx.statusCode(), new ApiJson.ErrorView(code, message));
+    } else {
+      dashboard.error(ctx, ctx.statusCode(), message);
+    }
+  }
+
+  /**
+   * Jetty's answer to a request it cannot parse (a malformed escape in the path, a bad header),
+   * before Javalin sees it: JSON like every other error, not Jetty's HTML page.
+   */
+  static final class JsonErrorHandler extends org.eclipse.jetty.server.handler.ErrorHandler {
+    @Override
+    public java.nio.ByteBuffer badMessageError(
+        int status, String reason, org.eclipse.jetty.http.HttpFields.Mutable fields) {
+      fields.put(org.eclipse.jetty.http.HttpHeader.CONTENT_TYPE, "application/json");
+      String message =
+          "The request is malformed"
+              + (reason == null || reason.isBlank() ? "." : ": " + reason + ".");
+      return java.nio.ByteBuffer.wrap(
+          ApiJson.write(new ApiJson.ErrorView("invalid_request", message))
+              .getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    protected void generateAcceptableResponse(
+        org.eclipse.jetty.server.Request baseRequest,
+        jakarta.servlet.http.HttpServletRequest request,
+        jakarta.servlet.http.HttpServletResponse response,
+        int code,
+        String message)
+        throws IOException {
+      baseRequest.setHandled(true);
+      response.setContentType("application/json");
+      response
+          .getOutputStream()
+          .write(
+              ApiJson.write(
+                      new ApiJson.ErrorView(
+                          code == 404 ? "not_found" : "invalid_request",
+                          "The request could not be served"
+                              + (message == null || message.isBlank()
+                                  ? "."
+                                  : ": " + message + ".")))
+                  .getBytes(StandardCharsets.UTF_8));
+    }
+  }
+}

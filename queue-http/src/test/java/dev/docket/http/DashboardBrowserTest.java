@@ -1,0 +1,548 @@
+package dev.docket.http;
+
+import dev.docket.store.memory.MemoryStoreModule;
+import dev.docket.runtime.DocketRuntime;
+import dev.docket.runtime.DocketModule;
+import dev.docket.runtime.RuntimeOptions;
+import dev.docket.runtime.HandlerBinding;
+import dev.docket.runtime.Schedule;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.inject.AbstractModule;
+import com.google.inject.Guice;
+import dev.docket.usecase.JobRequest;
+import dev.docket.usecase.JobType;
+import dev.docket.usecase.NonRetryableException;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.stream.StreamSupport;
+import javax.imageio.ImageIO;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Cookie;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.NoAlertPresentException;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The dashboard in a real browser, used as an operator would: headless Chromium against a runtime
+ * and server on the memory store. Each test has its own runtime and server, so none sees another's
+ * jobs or paused queues; the tests share one browser, and each ends with its console free of
+ * errors.
+ */
+@Tag("browser")
+@Timeout(60)
+class DashboardBrowserTest {
+  static final String TOKEN = "dashboard-browser-test-token";
+  static final Path SCREENSHOTS = Path.of("target", "screenshots");
+
+  record Mail(String to) {}
+
+  record Image(String name) {}
+
+  record Report(String name) {}
+
+  /** Always succeeds. */
+  static final JobType<Mail> SEND_MAIL = JobType.of("mail.send", Mail.class);
+
+  /** Always fails for good, so its jobs go straight to the dead letter. */
+  static final JobType<Image> RESIZE_IMAGE = JobType.of("image.resize", Image.class);
+
+  /** Always succeeds; the schedule's kind. */
+  static final JobType<Report> BUILD_REPORT = JobType.of("report.build", Report.class);
+
+  /** Fires at 06:00 UTC on the 1st of the month; the tests only run it by hand. */
+  static final Schedule INVOICES =
+      Schedule.cron(
+          "monthly-invoices",
+          "0 6 1 * *",
+          ZoneOffset.UTC,
+          JobRequest.of(BUILD_REPORT, new Report("invoices")).queue("reports").build());
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** One browser for the class: starting one per test would double the run time. */
+  private static HeadlessChromium browser;
+
+  private static ChromeDriver driver;
+  private static WebDriverWait wait;
+
+  private DocketRuntime runtime;
+  private DocketServer server;
+  private HttpClient http;
+
+  /**
+   * Console errors not held against the page, by a part of their text: those a test provokes on
+   * purpose, and the browser's own request for a favicon, which the dashboard does not serve.
+   */
+  private final List<String> expectedConsoleErrors = new ArrayList<>(List.of("/favicon.ico - "));
+
+  @BeforeAll
+  static void startBrowser() throws IOException {
+    HeadlessChromium.requireInstalled();
+    browser = HeadlessChromium.start();
+    driver = browser.driver();
+    wait = new WebDriverWait(driver, Duration.ofSeconds(10), Duration.ofMillis(50));
+    wait.ignoring(StaleElementReferenceException.class);
+  }
+
+  @AfterAll
+  static void stopBrowser() {
+    if (browser != null) {
+      browser.close();
+    }
+  }
+
+  /** A runtime and server of its own for each test, and a browser that forgot the last one. */
+  @BeforeEach
+  void startServer_andClearTheBrowser() {
+    var injector =
+        Guice.createInjector(
+            new MemoryStoreModule(),
+            new DocketModule(
+                RuntimeOptions.builder()
+                    .queue("mail", 2)
+                    .queue("images", 1)
+                    .queue("reports", 1)
+                    .pollInterval(Duration.ofMillis(100))
+                    .build()),
+            new HttpModule(HttpOptions.builder().port(0).token(TOKEN).build()),
+            new AbstractModule() {
+              @Override
+              protected void configure() {
+                var handlers = DocketModule.handlers(binder());
+                handlers.addBinding().toInstance(HandlerBinding.of(SEND_MAIL, (mail, c) -> {}));
+                handlers
+                    .addBinding()
+                    .toInstance(
+                        HandlerBinding.of(
+                            RESIZE_IMAGE,
+                            (image, c) -> {
+                              throw new NonRetryableException(
+                                  "Image " + image.name() + " is not a PNG.");
+                            }));
+                handlers
+                    .addBinding()
+                    .toInstance(HandlerBinding.of(BUILD_REPORT, (report, c) -> {}));
+                DocketModule.schedules(binder()).addBinding().toInstance(INVOICES);
+              }
+            });
+    runtime = injector.getInstance(DocketRuntime.class);
+    runtime.start();
+    server = injector.getInstance(DocketServer.class);
+    server.start();
+    http = HttpClient.newHttpClient();
+    // Cookies belong to the host, not the port: the last test's session would let this one in.
+    driver.get(url("/login"));
+    driver.manage().deleteAllCookies();
+    driver.manage().logs().get(LogType.BROWSER); // reading the log empties it
+  }
+
+  @AfterEach
+  void browserConsoleHasNoErrors_thenStopServer() {
+    try {
+      List<String> errors =
+          driver.manage().logs().get(LogType.BROWSER).getAll().stream()
+              .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
+              .map(LogEntry::getMessage)
+              .filter(m -> expectedConsoleErrors.stream().noneMatch(m::contains))
+              .toList();
+      assertThat(errors).as("errors in the browser console").isEmpty();
+    } finally {
+      leavePage();
+      http.close();
+      server.close();
+      runtime.close();
+    }
+  }
+
+  /** Stops the page's polling before its server goes, dismissing a dialog a failure left open. */
+  private static void leavePage() {
+    try {
+      driver.switchTo().alert().dismiss();
+    } catch (NoAlertPresentException e) {
+      // none open, as when the test passed
+    }
+    driver.get("about:blank");
+  }
+
+  // ---- Tests -----------------------------------------------------------------------------
+
+  @Test
+  void aStranger_isSentToTheLogin_andTheTokenOpensTheQueues() {
+    driver.get(url("/"));
+
+    wait.until(ExpectedConditions.urlToBe(url("/login?next=%2F")));
+    assertThat(driver.getTitle()).isEqualTo("Log in · Docket");
+
+    expectedConsoleErrors.add(
+        "/login - Failed to load resource: the server responded with a status of 401");
+    driver.findElement(By.id("token")).sendKeys("not-the-token-of-this-server");
+    submit("#login button[type=submit]");
+    assertThat(driver.findElement(By.tagName("main")).getText())
+        .contains("That is not the token. Try again.");
+
+    driver.findElement(By.id("token")).sendKeys(TOKEN);
+    submit("#login button[type=submit]");
+
+    assertThat(driver.getCurrentUrl())
+        .as("the page after logging in, which says %s", pageText())
+        .isEqualTo(url("/"));
+    awaitPageReady();
+    assertThat(driver.getTitle()).isEqualTo("Queues · Docket");
+    assertThat(textOf("#queues h1")).isEqualTo("Queues");
+    assertThat(
+            driver.findElements(By.cssSelector("#queues tr[data-queue]")).stream()
+                .map(row -> row.getDomAttribute("data-queue")))
+        .containsExactly("images", "mail", "reports");
+    assertThat(textOf("#queues tr[data-queue=mail] .badge")).isEqualTo("running");
+    assertThat(textOf("#queues tr[data-queue=mail] td:nth-child(10)")).isEqualTo("0 of 2 busy");
+    assertThat(textOf("#schedules tr[data-schedule=monthly-invoices] td:nth-child(2)"))
+        .isEqualTo("cron 0 6 1 * * Z");
+  }
+
+  @Test
+  void logOutButton_endsTheSession() throws Exception {
+    logIn();
+
+    submit("form.logout button");
+
+    assertThat(driver.getCurrentUrl())
+        .as("the page after logging out, which says %s", pageText())
+        .isEqualTo(url("/login"));
+    assertThat(driver.manage().getCookieNamed(Access.SESSION_COOKIE)).isNull();
+    driver.get(url("/"));
+    wait.until(ExpectedConditions.urlToBe(url("/login?next=%2F")));
+  }
+
+  @Test
+  void jobsList_showsAJobEnqueuedThroughTheApi_andItsProgress_withoutAReload() throws Exception {
+    // Paused, the queue holds the job pending until the test lets it run.
+    api("POST", "/api/queues/mail/pause", null);
+    logIn();
+    open("/jobs");
+    assertThat(textOf("#jobs tbody")).isEqualTo("No job matches.");
+    driver.executeScript("window.docketPageMark = 'not reloaded';");
+
+    String id = enqueue("mail.send", "mail", "{\"to\":\"ada@example.com\"}");
+
+    String row = "#jobs tr[data-job='" + id + "']";
+    wait.until(ExpectedConditions.textToBe(By.cssSelector(row + " .badge"), "pending"));
+    assertThat(textOf(row + " td:nth-child(2)")).isEqualTo("mail.send");
+    assertThat(textOf(row + " td:nth-child(3)")).isEqualTo("mail");
+    api("POST", "/api/queues/mail/resume", null);
+    wait.until(ExpectedConditions.textToBe(By.cssSelector(row + " .badge"), "completed"));
+    assertThat(driver.executeScript("return window.docketPageMark;")).isEqualTo("not reloaded");
+  }
+
+  @Test
+  void retryButton_onADeadJobsPage_movesItBackToPending() throws Exception {
+    String id = enqueue("image.resize", "images", "{\"name\":\"cat.gif\"}");
+    awaitState(id, "failed");
+    // Paused, the queue keeps the retried job pending instead of running it into the dead letter.
+    api("POST", "/api/queues/images/pause", null);
+    logIn();
+    open("/jobs?state=failed");
+    assertThat(textOf("#jobs tr[data-job='" + id + "'] .badge")).isEqualTo("dead");
+
+    driver.findElement(By.cssSelector("#jobs tr[data-job='" + id + "'] a")).click();
+    wait.until(ExpectedConditions.urlToBe(url("/jobs/" + id)));
+    awaitPageReady();
+    assertThat(textOf("#job-state")).isEqualTo("dead");
+    click("#job button.retry");
+
+    wait.until(
+        ExpectedConditions.attributeToBe(By.cssSelector("#job-state"), "data-state", "pending"));
+    assertThat(textOf("#job-state")).isEqualTo("pending");
+    assertThat(driver.findElements(By.cssSelector("#job button.retry"))).isEmpty();
+    assertThat(driver.findElements(By.cssSelector("#job button.cancel"))).hasSize(1);
+    JsonNode job = api("GET", "/api/jobs/" + id, null);
+    assertThat(job.get("state").asText()).isEqualTo("pending");
+    assertThat(job.get("errorCount").asInt()).isEqualTo(1);
+  }
+
+  @Test
+  void pauseButton_onTheQueuesPage_pausesTheQueue() throws Exception {
+    logIn();
+    String reports = "#queues tr[data-queue=reports]";
+    assertThat(textOf(reports + " .badge")).isEqualTo("running");
+
+    click(reports + " button.pause");
+
+    wait.until(ExpectedConditions.textToBe(By.cssSelector(reports + " .badge"), "paused"));
+    assertThat(textOf(reports + " button")).isEqualTo("Resume");
+    assertThat(textOf("#queues tr[data-queue=mail] .badge")).isEqualTo("running");
+    assertThat(api("GET", "/api/queues/reports", null).get("paused").asBoolean()).isTrue();
+    assertThat(api("GET", "/api/queues/mail", null).get("paused").asBoolean()).isFalse();
+  }
+
+  @Test
+  void runNowButton_ofASchedule_enqueuesItsJob() throws Exception {
+    logIn();
+    open("/schedules");
+    String schedule = "#schedules tr[data-schedule=monthly-invoices]";
+    assertThat(textOf(schedule + " .badge")).isEqualTo("enabled");
+    assertThat(handRunJobs()).isEmpty();
+
+    click(schedule + " button.run");
+
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> handRunJobs().size() == 1);
+    JsonNode job = handRunJobs().get(0);
+    assertThat(job.get("queue").asText()).isEqualTo("reports");
+    open("/jobs?kind=report.build");
+    assertThat(textOf("#jobs tr[data-job='" + job.get("id").asText() + "'] td:nth-child(2)"))
+        .isEqualTo("report.build");
+  }
+
+  @Test
+  void deleteButton_onTheDeadLetter_removesTheJobOnceConfirmed() throws Exception {
+    String id = enqueue("image.resize", "images", "{\"name\":\"dog.bmp\"}");
+    awaitState(id, "failed");
+    logIn();
+    open("/jobs?state=failed");
+
+    click("#jobs tr[data-job='" + id + "'] button.delete");
+    assertThat(wait.until(ExpectedConditions.alertIsPresent()).getText())
+        .isEqualTo("Delete job " + id + "? It cannot be undone.");
+    driver.switchTo().alert().accept();
+
+    wait.until(
+        ExpectedConditions.invisibilityOfElementLocated(
+            By.cssSelector("#jobs tr[data-job='" + id + "']")));
+    assertThat(textOf("#jobs tbody")).isEqualTo("No job matches.");
+    assertThat(apiStatus("GET", "/api/jobs/" + id)).isEqualTo(404);
+  }
+
+  @Test
+  void screenshots_showTheQueuesWithTheirThroughput_andADeadJobsStackTrace() throws Exception {
+    var jobs = new ArrayList<String>();
+    for (int i = 0; i < 6; i++) {
+      jobs.add(enqueue("mail.send", "mail", "{\"to\":\"user" + i + "@example.com\"}"));
+    }
+    jobs.add(enqueue("report.build", "reports", "{\"name\":\"daily\"}"));
+    jobs.add(enqueue("report.build", "reports", "{\"name\":\"weekly\"}"));
+    String dead = enqueue("image.resize", "images", "{\"name\":\"logo.tiff\"}");
+    api(
+        "POST",
+        "/api/jobs",
+        "{\"kind\":\"mail.send\",\"queue\":\"mail\",\"delay\":\"PT1H\",\"payload\":{\"to\":\"later@example.com\"}}");
+    for (String id : jobs) {
+      awaitState(id, "completed");
+    }
+    awaitState(dead, "failed");
+
+    logIn();
+    wait.until(
+        ExpectedConditions.textToBe(
+            By.cssSelector("#queues tr[data-queue=mail] td:nth-child(6)"), "6"));
+    wait.until(
+        ExpectedConditions.textToBe(
+            By.cssSelector("#queues tr[data-queue=images] td:nth-child(7)"), "1"));
+    assertThat(textOf("#queues tr[data-queue=mail] td:nth-child(4)")).isEqualTo("1");
+    wait.until(
+        ExpectedConditions.attributeToBe(
+            By.id("throughput"), "data-completed-total", String.valueOf(jobs.size())));
+    Path overview = screenshot("dashboard.png");
+
+    open("/jobs/" + dead);
+    WebElement stack =
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#job pre.stack")));
+    assertThat(stack.getText())
+        .startsWith("dev.docket.usecase.NonRetryableException: Image logo.tiff is not a PNG.")
+        .contains("at dev.docket.runtime.DashboardBrowserTest");
+    assertThat(textOf("#job-state")).isEqualTo("dead");
+    Path job = screenshot("job.png");
+
+    assertIsAPictureOfAPage(overview);
+    assertIsAPictureOfAPage(job);
+  }
+
+  // ---- The browser -----------------------------------------------------------------------
+
+  private String url(String path) {
+    return server.url() + path;
+  }
+
+  /**
+   * Logs in as a script would, posting the token to {@code /login}, and gives the browser the
+   * session cookie it answers with; the login form has a test of its own.
+   */
+  private void logIn() throws Exception {
+    HttpResponse<String> response =
+        http.send(
+            HttpRequest.newBuilder(URI.create(url("/login")))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("token=" + TOKEN + "&next=%2F"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as("login answered %s", response.body()).isEqualTo(303);
+    String prefix = Access.SESSION_COOKIE + "=";
+    String cookie =
+        response.headers().allValues("Set-Cookie").stream()
+            .filter(c -> c.startsWith(prefix))
+            .findFirst()
+            .orElseThrow();
+    String session = cookie.substring(prefix.length(), cookie.indexOf(';'));
+    driver.get(url("/login")); // a page of the server's origin, so its cookie can be set
+    driver
+        .manage()
+        .addCookie(
+            new Cookie.Builder(Access.SESSION_COOKIE, session)
+                .path("/")
+                .isHttpOnly(true)
+                .sameSite("Strict")
+                .build());
+    open("/");
+  }
+
+  private void open(String path) {
+    driver.get(url(path));
+    awaitPageReady();
+  }
+
+  /** Waits until the page's deferred scripts ran, so htmx handles its buttons and polling. */
+  private void awaitPageReady() {
+    wait.until(
+        d ->
+            ((JavascriptExecutor) d)
+                .executeScript(
+                    "return document.readyState === 'complete' && typeof htmx !== 'undefined';"));
+  }
+
+  private String textOf(String css) {
+    return wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(css))).getText();
+  }
+
+  /** Clicks a form's button and waits for the page the form's answer replaces it with. */
+  private void submit(String css) {
+    WebElement button = driver.findElement(By.cssSelector(css));
+    button.click();
+    wait.until(ExpectedConditions.stalenessOf(button));
+    wait.until(
+        d -> ((JavascriptExecutor) d).executeScript("return document.readyState === 'complete';"));
+  }
+
+  private String pageText() {
+    return driver.findElement(By.tagName("body")).getText().replace('\n', ' ');
+  }
+
+  /** Clicks an element htmx may swap out meanwhile: a stale one is found again. */
+  private void click(String css) {
+    wait.until(
+        (WebDriver d) -> {
+          d.findElement(By.cssSelector(css)).click();
+          return true;
+        });
+  }
+
+  private Path screenshot(String name) throws IOException {
+    Files.createDirectories(SCREENSHOTS);
+    Path file = SCREENSHOTS.resolve(name);
+    Files.write(file, driver.getScreenshotAs(OutputType.BYTES));
+    return file;
+  }
+
+  private static void assertIsAPictureOfAPage(Path file) throws IOException {
+    assertThat(file).exists();
+    byte[] bytes = Files.readAllBytes(file);
+    assertThat(bytes)
+        .as("%s starts with the PNG signature", file)
+        .startsWith(0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n');
+    assertThat(bytes.length).as("size of %s", file).isGreaterThan(20_000);
+    BufferedImage image = ImageIO.read(file.toFile());
+    assertThat(image.getWidth()).as("width of %s", file).isGreaterThanOrEqualTo(1200);
+    assertThat(image.getHeight()).as("height of %s", file).isGreaterThanOrEqualTo(700);
+    var colours = new HashSet<Integer>();
+    for (int x = 0; x < image.getWidth(); x += 7) {
+      for (int y = 0; y < image.getHeight(); y += 7) {
+        colours.add(image.getRGB(x, y));
+      }
+    }
+    assertThat(colours).as("colours in %s", file).hasSizeGreaterThan(20);
+  }
+
+  // ---- The API ---------------------------------------------------------------------------
+
+  private String enqueue(String kind, String queue, String payload) throws Exception {
+    return api(
+            "POST",
+            "/api/jobs",
+            "{\"kind\":\"%s\",\"queue\":\"%s\",\"payload\":%s}".formatted(kind, queue, payload))
+        .get("id")
+        .asText();
+  }
+
+  private void awaitState(String id, String state) {
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .pollDelay(Duration.ZERO)
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> api("GET", "/api/jobs/" + id, null).get("state").asText().equals(state));
+  }
+
+  /** The schedule's jobs that Run now made: slot jobs carry a unique key, these none. */
+  private List<JsonNode> handRunJobs() throws Exception {
+    JsonNode page = api("GET", "/api/jobs?kind=report.build", null);
+    return StreamSupport.stream(page.get("jobs").spliterator(), false)
+        .filter(job -> job.get("uniqueKey").isNull())
+        .toList();
+  }
+
+  private JsonNode api(String method, String path, String body) throws Exception {
+    HttpResponse<String> response = send(method, path, body);
+    assertThat(response.statusCode())
+        .as("%s %s answered %s", method, path, response.body())
+        .isBetween(200, 299);
+    return JSON.readTree(response.body());
+  }
+
+  private int apiStatus(String method, String path) throws Exception {
+    return send(method, path, null).statusCode();
+  }
+
+  private HttpResponse<String> send(String method, String path, String body) throws Exception {
+    var request =
+        HttpRequest.newBuilder(URI.create(url(path)))
+            .header("Authorization", "Bearer " + TOKEN)
+            .header("Accept", "application/json")
+            .timeout(Duration.ofSeconds(10));
+    if (body == null) {
+      request.method(method, HttpRequest.BodyPublishers.noBody());
+    } else {
+      request
+          .header("Content-Type", "application/json")
+          .method(method, HttpRequest.BodyPublishers.ofString(body));
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+}
