@@ -1,14 +1,13 @@
 package dev.docket.runtime;
 
-
 import dev.docket.usecase.HandlerRegistry;
 import dev.docket.usecase.JobClient;
+import dev.docket.usecase.JobHandler;
 import dev.docket.usecase.JobListener;
 import dev.docket.usecase.JobProcessor;
+import dev.docket.usecase.JobType;
 import dev.docket.usecase.Maintenance;
 import dev.docket.usecase.ProcessorOptions;
-import dev.docket.usecase.JobHandler;
-import dev.docket.usecase.JobType;
 import dev.docket.usecase.port.DocketStore;
 import dev.docket.usecase.port.JobStorage;
 import dev.docket.usecase.port.LeaderLease;
@@ -122,11 +121,7 @@ public final class DocketRuntime implements AutoCloseable {
     // store's NOTIFY reaches the other nodes, and here it would arrive a millisecond later.
     this.client =
         new JobClient(
-            storage,
-            b.codec,
-            clock,
-            random,
-            JobListener.all(List.of(listener, this::wakeLocally)));
+            storage, b.codec, clock, random, JobListener.all(List.of(listener, this::wakeLocally)));
     this.processor =
         new JobProcessor(
             storage,
@@ -237,8 +232,8 @@ public final class DocketRuntime implements AutoCloseable {
     }
 
     /**
-     * Closes the store when the runtime stops, if it is {@link AutoCloseable}: for a store made
-     * for this runtime alone. Off by default, so that several runtimes can share one store.
+     * Closes the store when the runtime stops, if it is {@link AutoCloseable}: for a store made for
+     * this runtime alone. Off by default, so that several runtimes can share one store.
      */
     public Builder closeStoreOnStop(boolean close) {
       this.closeStore = close;
@@ -309,7 +304,8 @@ public final class DocketRuntime implements AutoCloseable {
               (queue, concurrency) ->
                   pools.put(
                       queue,
-                      new WorkerPool(queue, concurrency, processor, options, random, metricsObserver)));
+                      new WorkerPool(
+                          queue, concurrency, processor, options, random, metricsObserver)));
       subscription =
           wakeUps.subscribe(
               new WakeUps.Listener() {
@@ -508,8 +504,8 @@ public final class DocketRuntime implements AutoCloseable {
   }
 
   /**
-   * Statistics of every queue in the store, read at most once per two seconds however many
-   * callers ask (counting scans the job table on PostgreSQL).
+   * Statistics of every queue in the store, read at most once per two seconds however many callers
+   * ask (counting scans the job table on PostgreSQL).
    *
    * @throws dev.docket.usecase.port.StorageException if the store cannot be read
    */

@@ -1,13 +1,12 @@
 package dev.docket.runtime;
 
-import dev.docket.store.memory.MemoryStoreModule;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.Guice;
 import dev.docket.domain.Job;
 import dev.docket.domain.JobState;
+import dev.docket.store.memory.MemoryStoreModule;
 import dev.docket.usecase.JobHandler;
 import dev.docket.usecase.JobType;
 import java.time.Duration;

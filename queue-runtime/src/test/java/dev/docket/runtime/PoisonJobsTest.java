@@ -360,7 +360,7 @@ class PoisonJobsTest {
   @EnumSource(Store.class)
   @Timeout(60)
   void jobOfAKindNoHandlerKnows_staysPending_untouched_whileJobsBehindItRun(Store store) {
-    node = start(store, RuntimeOptions.builder());
+    node = start(store, RuntimeOptions.builder(), HandlerBinding.of(ORDER, (order, context) -> {}));
 
     Job unknown =
         submit(
@@ -372,7 +372,9 @@ class PoisonJobsTest {
 
     awaitState(known.id(), JobState.COMPLETED);
     Job waiting = node.runtime.client().get(unknown.id());
-    assertThat(waiting.state()).as("left for a node that runs its kind").isEqualTo(JobState.PENDING);
+    assertThat(waiting.state())
+        .as("left for a node that runs its kind")
+        .isEqualTo(JobState.PENDING);
     assertThat(waiting.attempt()).as("no attempt used").isZero();
     assertThat(waiting.errors()).isEmpty();
     assertFullCapacity();

@@ -1,10 +1,9 @@
 package dev.docket.runtime;
 
-import dev.docket.store.postgres.PostgresStoreModule;
-
 import com.google.inject.AbstractModule;
 import com.google.inject.Guice;
 import dev.docket.store.postgres.PostgresOptions;
+import dev.docket.store.postgres.PostgresStoreModule;
 import dev.docket.usecase.JobClient;
 import dev.docket.usecase.json.JacksonPayloadCodec;
 import dev.docket.usecase.port.JobStorage;

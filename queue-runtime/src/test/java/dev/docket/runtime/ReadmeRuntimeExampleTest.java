@@ -1,12 +1,11 @@
 package dev.docket.runtime;
 
-import dev.docket.store.memory.MemoryStoreModule;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.Guice;
 import dev.docket.domain.JobState;
+import dev.docket.store.memory.MemoryStoreModule;
 import dev.docket.usecase.JobContext;
 import dev.docket.usecase.JobHandler;
 import dev.docket.usecase.JobType;

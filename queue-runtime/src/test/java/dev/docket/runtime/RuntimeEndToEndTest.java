@@ -1,7 +1,5 @@
 package dev.docket.runtime;
 
-import dev.docket.store.memory.MemoryStoreModule;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.inject.AbstractModule;
@@ -10,6 +8,7 @@ import dev.docket.domain.Job;
 import dev.docket.domain.JobState;
 import dev.docket.domain.Priority;
 import dev.docket.domain.RetryPolicy;
+import dev.docket.store.memory.MemoryStoreModule;
 import dev.docket.usecase.JobRequest;
 import dev.docket.usecase.JobType;
 import dev.docket.usecase.port.JobQuery;

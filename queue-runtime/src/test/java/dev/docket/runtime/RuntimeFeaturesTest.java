@@ -1,7 +1,5 @@
 package dev.docket.runtime;
 
-import dev.docket.store.memory.MemoryStoreModule;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.inject.AbstractModule;
@@ -9,6 +7,7 @@ import com.google.inject.Guice;
 import dev.docket.domain.Job;
 import dev.docket.domain.JobState;
 import dev.docket.domain.Priority;
+import dev.docket.store.memory.MemoryStoreModule;
 import dev.docket.usecase.JobHandler;
 import dev.docket.usecase.JobRequest;
 import dev.docket.usecase.JobType;

@@ -1,7 +1,5 @@
 package dev.docket.runtime;
 
-import dev.docket.store.memory.MemoryStoreModule;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,6 +8,7 @@ import com.google.inject.Guice;
 import dev.docket.domain.Job;
 import dev.docket.domain.JobState;
 import dev.docket.store.memory.MemoryStore;
+import dev.docket.store.memory.MemoryStoreModule;
 import dev.docket.usecase.JobHandler;
 import dev.docket.usecase.JobType;
 import dev.docket.usecase.port.DocketStore;
