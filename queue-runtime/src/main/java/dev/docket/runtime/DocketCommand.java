@@ -556,11 +556,12 @@ public final class DocketCommand implements Runnable {
       }
       if (stopped.getCount() > 0) {
         Runtime.getRuntime().removeShutdownHook(hook);
+        // The last statistics are read while the store is open: closing the runtime closes it.
+        printStats(out, docket.client().stats());
         if (server != null) {
           server.close();
         }
         docket.close();
-        printStats(out, docket.client().stats());
       }
       return 0;
     }

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import picocli.CommandLine;
 
 /**
@@ -395,6 +396,28 @@ class DocketCommandPostgresTest {
 
     assertThat(status).isEqualTo(2);
     assertThat(err.toString()).contains("Job id '42' is not a UUID");
+  }
+
+  @Test
+  @Timeout(60)
+  void serveRunFor_onPostgres_stopsCleanly_withStatusZero() {
+    enqueue("unserved", "{}", "--queue", "serve_run_for");
+
+    int status =
+        run(
+            "serve",
+            "--queue",
+            "serve_run_for=1",
+            "--run-for",
+            "PT1S",
+            "--shutdown-grace",
+            "PT1S",
+            "--http-port",
+            "0");
+
+    assertThat(status).as("exit status; stderr: %s", err).isZero();
+    assertThat(err.toString()).isEmpty();
+    assertThat(out.toString()).contains("on the PostgreSQL store");
   }
 
   @Test
