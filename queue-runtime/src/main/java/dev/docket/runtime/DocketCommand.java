@@ -343,6 +343,14 @@ public final class DocketCommand implements Runnable {
         description = "Schema of Docket's tables (env DOCKET_SCHEMA, default ${DEFAULT-VALUE}).")
     String schema;
 
+    @Option(
+        names = "--database-connection-timeout",
+        paramLabel = "<duration>",
+        description =
+            "How long a call waits for a database connection before it fails, PT0.25S to PT5M"
+                + " (default PT5S): while the database is down, an enqueue fails after this long.")
+    Duration connectionTimeout;
+
     boolean isGiven() {
       return url != null && !url.isBlank();
     }
@@ -354,6 +362,9 @@ public final class DocketCommand implements Runnable {
       }
       if (password != null && !password.isEmpty()) {
         builder.password(password);
+      }
+      if (connectionTimeout != null) {
+        builder.connectionTimeout(connectionTimeout);
       }
       return builder;
     }
