@@ -260,6 +260,7 @@ class ServeOutageTest {
     assertThat(child.exitValue()).as("exit status; output:%n%s", output).isZero();
     assertThat(count(output, STATS_FAILED)).as("warnings of the outage").isEqualTo(1);
     assertThat(count(output, STATS_BACK)).as("lines saying it is over").isEqualTo(1);
+    assertThat(count(output, "The demo's enqueue failed (")).as("the demo's warnings").isEqualTo(1);
     assertThat(output.substring(output.indexOf(STATS_BACK))).contains("mail ");
     assertThat(output).doesNotContain("docket: ");
   }
