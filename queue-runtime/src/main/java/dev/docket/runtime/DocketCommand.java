@@ -146,16 +146,29 @@ public final class DocketCommand implements Runnable {
         });
     line.setExecutionExceptionHandler(
         (e, command, parsed) -> {
-          if (e instanceof IllegalArgumentException
-              || e instanceof IllegalStateException
-              || e instanceof DocketException) {
-            command.getErr().println("docket: " + oneLine(e.getMessage()));
+          Exception shown = unwrapInjection(e);
+          if (shown instanceof IllegalArgumentException
+              || shown instanceof IllegalStateException
+              || shown instanceof DocketException) {
+            command.getErr().println("docket: " + oneLine(shown.getMessage()));
             command.getErr().flush();
             return 1;
           }
           throw e;
         });
     return line;
+  }
+
+  /**
+   * What failed when {@code serve}'s injector made a store: Guice wraps it (a database that cannot
+   * be reached at start, say) in a report of several paragraphs, where one sentence says it all.
+   */
+  private static Exception unwrapInjection(Exception e) {
+    if (e instanceof com.google.inject.ProvisionException
+        && e.getCause() instanceof RuntimeException cause) {
+      return cause;
+    }
+    return e;
   }
 
   @Option(

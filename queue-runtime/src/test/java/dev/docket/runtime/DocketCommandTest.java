@@ -47,6 +47,18 @@ class DocketCommandTest {
   }
 
   @Test
+  void serve_whenTheDatabaseCannotBeReachedAtStart_saysSoInOneSentence_withStatusOne() {
+    int status =
+        run("serve", "--database-url", "jdbc:postgresql://127.0.0.1:1/none", "--http-port", "0");
+
+    assertThat(status).isEqualTo(1);
+    assertThat(err.toString())
+        .startsWith("docket: Docket could not connect to jdbc:postgresql://127.0.0.1:1/none: ")
+        .contains("Connection to 127.0.0.1:1 refused")
+        .hasLineCount(1);
+  }
+
+  @Test
   void servePrintStats_refusesANegativeInterval() {
     assertThat(run("serve", "--print-stats", "-PT1S")).isEqualTo(2);
     assertThat(err.toString())
