@@ -9,7 +9,6 @@ import dev.docket.usecase.JobClient;
 import dev.docket.usecase.JobRequest;
 import dev.docket.usecase.JobType;
 import dev.docket.usecase.NonRetryableException;
-import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -81,6 +80,7 @@ final class Demo implements AutoCloseable {
         Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("docket-demo").factory());
     int[] n = {0};
+    var outage = new OutageLog(LOG, "The demo's enqueue");
     producer.scheduleAtFixedRate(
         () -> {
           try {
@@ -103,8 +103,9 @@ final class Demo implements AutoCloseable {
                       .priority(i % 10 == 0 ? Priority.HIGH : Priority.NORMAL)
                       .build());
             }
+            outage.succeeded();
           } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "The demo could not enqueue: {0}", e.getMessage());
+            outage.failed(e); // once per outage, not four times a second
           }
         },
         0,

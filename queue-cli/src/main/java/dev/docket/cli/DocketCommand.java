@@ -34,6 +34,7 @@ import dev.docket.usecase.port.StorageException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Reader;
+import java.lang.System.Logger.Level;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
@@ -106,6 +107,8 @@ public final class DocketCommand implements Runnable {
 
   private static final InstantSource CLOCK = InstantSource.system();
 
+  private static final System.Logger LOG = System.getLogger(DocketCommand.class.getName());
+
   @Spec CommandSpec spec;
 
   private final ConfigDefaults defaults;
@@ -170,16 +173,29 @@ public final class DocketCommand implements Runnable {
         });
     line.setExecutionExceptionHandler(
         (e, command, parsed) -> {
-          if (e instanceof IllegalArgumentException
-              || e instanceof IllegalStateException
-              || e instanceof DocketException) {
-            command.getErr().println("docket: " + oneLine(e.getMessage()));
+          Exception shown = unwrapInjection(e);
+          if (shown instanceof IllegalArgumentException
+              || shown instanceof IllegalStateException
+              || shown instanceof DocketException) {
+            command.getErr().println("docket: " + oneLine(shown.getMessage()));
             command.getErr().flush();
             return 1;
           }
           throw e;
         });
     return line;
+  }
+
+  /**
+   * What failed when {@code serve}'s injector made a store: Guice wraps it (a database that cannot
+   * be reached at start, say) in a report of several paragraphs, where one sentence says it all.
+   */
+  private static Exception unwrapInjection(Exception e) {
+    if (e instanceof com.google.inject.ProvisionException
+        && e.getCause() instanceof RuntimeException cause) {
+      return cause;
+    }
+    return e;
   }
 
   @Option(
@@ -370,6 +386,14 @@ public final class DocketCommand implements Runnable {
         description = "Schema of Docket's tables (env DOCKET_SCHEMA, default ${DEFAULT-VALUE}).")
     String schema;
 
+    @Option(
+        names = "--database-connection-timeout",
+        paramLabel = "<duration>",
+        description =
+            "How long a call waits for a database connection before it fails, PT0.25S to PT5M"
+                + " (default PT5S): while the database is down, an enqueue fails after this long.")
+    Duration connectionTimeout;
+
     boolean isGiven() {
       return url != null && !url.isBlank();
     }
@@ -381,6 +405,9 @@ public final class DocketCommand implements Runnable {
       }
       if (password != null && !password.isEmpty()) {
         builder.password(password);
+      }
+      if (connectionTimeout != null) {
+        builder.connectionTimeout(connectionTimeout);
       }
       return builder;
     }
@@ -434,10 +461,31 @@ public final class DocketCommand implements Runnable {
     void run(PostgresStore store, JobClient client);
   }
 
-  /** {@code docket serve}: runs workers until stopped. */
-  @Command(name = "serve", mixinStandardHelpOptions = true, description = "Run workers.")
+  /**
+   * {@code docket serve}: runs workers until stopped, or for {@code --run-for}.
+   *
+   * <p>Nothing the command reads from the store while it runs can end it: a database outage takes
+   * the node out of rotation ({@code /health/ready} answers 503) until the database is back, and a
+   * failed read of the statistics it prints is logged once per outage. It prints statistics only
+   * when asked ({@code --print-stats}) or with {@code --demo}: a node's stdout is a container's
+   * log.
+   */
+  @Command(
+      name = "serve",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Run workers, with the HTTP API, dashboard, metrics and health probes.",
+        "It keeps running while the database is unreachable: /health/ready answers 503 until the"
+            + " database is back, and work resumes by itself."
+      })
   static final class Serve implements Callable<Integer> {
+    /** The statistics interval of {@code --demo} when {@code --print-stats} is not given. */
+    static final String DEMO_STATS_INTERVAL = "PT5S";
+
     @Spec CommandSpec spec;
+
+    /** A read of the statistics to print failed: one warning per outage, and one when it ends. */
+    private final OutageLog statsLog = new OutageLog(LOG, "Reading the statistics to print");
 
     @CommandLine.Mixin Database database = new Database();
 
@@ -456,6 +504,16 @@ public final class DocketCommand implements Runnable {
         names = "--run-for",
         description = "Stop after this long (ISO-8601, e.g. PT30S); runs until stopped otherwise.")
     Duration runFor;
+
+    @Option(
+        names = "--print-stats",
+        paramLabel = "<interval>",
+        description =
+            "Print each queue's jobs by state to stdout this often, and once more on stop"
+                + " (ISO-8601, e.g. PT1M). Off by default, every "
+                + DEMO_STATS_INTERVAL
+                + " with --demo; PT0S turns it off.")
+    Duration printStats;
 
     @Option(
         names = "--shutdown-grace",
@@ -497,6 +555,7 @@ public final class DocketCommand implements Runnable {
     @Override
     public Integer call() throws InterruptedException {
       PrintWriter out = spec.commandLine().getOut();
+      Optional<Duration> statsInterval = statsInterval();
       var options = RuntimeOptions.builder().shutdownGrace(grace);
       if (queues.isEmpty() && demo) {
         Demo.QUEUES.forEach(options::queue);
@@ -560,39 +619,118 @@ public final class DocketCommand implements Runnable {
             "Dashboard and API at %s (health %s/health/ready, metrics %s/metrics).%n",
             server.url(), server.url(), server.url());
       }
-      for (DocketRuntime.ScheduleView view : docket.schedules()) {
+      printSchedules(out, docket);
+      out.flush();
+      Demo load = demo ? Demo.start(docket.client()) : null;
+      awaitStop(stopped, out, docket, statsInterval);
+      if (load != null) {
+        load.close();
+      }
+      if (stopped.getCount() > 0) {
+        try {
+          Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+          // The JVM is shutting down meanwhile: the hook closes the same things, and closing
+          // twice does nothing.
+        }
+        // The last statistics are read while the store is open: closing the runtime closes it.
+        if (statsInterval.isPresent()) {
+          printStats(out, docket);
+        }
+        if (server != null) {
+          server.close();
+        }
+        docket.close();
+      }
+      return 0;
+    }
+
+    /** The interval of {@code --print-stats}, if statistics are printed at all. */
+    private Optional<Duration> statsInterval() {
+      if (printStats == null) {
+        return demo ? Optional.of(Duration.parse(DEMO_STATS_INTERVAL)) : Optional.empty();
+      }
+      if (printStats.isNegative()) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(),
+            "Statistics interval %s is negative: use PT0S to turn them off, or one such as PT1M."
+                .formatted(printStats));
+      }
+      return printStats.isZero() ? Optional.empty() : Optional.of(printStats);
+    }
+
+    /**
+     * Waits until the shutdown hook ran or {@code --run-for} passed, printing statistics every
+     * {@code statsInterval} meanwhile. Times are nanoseconds since the start, so neither an endless
+     * run nor an absent interval can overflow.
+     */
+    private void awaitStop(
+        CountDownLatch stopped,
+        PrintWriter out,
+        DocketRuntime docket,
+        Optional<Duration> statsInterval)
+        throws InterruptedException {
+      long start = System.nanoTime();
+      long end = runFor == null ? Long.MAX_VALUE : nanos(runFor);
+      long every = statsInterval.map(Serve::nanos).orElse(Long.MAX_VALUE);
+      long nextStats = every;
+      while (true) {
+        long elapsed = System.nanoTime() - start;
+        if (elapsed >= end
+            || stopped.await(Math.min(end, nextStats) - elapsed, TimeUnit.NANOSECONDS)) {
+          return;
+        }
+        if (System.nanoTime() - start >= nextStats) {
+          printStats(out, docket);
+          // From the end of this print: one delayed by a slow store is not followed by a burst.
+          long printed = System.nanoTime() - start;
+          nextStats = every > Long.MAX_VALUE - printed ? Long.MAX_VALUE : printed + every;
+        }
+      }
+    }
+
+    private static long nanos(Duration duration) {
+      try {
+        return Math.max(0, duration.toNanos());
+      } catch (ArithmeticException e) {
+        return Long.MAX_VALUE; // centuries
+      }
+    }
+
+    /** The schedules and their next slots; a store that does not answer ends nothing. */
+    private static void printSchedules(PrintWriter out, DocketRuntime docket) {
+      List<DocketRuntime.ScheduleView> views;
+      try {
+        views = docket.schedules();
+      } catch (RuntimeException e) {
+        LOG.log(
+            Level.WARNING,
+            "The schedules could not be read ({0}); they fire once the store answers.",
+            e.getMessage());
+        return;
+      }
+      for (DocketRuntime.ScheduleView view : views) {
         out.printf(
             "Schedule %s: %s, next slot %s%n",
             view.schedule().name(),
             view.enabled() ? "enabled" : "disabled",
             view.nextSlot().map(Object::toString).orElse("none"));
       }
-      out.flush();
-      Demo load = demo ? Demo.start(docket.client()) : null;
-      long until = runFor == null ? Long.MAX_VALUE : System.nanoTime() + runFor.toNanos();
-      while (!stopped.await(
-          Math.min(5_000, Math.max(1, (until - System.nanoTime()) / 1_000_000)),
-          TimeUnit.MILLISECONDS)) {
-        printStats(out, docket.client().stats());
-        if (System.nanoTime() >= until) {
-          break;
-        }
-      }
-      if (load != null) {
-        load.close();
-      }
-      if (stopped.getCount() > 0) {
-        Runtime.getRuntime().removeShutdownHook(hook);
-        if (server != null) {
-          server.close();
-        }
-        docket.close();
-        printStats(out, docket.client().stats());
-      }
-      return 0;
     }
 
-    private static void printStats(PrintWriter out, List<QueueStats> stats) {
+    /**
+     * One line per queue, from the statistics the dashboard and metrics share. A store that does
+     * not answer is logged once per outage and skipped: it must never end the command.
+     */
+    private void printStats(PrintWriter out, DocketRuntime docket) {
+      List<QueueStats> stats;
+      try {
+        stats = docket.stats().get();
+        statsLog.succeeded();
+      } catch (RuntimeException e) {
+        statsLog.failed(e);
+        return;
+      }
       for (QueueStats queue : stats) {
         var line = new StringBuilder("%-10s".formatted(queue.queue()));
         for (JobState state : JobState.values()) {

@@ -69,6 +69,40 @@ class DocketCommandConfigTest {
   }
 
   @Test
+  void theConnectionTimeout_reachesTheStoreOptions_fromTheFlagOrTheFile() throws IOException {
+    Path config =
+        file("database-url=jdbc:postgresql://file/db", "database-connection-timeout=PT3S");
+
+    var fromFile = stats("--config", config.toString()).options().build();
+    var fromFlag =
+        stats("--config", config.toString(), "--database-connection-timeout", "PT0.5S")
+            .options()
+            .build();
+    var byDefault = stats("--database-url", "jdbc:postgresql://x/db").options().build();
+
+    assertThat(fromFile.connectionTimeout()).isEqualTo(java.time.Duration.ofSeconds(3));
+    assertThat(fromFlag.connectionTimeout()).isEqualTo(java.time.Duration.ofMillis(500));
+    assertThat(byDefault.connectionTimeout())
+        .isEqualTo(dev.docket.store.postgres.PostgresOptions.DEFAULT_CONNECTION_TIMEOUT);
+  }
+
+  @Test
+  void aConnectionTimeoutOutOfRange_isNamed_beforeConnecting() {
+    int status =
+        run(
+            "stats",
+            "--database-url",
+            "jdbc:postgresql://127.0.0.1:1/none",
+            "--database-connection-timeout",
+            "PT0.1S");
+
+    assertThat(status).isEqualTo(1);
+    assertThat(err.toString())
+        .isEqualToIgnoringNewLines(
+            "docket: Connection timeout PT0.1S is out of range: use PT0.25S to PT5M.");
+  }
+
+  @Test
   void theConfigFile_beatsTheBuiltInDefault() throws IOException {
     Path config = file("database-url=jdbc:postgresql://file/db", "schema=from_file");
 

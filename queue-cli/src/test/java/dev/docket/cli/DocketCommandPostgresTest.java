@@ -22,6 +22,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import picocli.CommandLine;
 
 /**
@@ -395,6 +396,54 @@ class DocketCommandPostgresTest {
 
     assertThat(status).isEqualTo(2);
     assertThat(err.toString()).contains("Job id '42' is not a UUID");
+  }
+
+  @Test
+  @Timeout(60)
+  void serveRunFor_onPostgres_stopsCleanly_withStatusZero_andPrintsNoStatisticsUnlessAsked() {
+    enqueue("unserved", "{}", "--queue", "serve_quiet");
+
+    int status = serve("PT1S");
+
+    assertThat(status).as("exit status; stderr: %s", err).isZero();
+    assertThat(err.toString()).isEmpty();
+    assertThat(out.toString()).contains("on the PostgreSQL store").doesNotContain("serve_quiet");
+  }
+
+  @Test
+  @Timeout(60)
+  void servePrintStats_printsEachQueueThatOften_andOnceMoreOnStop() {
+    enqueue("unserved", "{}", "--queue", "serve_loud");
+
+    int status = serve("PT1.5S", "--print-stats", "PT0.5S");
+
+    assertThat(status).as("exit status; stderr: %s", err).isZero();
+    assertThat(out.toString().lines().filter(line -> line.startsWith("serve_loud ")))
+        .hasSizeGreaterThanOrEqualTo(2)
+        .allSatisfy(
+            line ->
+                assertThat(line)
+                    .matches(
+                        "serve_loud +pending=1 running=0 completed=0 failed=0 cancelled=0"
+                            + " runnable=1"));
+  }
+
+  /** {@code docket serve} for {@code runFor} on a queue of its own, none of the tests' jobs. */
+  private int serve(String runFor, String... more) {
+    var args =
+        new java.util.ArrayList<>(
+            List.of(
+                "serve",
+                "--queue",
+                "serve_run_for=1",
+                "--run-for",
+                runFor,
+                "--shutdown-grace",
+                "PT1S",
+                "--http-port",
+                "0"));
+    args.addAll(List.of(more));
+    return run(args.toArray(String[]::new));
   }
 
   @Test

@@ -37,6 +37,39 @@ class DocketCommandTest {
   }
 
   @Test
+  @Timeout(60)
+  void serve_printsNoStatistics_withoutDemoOrPrintStats_andPrintStatsZeroTurnsTheDemosOff() {
+    int plain = run("serve", "--run-for", "PT0.5S", "--http-port", "0");
+    int demoQuiet =
+        run("serve", "--demo", "--print-stats", "PT0S", "--run-for", "PT1S", "--http-port", "0");
+
+    assertThat(plain).isZero();
+    assertThat(demoQuiet).isZero();
+    assertThat(out.toString()).doesNotContain("pending=");
+  }
+
+  @Test
+  void serve_whenTheDatabaseCannotBeReachedAtStart_saysSoInOneSentence_withStatusOne() {
+    int status =
+        run("serve", "--database-url", "jdbc:postgresql://127.0.0.1:1/none", "--http-port", "0");
+
+    assertThat(status).isEqualTo(1);
+    assertThat(err.toString())
+        .startsWith("docket: Docket could not connect to jdbc:postgresql://127.0.0.1:1/none: ")
+        .contains("Connection to 127.0.0.1:1 refused")
+        .hasLineCount(1);
+  }
+
+  @Test
+  void servePrintStats_refusesANegativeInterval() {
+    assertThat(run("serve", "--print-stats", "-PT1S")).isEqualTo(2);
+    assertThat(err.toString())
+        .contains(
+            "Statistics interval PT-1S is negative: use PT0S to turn them off, or one such as"
+                + " PT1M.");
+  }
+
+  @Test
   void statsAge_isShort_withTheTwoLargestUnits() {
     assertThat(DocketCommand.Stats.age(Duration.ofMillis(999))).isEqualTo("0s");
     assertThat(DocketCommand.Stats.age(Duration.ofSeconds(59))).isEqualTo("59s");
