@@ -1,6 +1,7 @@
 package dev.docket.cli;
 
 import dev.docket.runtime.HandlerBinding;
+import dev.docket.runtime.OutageLog;
 import dev.docket.runtime.Schedule;
 
 import dev.docket.domain.Priority;

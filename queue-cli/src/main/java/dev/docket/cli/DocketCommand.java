@@ -5,6 +5,7 @@ import dev.docket.store.postgres.PostgresStoreModule;
 import dev.docket.runtime.DocketRuntime;
 import dev.docket.runtime.DocketModule;
 import dev.docket.runtime.RuntimeOptions;
+import dev.docket.runtime.OutageLog;
 import dev.docket.runtime.Schedule;
 import dev.docket.http.DocketServer;
 import dev.docket.http.HttpModule;
@@ -725,7 +726,7 @@ public final class DocketCommand implements Runnable {
     private void printStats(PrintWriter out, DocketRuntime docket) {
       List<QueueStats> stats;
       try {
-        stats = docket.stats().get();
+        stats = docket.stats();
         statsLog.succeeded();
       } catch (RuntimeException e) {
         statsLog.failed(e);

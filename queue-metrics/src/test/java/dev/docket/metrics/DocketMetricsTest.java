@@ -61,26 +61,6 @@ class DocketMetricsTest {
   }
 
   @Test
-  void whileTheStoreIsDown_aScrapeAsksItOnce_andTheQueueGaugesReadNaN() {
-    var store = new StatsCacheTest.Outage();
-    metrics.watch(store.cache);
-    store.submit("mail");
-    assertThat(metrics.scrape()).contains("docket_queue_depth{queue=\"mail\"} 1.0");
-    store.down.set(true);
-    store.age();
-    int before = store.statsReads.get();
-
-    String text = metrics.scrape();
-
-    assertThat(text)
-        .contains("docket_queue_depth{queue=\"mail\"} NaN")
-        .contains("docket_queue_jobs{queue=\"mail\",state=\"pending\"} NaN");
-    assertThat(store.statsReads.get() - before)
-        .as("reads of the store for one scrape: each waits for the connection timeout")
-        .isEqualTo(1);
-  }
-
-  @Test
   void claims_areTimedPerQueue_asAHistogram() {
     metrics.claimed("mail", 4, Duration.ofMillis(3));
     metrics.claimed("mail", 0, Duration.ofMillis(5));

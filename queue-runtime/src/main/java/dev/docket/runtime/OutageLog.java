@@ -5,20 +5,22 @@ import java.lang.System.Logger.Level;
 /**
  * Logs a recurring task's failures once per outage: a warning when it first fails, quiet (debug)
  * while it keeps failing, and a line when it works again. A database that is down for ten minutes
- * must not write a warning per heartbeat, report and maintenance round. Thread-safe.
+ * must not write a warning per heartbeat, report and maintenance round. Public for the hosts
+ * around a runtime (the CLI's loops) that poll the store the same way. Thread-safe.
  */
-final class OutageLog {
+public final class OutageLog {
   private final System.Logger log;
   private final String task;
   private boolean down; // guarded by this
 
-  OutageLog(System.Logger log, String task) {
+  /** Logs to {@code log} about {@code task}, named in each line ("Firing schedules"). */
+  public OutageLog(System.Logger log, String task) {
     this.log = log;
     this.task = task;
   }
 
   /** The task failed with {@code failure}. */
-  void failed(Throwable failure) {
+  public void failed(Throwable failure) {
     boolean first;
     synchronized (this) {
       first = !down;
@@ -37,7 +39,7 @@ final class OutageLog {
   }
 
   /** The task worked. */
-  void succeeded() {
+  public void succeeded() {
     boolean recovered;
     synchronized (this) {
       recovered = down;

@@ -15,25 +15,25 @@ import java.util.concurrent.ConcurrentHashMap;
  * looks to a client: open connections break and new ones are refused, until it is restored on the
  * same port.
  */
-final class TcpProxy implements AutoCloseable {
+public final class TcpProxy implements AutoCloseable {
   private final String targetHost;
   private final int targetPort;
   private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
   private volatile ServerSocket server;
   private volatile int port;
 
-  TcpProxy(String targetHost, int targetPort) throws IOException {
+  public TcpProxy(String targetHost, int targetPort) throws IOException {
     this.targetHost = targetHost;
     this.targetPort = targetPort;
     listen(0);
   }
 
-  int port() {
+  public int port() {
     return port;
   }
 
   /** Breaks every connection and refuses new ones. */
-  synchronized void cut() throws IOException {
+  public synchronized void cut() throws IOException {
     server.close();
     for (Socket socket : sockets) {
       socket.close();
@@ -42,7 +42,7 @@ final class TcpProxy implements AutoCloseable {
   }
 
   /** Accepts connections again, on the same port. */
-  synchronized void restore() throws IOException {
+  public synchronized void restore() throws IOException {
     if (server.isClosed()) {
       listen(port);
     }

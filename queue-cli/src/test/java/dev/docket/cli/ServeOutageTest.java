@@ -1,4 +1,6 @@
-package dev.docket.runtime;
+package dev.docket.cli;
+
+import dev.docket.runtime.TcpProxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
