@@ -9,14 +9,15 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The contract suite's Javadoc shows a store author the subclass to write: it must be the one that
- * runs here, {@link InMemoryClaimContractTest}, so that the example keeps compiling.
+ * The contract suite's Javadoc and the README show a store author the subclass to write: it must be
+ * the one that runs here, {@link InMemoryClaimContractTest}, so that the example keeps compiling.
  */
 class ContractExampleTest {
   private static final Path EXAMPLE =
       Path.of("src/test/java/dev/docket/store/memory/InMemoryClaimContractTest.java");
   private static final Path FIXTURE =
       Path.of("../queue-testkit/src/main/java/dev/docket/testkit/JobStorageFixture.java");
+  private static final Path README = Path.of("../README.md");
 
   @Test
   void contractJavadoc_showsExactlyTheSubclassThisModuleRuns() throws IOException {
@@ -24,6 +25,14 @@ class ContractExampleTest {
     String declaration = source.substring(source.indexOf("\nclass ") + 1);
 
     assertThat(javadocExample(Files.readString(FIXTURE))).isEqualTo(declaration);
+  }
+
+  @Test
+  void readme_showsExactlyTheSubclassThisModuleRuns() throws IOException {
+    String source = Files.readString(EXAMPLE);
+    String declaration = source.substring(source.indexOf("\nclass ") + 1);
+
+    assertThat(Files.readString(README)).contains("```java\n" + declaration + "```\n");
   }
 
   /** The code between {@code <pre>{@code} and its end, without the comment's leading stars. */
