@@ -11,6 +11,7 @@ import dev.docket.domain.archfixture.DomainClassUsingJackson;
 import dev.docket.domain.archfixture.DomainClassUsingTheMemoryStore;
 import dev.docket.store.memory.archfixture.MemoryStoreUsingAService;
 import dev.docket.store.memory.archfixture.MemoryStoreUsingAnotherStore;
+import dev.docket.store.memory.archfixture.PartialStorage;
 import dev.docket.store.memory.archfixture.PublicStorage;
 import dev.docket.store.postgres.archfixture.NotificationListener;
 import dev.docket.store.postgres.archfixture.PostgresApiExposingJdbi;
@@ -129,9 +130,17 @@ class ArchitectureRulesFireTest {
             DocketRules.STORAGE_ADAPTERS_ARE_NAMED_FOR_THE_PORT,
             PublicStorage.class),
         fires(
+            "wholePortRule_reportsAStoreClassImplementingOnlyPartOfJobStorage",
+            DocketRules.STORAGE_ADAPTERS_IMPLEMENT_THE_WHOLE_PORT,
+            PartialStorage.class),
+        fires(
             "hiddenAdapterRule_reportsAPublicJobStorage",
             DocketRules.STORAGE_ADAPTERS_ARE_NOT_PUBLIC,
             PublicStorage.class),
+        fires(
+            "hiddenAdapterRule_reportsAPublicClassImplementingPartOfJobStorage",
+            DocketRules.STORAGE_ADAPTERS_ARE_NOT_PUBLIC,
+            PartialStorage.class),
         fires(
             "memoryStoreApiRule_reportsAPublicClassBesidesTheFactory",
             DocketRules.MEMORY_STORE_EXPOSES_ONLY_ITS_FACTORY,

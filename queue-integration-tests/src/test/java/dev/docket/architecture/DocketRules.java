@@ -21,7 +21,11 @@ import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
 import dev.docket.store.postgres.PostgresOptions;
 import dev.docket.store.postgres.PostgresStore;
+import dev.docket.usecase.port.JobClaims;
+import dev.docket.usecase.port.JobMaintenance;
+import dev.docket.usecase.port.JobOperations;
 import dev.docket.usecase.port.JobStorage;
+import dev.docket.usecase.port.JobSubmissions;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.time.Clock;
@@ -268,15 +272,26 @@ final class DocketRules {
           .as("Store classes implementing JobStorage are named <Technology>JobStorage")
           .because("adapters are named for their technology and port, like InMemoryJobStorage");
 
+  static final ArchRule STORAGE_ADAPTERS_IMPLEMENT_THE_WHOLE_PORT =
+      classes()
+          .that()
+          .resideInAPackage(STORES)
+          .and(implementAPartOfJobStorage())
+          .should()
+          .beAssignableTo(JobStorage.class)
+          .as("Store classes implementing a part of JobStorage implement all of JobStorage")
+          .because(
+              "the parts share one set of jobs: a store is one JobStorage, and each use case takes"
+                  + " the part it needs from it");
+
   static final ArchRule STORAGE_ADAPTERS_ARE_NOT_PUBLIC =
       classes()
           .that()
           .resideInAPackage(STORES)
-          .and()
-          .implement(JobStorage.class)
+          .and(implementAPartOfJobStorage())
           .should()
           .notBePublic()
-          .as("Store classes implementing JobStorage are not public")
+          .as("Store classes implementing JobStorage or a part of it are not public")
           .because("users reach a store through its factory or module, never its adapter class");
 
   static final ArchRule MEMORY_STORE_EXPOSES_ONLY_ITS_FACTORY =
@@ -400,6 +415,7 @@ final class DocketRules {
         STORES_DO_NOT_DEPEND_ON_EACH_OTHER,
         NOTHING_DEPENDS_ON_THE_RUNTIME,
         STORAGE_ADAPTERS_ARE_NAMED_FOR_THE_PORT,
+        STORAGE_ADAPTERS_IMPLEMENT_THE_WHOLE_PORT,
         STORAGE_ADAPTERS_ARE_NOT_PUBLIC,
         MEMORY_STORE_EXPOSES_ONLY_ITS_FACTORY,
         POSTGRES_STORE_EXPOSES_ONLY_ITS_API,
@@ -473,6 +489,15 @@ final class DocketRules {
             + String.join(
                 ", ", Arrays.stream(targets).map(DescribedPredicate::getDescription).toList()),
         access -> Arrays.stream(targets).anyMatch(target -> target.test(access)));
+  }
+
+  /** The capability ports {@link JobStorage} is made of, or JobStorage itself. */
+  private static DescribedPredicate<JavaClass> implementAPartOfJobStorage() {
+    return JavaClass.Predicates.implement(JobSubmissions.class)
+        .or(JavaClass.Predicates.implement(JobClaims.class))
+        .or(JavaClass.Predicates.implement(JobOperations.class))
+        .or(JavaClass.Predicates.implement(JobMaintenance.class))
+        .as("implement a part of JobStorage");
   }
 
   private static DescribedPredicate<JavaClass> areNoneOf(List<String> names) {

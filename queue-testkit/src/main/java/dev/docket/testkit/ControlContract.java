@@ -10,7 +10,7 @@ import dev.docket.domain.RetryPolicy;
 import dev.docket.usecase.port.AgingRequest;
 import dev.docket.usecase.port.ClaimRequest;
 import dev.docket.usecase.port.DocketStore;
-import dev.docket.usecase.port.JobStorage;
+import dev.docket.usecase.port.JobMaintenance;
 import dev.docket.usecase.port.LeaderLease;
 import dev.docket.usecase.port.QueueControl;
 import dev.docket.usecase.port.ScheduleState;
@@ -25,8 +25,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The rules of the ports that nodes share besides the jobs, {@link QueueControl}, {@link
- * ScheduleStates} and {@link LeaderLease}, and of {@link JobStorage#agePriorities}, as a suite that
- * a store's tests inherit: one subclass that supplies {@link #createStore()}.
+ * ScheduleStates} and {@link LeaderLease}, and of {@link JobMaintenance#agePriorities}, as a suite
+ * that a store's tests inherit: one subclass that supplies {@link #createStore()}.
  *
  * <p>Not thread-safe itself: JUnit makes one instance per test.
  */

@@ -13,7 +13,8 @@ import java.util.UUID;
 import java.util.random.RandomGenerator;
 
 /**
- * Ids, job specs and a predictable random source for {@link JobStorageContract}.
+ * Ids, job specs and a predictable random source for the storage contract suite ({@link
+ * JobStorageFixture}).
  *
  * <p>The static methods are thread-safe; a {@link SpecBuilder} is not.
  */

@@ -2,9 +2,11 @@ package dev.docket.usecase;
 
 import dev.docket.domain.Job;
 import dev.docket.domain.JobId;
+import dev.docket.usecase.port.JobOperations;
 import dev.docket.usecase.port.JobPage;
 import dev.docket.usecase.port.JobQuery;
 import dev.docket.usecase.port.JobStorage;
+import dev.docket.usecase.port.JobSubmissions;
 import dev.docket.usecase.port.PayloadCodec;
 import dev.docket.usecase.port.QueueStats;
 import java.time.InstantSource;
@@ -21,7 +23,8 @@ import java.util.random.RandomGenerator;
  * {@code ThreadLocalRandom.current()}).
  */
 public final class JobClient {
-  private final JobStorage storage;
+  private final JobSubmissions submissions;
+  private final JobOperations operations;
   private final PayloadCodec codec;
   private final InstantSource clock;
   private final JobIds ids;
@@ -55,8 +58,30 @@ public final class JobClient {
       InstantSource clock,
       RandomGenerator random,
       JobListener listener) {
+    this(Objects.requireNonNull(storage, "storage"), storage, codec, clock, random, listener);
+  }
+
+  /**
+   * A client that submits through {@code submissions} and manages jobs through {@code operations},
+   * two parts of the same store, and tells {@code listener} of the jobs it submits and cancels.
+   *
+   * @param submissions where new jobs are stored
+   * @param operations where the same jobs are found, listed, changed, deleted and counted
+   * @param codec turns payloads into JSON
+   * @param clock the time of submission and of every change
+   * @param random the random bits of job ids
+   * @param listener hears of submitted and cancelled jobs
+   */
+  public JobClient(
+      JobSubmissions submissions,
+      JobOperations operations,
+      PayloadCodec codec,
+      InstantSource clock,
+      RandomGenerator random,
+      JobListener listener) {
     this.listener = Objects.requireNonNull(listener, "listener");
-    this.storage = Objects.requireNonNull(storage, "storage");
+    this.submissions = Objects.requireNonNull(submissions, "submissions");
+    this.operations = Objects.requireNonNull(operations, "operations");
     this.codec = Objects.requireNonNull(codec, "codec");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.ids = new JobIds(clock, Objects.requireNonNull(random, "random"));
@@ -92,7 +117,7 @@ public final class JobClient {
     if (jobs.isEmpty()) {
       return List.of();
     }
-    List<Job> stored = storage.insert(jobs);
+    List<Job> stored = submissions.insert(jobs);
     if (listener != JobListener.NONE) {
       for (int i = 0; i < stored.size(); i++) {
         Job job = stored.get(i);
@@ -140,7 +165,7 @@ public final class JobClient {
 
   /** The job with this id. */
   public Optional<Job> find(JobId id) {
-    return storage.find(id);
+    return operations.find(id);
   }
 
   /**
@@ -149,12 +174,12 @@ public final class JobClient {
    * @throws JobNotFoundException if there is none
    */
   public Job get(JobId id) {
-    return storage.find(id).orElseThrow(() -> new JobNotFoundException(id));
+    return operations.find(id).orElseThrow(() -> new JobNotFoundException(id));
   }
 
   /** A page of jobs matching {@code query}, newest first. */
   public JobPage list(JobQuery query) {
-    return storage.list(query);
+    return operations.list(query);
   }
 
   /**
@@ -167,7 +192,7 @@ public final class JobClient {
    */
   public Job cancel(JobId id) {
     Job job =
-        storage
+        operations
             .update(id, j -> j.cancel(clock.instant()))
             .orElseThrow(() -> new JobNotFoundException(id));
     if (job.state() == dev.docket.domain.JobState.CANCELLED) {
@@ -184,7 +209,7 @@ public final class JobClient {
    * @throws dev.docket.domain.IllegalTransitionException unless the job is failed or cancelled
    */
   public Job retry(JobId id) {
-    return storage
+    return operations
         .update(id, job -> job.requeue(clock.instant()))
         .orElseThrow(() -> new JobNotFoundException(id));
   }
@@ -198,13 +223,13 @@ public final class JobClient {
    * @throws IllegalStateException if the job is running: cancel it first
    */
   public Job delete(JobId id) {
-    Job job = storage.delete(id).orElseThrow(() -> new JobNotFoundException(id));
+    Job job = operations.delete(id).orElseThrow(() -> new JobNotFoundException(id));
     listener.on(event(JobEvent.Type.DELETED, job, clock.instant()));
     return job;
   }
 
   /** Statistics of every queue that has jobs. */
   public List<QueueStats> stats() {
-    return storage.stats(clock.instant());
+    return operations.stats(clock.instant());
   }
 }

@@ -6,7 +6,7 @@ import dev.docket.domain.JobId;
 import dev.docket.domain.Names;
 import dev.docket.domain.Outcome;
 import dev.docket.usecase.port.ClaimRequest;
-import dev.docket.usecase.port.JobStorage;
+import dev.docket.usecase.port.JobClaims;
 import dev.docket.usecase.port.LeaseExtension;
 import dev.docket.usecase.port.LeaseStatus;
 import dev.docket.usecase.port.PayloadCodec;
@@ -53,7 +53,7 @@ import java.util.random.RandomGenerator;
 public final class JobProcessor {
   private static final System.Logger LOG = System.getLogger(JobProcessor.class.getName());
 
-  private final JobStorage storage;
+  private final JobClaims claims;
   private final HandlerRegistry handlers;
   private final PayloadCodec codec;
   private final InstantSource clock;
@@ -82,9 +82,10 @@ public final class JobProcessor {
   }
 
   /**
-   * A processor.
+   * A processor. It needs only the worker path of a store, so any {@link
+   * dev.docket.usecase.port.JobStorage} will do.
    *
-   * @param storage where jobs live
+   * @param claims where jobs are claimed, and their outcomes and leases stored
    * @param handlers the handlers, by kind
    * @param codec reads payloads
    * @param clock the time of claims and outcomes
@@ -92,20 +93,20 @@ public final class JobProcessor {
    * @param options the owner name and lease
    */
   public JobProcessor(
-      JobStorage storage,
+      JobClaims claims,
       HandlerRegistry handlers,
       PayloadCodec codec,
       InstantSource clock,
       RandomGenerator random,
       ProcessorOptions options) {
-    this(storage, handlers, codec, clock, random, options, JobListener.NONE);
+    this(claims, handlers, codec, clock, random, options, JobListener.NONE);
   }
 
   /**
    * A processor that tells {@code listener} of every job it starts and every outcome the store
    * accepted.
    *
-   * @param storage where jobs live
+   * @param claims where jobs are claimed, and their outcomes and leases stored
    * @param handlers the handlers, by kind
    * @param codec reads payloads
    * @param clock the time of claims and outcomes
@@ -114,7 +115,7 @@ public final class JobProcessor {
    * @param listener hears of started jobs and stored outcomes
    */
   public JobProcessor(
-      JobStorage storage,
+      JobClaims claims,
       HandlerRegistry handlers,
       PayloadCodec codec,
       InstantSource clock,
@@ -122,7 +123,7 @@ public final class JobProcessor {
       ProcessorOptions options,
       JobListener listener) {
     this.listener = Objects.requireNonNull(listener, "listener");
-    this.storage = Objects.requireNonNull(storage, "storage");
+    this.claims = Objects.requireNonNull(claims, "claims");
     this.handlers = Objects.requireNonNull(handlers, "handlers");
     this.codec = Objects.requireNonNull(codec, "codec");
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -142,7 +143,7 @@ public final class JobProcessor {
       return List.of();
     }
     List<Job> claimed =
-        storage.claim(
+        claims.claim(
             new ClaimRequest(
                 queue, limit, options.owner(), options.leaseDuration(), clock.instant(), kinds));
     for (Job job : claimed) {
@@ -324,7 +325,7 @@ public final class JobProcessor {
     if (outcomes.isEmpty()) {
       return List.of();
     }
-    List<Outcome> refused = storage.report(outcomes);
+    List<Outcome> refused = claims.report(outcomes);
     var refusedSet =
         java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<Outcome, Boolean>());
     refusedSet.addAll(refused);
@@ -378,7 +379,7 @@ public final class JobProcessor {
     for (RunningJob job : running) {
       extensions.add(new LeaseExtension(job.jobId(), job.fence(), expiry, now));
     }
-    List<LeaseStatus> statuses = storage.extendLeases(extensions);
+    List<LeaseStatus> statuses = claims.extendLeases(extensions);
     int extended = 0;
     for (int i = 0; i < statuses.size(); i++) {
       if (apply(running.get(i), statuses.get(i))) {
@@ -423,7 +424,7 @@ public final class JobProcessor {
     }
     Instant now = clock.instant();
     var extension = new LeaseExtension(running.jobId(), running.fence(), now.plus(duration), now);
-    return apply(running, storage.extendLeases(List.of(extension)).get(0));
+    return apply(running, claims.extendLeases(List.of(extension)).get(0));
   }
 
   private static boolean apply(RunningJob running, LeaseStatus status) {

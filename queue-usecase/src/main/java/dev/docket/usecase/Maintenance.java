@@ -3,7 +3,7 @@ package dev.docket.usecase;
 import dev.docket.domain.Job;
 import dev.docket.domain.JobState;
 import dev.docket.usecase.port.AgingRequest;
-import dev.docket.usecase.port.JobStorage;
+import dev.docket.usecase.port.JobMaintenance;
 import dev.docket.usecase.port.PurgeRequest;
 import dev.docket.usecase.port.RescueRequest;
 import java.time.Duration;
@@ -23,19 +23,20 @@ public final class Maintenance {
   /** How many jobs one batch of a rescue or purge touches. */
   public static final int BATCH_SIZE = 1_000;
 
-  private final JobStorage storage;
+  private final JobMaintenance storage;
   private final InstantSource clock;
   private final RandomGenerator random;
   private final JobListener listener;
 
   /**
-   * Maintenance of {@code storage}.
+   * Maintenance of {@code storage}. It needs only a store's maintenance part, so any {@link
+   * dev.docket.usecase.port.JobStorage} will do.
    *
    * @param storage where jobs live
    * @param clock decides expiry and retention
    * @param random the jitter of rescued jobs' backoff
    */
-  public Maintenance(JobStorage storage, InstantSource clock, RandomGenerator random) {
+  public Maintenance(JobMaintenance storage, InstantSource clock, RandomGenerator random) {
     this(storage, clock, random, JobListener.NONE);
   }
 
@@ -48,7 +49,7 @@ public final class Maintenance {
    * @param listener hears of rescued jobs
    */
   public Maintenance(
-      JobStorage storage, InstantSource clock, RandomGenerator random, JobListener listener) {
+      JobMaintenance storage, InstantSource clock, RandomGenerator random, JobListener listener) {
     this.listener = Objects.requireNonNull(listener, "listener");
     this.storage = Objects.requireNonNull(storage, "storage");
     this.clock = Objects.requireNonNull(clock, "clock");

@@ -1,0 +1,598 @@
+package dev.docket.testkit;
+
+import static dev.docket.testkit.DocketAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.docket.domain.IllegalTransitionException;
+import dev.docket.domain.Job;
+import dev.docket.domain.JobId;
+import dev.docket.domain.JobState;
+import dev.docket.domain.Priority;
+import dev.docket.usecase.port.JobOperations;
+import dev.docket.usecase.port.JobPage;
+import dev.docket.usecase.port.JobQuery;
+import dev.docket.usecase.port.PurgeRequest;
+import dev.docket.usecase.port.QueueStats;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The rules of {@link JobOperations}: {@code update} changes one job atomically and writes nothing
+ * when the change returns the same job; {@code list} pages through jobs newest first with every
+ * filter; {@code stats} counts each queue's jobs by state and says which are runnable; {@code
+ * delete} removes any job but a running one and frees its unique key.
+ *
+ * <p>A store's tests run it with one subclass that only supplies the store, as {@link
+ * JobStorageFixture} shows. Not thread-safe itself: JUnit makes one instance per test.
+ */
+public abstract class OperationsContract extends JobStorageFixture {
+  /** The order a list returns jobs in. */
+  private static final Comparator<Job> NEWEST_FIRST = Comparator.comparing(Job::id).reversed();
+
+  @Nested
+  class Update {
+
+    @Test
+    void update_cancelsAPendingJob_soItIsNeverClaimed() {
+      var job = insert(spec(QUEUE));
+      clock.advance(Duration.ofSeconds(1));
+
+      var updated = storage.update(job.id(), it -> it.cancel(now()));
+
+      assertThat(updated).contains(job.cancel(now()));
+      assertThat(stored(job.id()))
+          .hasState(JobState.CANCELLED)
+          .hasFinishedAt(now())
+          .hasSameFieldsAs(updated.orElseThrow());
+      assertThat(claim(QUEUE, 10)).as("jobs claimed").isEmpty();
+    }
+
+    @Test
+    void update_asksARunningJobToStop_andKeepsItRunning() {
+      var claimed = claimNew(spec(QUEUE));
+      clock.advance(Duration.ofSeconds(1));
+
+      var updated = storage.update(claimed.id(), it -> it.cancel(now()));
+
+      assertThat(updated).contains(claimed.cancel(now()));
+      assertThat(stored(claimed.id()))
+          .hasState(JobState.RUNNING)
+          .isCancelRequested()
+          .isLeasedBy(OWNER)
+          .hasLeaseFence(fence(claimed))
+          .hasVersion(claimed.version() + 1);
+    }
+
+    @Test
+    void update_requeuesAFailedJob_soItCanBeClaimedAgain() {
+      var failed = given(JobState.FAILED, specBuilder(QUEUE).maxAttempts(1));
+      clock.advance(Duration.ofMinutes(5));
+
+      var updated = storage.update(failed.id(), it -> it.requeue(now()));
+
+      assertThat(updated).contains(failed.requeue(now()));
+      assertThat(stored(failed.id()))
+          .hasState(JobState.PENDING)
+          .hasRunAt(now())
+          .hasAttempt(1)
+          .hasMaxAttempts(2)
+          .hasErrorCount(1)
+          .hasNoFinishedAt()
+          .isRunnableAt(now());
+      assertThat(claim(QUEUE, 10))
+          .singleElement()
+          .satisfies(again -> assertThat(again).hasAttempt(2).hasState(JobState.RUNNING));
+    }
+
+    @Test
+    void update_keepsTheJob_andRethrows_whenTheChangeIsIllegal() {
+      var completed = given(JobState.COMPLETED, specBuilder(QUEUE));
+      clock.advance(Duration.ofSeconds(1));
+
+      assertThatThrownBy(() -> storage.update(completed.id(), it -> it.cancel(now())))
+          .isInstanceOfSatisfying(
+              IllegalTransitionException.class,
+              e -> {
+                assertThat(e.jobId()).isEqualTo(completed.id());
+                assertThat(e.from()).isEqualTo(JobState.COMPLETED);
+              });
+
+      assertThat(stored(completed.id())).hasSameFieldsAs(completed);
+    }
+
+    @Test
+    void update_keepsTheJob_andRethrowsTheSameException_whenTheChangeFails() {
+      var job = insert(spec(QUEUE));
+      var failure = new IllegalStateException("The change gave up.");
+
+      assertThatThrownBy(
+              () ->
+                  storage.update(
+                      job.id(),
+                      it -> {
+                        throw failure;
+                      }))
+          .isSameAs(failure);
+
+      assertThat(stored(job.id())).hasSameFieldsAs(job);
+    }
+
+    @Test
+    void update_returnsEmpty_forAnUnknownJob() {
+      insert(spec(QUEUE));
+
+      assertThat(storage.update(TestJobs.id(999_999), it -> it.cancel(now()))).isEmpty();
+
+      assertThat(storage.find(TestJobs.id(999_999))).isEmpty();
+    }
+
+    @Test
+    void update_writesNothing_whenTheChangeReturnsTheSameJob() {
+      var claimed = claimNew(spec(QUEUE));
+      var asked = storage.update(claimed.id(), it -> it.cancel(now())).orElseThrow();
+      clock.advance(Duration.ofSeconds(1));
+
+      assertThat(storage.update(claimed.id(), it -> it)).contains(asked);
+      // Cancelling a job that was already asked to stop returns the same snapshot.
+      assertThat(storage.update(claimed.id(), it -> it.cancel(now()))).contains(asked);
+
+      assertThat(stored(claimed.id())).hasSameFieldsAs(asked).hasVersion(claimed.version() + 1);
+    }
+
+    @Test
+    void update_thatRaisesAPriority_changesTheClaimOrder() {
+      var first = insert(spec(QUEUE, Priority.NORMAL, now().minusSeconds(10)));
+      var raised = insert(spec(QUEUE, Priority.NORMAL, now()));
+
+      storage.update(raised.id(), it -> it.raisePriority(1, now())).orElseThrow();
+
+      assertThat(stored(raised.id())).hasPriority(Priority.of(51)).hasVersion(2);
+      assertThat(claim(QUEUE, 10)).extracting(Job::id).containsExactly(raised.id(), first.id());
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void update_appliesConcurrentChanges_oneAfterAnother() throws Exception {
+      var job = insert(spec(QUEUE, Priority.LOW, now()));
+      var tasks = new ArrayList<Callable<Void>>();
+      for (int t = 0; t < 4; t++) {
+        tasks.add(
+            () -> {
+              for (int i = 0; i < 25; i++) {
+                storage.update(job.id(), it -> it.raisePriority(1, now())).orElseThrow();
+              }
+              return null;
+            });
+      }
+
+      runConcurrently(tasks);
+
+      assertThat(stored(job.id())).hasPriority(Priority.URGENT).hasVersion(101);
+    }
+  }
+
+  @Nested
+  class ListJobs {
+    private static final String ALPHA = "alpha";
+    private static final String BETA = "beta";
+    private static final String MAIL = "email.send";
+    private static final String REPORT = "report.build";
+    private static final String CUSTOMER = "customer=42";
+    private static final String NIGHTLY = "nightly";
+
+    private Instant start;
+
+    @BeforeEach
+    void fillTheStore() {
+      start = now();
+      given(JobState.PENDING, specBuilder(ALPHA).kind(MAIL).tags(CUSTOMER));
+      clock.advance(Duration.ofMinutes(1));
+      given(JobState.PENDING, specBuilder(BETA).kind(MAIL));
+      clock.advance(Duration.ofMinutes(1));
+      given(JobState.RUNNING, specBuilder(ALPHA).kind(REPORT).tags(CUSTOMER, NIGHTLY));
+      clock.advance(Duration.ofMinutes(1));
+      given(JobState.COMPLETED, specBuilder(ALPHA).kind(MAIL).tags(NIGHTLY));
+      clock.advance(Duration.ofMinutes(1));
+      given(JobState.FAILED, specBuilder(BETA).kind(REPORT).tags(CUSTOMER));
+      clock.advance(Duration.ofMinutes(1));
+      given(JobState.CANCELLED, specBuilder(ALPHA).kind(REPORT));
+      clock.advance(Duration.ofMinutes(1));
+      given(JobState.PENDING, specBuilder(BETA).kind(MAIL).tags(NIGHTLY, CUSTOMER));
+      clock.advance(Duration.ofMinutes(1));
+    }
+
+    @Test
+    void list_returnsEveryJob_newestFirst() {
+      var page = storage.list(JobQuery.all());
+
+      assertThat(page.jobs()).hasSize(7).containsExactlyElementsOf(sortedNewestFirst(job -> true));
+      assertThat(page.nextAfterId()).isEmpty();
+    }
+
+    @Test
+    void list_filtersByQueue() {
+      assertListed(query().queue(ALPHA).build(), job -> job.queue().equals(ALPHA));
+    }
+
+    @Test
+    void list_filtersByState() {
+      assertListed(query().state(JobState.PENDING).build(), job -> job.state() == JobState.PENDING);
+      assertListed(query().state(JobState.RUNNING).build(), job -> job.state() == JobState.RUNNING);
+    }
+
+    @Test
+    void list_filtersByKind() {
+      assertListed(query().kind(REPORT).build(), job -> job.kind().equals(REPORT));
+    }
+
+    @Test
+    void list_filtersByTag() {
+      assertListed(query().tag(NIGHTLY).build(), job -> job.tags().contains(NIGHTLY));
+      assertListed(query().tag(CUSTOMER).build(), job -> job.tags().contains(CUSTOMER));
+    }
+
+    @Test
+    void list_findsNothing_forATagThatIsOnlyPartOfAnother() {
+      var page = storage.list(query().tag("customer").build());
+
+      assertThat(page.jobs()).isEmpty();
+    }
+
+    @Test
+    void list_filtersByCreatedFrom_includingTheBoundary() {
+      var from = start.plus(Duration.ofMinutes(3));
+
+      assertListed(query().createdFrom(from).build(), job -> !job.createdAt().isBefore(from));
+    }
+
+    @Test
+    void list_filtersByCreatedBefore_excludingTheBoundary() {
+      var before = start.plus(Duration.ofMinutes(3));
+
+      assertListed(query().createdBefore(before).build(), job -> job.createdAt().isBefore(before));
+    }
+
+    @Test
+    void list_filtersByACreatedRange() {
+      var from = start.plus(Duration.ofMinutes(1));
+      var before = start.plus(Duration.ofMinutes(4));
+
+      assertListed(
+          query().createdFrom(from).createdBefore(before).build(),
+          job -> !job.createdAt().isBefore(from) && job.createdAt().isBefore(before));
+    }
+
+    @Test
+    void list_combinesFilters() {
+      assertListed(
+          query().queue(ALPHA).tag(NIGHTLY).build(),
+          job -> job.queue().equals(ALPHA) && job.tags().contains(NIGHTLY));
+      assertListed(
+          query().queue(BETA).kind(MAIL).state(JobState.PENDING).tag(CUSTOMER).build(),
+          job ->
+              job.queue().equals(BETA)
+                  && job.kind().equals(MAIL)
+                  && job.state() == JobState.PENDING
+                  && job.tags().contains(CUSTOMER));
+      var from = start.plus(Duration.ofMinutes(2));
+      assertListed(
+          query().kind(REPORT).createdFrom(from).state(JobState.FAILED).build(),
+          job ->
+              job.kind().equals(REPORT)
+                  && !job.createdAt().isBefore(from)
+                  && job.state() == JobState.FAILED);
+    }
+
+    @Test
+    void list_returnsAnEmptyLastPage_whenNothingMatches() {
+      var page = storage.list(query().queue("nobody").build());
+
+      assertThat(page.jobs()).isEmpty();
+      assertThat(page.nextAfterId()).isEmpty();
+    }
+
+    @Test
+    void list_takesNoMoreThanTheLimit_andPointsPastTheLastJob() {
+      var page = storage.list(query().limit(3).build());
+
+      var expected = sortedNewestFirst(job -> true).subList(0, 3);
+      assertThat(page.jobs()).containsExactlyElementsOf(expected);
+      assertThat(page.nextAfterId()).contains(expected.getLast().id());
+    }
+
+    @Test
+    void list_pagesThroughEveryJob_exactlyOnce_newestFirst() {
+      for (int i = 0; i < 16; i++) {
+        clock.advance(Duration.ofSeconds(1));
+        insert(spec(i % 2 == 0 ? ALPHA : BETA));
+      }
+      var expected = ids(sortedNewestFirst(job -> true));
+      assertThat(expected).hasSize(23);
+
+      var seen = walkAllPages(query().limit(5).build(), 5);
+
+      assertThat(seen).doesNotHaveDuplicates().containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void list_pagesThroughFilteredJobs_exactlyOnce() {
+      var expected = ids(sortedNewestFirst(job -> job.queue().equals(ALPHA)));
+
+      var seen = walkAllPages(query().queue(ALPHA).limit(2).build(), 2);
+
+      assertThat(seen).doesNotHaveDuplicates().containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void list_hasNoCursor_whenTheLastPageIsExactlyFull() {
+      var page = storage.list(query().limit(7).build());
+
+      assertThat(page.jobs()).hasSize(7);
+      assertThat(page.nextAfterId()).as("cursor after the page holding the last job").isEmpty();
+    }
+
+    @Test
+    void list_continuesAfterACursor_whoseJobWasPurged() {
+      var firstPage = storage.list(query().limit(3).build());
+      var cursor = firstPage.nextAfterId().orElseThrow();
+      var cursorJob = stored(cursor);
+      assertThat(cursorJob).hasState(JobState.FAILED);
+      assertThat(storage.purge(new PurgeRequest(EnumSet.of(JobState.FAILED), now(), 10)))
+          .isEqualTo(1);
+
+      var nextPage = storage.list(query().limit(3).afterId(cursor).build());
+
+      var expected =
+          sortedNewestFirst(job -> job.id().compareTo(cursor) < 0).stream().limit(3).toList();
+      assertThat(nextPage.jobs()).hasSize(3).containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void list_ordersIds_asUnsignedNumbers() {
+      for (var id : unsignedOrderIds()) {
+        var job = Job.submit(id, spec(ALPHA), now());
+        assertThat(storage.insert(List.of(job))).containsExactly(job);
+        insertedIds.add(id);
+      }
+
+      var page = storage.list(query().limit(100).build());
+
+      assertThat(page.jobs()).containsExactlyElementsOf(sortedNewestFirst(job -> true));
+      assertThat(page.jobs().getFirst().id()).isEqualTo(unsignedOrderIds().getLast());
+    }
+
+    private JobQuery.Builder query() {
+      return JobQuery.builder();
+    }
+
+    private void assertListed(JobQuery query, Predicate<Job> matches) {
+      var expected = sortedNewestFirst(matches);
+      assertThat(expected)
+          .as("jobs the query should find: some, but not all, or the test could not fail")
+          .isNotEmpty()
+          .hasSizeLessThan(knownJobs().size());
+
+      var page = storage.list(query);
+
+      assertThat(page.jobs()).as("jobs listed for %s", query).containsExactlyElementsOf(expected);
+      assertThat(page.nextAfterId()).as("cursor after the only page of %s", query).isEmpty();
+    }
+
+    private List<JobId> walkAllPages(JobQuery first, int pageSize) {
+      var seen = new ArrayList<JobId>();
+      var query = first;
+      for (int pages = 1; ; pages++) {
+        assertThat(pages).as("pages walked").isLessThanOrEqualTo(knownJobs().size() + 1);
+        JobPage page = storage.list(query);
+        page.jobs().forEach(job -> seen.add(job.id()));
+        if (page.nextAfterId().isEmpty()) {
+          return seen;
+        }
+        assertThat(page.jobs()).as("a page before the last").hasSize(pageSize);
+        assertThat(page.nextAfterId()).contains(page.jobs().getLast().id());
+        query = query.after(page.nextAfterId().get());
+      }
+    }
+  }
+
+  @Nested
+  class Stats {
+    private static final String ALPHA = "alpha";
+    private static final String BETA = "beta";
+    private static final String GAMMA = "gamma";
+
+    @Test
+    void stats_listNoQueue_forAnEmptyStore() {
+      assertThat(storage.stats(now())).isEmpty();
+    }
+
+    @Test
+    void stats_countTheJobsOfEachQueue_inEveryState() {
+      given(JobState.RUNNING, specBuilder(ALPHA));
+      given(JobState.COMPLETED, specBuilder(ALPHA));
+      given(JobState.FAILED, specBuilder(ALPHA));
+      given(JobState.FAILED, specBuilder(ALPHA));
+      given(JobState.CANCELLED, specBuilder(ALPHA));
+      given(JobState.PENDING, specBuilder(ALPHA));
+      given(JobState.PENDING, specBuilder(ALPHA));
+      given(JobState.PENDING, specBuilder(ALPHA).runAt(now().plus(Duration.ofHours(1))));
+      given(JobState.PENDING, specBuilder(BETA));
+      given(JobState.COMPLETED, specBuilder(GAMMA));
+
+      var stats = storage.stats(now());
+
+      assertThat(stats).extracting(QueueStats::queue).containsExactlyInAnyOrder(ALPHA, BETA, GAMMA);
+      assertThat(stats(stats, ALPHA).counts()).isEqualTo(counts(3, 1, 1, 2, 1));
+      assertThat(stats(stats, BETA).counts()).isEqualTo(counts(1, 0, 0, 0, 0));
+      assertThat(stats(stats, GAMMA).counts()).isEqualTo(counts(0, 0, 1, 0, 0));
+      assertThat(stats(stats, GAMMA).runnable()).isZero();
+      assertThat(stats(stats, GAMMA).oldestRunnableAt()).isEmpty();
+    }
+
+    @Test
+    void stats_countOnlyDuePendingJobsAsRunnable_andGiveTheEarliestRunAtAmongThem() {
+      var at = now();
+      var longAgo = at.minus(Duration.ofHours(3));
+      given(JobState.RUNNING, specBuilder(ALPHA).runAt(longAgo));
+      given(JobState.COMPLETED, specBuilder(ALPHA).runAt(longAgo));
+      given(JobState.FAILED, specBuilder(ALPHA).runAt(longAgo));
+      given(JobState.CANCELLED, specBuilder(ALPHA).runAt(longAgo));
+      given(JobState.PENDING, specBuilder(ALPHA).runAt(at.minus(Duration.ofMinutes(10))));
+      given(JobState.PENDING, specBuilder(ALPHA).runAt(at.minus(Duration.ofMinutes(30))));
+      given(JobState.PENDING, specBuilder(ALPHA).runAt(at));
+      given(JobState.PENDING, specBuilder(ALPHA).runAt(at.plusMillis(1)));
+      given(JobState.PENDING, specBuilder(BETA).runAt(at.minus(Duration.ofHours(2))));
+
+      var stats = storage.stats(at);
+
+      assertThat(stats(stats, ALPHA).runnable()).isEqualTo(3);
+      assertThat(stats(stats, ALPHA).oldestRunnableAt()).contains(at.minus(Duration.ofMinutes(30)));
+      assertThat(stats(stats, ALPHA).count(JobState.PENDING)).isEqualTo(4);
+      assertThat(stats(stats, BETA).runnable()).isEqualTo(1);
+      assertThat(stats(stats, BETA).oldestRunnableAt()).contains(at.minus(Duration.ofHours(2)));
+    }
+
+    @Test
+    void stats_giveNoOldestRunAt_whenNoPendingJobIsDue() {
+      given(JobState.RUNNING, specBuilder(ALPHA).runAt(now().minus(Duration.ofHours(1))));
+      given(JobState.PENDING, specBuilder(ALPHA).runAt(now().plusSeconds(1)));
+
+      var alpha = stats(now(), ALPHA);
+
+      assertThat(alpha.runnable()).isZero();
+      assertThat(alpha.oldestRunnableAt()).isEmpty();
+      assertThat(alpha.counts()).isEqualTo(counts(1, 1, 0, 0, 0));
+    }
+
+    @Test
+    void stats_decideWhatIsRunnable_byTheGivenTime() {
+      var runAt = now().plus(Duration.ofHours(1));
+      given(JobState.PENDING, specBuilder(ALPHA).runAt(runAt));
+
+      assertThat(stats(now(), ALPHA).runnable()).isZero();
+      assertThat(stats(runAt.minusMillis(1), ALPHA).runnable()).isZero();
+      assertThat(stats(runAt, ALPHA).runnable()).isEqualTo(1);
+      assertThat(stats(runAt, ALPHA).oldestRunnableAt()).contains(runAt);
+      assertThat(stats(runAt.plus(Duration.ofDays(1)), ALPHA).oldestRunnableAt()).contains(runAt);
+    }
+
+    @Test
+    void stats_dropAQueue_onceItsLastJobIsPurged() {
+      given(JobState.COMPLETED, specBuilder(ALPHA));
+      given(JobState.PENDING, specBuilder(BETA));
+      clock.advance(Duration.ofSeconds(1));
+
+      assertThat(storage.purge(new PurgeRequest(EnumSet.of(JobState.COMPLETED), now(), 10)))
+          .isEqualTo(1);
+
+      assertThat(storage.stats(now())).extracting(QueueStats::queue).containsExactly(BETA);
+    }
+
+    private Map<JobState, Long> counts(
+        long pending, long running, long completed, long failed, long cancelled) {
+      return Map.of(
+          JobState.PENDING, pending,
+          JobState.RUNNING, running,
+          JobState.COMPLETED, completed,
+          JobState.FAILED, failed,
+          JobState.CANCELLED, cancelled);
+    }
+  }
+
+  @Nested
+  class Delete {
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(
+        value = JobState.class,
+        names = {"PENDING", "COMPLETED", "FAILED", "CANCELLED"})
+    void delete_removesAJobThatIsNotRunning_andReturnsItAsItWas(JobState state) {
+      var job = given(state, specBuilder(QUEUE));
+      var other = insert(spec(QUEUE));
+
+      assertThat(storage.delete(job.id())).contains(job);
+
+      assertThat(storage.find(job.id())).isEmpty();
+      assertThat(ids(storage.list(JobQuery.all()).jobs())).containsExactly(other.id());
+      assertThat(stats(now(), QUEUE).count(state)).isEqualTo(state == JobState.PENDING ? 1 : 0);
+    }
+
+    @Test
+    void delete_ofAPendingJob_keepsItFromBeingClaimed() {
+      var deleted = insert(spec(QUEUE));
+      var kept = insert(spec(QUEUE));
+      assertThat(storage.delete(deleted.id())).isPresent();
+
+      assertThat(ids(claim(QUEUE, 10))).containsExactly(kept.id());
+    }
+
+    @Test
+    void delete_ofAScheduledJob_keepsItFromBeingClaimedWhenDue() {
+      var later = insert(spec(QUEUE, Priority.NORMAL, now().plus(Duration.ofMinutes(5))));
+      assertThat(storage.delete(later.id())).isPresent();
+      clock.advance(Duration.ofMinutes(10));
+
+      assertThat(claim(QUEUE, 10)).isEmpty();
+    }
+
+    @Test
+    void delete_refusesARunningJob_andLeavesItRunning() {
+      var running = claimNew(spec(QUEUE));
+
+      assertThatThrownBy(() -> storage.delete(running.id()))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining(running.id().toString())
+          .hasMessageContaining("running");
+
+      assertThat(stored(running.id())).hasState(JobState.RUNNING).hasSameFieldsAs(running);
+      assertThat(report(completedNow(running))).isEmpty();
+    }
+
+    @Test
+    void delete_ofAnUnknownJob_returnsEmpty() {
+      assertThat(storage.delete(nextId())).isEmpty();
+    }
+
+    @Test
+    void delete_twice_returnsEmptyTheSecondTime() {
+      var job = insert(spec(QUEUE));
+      assertThat(storage.delete(job.id())).isPresent();
+
+      assertThat(storage.delete(job.id())).isEmpty();
+    }
+
+    @Test
+    void delete_freesTheUniqueKey() {
+      var holder = given(JobState.FAILED, specBuilder(QUEUE).uniqueKey("export-9"));
+      assertThat(storage.delete(holder.id())).isPresent();
+      var successor = submit(specBuilder(QUEUE).uniqueKey("export-9").build());
+
+      assertThat(storage.insert(List.of(successor))).containsExactly(successor);
+    }
+  }
+
+  /** Every job this test inserted that the store still holds, read back one by one. */
+  private List<Job> knownJobs() {
+    return insertedIds.stream().map(storage::find).flatMap(Optional::stream).toList();
+  }
+
+  private List<Job> sortedNewestFirst(Predicate<Job> matches) {
+    return knownJobs().stream().filter(matches).sorted(NEWEST_FIRST).toList();
+  }
+}
