@@ -5,6 +5,7 @@ import com.google.inject.Provides;
 import dev.docket.usecase.port.DocketStore;
 import dev.docket.usecase.port.JobStorage;
 import dev.docket.usecase.port.LeaderLease;
+import dev.docket.usecase.port.NodeRegistry;
 import dev.docket.usecase.port.QueueControl;
 import dev.docket.usecase.port.ScheduleStates;
 import dev.docket.usecase.port.WakeUps;
@@ -36,6 +37,11 @@ final class StorePortsModule extends AbstractModule {
   @Provides
   LeaderLease leaderLease(DocketStore store) {
     return store.leaderLease();
+  }
+
+  @Provides
+  NodeRegistry nodeRegistry(DocketStore store) {
+    return store.nodeRegistry();
   }
 
   // Installed by every store module: one instance counts as the same module.

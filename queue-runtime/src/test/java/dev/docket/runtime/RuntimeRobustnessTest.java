@@ -271,6 +271,11 @@ class RuntimeRobustnessTest {
           }
 
           @Override
+          public dev.docket.usecase.port.NodeRegistry nodeRegistry() {
+            return store.nodeRegistry();
+          }
+
+          @Override
           public void checkHealth() {
             store.checkHealth();
           }
