@@ -23,6 +23,7 @@ import dev.docket.domain.AttemptError;
 import dev.docket.domain.Job;
 import dev.docket.domain.JobState;
 import dev.docket.domain.RetryPolicy;
+import dev.docket.usecase.port.Node;
 import dev.docket.usecase.port.QueueStats;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -294,6 +295,33 @@ final class ApiJson {
       boolean enabled,
       Instant lastSlot,
       Instant nextSlot) {}
+
+  /**
+   * A node that recorded its presence lately: what it serves and which kinds it runs (and so
+   * claims).
+   */
+  @JsonInclude(JsonInclude.Include.ALWAYS)
+  record NodeView(
+      String name,
+      boolean self,
+      String host,
+      String version,
+      Instant startedAt,
+      Instant lastSeen,
+      Map<String, Integer> queues,
+      List<String> kinds) {}
+
+  static NodeView node(Node node, String self) {
+    return new NodeView(
+        node.name(),
+        node.name().equals(self),
+        node.host(),
+        node.version().orElse(null),
+        node.startedAt(),
+        node.lastSeen(),
+        node.queues(),
+        List.copyOf(node.kinds()));
+  }
 
   static String state(JobState state) {
     return state.name().toLowerCase(Locale.ROOT);

@@ -162,6 +162,14 @@ final class ApiRoutes {
             : stats.oldestRunnableAge(now).map(age -> age.toNanos() / 1e9).orElse(null));
   }
 
+  // ---- Nodes -----------------------------------------------------------------------------
+
+  /** Every node seen lately, by name, with the queues it serves and the kinds it runs. */
+  List<ApiJson.NodeView> nodes() {
+    String self = runtime.options().owner();
+    return runtime.nodes().stream().map(node -> ApiJson.node(node, self)).toList();
+  }
+
   // ---- Schedules -------------------------------------------------------------------------
 
   List<ApiJson.ScheduleView> schedules() {

@@ -205,7 +205,37 @@ final class Dashboard {
     }
     model.put("queues", rows);
     model.put("schedules", scheduleRows());
+    try {
+      model.put("nodes", nodeRows());
+    } catch (dev.docket.usecase.port.StorageException e) {
+      model.put("nodes", List.of());
+      model.put("nodesError", e.getMessage());
+    }
     return model;
+  }
+
+  private List<Map<String, Object>> nodeRows() {
+    var rows = new ArrayList<Map<String, Object>>();
+    Instant now = clock.instant();
+    for (ApiJson.NodeView node : api.nodes()) {
+      var row = new HashMap<String, Object>();
+      row.put("name", node.name());
+      row.put("self", node.self());
+      row.put("host", node.host());
+      row.put("version", node.version() == null ? "–" : node.version());
+      var queues = new ArrayList<String>();
+      node.queues().forEach((queue, concurrency) -> queues.add(queue + " × " + concurrency));
+      row.put("queues", queues.isEmpty() ? "–" : String.join(", ", queues));
+      row.put("kinds", node.kinds());
+      row.put("noKinds", node.kinds().isEmpty());
+      row.put("startedAt", time(node.startedAt()));
+      double silent =
+          Math.max(0, java.time.Duration.between(node.lastSeen(), now).toMillis() / 1e3);
+      row.put("lastSeen", age(silent) + " ago");
+      row.put("lastSeenAt", time(node.lastSeen()));
+      rows.add(row);
+    }
+    return rows;
   }
 
   private Map<String, Object> schedules(Context ctx) {

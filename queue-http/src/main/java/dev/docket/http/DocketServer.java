@@ -250,6 +250,8 @@ public final class DocketServer implements AutoCloseable {
         "/api/queues/{name}/resume",
         ctx -> changed(ctx, api.resume(ctx.pathParam("name"))));
 
+    route(HandlerType.GET, "/api/nodes", ctx -> json(ctx, 200, api.nodes()));
+
     route(HandlerType.GET, "/api/schedules", ctx -> json(ctx, 200, api.schedules()));
     route(
         HandlerType.GET,

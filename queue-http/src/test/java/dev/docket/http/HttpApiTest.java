@@ -530,6 +530,34 @@ class HttpApiTest {
         .isEqualTo(docket.runtime.options().owner());
   }
 
+  // ---- Nodes ---------------------------------------------------------------------------------
+
+  @Test
+  void nodes_listsThisNode_withItsQueues_concurrency_andKinds() {
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> docket.get("/api/nodes").json().size() == 1);
+
+    var response = docket.get("/api/nodes");
+
+    assertThat(response.status()).isEqualTo(200);
+    JsonNode node = response.json().get(0);
+    assertThat(fieldNames(node))
+        .containsExactly(
+            "name", "self", "host", "version", "startedAt", "lastSeen", "queues", "kinds");
+    assertThat(node.path("name").asText()).isEqualTo(docket.runtime.options().owner());
+    assertThat(node.path("self").asBoolean()).isTrue();
+    assertThat(node.path("host").asText()).isNotBlank();
+    assertThat(node.path("version").isNull()).as("no jar manifest in tests").isTrue();
+    assertThat(Instant.parse(node.path("lastSeen").asText()))
+        .isAfterOrEqualTo(Instant.parse(node.path("startedAt").asText()));
+    assertThat(node.path("queues").path("default").asInt()).isEqualTo(4);
+    assertThat(node.path("queues").path("pausable").asInt()).isEqualTo(1);
+    assertThat(node.path("queues").path("blocking").asInt()).isEqualTo(1);
+    assertThat(StreamSupport.stream(node.path("kinds").spliterator(), false).map(JsonNode::asText))
+        .containsExactly("demo.block", "demo.flaky", "demo.ok");
+  }
+
   // ---- Queues --------------------------------------------------------------------------------
 
   @Test

@@ -287,6 +287,7 @@ class OpenApiDocumentTest {
             Map.entry("AttemptError", ApiJson.ErrorEntry.class),
             Map.entry("Queue", ApiJson.QueueView.class),
             Map.entry("Schedule", ApiJson.ScheduleView.class),
+            Map.entry("Node", ApiJson.NodeView.class),
             Map.entry("Error", ApiJson.ErrorView.class),
             Map.entry("EnqueueRequest", ApiJson.EnqueueRequest.class),
             Map.entry("Retry", ApiJson.RetryRequest.class),

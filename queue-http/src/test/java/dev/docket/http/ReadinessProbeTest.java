@@ -62,6 +62,11 @@ class ReadinessProbeTest {
         }
 
         @Override
+        public dev.docket.usecase.port.NodeRegistry nodeRegistry() {
+          return memory.nodeRegistry();
+        }
+
+        @Override
         public void checkHealth() {
           health.get().run();
         }

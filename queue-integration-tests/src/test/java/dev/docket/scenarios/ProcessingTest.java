@@ -28,26 +28,26 @@ class ProcessingTest {
 
   static final JobType<Resize> RESIZE = JobType.of("image.resize", Resize.class);
 
+  record Note(String text) {}
+
+  static final JobType<Note> NOTE = JobType.of("note.write", Note.class);
+
   @Test
-  void unknownKind_failsTheAttemptWithAClearError_andTheJobWaitsForAWorkerThatKnowsIt() {
+  void unknownKind_isNotClaimed_andWaitsUntouchedForAWorkerThatKnowsIt() {
     var h = new Harness();
+    h.handlers.register(NOTE, (note, context) -> {});
     Job job = h.client.submit(RESIZE, new Resize("cat.png", 100));
 
-    h.worker.processBatch("default", 1);
+    assertThat(h.worker.processBatch("default", 1)).as("outcomes").isEmpty();
 
     Job waiting = h.client.get(job.id());
     assertThat(waiting.state()).isEqualTo(JobState.PENDING);
-    assertThat(waiting.errors())
-        .singleElement()
-        .satisfies(
-            e -> {
-              assertThat(e.type()).isEqualTo("UnknownKind");
-              assertThat(e.message()).contains("'image.resize'").contains("worker-1");
-            });
+    assertThat(waiting.attempt()).as("no attempt used").isZero();
+    assertThat(waiting.errors()).isEmpty();
     h.handlers.register(RESIZE, (resize, context) -> {});
-    h.clock.set(waiting.runAt());
     h.worker.processBatch("default", 1);
     assertThat(h.client.get(job.id()).state()).isEqualTo(JobState.COMPLETED);
+    assertThat(h.client.get(job.id()).attempt()).isEqualTo(1);
   }
 
   @Test

@@ -83,6 +83,7 @@ class SubmitAndManageTest {
     }
 
     List<Job> stored = h.client.submitAll(requests);
+    h.handlers.register(EMAIL, (email, context) -> {});
 
     assertThat(stored).hasSize(10_000);
     assertThat(stored).extracting(Job::id).isSorted().doesNotHaveDuplicates();

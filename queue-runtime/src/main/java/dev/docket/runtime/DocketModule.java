@@ -1,5 +1,6 @@
 package dev.docket.runtime;
 
+
 import com.google.inject.AbstractModule;
 import com.google.inject.Binder;
 import com.google.inject.Provides;
@@ -10,6 +11,7 @@ import dev.docket.usecase.json.JacksonPayloadCodec;
 import dev.docket.usecase.port.DocketStore;
 import dev.docket.usecase.port.JobStorage;
 import dev.docket.usecase.port.LeaderLease;
+import dev.docket.usecase.port.NodeRegistry;
 import dev.docket.usecase.port.PayloadCodec;
 import dev.docket.usecase.port.QueueControl;
 import dev.docket.usecase.port.ScheduleStates;
@@ -144,5 +146,10 @@ public final class DocketModule extends AbstractModule {
   @Provides
   LeaderLease leaderLease(DocketStore store) {
     return store.leaderLease();
+  }
+
+  @Provides
+  NodeRegistry nodeRegistry(DocketStore store) {
+    return store.nodeRegistry();
   }
 }

@@ -1,5 +1,6 @@
 package dev.docket.runtime;
 
+
 import dev.docket.usecase.HandlerRegistry;
 import dev.docket.usecase.JobClient;
 import dev.docket.usecase.JobHandler;
@@ -11,18 +12,25 @@ import dev.docket.usecase.ProcessorOptions;
 import dev.docket.usecase.port.DocketStore;
 import dev.docket.usecase.port.JobStorage;
 import dev.docket.usecase.port.LeaderLease;
+import dev.docket.usecase.port.Node;
+import dev.docket.usecase.port.NodeRegistry;
 import dev.docket.usecase.port.PayloadCodec;
 import dev.docket.usecase.port.QueueControl;
 import dev.docket.usecase.port.ScheduleStates;
 import dev.docket.usecase.port.WakeUps;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
@@ -31,8 +39,10 @@ import java.util.random.RandomGenerator;
 
 /**
  * The lifecycle of a Docket node: {@link #start()} starts a worker pool per configured queue,
- * heartbeats and lease rescue; {@link #close()} stops them gracefully. Build one with {@link
- * #builder(DocketStore)}, or get it from an injector that holds a store module and {@link
+ * heartbeats and lease rescue; {@link #close()} stops them gracefully. A node claims only jobs of
+ * the kinds it has handlers for ({@link #kinds()}), and records itself in the store's node
+ * registry, so that operators see every node and what it runs ({@link #nodes()}). Build one with
+ * {@link #builder(DocketStore)}, or get it from an injector that holds a store module and {@link
  * DocketModule}.
  *
  * <pre>{@code
@@ -55,7 +65,6 @@ public final class DocketRuntime implements AutoCloseable {
   private final RandomGenerator random;
   private final DocketStore store;
   private final List<AutoCloseable> resources;
-  private final Set<String> kinds;
   private final ThroughputHistory throughput;
   private final WorkerObserver metricsObserver;
   private final JobClient client;
@@ -76,6 +85,25 @@ public final class DocketRuntime implements AutoCloseable {
   private final OutageLog heartbeatLog = new OutageLog(LOG, "Extending leases");
   private final OutageLog maintenanceLog = new OutageLog(LOG, "Maintenance");
   private final OutageLog schedulesLog = new OutageLog(LOG, "Firing schedules");
+  private final OutageLog presenceLog = new OutageLog(LOG, "Recording this node's presence");
+  private final NodeRegistry nodeRegistry;
+  private final SortedSet<String> kinds;
+
+  /** This node as the registry shows it; set at start. */
+  private volatile Node node;
+
+  /**
+   * The longest a node waits between two records of its presence: its heartbeat interval, or this
+   * when the heartbeat is slower (long leases), so that every node shows within {@link
+   * #NODE_SILENCE}.
+   */
+  static final Duration PRESENCE_INTERVAL = Duration.ofSeconds(20);
+
+  /**
+   * How long a node may stay silent and still count as running: three of the longest presence
+   * intervals. The maintenance forgets nodes silent for longer.
+   */
+  static final Duration NODE_SILENCE = PRESENCE_INTERVAL.multipliedBy(3);
 
   /** The lease that makes one node at a time run the maintenance. */
   static final String MAINTENANCE_LEASE = "docket:maintenance";
@@ -99,6 +127,7 @@ public final class DocketRuntime implements AutoCloseable {
     this.scheduleStates = store.scheduleStates();
     this.leaderLease = store.leaderLease();
     this.clock = b.clock;
+    this.nodeRegistry = store.nodeRegistry();
     this.schedules =
         b.schedules.stream().sorted(java.util.Comparator.comparing(Schedule::name)).toList();
     this.storage = store.storage();
@@ -112,7 +141,7 @@ public final class DocketRuntime implements AutoCloseable {
     this.resources = List.copyOf(closing);
     var registry = new HandlerRegistry();
     b.handlers.forEach(binding -> register(registry, binding));
-    this.kinds = registry.kinds();
+    this.kinds = java.util.Collections.unmodifiableSortedSet(new TreeSet<>(registry.kinds()));
     this.throughput = new ThroughputHistory(clock);
     var allListeners = new java.util.ArrayList<JobListener>(b.listeners);
     allListeners.add(throughput);
@@ -288,6 +317,24 @@ public final class DocketRuntime implements AutoCloseable {
   }
 
   /**
+   * The kinds this node has handlers for, sorted: the only kinds it claims. Jobs of other kinds
+   * stay queued for a node that runs them.
+   */
+  public SortedSet<String> kinds() {
+    return kinds;
+  }
+
+  /**
+   * Every node that recorded its presence in the store within {@link #NODE_SILENCE}, this one
+   * included once started, by name: what each serves and which kinds it runs.
+   *
+   * @throws dev.docket.usecase.port.StorageException if the store does not answer
+   */
+  public List<Node> nodes() {
+    return nodeRegistry.seenSince(clock.instant().minus(NODE_SILENCE));
+  }
+
+  /**
    * Starts a worker pool per queue, the heartbeat that extends running jobs' leases, and the rescue
    * of expired leases.
    *
@@ -332,6 +379,10 @@ public final class DocketRuntime implements AutoCloseable {
       timers =
           Executors.newSingleThreadScheduledExecutor(
               Thread.ofPlatform().daemon().name("docket-timers").factory());
+      // Presence goes on the timer thread: a slow store must never delay the heartbeat.
+      node = describe();
+      long presence = Math.min(beat, PRESENCE_INTERVAL.toMillis());
+      timers.scheduleWithFixedDelay(this::recordPresence, 0, presence, TimeUnit.MILLISECONDS);
       timers.scheduleWithFixedDelay(this::maintain, 0, beat, TimeUnit.MILLISECONDS);
       if (!schedules.isEmpty()) {
         timers.scheduleWithFixedDelay(this::fireSchedules, 0, 1, TimeUnit.SECONDS);
@@ -344,7 +395,60 @@ public final class DocketRuntime implements AutoCloseable {
       stop(Duration.ZERO);
       throw e;
     }
-    LOG.log(Level.INFO, "Docket runtime {0} serves {1}.", options.owner(), options.queues());
+    logWhatThisNodeRuns(LOG);
+  }
+
+  /** Says at start which queues and kinds this node runs, and warns when it has no handler. */
+  void logWhatThisNodeRuns(System.Logger log) {
+    var queues = new TreeMap<>(options.queues());
+    if (kinds.isEmpty()) {
+      log.log(
+          Level.WARNING,
+          "Docket runtime {0} serves queues {1} but has no handlers: it claims no jobs, and every"
+              + " job stays queued for a node that has a handler for its kind.",
+          options.owner(),
+          queues);
+    } else {
+      log.log(
+          Level.INFO,
+          "Docket runtime {0} serves queues {1} and runs kinds {2}; jobs of other kinds stay"
+              + " queued for nodes that run them.",
+          options.owner(),
+          queues,
+          kinds);
+    }
+  }
+
+  /** This node as the registry shows it, seen at start. */
+  private Node describe() {
+    Instant now = clock.instant();
+    return new Node(
+        options.owner(),
+        host(),
+        now,
+        now,
+        options.queues(),
+        kinds,
+        Optional.ofNullable(DocketRuntime.class.getPackage().getImplementationVersion())
+            .filter(v -> !v.isBlank() && v.length() <= Node.MAX_VERSION_LENGTH));
+  }
+
+  private static String host() {
+    String host = RuntimeOptions.machineName().strip().replaceAll("\\p{Cntrl}", "");
+    if (host.isEmpty()) {
+      return "unknown";
+    }
+    return host.length() > Node.MAX_HOST_LENGTH ? host.substring(0, Node.MAX_HOST_LENGTH) : host;
+  }
+
+  /** Records this node in the store's registry as seen now. */
+  private void recordPresence() {
+    try {
+      nodeRegistry.beat(node.seenAt(clock.instant()));
+      presenceLog.succeeded();
+    } catch (RuntimeException e) {
+      presenceLog.failed(e);
+    }
   }
 
   private void heartbeat() {
@@ -358,8 +462,8 @@ public final class DocketRuntime implements AutoCloseable {
 
   /**
    * On the node that holds the maintenance lease only: rescue expired leases, purge finished jobs
-   * past their retention, age waiting jobs. The lease outlives three rounds, so a dead holder is
-   * replaced within seconds.
+   * past their retention, age waiting jobs, forget nodes silent for longer than {@link
+   * #NODE_SILENCE}. The lease outlives three rounds, so a dead holder is replaced within seconds.
    */
   private void maintain() {
     try {
@@ -382,6 +486,13 @@ public final class DocketRuntime implements AutoCloseable {
       if (options.agingThreshold().isPresent()
           && leaderLease.tryAcquire(MAINTENANCE_LEASE, options.owner(), clock.instant(), ttl)) {
         maintenance.agePriorities(options.agingThreshold().get());
+      }
+      // Last, so that a registry that fails holds up none of the jobs' maintenance.
+      if (leaderLease.tryAcquire(MAINTENANCE_LEASE, options.owner(), clock.instant(), ttl)) {
+        int forgotten = nodeRegistry.expire(clock.instant().minus(NODE_SILENCE));
+        if (forgotten > 0) {
+          LOG.log(Level.INFO, "Forgot {0} nodes that stopped recording their presence.", forgotten);
+        }
       }
       maintenanceLog.succeeded();
     } catch (RuntimeException e) {
@@ -498,11 +609,6 @@ public final class DocketRuntime implements AutoCloseable {
     return store;
   }
 
-  /** The kinds this node has handlers for: the only kinds it claims. */
-  public Set<String> kinds() {
-    return kinds;
-  }
-
   /**
    * Statistics of every queue in the store, read at most once per two seconds however many callers
    * ask (counting scans the job table on PostgreSQL).
@@ -586,6 +692,17 @@ public final class DocketRuntime implements AutoCloseable {
         leaderLease.release(MAINTENANCE_LEASE, options.owner());
       } catch (RuntimeException e) {
         LOG.log(Level.WARNING, "Giving up the maintenance lease failed: {0}", e.getMessage());
+      }
+      // After the timers stopped, so no late record of presence brings the node back.
+      try {
+        nodeRegistry.remove(options.owner());
+      } catch (RuntimeException e) {
+        LOG.log(
+            Level.WARNING,
+            "Removing this node from the node registry failed ({0}); the maintenance forgets it"
+                + " once it has been silent for {1} seconds.",
+            e.getMessage(),
+            NODE_SILENCE.toSeconds());
       }
       LOG.log(Level.INFO, "Docket runtime {0} stopped.", options.owner());
     }

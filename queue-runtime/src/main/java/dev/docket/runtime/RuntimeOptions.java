@@ -242,31 +242,31 @@ public final class RuntimeOptions {
     }
 
     private static String defaultOwner() {
-      String host = hostName();
+      String host = machineName();
       return "%s-%d-%s"
           .formatted(
               host.length() > 64 ? host.substring(0, 64) : host,
               ProcessHandle.current().pid(),
               UUID.randomUUID().toString().substring(0, 8));
     }
+  }
 
-    /**
-     * The machine's name, so that leases and the dashboard name it: most shells do not export
-     * {@code HOSTNAME}, so the operating system is asked when the environment does not say.
-     */
-    private static String hostName() {
-      for (String variable : new String[] {"HOSTNAME", "COMPUTERNAME"}) {
-        String value = System.getenv(variable);
-        if (value != null && !value.isBlank()) {
-          return value.strip();
-        }
+  /**
+   * The machine's name, so that leases and the dashboard name it: most shells do not export
+   * {@code HOSTNAME}, so the operating system is asked when the environment does not say.
+   */
+  static String machineName() {
+    for (String variable : new String[] {"HOSTNAME", "COMPUTERNAME"}) {
+      String value = System.getenv(variable);
+      if (value != null && !value.isBlank()) {
+        return value.strip();
       }
-      try {
-        String name = java.net.InetAddress.getLocalHost().getHostName();
-        return name.isBlank() ? "host" : name;
-      } catch (java.io.IOException e) {
-        return "host";
-      }
+    }
+    try {
+      String name = java.net.InetAddress.getLocalHost().getHostName();
+      return name.isBlank() ? "host" : name;
+    } catch (java.io.IOException e) {
+      return "host";
     }
   }
 }

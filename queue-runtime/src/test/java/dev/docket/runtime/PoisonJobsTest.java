@@ -603,6 +603,11 @@ class PoisonJobsTest {
     }
 
     @Override
+    public dev.docket.usecase.port.NodeRegistry nodeRegistry() {
+      return inner.nodeRegistry();
+    }
+
+    @Override
     public void checkHealth() {
       inner.checkHealth();
     }

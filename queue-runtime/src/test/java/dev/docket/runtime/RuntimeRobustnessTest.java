@@ -239,6 +239,108 @@ class RuntimeRobustnessTest {
   }
 
   @Test
+  @Timeout(30)
+  void aNodeRegistryThatFails_keepsTheNodeWorking_andItsStopQuiet() {
+    MemoryStore store = MemoryStore.start();
+    var beats = new java.util.concurrent.atomic.AtomicInteger();
+    var failing =
+        new dev.docket.usecase.port.NodeRegistry() {
+          @Override
+          public void beat(dev.docket.usecase.port.Node node) {
+            beats.incrementAndGet();
+            throw new dev.docket.usecase.port.StorageException("the nodes table is locked");
+          }
+
+          @Override
+          public java.util.List<dev.docket.usecase.port.Node> seenSince(java.time.Instant since) {
+            throw new dev.docket.usecase.port.StorageException("the nodes table is locked");
+          }
+
+          @Override
+          public void remove(String name) {
+            throw new dev.docket.usecase.port.StorageException("the nodes table is locked");
+          }
+
+          @Override
+          public int expire(java.time.Instant cutoff) {
+            throw new dev.docket.usecase.port.StorageException("the nodes table is locked");
+          }
+        };
+    DocketStore broken =
+        new DocketStore() {
+          @Override
+          public JobStorage storage() {
+            return store.storage();
+          }
+
+          @Override
+          public WakeUps wakeUps() {
+            return store.wakeUps();
+          }
+
+          @Override
+          public QueueControl queueControl() {
+            return store.queueControl();
+          }
+
+          @Override
+          public ScheduleStates scheduleStates() {
+            return store.scheduleStates();
+          }
+
+          @Override
+          public LeaderLease leaderLease() {
+            return store.leaderLease();
+          }
+
+          @Override
+          public dev.docket.usecase.port.NodeRegistry nodeRegistry() {
+            return failing;
+          }
+
+          @Override
+          public void checkHealth() {
+            store.checkHealth();
+          }
+        };
+    var options =
+        RuntimeOptions.builder()
+            .queue("a", 1)
+            .pollInterval(Duration.ofMillis(50))
+            .leaseDuration(Duration.ofSeconds(3));
+    DocketRuntime docket =
+        Guice.createInjector(
+                new SharedStore(broken),
+                new DocketModule(options.build()),
+                new AbstractModule() {
+                  @Override
+                  protected void configure() {
+                    DocketModule.handlers(binder())
+                        .addBinding()
+                        .toInstance(HandlerBinding.of(TASK, (task, context) -> {}));
+                  }
+                })
+            .getInstance(DocketRuntime.class);
+    try {
+      docket.start();
+      Job job =
+          docket
+              .client()
+              .submit(dev.docket.usecase.JobRequest.of(TASK, new Task(1)).queue("a").build());
+
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () ->
+                  beats.get() >= 2 && docket.client().get(job.id()).state() == JobState.COMPLETED);
+      assertThatThrownBy(docket::nodes).hasMessageContaining("nodes table is locked");
+    } finally {
+      docket.stop(Duration.ofSeconds(1));
+    }
+    assertThat(docket.isRunning()).isFalse();
+  }
+
+  @Test
   void startThatFailsHalfway_canStillBeClosed() {
     MemoryStore store = MemoryStore.start();
     DocketStore broken =
@@ -268,6 +370,11 @@ class RuntimeRobustnessTest {
           @Override
           public LeaderLease leaderLease() {
             return store.leaderLease();
+          }
+
+          @Override
+          public dev.docket.usecase.port.NodeRegistry nodeRegistry() {
+            return store.nodeRegistry();
           }
 
           @Override

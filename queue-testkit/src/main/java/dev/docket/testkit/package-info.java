@@ -9,7 +9,7 @@
  * dev.docket.testkit.SubmissionContract}, {@link dev.docket.testkit.ClaimContract}, {@link
  * dev.docket.testkit.ReportContract}, {@link dev.docket.testkit.LeaseContract}, {@link
  * dev.docket.testkit.OperationsContract}, {@link dev.docket.testkit.MaintenanceContract} and {@link
- * dev.docket.testkit.ConcurrencyContract}. {@link dev.docket.testkit.ControlContract} covers the
- * ports a store shares between nodes besides its jobs.
+ * dev.docket.testkit.ConcurrencyContract}. {@link dev.docket.testkit.ControlContract} and {@link
+ * dev.docket.testkit.NodeRegistryContract} cover the other ports a store shares between nodes.
  */
 package dev.docket.testkit;

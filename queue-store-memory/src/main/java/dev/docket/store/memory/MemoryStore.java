@@ -3,6 +3,7 @@ package dev.docket.store.memory;
 import dev.docket.usecase.port.DocketStore;
 import dev.docket.usecase.port.JobStorage;
 import dev.docket.usecase.port.LeaderLease;
+import dev.docket.usecase.port.NodeRegistry;
 import dev.docket.usecase.port.QueueControl;
 import dev.docket.usecase.port.ScheduleStates;
 import dev.docket.usecase.port.WakeUps;
@@ -18,6 +19,7 @@ public final class MemoryStore implements DocketStore {
   private final InMemoryJobStorage storage;
   private final InMemoryScheduleStates schedules = new InMemoryScheduleStates();
   private final InMemoryLeaderLease leases = new InMemoryLeaderLease();
+  private final InMemoryNodeRegistry nodes = new InMemoryNodeRegistry();
 
   private MemoryStore(InMemoryJobStorage storage) {
     this.storage = storage;
@@ -64,6 +66,12 @@ public final class MemoryStore implements DocketStore {
   @Override
   public LeaderLease leaderLease() {
     return leases;
+  }
+
+  /** Which nodes run on this store, and what each serves and runs. */
+  @Override
+  public NodeRegistry nodeRegistry() {
+    return nodes;
   }
 
   /** The heap always answers. */

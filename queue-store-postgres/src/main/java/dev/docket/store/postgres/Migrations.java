@@ -17,7 +17,8 @@ final class Migrations {
   static final String LOCATION = "dev/docket/store/postgres/migration";
 
   /** Every migration, in order. A test checks that this list matches the files. */
-  static final List<String> FILES = List.of("V1__create_jobs.sql", "V2__control.sql");
+  static final List<String> FILES =
+      List.of("V1__create_jobs.sql", "V2__control.sql", "V3__nodes.sql");
 
   static final String HISTORY_TABLE = "docket_schema_history";
   private static final String PLACEHOLDER = "docket_schema";

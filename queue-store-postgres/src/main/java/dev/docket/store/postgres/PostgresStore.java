@@ -6,6 +6,7 @@ import dev.docket.domain.Job;
 import dev.docket.usecase.port.DocketStore;
 import dev.docket.usecase.port.JobStorage;
 import dev.docket.usecase.port.LeaderLease;
+import dev.docket.usecase.port.NodeRegistry;
 import dev.docket.usecase.port.QueueControl;
 import dev.docket.usecase.port.ScheduleStates;
 import dev.docket.usecase.port.StorageException;
@@ -41,6 +42,7 @@ public final class PostgresStore implements DocketStore, AutoCloseable {
   private final HikariDataSource ownPool;
   private final PostgresJobStorage storage;
   private final PostgresControl control;
+  private final PostgresNodeRegistry nodes;
   private final NotificationListener listener;
 
   private PostgresStore(PostgresOptions options) {
@@ -51,6 +53,7 @@ public final class PostgresStore implements DocketStore, AutoCloseable {
     var sql = new Sql(options.schema());
     this.storage = new PostgresJobStorage(jdbi, sql);
     this.control = new PostgresControl(jdbi, sql);
+    this.nodes = new PostgresNodeRegistry(jdbi, new NodeSql(options.schema()));
     this.listener = new NotificationListener(this::openListenerConnection, sql.channel);
   }
 
@@ -104,6 +107,12 @@ public final class PostgresStore implements DocketStore, AutoCloseable {
   @Override
   public LeaderLease leaderLease() {
     return control;
+  }
+
+  /** Which nodes run on this schema, and what each serves and runs. */
+  @Override
+  public NodeRegistry nodeRegistry() {
+    return nodes;
   }
 
   /** Runs one trivial statement on a pooled connection. */

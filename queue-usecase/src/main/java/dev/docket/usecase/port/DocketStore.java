@@ -2,7 +2,8 @@ package dev.docket.usecase.port;
 
 /**
  * Everything one store provides, over the same data: its jobs, its wake-ups, pausing, schedule
- * states and leader leases. A runtime is wired from one of these. Thread-safe.
+ * states, leader leases and the registry of nodes. A runtime is wired from one of these.
+ * Thread-safe.
  */
 public interface DocketStore {
   /** The jobs. */
@@ -19,6 +20,9 @@ public interface DocketStore {
 
   /** Leases that let one node at a time run the maintenance. */
   LeaderLease leaderLease();
+
+  /** Which nodes run, and what each serves and runs. */
+  NodeRegistry nodeRegistry();
 
   /**
    * Checks that the store answers now, for readiness probes: returns quietly, or throws.

@@ -1,0 +1,167 @@
+package dev.docket.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.docket.domain.Job;
+import dev.docket.domain.JobId;
+import dev.docket.domain.JobState;
+import dev.docket.usecase.JobRequest;
+import dev.docket.usecase.JobType;
+import dev.docket.usecase.port.Node;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Nodes with different handlers on one store (issue 12): a node claims only the kinds it has
+ * handlers for, so a node without the handler never spends an attempt on a job it cannot run, and
+ * every job runs once, at attempt 1, on a node that has its handler. A subclass supplies the store
+ * the nodes share.
+ */
+abstract class NodeKindsScenarios {
+  record Work(int n) {}
+
+  static final JobType<Work> WORK = JobType.of("work.kind", Work.class);
+  static final JobType<Work> OTHER = JobType.of("other.kind", Work.class);
+
+  /** Every run of every job, by job: the names of the nodes that ran it, in order. */
+  private final Map<JobId, List<String>> runs = new ConcurrentHashMap<>();
+
+  private final List<DocketRuntime> started = new ArrayList<>();
+
+  /** A node on the shared store with {@code handlers}, not started. */
+  abstract DocketRuntime node(RuntimeOptions options, HandlerBinding<?>... handlers);
+
+  @AfterEach
+  void stopNodes() {
+    started.forEach(node -> node.stop(Duration.ofSeconds(5)));
+  }
+
+  private DocketRuntime start(String name, HandlerBinding<?>... handlers) {
+    var options =
+        RuntimeOptions.builder()
+            .owner(name)
+            .queue("default", 4)
+            .pollInterval(Duration.ofMillis(50))
+            .build();
+    DocketRuntime node = node(options, handlers);
+    started.add(node);
+    node.start();
+    return node;
+  }
+
+  private HandlerBinding<Work> recording(JobType<Work> type, String node) {
+    return HandlerBinding.of(
+        type,
+        (work, context) ->
+            runs.computeIfAbsent(context.jobId(), id -> new CopyOnWriteArrayList<>()).add(node));
+  }
+
+  private static List<Job> submit(DocketRuntime through, JobType<Work> type, int count) {
+    var requests = new ArrayList<JobRequest>();
+    for (int i = 0; i < count; i++) {
+      requests.add(JobRequest.of(type, new Work(i)).build());
+    }
+    return through.client().submitAll(requests);
+  }
+
+  /**
+   * Waits until every job finished; fails at once, naming the job, when one has failed an attempt
+   * (a node without its handler claimed it) rather than when the wait runs out.
+   */
+  private static void awaitFinished(DocketRuntime reader, List<Job> jobs) {
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(45))
+        .failFast(
+            "a job failed an attempt",
+            () -> {
+              for (Job job : jobs) {
+                Job now = reader.client().get(job.id());
+                assertThat(now.errors())
+                    .as("errors of job %s at attempt %d", now.id(), now.attempt())
+                    .isEmpty();
+              }
+            })
+        .until(
+            () ->
+                jobs.stream().allMatch(job -> reader.client().get(job.id()).state().isFinished()));
+  }
+
+  private void assertRanOnceAtAttempt1(DocketRuntime reader, List<Job> jobs, String node) {
+    for (Job job : jobs) {
+      Job done = reader.client().get(job.id());
+      assertThat(done.state()).as("state of %s", job.id()).isEqualTo(JobState.COMPLETED);
+      assertThat(done.attempt()).as("attempt of %s", job.id()).isEqualTo(1);
+      assertThat(done.errors()).as("errors of %s", job.id()).isEmpty();
+      assertThat(runs.get(job.id())).as("runs of %s", job.id()).containsExactly(node);
+    }
+  }
+
+  @Test
+  @Timeout(90)
+  void twoNodes_eachRunsOnlyItsKinds_everyJobCompletesAtAttempt1_onTheNodeWithItsHandler() {
+    DocketRuntime nodeA = start("node-a", recording(OTHER, "node-a"));
+    DocketRuntime nodeB = start("node-b", recording(WORK, "node-b"));
+
+    // Through node A, whose workers are woken at once in process: they see every job first.
+    List<Job> work = submit(nodeA, WORK, 200);
+    List<Job> other = submit(nodeA, OTHER, 5);
+    awaitFinished(nodeB, work);
+    awaitFinished(nodeB, other);
+
+    assertRanOnceAtAttempt1(nodeB, work, "node-b");
+    assertRanOnceAtAttempt1(nodeB, other, "node-a");
+    assertThat(runs.values().stream().flatMap(List::stream).filter("node-a"::equals))
+        .as("jobs node A ran")
+        .hasSize(5);
+    assertThat(nodeA.kinds()).containsExactly("other.kind");
+    assertThat(nodeB.kinds()).containsExactly("work.kind");
+  }
+
+  @Test
+  @Timeout(90)
+  void aNodeWithoutHandlers_claimsNothing_andEveryJobCompletesAtAttempt1_onTheOtherNode() {
+    DocketRuntime idle = start("node-idle");
+    DocketRuntime worker = start("node-worker", recording(WORK, "node-worker"));
+
+    List<Job> work = submit(idle, WORK, 100);
+    awaitFinished(worker, work);
+
+    assertRanOnceAtAttempt1(worker, work, "node-worker");
+    assertThat(idle.kinds()).isEmpty();
+  }
+
+  @Test
+  @Timeout(60)
+  void everyNode_isListedWithItsQueuesAndKinds_untilItStops() {
+    DocketRuntime nodeA = start("node-a", recording(OTHER, "node-a"));
+    DocketRuntime nodeB = start("node-b", recording(WORK, "node-b"), recording(OTHER, "node-b"));
+    DocketRuntime idle = start("node-idle");
+
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> nodeA.nodes().size() == 3 && idle.nodes().size() == 3);
+    List<Node> nodes = nodeA.nodes();
+
+    assertThat(nodes).extracting(Node::name).containsExactly("node-a", "node-b", "node-idle");
+    assertThat(nodes)
+        .extracting(Node::kinds)
+        .map(List::copyOf)
+        .containsExactly(List.of("other.kind"), List.of("other.kind", "work.kind"), List.of());
+    assertThat(nodes).allSatisfy(node -> assertThat(node.queues()).isEqualTo(Map.of("default", 4)));
+    assertThat(nodes)
+        .allSatisfy(node -> assertThat(node.lastSeen()).isAfterOrEqualTo(node.startedAt()));
+    assertThat(nodes).allSatisfy(node -> assertThat(node.host()).isNotBlank());
+
+    nodeB.stop(Duration.ofSeconds(5));
+
+    assertThat(nodeA.nodes()).extracting(Node::name).containsExactly("node-a", "node-idle");
+  }
+}
