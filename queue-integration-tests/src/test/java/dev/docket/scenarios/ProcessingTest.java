@@ -29,25 +29,23 @@ class ProcessingTest {
   static final JobType<Resize> RESIZE = JobType.of("image.resize", Resize.class);
 
   @Test
-  void unknownKind_failsTheAttemptWithAClearError_andTheJobWaitsForAWorkerThatKnowsIt() {
+  void unknownKind_isNotClaimed_usesNoAttempt_andRunsAtAttempt1_onceAWorkerKnowsIt() {
     var h = new Harness();
+    h.handlers.register(JobType.of("other.kind", Resize.class), (resize, context) -> {});
     Job job = h.client.submit(RESIZE, new Resize("cat.png", 100));
 
     h.worker.processBatch("default", 1);
 
     Job waiting = h.client.get(job.id());
     assertThat(waiting.state()).isEqualTo(JobState.PENDING);
-    assertThat(waiting.errors())
-        .singleElement()
-        .satisfies(
-            e -> {
-              assertThat(e.type()).isEqualTo("UnknownKind");
-              assertThat(e.message()).contains("'image.resize'").contains("worker-1");
-            });
+    assertThat(waiting.attempt()).isZero();
+    assertThat(waiting.errors()).isEmpty();
     h.handlers.register(RESIZE, (resize, context) -> {});
-    h.clock.set(waiting.runAt());
     h.worker.processBatch("default", 1);
-    assertThat(h.client.get(job.id()).state()).isEqualTo(JobState.COMPLETED);
+    Job done = h.client.get(job.id());
+    assertThat(done.state()).isEqualTo(JobState.COMPLETED);
+    assertThat(done.attempt()).isEqualTo(1);
+    assertThat(done.errors()).isEmpty();
   }
 
   @Test
