@@ -24,6 +24,20 @@ class DocketCommandTest {
   }
 
   @Test
+  void version_namesDocketsBuild_andTheJava() {
+    int status = run("--version");
+
+    assertThat(status).isZero();
+    assertThat(out.toString().lines())
+        .hasSize(2)
+        .first()
+        .asString()
+        // From a jar, the version the build wrote into its manifest; from classes, a sentence.
+        .matches("docket (\\d+\\.\\d+\\.\\d+(-SNAPSHOT)?|\\(a development build, not from a jar\\))");
+    assertThat(out.toString()).contains("Java " + Runtime.version());
+  }
+
+  @Test
   @Timeout(60)
   void serveDemo_onTheInMemoryStore_runsJobs_andStopsGracefully() {
     int status =

@@ -417,6 +417,15 @@ public final class DocketRuntime implements AutoCloseable {
           queues,
           kinds);
     }
+    if (!queues.containsKey(dev.docket.domain.JobSpec.DEFAULT_QUEUE)) {
+      // Jobs submitted without a queue would wait here, unclaimed, without a word.
+      log.log(
+          Level.INFO,
+          "Docket runtime {0} does not serve queue ''{1}'', where jobs submitted without a queue"
+              + " go: submit them with .queue(..), or serve ''{1}'' on some node.",
+          options.owner(),
+          dev.docket.domain.JobSpec.DEFAULT_QUEUE);
+    }
   }
 
   /** This node as the registry shows it, seen at start. */

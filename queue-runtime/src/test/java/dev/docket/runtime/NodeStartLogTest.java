@@ -14,7 +14,12 @@ class NodeStartLogTest {
   record Mail(String to) {}
 
   private static DocketRuntime runtime(HandlerBinding<?>... handlers) {
-    var options = RuntimeOptions.builder().owner("node-1").queue("mail", 4).queue("default", 2);
+    return runtime(
+        RuntimeOptions.builder().owner("node-1").queue("mail", 4).queue("default", 2), handlers);
+  }
+
+  private static DocketRuntime runtime(
+      RuntimeOptions.Builder options, HandlerBinding<?>... handlers) {
     return Guice.createInjector(
             new MemoryStoreModule(),
             new DocketModule(options.build()),
@@ -60,5 +65,22 @@ class NodeStartLogTest {
             "WARNING Docket runtime node-1 serves queues {default=2, mail=4} but has no handlers:"
                 + " it claims no jobs, and every job stays queued for a node that has a handler"
                 + " for its kind.");
+  }
+
+  @Test
+  void aNodeThatDoesNotServeTheDefaultQueue_saysWhereUnqueuedJobsGo() {
+    var logger = new OutageLogTest.RecordingLogger();
+    DocketRuntime docket =
+        runtime(
+            RuntimeOptions.builder().owner("node-2").queue("mail", 4),
+            HandlerBinding.of(JobType.of("mail.send", Mail.class), (p, c) -> {}));
+
+    docket.logWhatThisNodeRuns(logger);
+
+    assertThat(logger.lines)
+        .contains(
+            "INFO Docket runtime node-2 does not serve queue 'default', where jobs submitted"
+                + " without a queue go: submit them with .queue(..), or serve 'default' on some"
+                + " node.");
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.inject.AbstractModule;
 import com.google.inject.Guice;
 import dev.docket.domain.JobState;
+import dev.docket.store.memory.MemoryStore;
 import dev.docket.store.memory.MemoryStoreModule;
 import dev.docket.usecase.JobContext;
 import dev.docket.usecase.JobHandler;
@@ -18,11 +19,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
-/** The runtime example of README.md, run as written. */
+/**
+ * The two runtime examples of README.md, run as written: the README shows the code between the
+ * markers, and its imports are this file's.
+ */
 class ReadmeRuntimeExampleTest {
   static final List<String> SENT = new CopyOnWriteArrayList<>();
 
-  // README runtime example begins
+  // README plain example begins
   record WelcomeEmail(String to, String name) {}
 
   static final JobType<WelcomeEmail> WELCOME = JobType.of("email.welcome", WelcomeEmail.class);
@@ -34,6 +38,23 @@ class ReadmeRuntimeExampleTest {
     }
   }
 
+  void run() {
+    try (DocketRuntime docket =
+        DocketRuntime.builder(MemoryStore.start()) // or PostgresStore.start(options)
+            .options(RuntimeOptions.builder().queue("default", 10).build())
+            .handler(WELCOME, new WelcomeHandler())
+            .build()) {
+      docket.start();
+      var job = docket.client().submit(WELCOME, new WelcomeEmail("ada@example.com", "Ada"));
+      // Workers on 10 threads run it; close() lets running jobs finish, or gives them back.
+      // README plain example ends
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> docket.client().get(job.id()).state() == JobState.COMPLETED);
+    }
+  }
+
+  // README guice example begins
   static final class Handlers extends AbstractModule {
     @Override
     protected void configure() {
@@ -43,17 +64,16 @@ class ReadmeRuntimeExampleTest {
     }
   }
 
-  void run() {
-    var options = RuntimeOptions.builder().queue("default", 10).build();
+  void runWithGuice() {
     var injector =
         Guice.createInjector(
             new MemoryStoreModule(), // or new PostgresStoreModule(PostgresOptions.ofUrl(url))
-            new DocketModule(options),
+            new DocketModule(RuntimeOptions.builder().queue("default", 10).build()),
             new Handlers());
     try (DocketRuntime docket = injector.getInstance(DocketRuntime.class)) {
       docket.start();
-      var job = docket.client().submit(WELCOME, new WelcomeEmail("ada@example.com", "Ada"));
-      // README runtime example ends
+      var job = docket.client().submit(WELCOME, new WelcomeEmail("grace@example.com", "Grace"));
+      // README guice example ends
       Awaitility.await()
           .atMost(Duration.ofSeconds(10))
           .until(() -> docket.client().get(job.id()).state() == JobState.COMPLETED);
@@ -61,23 +81,55 @@ class ReadmeRuntimeExampleTest {
   }
 
   @Test
-  void readmeRuntimeExample_runsTheJob() {
+  void readmePlainExample_runsTheJob() {
+    SENT.clear();
     run();
 
     assertThat(SENT).containsExactly("Welcome, Ada");
   }
 
   @Test
-  void readme_showsExactlyTheRuntimeExampleThisTestRuns() throws IOException {
+  void readmeGuiceExample_runsTheJob() {
+    SENT.clear();
+    runWithGuice();
+
+    assertThat(SENT).containsExactly("Welcome, Grace");
+  }
+
+  @Test
+  void readme_showsExactlyTheExamplesThisTestRuns_withImportsThatExist() throws IOException {
     String source =
         Files.readString(Path.of("src/test/java/dev/docket/runtime/ReadmeRuntimeExampleTest.java"));
-    String example =
-        source.substring(
-            source.indexOf("\n", source.indexOf("// README runtime example begins")) + 1,
-            source.indexOf("      // README runtime example ends"));
     String readme = Files.readString(Path.of("../README.md"));
 
-    assertThat(normalize(readme)).contains(normalize(example));
+    for (String name : List.of("plain", "guice")) {
+      String begin = "// README " + name + " example begins";
+      String example =
+          source.substring(
+              source.indexOf("\n", source.indexOf(begin)) + 1,
+              source.indexOf("// README " + name + " example ends"));
+      assertThat(normalize(readme)).as("the %s example", name).contains(normalize(example));
+      // The README block's imports, each one this file (or the same package) has.
+      String block = readme.substring(0, readme.indexOf(example.strip().lines().findFirst().get()));
+      block = block.substring(block.lastIndexOf("```java"));
+      List<String> imports = block.lines().filter(l -> l.startsWith("import ")).toList();
+      assertThat(imports).as("imports of the README's %s example", name).isNotEmpty();
+      for (String line : imports) {
+        String type = line.substring("import ".length(), line.length() - 1);
+        assertThat(source.contains(line) || type.startsWith("dev.docket.runtime.") || exists(type))
+            .as("README import %s", type)
+            .isTrue();
+      }
+    }
+  }
+
+  private static boolean exists(String type) {
+    try {
+      Class.forName(type);
+      return true;
+    } catch (ClassNotFoundException e) {
+      return false;
+    }
   }
 
   private static String normalize(String text) {
