@@ -1,15 +1,14 @@
 package dev.docket.cli;
 
-import dev.docket.store.memory.MemoryStoreModule;
-import dev.docket.store.postgres.PostgresStoreModule;
-import dev.docket.runtime.DocketRuntime;
-import dev.docket.runtime.DocketModule;
-import dev.docket.runtime.RuntimeOptions;
-import dev.docket.runtime.HandlerBinding;
-
 import com.google.inject.AbstractModule;
 import com.google.inject.Guice;
+import dev.docket.runtime.DocketModule;
+import dev.docket.runtime.DocketRuntime;
+import dev.docket.runtime.HandlerBinding;
+import dev.docket.runtime.RuntimeOptions;
+import dev.docket.store.memory.MemoryStoreModule;
 import dev.docket.store.postgres.PostgresOptions;
+import dev.docket.store.postgres.PostgresStoreModule;
 import dev.docket.usecase.JobEvent;
 import dev.docket.usecase.JobListener;
 import dev.docket.usecase.JobRequest;

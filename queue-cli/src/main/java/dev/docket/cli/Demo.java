@@ -1,11 +1,10 @@
 package dev.docket.cli;
 
+import dev.docket.domain.Priority;
+import dev.docket.domain.RetryPolicy;
 import dev.docket.runtime.HandlerBinding;
 import dev.docket.runtime.OutageLog;
 import dev.docket.runtime.Schedule;
-
-import dev.docket.domain.Priority;
-import dev.docket.domain.RetryPolicy;
 import dev.docket.usecase.JobClient;
 import dev.docket.usecase.JobRequest;
 import dev.docket.usecase.JobType;

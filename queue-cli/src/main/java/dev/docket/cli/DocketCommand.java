@@ -1,16 +1,5 @@
 package dev.docket.cli;
 
-import dev.docket.store.memory.MemoryStoreModule;
-import dev.docket.store.postgres.PostgresStoreModule;
-import dev.docket.runtime.DocketRuntime;
-import dev.docket.runtime.DocketModule;
-import dev.docket.runtime.RuntimeOptions;
-import dev.docket.runtime.OutageLog;
-import dev.docket.runtime.Schedule;
-import dev.docket.http.DocketServer;
-import dev.docket.http.HttpModule;
-import dev.docket.http.HttpOptions;
-
 import com.google.inject.AbstractModule;
 import com.google.inject.Guice;
 import com.google.inject.Module;
@@ -22,8 +11,17 @@ import dev.docket.domain.JobSpec;
 import dev.docket.domain.JobState;
 import dev.docket.domain.Names;
 import dev.docket.domain.RetryPolicy;
+import dev.docket.http.DocketServer;
+import dev.docket.http.HttpModule;
+import dev.docket.http.HttpOptions;
+import dev.docket.runtime.DocketModule;
+import dev.docket.runtime.DocketRuntime;
+import dev.docket.runtime.OutageLog;
+import dev.docket.runtime.RuntimeOptions;
+import dev.docket.store.memory.MemoryStoreModule;
 import dev.docket.store.postgres.PostgresOptions;
 import dev.docket.store.postgres.PostgresStore;
+import dev.docket.store.postgres.PostgresStoreModule;
 import dev.docket.usecase.JobClient;
 import dev.docket.usecase.JobRequest;
 import dev.docket.usecase.json.JacksonPayloadCodec;

@@ -1,7 +1,5 @@
 package dev.docket.cli;
 
-import dev.docket.runtime.Schedule;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
@@ -33,7 +31,8 @@ class DocketCommandTest {
         .first()
         .asString()
         // From a jar, the version the build wrote into its manifest; from classes, a sentence.
-        .matches("docket (\\d+\\.\\d+\\.\\d+(-SNAPSHOT)?|\\(a development build, not from a jar\\))");
+        .matches(
+            "docket (\\d+\\.\\d+\\.\\d+(-SNAPSHOT)?|\\(a development build, not from a jar\\))");
     assertThat(out.toString()).contains("Java " + Runtime.version());
   }
 

@@ -1,11 +1,10 @@
 package dev.docket.cli;
 
-import dev.docket.runtime.TcpProxy;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.docket.runtime.TcpProxy;
 import dev.docket.store.postgres.TestDatabase;
 import java.io.IOException;
 import java.net.URI;

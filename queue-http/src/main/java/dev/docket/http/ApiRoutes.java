@@ -1,8 +1,5 @@
 package dev.docket.http;
 
-import dev.docket.runtime.DocketRuntime;
-import dev.docket.runtime.Schedule;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.docket.domain.Job;
@@ -12,6 +9,8 @@ import dev.docket.domain.JobState;
 import dev.docket.domain.Names;
 import dev.docket.domain.Priority;
 import dev.docket.domain.RetryPolicy;
+import dev.docket.runtime.DocketRuntime;
+import dev.docket.runtime.Schedule;
 import dev.docket.usecase.JobRequest;
 import dev.docket.usecase.port.JobPage;
 import dev.docket.usecase.port.JobQuery;

@@ -1,11 +1,10 @@
 package dev.docket.http;
 
-import dev.docket.runtime.DocketRuntime;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.github.mustachejava.DefaultMustacheFactory;
 import com.github.mustachejava.Mustache;
 import dev.docket.domain.JobState;
+import dev.docket.runtime.DocketRuntime;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.Cookie;

@@ -1,9 +1,9 @@
 package dev.docket.http;
 
-import dev.docket.runtime.DocketRuntime;
-
 import dev.docket.domain.DocketException;
 import dev.docket.domain.IllegalTransitionException;
+import dev.docket.metrics.DocketMetrics;
+import dev.docket.runtime.DocketRuntime;
 import dev.docket.usecase.JobNotFoundException;
 import dev.docket.usecase.port.DocketStore;
 import dev.docket.usecase.port.PayloadException;
@@ -14,7 +14,6 @@ import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.staticfiles.Location;
-import dev.docket.metrics.DocketMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
@@ -212,10 +211,7 @@ public final class DocketServer implements AutoCloseable {
   private void routes() {
     route(HandlerType.GET, "/health/live", ctx -> json(ctx, 200, Map.of("status", "up")));
     route(HandlerType.GET, "/health/ready", this::ready);
-    route(
-        HandlerType.GET,
-        "/metrics",
-        this::scrape);
+    route(HandlerType.GET, "/metrics", this::scrape);
     route(
         HandlerType.GET,
         "/openapi.json",
@@ -279,7 +275,9 @@ public final class DocketServer implements AutoCloseable {
   private void scrape(Context ctx) {
     if (prometheus == null) {
       throw new ApiException(
-          404, "metrics_disabled", "This server was made without metrics: there is nothing to scrape.");
+          404,
+          "metrics_disabled",
+          "This server was made without metrics: there is nothing to scrape.");
     }
     metrics.refreshGauges(); // so that queues seen for the first time are in this scrape
     ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(prometheus.scrape());

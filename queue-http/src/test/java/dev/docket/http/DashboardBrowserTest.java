@@ -1,18 +1,17 @@
 package dev.docket.http;
 
-import dev.docket.store.memory.MemoryStoreModule;
-import dev.docket.runtime.DocketRuntime;
-import dev.docket.runtime.DocketModule;
-import dev.docket.runtime.RuntimeOptions;
-import dev.docket.runtime.HandlerBinding;
-import dev.docket.runtime.Schedule;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.inject.AbstractModule;
 import com.google.inject.Guice;
+import dev.docket.runtime.DocketModule;
+import dev.docket.runtime.DocketRuntime;
+import dev.docket.runtime.HandlerBinding;
+import dev.docket.runtime.RuntimeOptions;
+import dev.docket.runtime.Schedule;
+import dev.docket.store.memory.MemoryStoreModule;
 import dev.docket.usecase.JobRequest;
 import dev.docket.usecase.JobType;
 import dev.docket.usecase.NonRetryableException;

@@ -1,14 +1,13 @@
 package dev.docket.http;
 
-import dev.docket.runtime.DocketRuntime;
-import dev.docket.runtime.DocketModule;
-import dev.docket.runtime.RuntimeOptions;
-import dev.docket.runtime.HandlerBinding;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.Guice;
+import dev.docket.runtime.DocketModule;
+import dev.docket.runtime.DocketRuntime;
+import dev.docket.runtime.HandlerBinding;
+import dev.docket.runtime.RuntimeOptions;
 import dev.docket.usecase.JobType;
 import dev.docket.usecase.port.DocketStore;
 import java.time.Duration;

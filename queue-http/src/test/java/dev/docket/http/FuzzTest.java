@@ -1,8 +1,5 @@
 package dev.docket.http;
 
-import dev.docket.runtime.RuntimeOptions;
-import dev.docket.runtime.PostgresRuntimes;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,6 +7,8 @@ import com.fasterxml.jackson.databind.node.NumericNode;
 import dev.docket.domain.Job;
 import dev.docket.domain.JobState;
 import dev.docket.domain.RetryPolicy;
+import dev.docket.runtime.PostgresRuntimes;
+import dev.docket.runtime.RuntimeOptions;
 import dev.docket.store.memory.MemoryStore;
 import dev.docket.store.postgres.PostgresStore;
 import dev.docket.store.postgres.TestDatabase;

@@ -1,10 +1,5 @@
 package dev.docket.http;
 
-import dev.docket.runtime.DocketModule;
-import dev.docket.runtime.RuntimeOptions;
-import dev.docket.runtime.HandlerBinding;
-import dev.docket.runtime.Schedule;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -13,6 +8,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.inject.AbstractModule;
 import dev.docket.domain.JobId;
+import dev.docket.runtime.DocketModule;
+import dev.docket.runtime.HandlerBinding;
+import dev.docket.runtime.RuntimeOptions;
+import dev.docket.runtime.Schedule;
 import dev.docket.usecase.JobRequest;
 import dev.docket.usecase.JobType;
 import java.time.Duration;

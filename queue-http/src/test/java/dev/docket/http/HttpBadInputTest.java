@@ -1,11 +1,10 @@
 package dev.docket.http;
 
-import dev.docket.runtime.RuntimeOptions;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.argumentSet;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.docket.runtime.RuntimeOptions;
 import java.io.ByteArrayOutputStream;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;

@@ -1,9 +1,8 @@
 package dev.docket.http;
 
-import dev.docket.runtime.RuntimeOptions;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.docket.runtime.RuntimeOptions;
 import java.io.ByteArrayInputStream;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;

@@ -1,15 +1,14 @@
 package dev.docket.http;
 
-import dev.docket.store.memory.MemoryStoreModule;
-import dev.docket.runtime.DocketRuntime;
-import dev.docket.runtime.DocketModule;
-import dev.docket.runtime.RuntimeOptions;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.Module;
+import dev.docket.runtime.DocketModule;
+import dev.docket.runtime.DocketRuntime;
+import dev.docket.runtime.RuntimeOptions;
+import dev.docket.store.memory.MemoryStoreModule;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;

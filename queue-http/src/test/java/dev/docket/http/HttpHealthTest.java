@@ -1,9 +1,8 @@
 package dev.docket.http;
 
-import dev.docket.runtime.RuntimeOptions;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.docket.runtime.RuntimeOptions;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

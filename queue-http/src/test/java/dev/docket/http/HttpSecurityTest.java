@@ -1,12 +1,11 @@
 package dev.docket.http;
 
-import dev.docket.runtime.DocketModule;
-import dev.docket.runtime.RuntimeOptions;
-import dev.docket.runtime.Schedule;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.inject.AbstractModule;
+import dev.docket.runtime.DocketModule;
+import dev.docket.runtime.RuntimeOptions;
+import dev.docket.runtime.Schedule;
 import dev.docket.usecase.JobRequest;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;

@@ -1,13 +1,11 @@
 package dev.docket.http;
 
-import dev.docket.runtime.RuntimeOptions;
-import dev.docket.runtime.Schedule;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.docket.domain.JobId;
 import dev.docket.domain.JobState;
+import dev.docket.runtime.RuntimeOptions;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;

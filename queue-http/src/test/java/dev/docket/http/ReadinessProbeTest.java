@@ -1,13 +1,12 @@
 package dev.docket.http;
 
-import dev.docket.runtime.DocketRuntime;
-import dev.docket.runtime.DocketModule;
-import dev.docket.runtime.RuntimeOptions;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.Guice;
+import dev.docket.runtime.DocketModule;
+import dev.docket.runtime.DocketRuntime;
+import dev.docket.runtime.RuntimeOptions;
 import dev.docket.store.memory.MemoryStore;
 import dev.docket.usecase.port.DocketStore;
 import dev.docket.usecase.port.JobStorage;

@@ -1,13 +1,11 @@
 package dev.docket.metrics;
 
-import dev.docket.runtime.DocketRuntime;
-
 import dev.docket.domain.JobState;
+import dev.docket.runtime.WorkerObserver;
 import dev.docket.usecase.JobEvent;
 import dev.docket.usecase.JobListener;
 import dev.docket.usecase.port.QueueStats;
 import io.micrometer.core.instrument.Counter;
-import dev.docket.runtime.WorkerObserver;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -273,9 +271,9 @@ public final class DocketMetrics implements JobListener, WorkerObserver {
   }
 
   /**
-   * Reads the statistics once so that queues seen for the first time get their gauges; a
-   * Prometheus endpoint calls it before each scrape. Never throws: while the store is down the
-   * gauges read NaN, and the counters still tell what this node did.
+   * Reads the statistics once so that queues seen for the first time get their gauges; a Prometheus
+   * endpoint calls it before each scrape. Never throws: while the store is down the gauges read
+   * NaN, and the counters still tell what this node did.
    */
   public void refreshGauges() {
     Supplier<List<QueueStats>> source = stats;

@@ -10,9 +10,9 @@ import jakarta.inject.Singleton;
 import java.util.Objects;
 
 /**
- * Adds {@link DocketMetrics} to a Guice-wired runtime: install it next to {@code DocketModule}
- * with the application's registry. The queue gauges read the runtime's statistics once the
- * runtime exists. Binds only.
+ * Adds {@link DocketMetrics} to a Guice-wired runtime: install it next to {@code DocketModule} with
+ * the application's registry. The queue gauges read the runtime's statistics once the runtime
+ * exists. Binds only.
  */
 public final class MetricsModule extends AbstractModule {
   private final MeterRegistry registry;

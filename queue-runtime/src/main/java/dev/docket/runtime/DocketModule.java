@@ -1,6 +1,5 @@
 package dev.docket.runtime;
 
-
 import com.google.inject.AbstractModule;
 import com.google.inject.Binder;
 import com.google.inject.Provides;

@@ -1,6 +1,5 @@
 package dev.docket.runtime;
 
-
 import dev.docket.usecase.HandlerRegistry;
 import dev.docket.usecase.JobClient;
 import dev.docket.usecase.JobHandler;

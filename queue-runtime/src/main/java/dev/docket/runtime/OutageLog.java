@@ -5,8 +5,8 @@ import java.lang.System.Logger.Level;
 /**
  * Logs a recurring task's failures once per outage: a warning when it first fails, quiet (debug)
  * while it keeps failing, and a line when it works again. A database that is down for ten minutes
- * must not write a warning per heartbeat, report and maintenance round. Public for the hosts
- * around a runtime (the CLI's loops) that poll the store the same way. Thread-safe.
+ * must not write a warning per heartbeat, report and maintenance round. Public for the hosts around
+ * a runtime (the CLI's loops) that poll the store the same way. Thread-safe.
  */
 public final class OutageLog {
   private final System.Logger log;

@@ -252,8 +252,8 @@ public final class RuntimeOptions {
   }
 
   /**
-   * The machine's name, so that leases and the dashboard name it: most shells do not export
-   * {@code HOSTNAME}, so the operating system is asked when the environment does not say.
+   * The machine's name, so that leases and the dashboard name it: most shells do not export {@code
+   * HOSTNAME}, so the operating system is asked when the environment does not say.
    */
   static String machineName() {
     for (String variable : new String[] {"HOSTNAME", "COMPUTERNAME"}) {

@@ -1,11 +1,10 @@
 package dev.docket.runtime;
 
-import dev.docket.store.memory.MemoryStoreModule;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.Guice;
+import dev.docket.store.memory.MemoryStoreModule;
 import dev.docket.usecase.JobType;
 import org.junit.jupiter.api.Test;
 

@@ -49,7 +49,9 @@ public final class WelcomeEmails {
             .build()) {
       docket.start();
       for (String name : names) {
-        docket.client().submit(WELCOME, new WelcomeEmail(name.toLowerCase() + "@example.com", name));
+        docket
+            .client()
+            .submit(WELCOME, new WelcomeEmail(name.toLowerCase() + "@example.com", name));
       }
       if (!done.await(Duration.ofSeconds(30).toMillis(), TimeUnit.MILLISECONDS)) {
         throw new IllegalStateException("Only " + sent.size() + " emails went out in 30 s.");

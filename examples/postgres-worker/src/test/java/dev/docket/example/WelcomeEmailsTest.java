@@ -32,9 +32,9 @@ class WelcomeEmailsTest {
   }
 
   /**
-   * The jars the application ships with, as Maven resolved its runtime scope (the build writes
-   * them to {@code target/runtime-classpath.txt}): Docket's runtime, the PostgreSQL store and what
-   * they need, and no web server, CLI library, metrics registry or logging backend.
+   * The jars the application ships with, as Maven resolved its runtime scope (the build writes them
+   * to {@code target/runtime-classpath.txt}): Docket's runtime, the PostgreSQL store and what they
+   * need, and no web server, CLI library, metrics registry or logging backend.
    */
   @Test
   void theRuntimeClasspath_holdsNoServerCliMetricsRegistryOrLoggingBackend() throws IOException {
@@ -47,7 +47,8 @@ class WelcomeEmailsTest {
     for (Path path : paths) {
       bytes += Files.size(path);
     }
-    System.out.printf("The example's runtime classpath: %d jars, %.1f MB:%n", jars.size(), bytes / 1e6);
+    System.out.printf(
+        "The example's runtime classpath: %d jars, %.1f MB:%n", jars.size(), bytes / 1e6);
     jars.forEach(jar -> System.out.println("  " + jar));
 
     assertThat(jars)
