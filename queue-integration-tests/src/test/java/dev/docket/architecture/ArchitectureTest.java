@@ -9,6 +9,13 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.library.dependencies.Slices;
 import dev.docket.architecture.DocketRules.AllowedExposure;
+import dev.docket.architecture.DocketRules.ClockExemption;
+import dev.docket.benchmarks.DomainBenchmark;
+import dev.docket.cli.DocketCommand;
+import dev.docket.example.WelcomeEmails;
+import dev.docket.http.DocketServer;
+import dev.docket.metrics.DocketMetrics;
+import dev.docket.runtime.DocketRuntime;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -36,8 +43,19 @@ class ArchitectureTest {
 
   @Test
   void productionImport_holdsEveryModuleAndNoTestClasses() {
+    // One class of each module, by class literal, so that a module missing from this module's pom
+    // fails to compile rather than leave its rules with nothing to check.
     assertThat(PRODUCTION.contain("dev.docket.domain.Job")).isTrue();
-    assertThat(PRODUCTION.contain(dev.docket.runtime.DocketRuntime.class)).isTrue();
+    for (Class<?> module :
+        List.of(
+            DocketRuntime.class,
+            DocketMetrics.class,
+            DocketServer.class,
+            DocketCommand.class,
+            WelcomeEmails.class,
+            DomainBenchmark.class)) {
+      assertThat(PRODUCTION.contain(module)).as("%s is imported", module).isTrue();
+    }
     assertThat(PRODUCTION.stream().map(JavaClass::getPackageName))
         .contains(
             "dev.docket.domain",
@@ -47,7 +65,12 @@ class ArchitectureTest {
             "dev.docket.testkit",
             "dev.docket.store.memory",
             "dev.docket.store.postgres",
-            "dev.docket.runtime");
+            "dev.docket.runtime",
+            "dev.docket.metrics",
+            "dev.docket.http",
+            "dev.docket.cli",
+            "dev.docket.example",
+            "dev.docket.benchmarks");
     assertThat(PRODUCTION.stream().map(JavaClass::getName))
         .noneMatch(name -> name.contains(".archfixture."))
         .noneMatch(name -> name.startsWith("dev.docket.architecture."));
@@ -72,6 +95,20 @@ class ArchitectureTest {
                       exposure.name(), exposure.parameterTypes().toArray(Class<?>[]::new)))
           .as("%s names a method of the production class", exposure)
           .isPresent();
+    }
+  }
+
+  @Test
+  void clockExemptions_nameAccessesThatExist() {
+    // An exemption whose class or access is gone would quietly let that access come back, as the
+    // one for a Defaults class that never existed did.
+    for (ClockExemption exemption : DocketRules.CLOCK_EXEMPTIONS) {
+      assertThat(PRODUCTION.contain(exemption.origin()))
+          .as("%s names a production class", exemption)
+          .isTrue();
+      assertThat(PRODUCTION.get(exemption.origin()).getAccessesFromSelf())
+          .as("%s names an access its class makes", exemption)
+          .anyMatch(exemption::allows);
     }
   }
 }

@@ -19,8 +19,13 @@ import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
+import dev.docket.runtime.DocketModule;
+import dev.docket.runtime.DocketRuntime;
+import dev.docket.store.memory.MemoryStore;
+import dev.docket.store.memory.MemoryStoreModule;
 import dev.docket.store.postgres.PostgresOptions;
 import dev.docket.store.postgres.PostgresStore;
+import dev.docket.store.postgres.PostgresStoreModule;
 import dev.docket.usecase.port.JobClaims;
 import dev.docket.usecase.port.JobMaintenance;
 import dev.docket.usecase.port.JobOperations;
@@ -53,9 +58,10 @@ import org.jdbi.v3.core.Handle;
  *
  * <p>The Maven module graph already keeps the modules apart; these rules catch what Maven can't:
  * packages inside a module, third-party types leaking into the domain or an API, and code reading
- * the clock. Layering rules are allow-lists. Every rule here is checked against the production
- * classes by {@link ArchitectureTest} and proven able to fail by {@link ArchitectureRulesFireTest};
- * a new rule goes into {@link #all()} and gets a fixture there.
+ * the clock. Every module with classes has a layering rule, written as an allow-list, and {@link
+ * #EVERY_DOCKET_CLASS_HAS_A_DECLARED_ALLOW_LIST} makes sure a new one gets its own. Every rule here
+ * is checked against the production classes by {@link ArchitectureTest} and proven able to fail by
+ * {@link ArchitectureRulesFireTest}; a new rule goes into {@link #all()} and gets a fixture there.
  */
 final class DocketRules {
 
@@ -69,32 +75,67 @@ final class DocketRules {
   static final String MEMORY_STORE = "dev.docket.store.memory..";
   static final String POSTGRES_STORE = "dev.docket.store.postgres..";
   static final String RUNTIME = "dev.docket.runtime..";
+  static final String METRICS = "dev.docket.metrics..";
+  static final String HTTP = "dev.docket.http..";
+  static final String CLI = "dev.docket.cli..";
+  static final String EXAMPLE = "dev.docket.example..";
+  static final String BENCHMARKS = "dev.docket.benchmarks..";
+
   static final String JACKSON = "com.fasterxml.jackson..";
   static final String JDBI = "org.jdbi..";
   static final String POSTGRES_DRIVER = "org.postgresql..";
   static final String HIKARI = "com.zaxxer.hikari..";
   static final String FLYWAY = "org.flywaydb..";
+  static final String GUICE = "com.google.inject..";
+  static final String JAKARTA_INJECT = "jakarta.inject..";
+  static final String CRON_UTILS = "com.cronutils..";
+  static final String MICROMETER_CORE = "io.micrometer.core..";
+  static final String PROMETHEUS_REGISTRY = "io.micrometer.prometheusmetrics..";
+  static final String JAVALIN = "io.javalin..";
+  static final String JETTY = "org.eclipse.jetty..";
+  static final String SERVLET = "jakarta.servlet..";
+  static final String MUSTACHE = "com.github.mustachejava..";
+  static final String PICOCLI = "picocli..";
+  static final String JMH = "org.openjdk.jmh..";
 
   // JDBC is one API in two packages of the java.sql module: a javax.sql.RowSet is a ResultSet.
   static final String JDBC = "java.sql..";
   static final String JDBC_EXTENSION = "javax.sql..";
+  // The JDK's MAC and cipher API, in a javax package; the server signs its session cookies with it.
+  static final String JDK_CRYPTO = "javax.crypto..";
 
-  /** The one class that may pick the system clock and a seeded-by-the-OS random source. */
-  static final String DEFAULT_WIRING = "dev.docket.usecase.Defaults";
+  /** A store's one Guice module is named {@code <Store>StoreModule}, like MemoryStoreModule. */
+  static final String STORE_MODULE_SUFFIX = "StoreModule";
 
   /**
-   * Stores with a declared allow-list, each in its own rule below. A new store under {@code
-   * dev.docket.store} adds its package here and its own rule (JDK, domain, port, itself and its
-   * technology, as {@link #POSTGRES_STORE_DEPENDS_ONLY_ON_THE_PORT_AND_ITS_TECHNOLOGY} does).
+   * The packages with a declared allow-list, each in its own rule below: a new module (or a new
+   * store under {@code dev.docket.store}) adds its package here and its own rule.
    */
-  static final List<String> DECLARED_STORES = List.of(MEMORY_STORE, POSTGRES_STORE);
+  static final List<String> DECLARED_PACKAGES =
+      List.of(
+          DOMAIN,
+          USECASE,
+          TESTKIT,
+          MEMORY_STORE,
+          POSTGRES_STORE,
+          RUNTIME,
+          METRICS,
+          HTTP,
+          CLI,
+          EXAMPLE,
+          BENCHMARKS);
+
+  /** The public API of the memory store; everything else in its package is hidden. */
+  static final List<String> MEMORY_STORE_API =
+      List.of(MemoryStore.class.getName(), MemoryStoreModule.class.getName());
 
   /** The public API of the Postgres store; everything else in its package is hidden. */
   static final List<String> POSTGRES_STORE_API =
       List.of(
           PostgresStore.class.getName(),
           PostgresOptions.class.getName(),
-          PostgresOptions.Builder.class.getName());
+          PostgresOptions.Builder.class.getName(),
+          PostgresStoreModule.class.getName());
 
   /**
    * The deliberate holes in {@link #NO_THIRD_PARTY_TYPE_ESCAPES_AN_API}, each one public method and
@@ -120,16 +161,67 @@ final class DocketRules {
               DataSource.class));
 
   /**
-   * The one class that may make its own randomness, and only through {@code
-   * ThreadLocalRandom.current()}: the Postgres wake-up listener jitters its reconnect backoff. That
-   * is infrastructure timing inside an adapter, never a job's schedule, which stays a function of
-   * the injected clock and random source.
+   * The system clock and the sources of randomness that are not handed in: reading the time ({@code
+   * Instant.now()} and its siblings, {@code System.currentTimeMillis()}), picking the system clock
+   * ({@code InstantSource.system()}, {@code Clock.system*}), and making a random source. Measuring
+   * elapsed time with {@code System.nanoTime()} is not on the list: it tells no date.
    */
-  static final String RECONNECT_JITTER = "dev.docket.store.postgres.NotificationListener";
+  static final DescribedPredicate<JavaAccess<?>> SYSTEM_CLOCK_OR_OWN_RANDOMNESS =
+      anyOf(
+          method(Instant.class, "now"),
+          method(LocalDateTime.class, "now"),
+          method(LocalDate.class, "now"),
+          method(LocalTime.class, "now"),
+          method(ZonedDateTime.class, "now"),
+          method(OffsetDateTime.class, "now"),
+          method(System.class, "currentTimeMillis"),
+          method(InstantSource.class, "system"),
+          method(Clock.class, "systemUTC"),
+          method(Clock.class, "systemDefaultZone"),
+          method(Clock.class, "system", ZoneId.class),
+          method(Math.class, "random"),
+          method(StrictMath.class, "random"),
+          method(ThreadLocalRandom.class, "current"),
+          anyConstructorOf(Random.class),
+          method(RandomGenerator.class, "getDefault"),
+          method(RandomGenerator.class, "of", String.class),
+          method(SecureRandom.class, "getInstanceStrong"),
+          anyMethodOf(SecureRandom.class, "getInstance"),
+          anyConstructorOf(SecureRandom.class));
+
+  /**
+   * The deliberate holes in {@link #CORE_AND_RUNTIME_READ_NO_CLOCK_AND_MAKE_NO_RANDOMNESS}, each
+   * one class and the one access it may make, named exactly:
+   *
+   * <ul>
+   *   <li>The runtime's defaults, in the two places an application builds a runtime: {@code
+   *       DocketRuntime.Builder} and {@code DocketModule} bind the system clock and {@code
+   *       ThreadLocalRandom} unless the application passes its own. Everything else in the runtime
+   *       receives them.
+   *   <li>The Postgres wake-up listener jitters its reconnect backoff with {@code
+   *       ThreadLocalRandom}: infrastructure timing inside an adapter, never a job's schedule,
+   *       which stays a function of the injected clock and random source.
+   * </ul>
+   *
+   * {@link ArchitectureTest} checks that each class makes its access, so none outlives its reason
+   * (the exemption this list replaces named a class that never existed).
+   */
+  static final List<ClockExemption> CLOCK_EXEMPTIONS =
+      List.of(
+          new ClockExemption(
+              DocketRuntime.Builder.class.getName(), method(InstantSource.class, "system")),
+          new ClockExemption(
+              DocketRuntime.Builder.class.getName(), method(ThreadLocalRandom.class, "current")),
+          new ClockExemption(DocketModule.class.getName(), method(InstantSource.class, "system")),
+          new ClockExemption(
+              DocketModule.class.getName(), method(ThreadLocalRandom.class, "current")),
+          new ClockExemption(
+              "dev.docket.store.postgres.NotificationListener",
+              method(ThreadLocalRandom.class, "current")));
 
   private DocketRules() {}
 
-  // ---- Layering (allow-lists) ----
+  // ---- Layering: the core (allow-lists) ----
 
   static final ArchRule DOMAIN_DEPENDS_ONLY_ON_THE_JDK =
       classes()
@@ -193,22 +285,30 @@ final class DocketRules {
                   + " and opentest4j")
           .because("every store runs the same contract suite, so it cannot know any store");
 
+  // ---- Layering: the stores (allow-lists) ----
+
   static final ArchRule MEMORY_STORE_DEPENDS_ONLY_ON_THE_PORT =
       classes()
           .that()
           .resideInAPackage(MEMORY_STORE)
+          .and()
+          .haveSimpleNameNotEndingWith(STORE_MODULE_SUFFIX)
           .should()
           .onlyDependOnClassesThat()
           .resideInAnyPackage(JDK, DOMAIN, PORT, MEMORY_STORE)
           .as(
-              "The memory store depends only on the JDK, the domain, the port and its own"
-                  + " package")
-          .because("a store is an adapter of the JobStorage port: no services, no other store");
+              "Memory store classes other than its StoreModule depend only on the JDK, the domain,"
+                  + " the port and their own package")
+          .because(
+              "a store is an adapter of the JobStorage port: no services, no other store, and no"
+                  + " Guice outside its module");
 
   static final ArchRule POSTGRES_STORE_DEPENDS_ONLY_ON_THE_PORT_AND_ITS_TECHNOLOGY =
       classes()
           .that()
           .resideInAPackage(POSTGRES_STORE)
+          .and()
+          .haveSimpleNameNotEndingWith(STORE_MODULE_SUFFIX)
           .should()
           .onlyDependOnClassesThat()
           .resideInAnyPackage(
@@ -223,22 +323,30 @@ final class DocketRules {
               FLYWAY,
               JACKSON)
           .as(
-              "The Postgres store depends only on the JDK, the domain, the port, its own package,"
-                  + " JDBI, the PostgreSQL driver, HikariCP, Flyway and Jackson")
+              "Postgres store classes other than its StoreModule depend only on the JDK, the"
+                  + " domain, the port, their own package, JDBI, the PostgreSQL driver, HikariCP,"
+                  + " Flyway and Jackson")
           .because(
               "a store is an adapter of the JobStorage port: no services, no other store, no"
-                  + " runtime; Jackson only reads and writes the errors column");
+                  + " runtime and no Guice outside its module; Jackson only reads and writes the"
+                  + " errors column");
 
-  static final ArchRule EVERY_STORE_HAS_A_DECLARED_ALLOW_LIST =
+  static final ArchRule STORE_MODULES_DEPEND_ONLY_ON_THEIR_STORE_AND_GUICE =
       classes()
           .that()
           .resideInAPackage(STORES)
+          .and()
+          .haveSimpleNameEndingWith(STORE_MODULE_SUFFIX)
           .should()
-          .resideInAnyPackage(DECLARED_STORES.toArray(String[]::new))
-          .as("Every class under dev.docket.store belongs to a store with a declared allow-list")
+          .onlyDependOnClassesThat()
+          .resideInAnyPackage(JDK, DOMAIN, PORT, STORES, GUICE, JAKARTA_INJECT)
+          .as(
+              "A store's StoreModule, the one store class that may use Guice, depends only on the"
+                  + " JDK, the domain, the port, the stores, Guice and jakarta.inject")
           .because(
-              "a new store gets its own allow-list rule in DocketRules (JDK, domain, port, itself,"
-                  + " its technology) before its code lands");
+              "Guice is an optional dependency of a store, for its one module, which binds"
+                  + " DocketStore to the store's factory and nothing else; the slices rule keeps it"
+                  + " to its own store");
 
   static final ArchRule STORES_DO_NOT_DEPEND_ON_EACH_OTHER =
       slices()
@@ -249,15 +357,196 @@ final class DocketRules {
           .as("Stores do not depend on each other")
           .because("each store is a separate adapter, chosen alone at wiring time");
 
-  static final ArchRule NOTHING_DEPENDS_ON_THE_RUNTIME =
+  // ---- Layering: the hosts and applications (allow-lists) ----
+
+  static final ArchRule RUNTIME_DEPENDS_ONLY_ON_THE_USE_CASES_GUICE_AND_CRON_UTILS =
+      classes()
+          .that()
+          .resideInAPackage(RUNTIME)
+          .should()
+          .onlyDependOnClassesThat()
+          .resideInAnyPackage(JDK, DOMAIN, USECASE, RUNTIME, GUICE, JAKARTA_INJECT, CRON_UTILS)
+          .as(
+              "Runtime classes depend only on the JDK, the domain, the use cases (with the ports"
+                  + " and the json codec), the runtime, Guice, jakarta.inject and cron-utils")
+          .because(
+              "the worker host runs the use cases on whichever store it is handed, through the"
+                  + " port; Guice wires it and cron-utils reads schedules; metrics, HTTP and the CLI"
+                  + " are modules of their own that use its public seams (STYLE 18)");
+
+  static final ArchRule METRICS_DEPENDS_ONLY_ON_THE_RUNTIME_AND_MICROMETER =
+      classes()
+          .that()
+          .resideInAPackage(METRICS)
+          .should()
+          .onlyDependOnClassesThat()
+          .resideInAnyPackage(
+              JDK, DOMAIN, USECASE, RUNTIME, METRICS, MICROMETER_CORE, GUICE, JAKARTA_INJECT)
+          .as(
+              "Metrics classes depend only on the JDK, the domain, the use cases, the runtime,"
+                  + " the metrics package, Micrometer's core, Guice and jakarta.inject")
+          .because(
+              "the metrics module binds the runtime's listener and observer seams to Micrometer's"
+                  + " API; which registry records them (Prometheus or another) is the"
+                  + " application's choice");
+
+  static final ArchRule HTTP_DEPENDS_ONLY_ON_THE_RUNTIME_AND_ITS_WEB_STACK =
+      classes()
+          .that()
+          .resideInAPackage(HTTP)
+          .should()
+          .onlyDependOnClassesThat()
+          .resideInAnyPackage(
+              JDK,
+              JDK_CRYPTO,
+              DOMAIN,
+              USECASE,
+              RUNTIME,
+              METRICS,
+              HTTP,
+              JAVALIN,
+              JETTY,
+              SERVLET,
+              JACKSON,
+              MUSTACHE,
+              MICROMETER_CORE,
+              PROMETHEUS_REGISTRY,
+              GUICE,
+              JAKARTA_INJECT)
+          .as(
+              "HTTP classes depend only on the JDK, the domain, the use cases, the runtime, the"
+                  + " metrics, the http package, Javalin, Jetty, jakarta.servlet, Jackson, Mustache,"
+                  + " Micrometer's core and Prometheus registry, Guice and jakarta.inject")
+          .because(
+              "the server shows and drives a runtime it is handed, whatever its store; its web"
+                  + " stack stays inside this module");
+
+  static final ArchRule CLI_DEPENDS_ONLY_ON_DOCKET_AND_ITS_COMMAND_LINE_STACK =
+      classes()
+          .that()
+          .resideInAPackage(CLI)
+          .should()
+          .onlyDependOnClassesThat()
+          .resideInAnyPackage(
+              JDK,
+              DOMAIN,
+              USECASE,
+              STORES,
+              RUNTIME,
+              METRICS,
+              HTTP,
+              CLI,
+              PICOCLI,
+              GUICE,
+              JACKSON,
+              MICROMETER_CORE,
+              PROMETHEUS_REGISTRY)
+          .as(
+              "CLI classes depend only on the JDK, Docket's modules but the testkit, picocli,"
+                  + " Guice, Jackson and Micrometer with its Prometheus registry")
+          .because(
+              "the CLI is an application that wires every module together, but still a list of"
+                  + " chosen libraries: its logging backend is a runtime dependency its code never"
+                  + " names, and the testkit is for tests");
+
+  static final ArchRule EXAMPLE_DEPENDS_ONLY_ON_THE_RUNTIME_AND_THE_POSTGRES_STORE =
+      classes()
+          .that()
+          .resideInAPackage(EXAMPLE)
+          .should()
+          .onlyDependOnClassesThat()
+          .resideInAnyPackage(JDK, DOMAIN, USECASE, RUNTIME, POSTGRES_STORE, EXAMPLE)
+          .as(
+              "Example classes depend only on the JDK, the domain, the use cases, the runtime, the"
+                  + " Postgres store and the example package")
+          .because(
+              "the example is an application that embeds the runtime on PostgreSQL with two"
+                  + " artifacts, and shows no more than that");
+
+  static final ArchRule BENCHMARKS_DEPEND_ONLY_ON_WHAT_THEY_MEASURE_AND_JMH =
+      classes()
+          .that()
+          .resideInAPackage(BENCHMARKS)
+          .should()
+          .onlyDependOnClassesThat()
+          .resideInAnyPackage(JDK, DOMAIN, USECASE, MEMORY_STORE, BENCHMARKS, JMH)
+          .as(
+              "Benchmark classes depend only on the JDK, the domain, the use cases, the memory"
+                  + " store, the benchmarks package and JMH")
+          .because("the benchmarks measure the core's hot paths on the in-memory store");
+
+  static final ArchRule EVERY_DOCKET_CLASS_HAS_A_DECLARED_ALLOW_LIST =
+      classes()
+          .that()
+          .resideInAPackage("dev.docket..")
+          .should()
+          .resideInAnyPackage(DECLARED_PACKAGES.toArray(String[]::new))
+          .as("Every Docket class belongs to a module or store with a declared allow-list")
+          .because(
+              "a new module or store gets its own allow-list rule in DocketRules before its code"
+                  + " lands");
+
+  // ---- Layering: the module graph ----
+
+  static final ArchRule CORE_DEPENDS_ON_NO_HOST =
       noClasses()
           .that()
-          .resideOutsideOfPackage(RUNTIME)
+          .resideInAnyPackage(DOMAIN, USECASE, STORES, TESTKIT)
           .should()
           .dependOnClassesThat()
+          .resideInAnyPackage(RUNTIME, METRICS, HTTP, CLI)
+          .as(
+              "Domain, use-case, store and testkit classes depend on no runtime, metrics, HTTP or"
+                  + " CLI class")
+          .because(
+              "the hosts are built on the core and its stores, never the other way round: the"
+                  + " Maven module graph (STYLE 1)");
+
+  static final ArchRule RUNTIME_DEPENDS_ON_NO_STORE_AND_NO_MODULE_BUILT_ON_IT =
+      noClasses()
+          .that()
           .resideInAPackage(RUNTIME)
-          .as("No class outside dev.docket.runtime depends on the runtime")
-          .because("the runtime wires everything together, so nothing may depend on it");
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(STORES, METRICS, HTTP, CLI)
+          .as("Runtime classes depend on no store, metrics, HTTP or CLI class")
+          .because(
+              "the runtime reaches a store through the DocketStore port, whichever the"
+                  + " application picks; metrics, HTTP and the CLI are built on the runtime");
+
+  static final ArchRule METRICS_DEPENDS_ON_NO_STORE_HTTP_OR_CLI =
+      noClasses()
+          .that()
+          .resideInAPackage(METRICS)
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(STORES, HTTP, CLI)
+          .as("Metrics classes depend on no store, HTTP or CLI class")
+          .because(
+              "metrics record what the runtime's seams report, whatever the store; serving them is"
+                  + " HTTP's job, built on the metrics");
+
+  static final ArchRule HTTP_DEPENDS_ON_NO_STORE_OR_CLI =
+      noClasses()
+          .that()
+          .resideInAPackage(HTTP)
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(STORES, CLI)
+          .as("HTTP classes depend on no store or CLI class")
+          .because(
+              "the server is handed a runtime, whatever its store; the CLI starts the server, not"
+                  + " the other way round");
+
+  static final ArchRule NOTHING_BUT_THE_CLI_DEPENDS_ON_THE_CLI =
+      noClasses()
+          .that()
+          .resideOutsideOfPackage(CLI)
+          .should()
+          .dependOnClassesThat()
+          .resideInAPackage(CLI)
+          .as("No class outside dev.docket.cli depends on the CLI")
+          .because("the CLI is an application, the top of the module graph");
 
   // ---- Adapters are hidden (STYLE 4) ----
 
@@ -294,18 +583,20 @@ final class DocketRules {
           .as("Store classes implementing JobStorage or a part of it are not public")
           .because("users reach a store through its factory or module, never its adapter class");
 
-  static final ArchRule MEMORY_STORE_EXPOSES_ONLY_ITS_FACTORY =
+  static final ArchRule MEMORY_STORE_EXPOSES_ONLY_ITS_FACTORY_AND_MODULE =
       classes()
           .that()
           .resideInAPackage(MEMORY_STORE)
-          .and()
-          .doNotHaveFullyQualifiedName("dev.docket.store.memory.MemoryStore")
+          .and(areNoneOf(MEMORY_STORE_API))
           .should()
           .notBePublic()
           .andShould()
           .notBeProtected()
-          .as("Every memory store class but the MemoryStore factory is hidden")
-          .because("the store's API is one public factory; the rest may change freely");
+          .as(
+              "Every memory store class but the MemoryStore factory and MemoryStoreModule is hidden")
+          .because(
+              "the store's API is one public factory and its Guice module; the rest may change"
+                  + " freely");
 
   static final ArchRule POSTGRES_STORE_EXPOSES_ONLY_ITS_API =
       classes()
@@ -317,11 +608,11 @@ final class DocketRules {
           .andShould()
           .notBeProtected()
           .as(
-              "Every Postgres store class but PostgresStore, PostgresOptions and its Builder is"
-                  + " hidden")
+              "Every Postgres store class but PostgresStore, PostgresOptions and its Builder, and"
+                  + " PostgresStoreModule is hidden")
           .because(
-              "the store's API is its start-up factory and its options; the adapter, row mappers"
-                  + " and SQL may change freely");
+              "the store's API is its start-up factory, its options and its Guice module; the"
+                  + " adapter, row mappers and SQL may change freely");
 
   static final ArchRule NO_THIRD_PARTY_TYPE_ESCAPES_AN_API =
       classes()
@@ -345,53 +636,24 @@ final class DocketRules {
 
   // ---- Time and randomness are injected (STYLE 8) ----
 
-  static final ArchRule CORE_READS_NO_CLOCK_AND_CREATES_NO_RANDOMNESS =
+  static final ArchRule CORE_AND_RUNTIME_READ_NO_CLOCK_AND_MAKE_NO_RANDOMNESS =
       noClasses()
           .that()
-          .resideInAnyPackage(DOMAIN, USECASE, STORES)
+          .resideInAnyPackage(DOMAIN, USECASE, STORES, RUNTIME)
           .should()
           .accessTargetWhere(
-              anyOf(
-                      method(Instant.class, "now"),
-                      method(LocalDateTime.class, "now"),
-                      method(LocalDate.class, "now"),
-                      method(LocalTime.class, "now"),
-                      method(ZonedDateTime.class, "now"),
-                      method(OffsetDateTime.class, "now"),
-                      method(System.class, "currentTimeMillis"),
-                      method(Clock.class, "systemDefaultZone"),
-                      method(Clock.class, "system", ZoneId.class),
-                      method(Math.class, "random"),
-                      method(StrictMath.class, "random"),
-                      method(ThreadLocalRandom.class, "current"),
-                      anyConstructorOf(Random.class))
-                  .and(DescribedPredicate.not(reconnectJitter())))
+              SYSTEM_CLOCK_OR_OWN_RANDOMNESS.and(
+                  DescribedPredicate.not(exempted(CLOCK_EXEMPTIONS))))
           .as(
-              "Domain, use-case and store classes never read the system clock nor create their"
-                  + " own randomness, except the Postgres wake-up listener's reconnect jitter")
+              "Domain, use-case, store and runtime classes never read or pick the system clock nor"
+                  + " make their own randomness, except the runtime's defaults in"
+                  + " DocketRuntime.Builder and DocketModule and the Postgres wake-up listener's"
+                  + " reconnect jitter")
           .because(
               "time and randomness come in as InstantSource and RandomGenerator, so tests need no"
-                  + " sleeping; the listener's ThreadLocalRandom only spreads reconnect attempts"
-                  + " to the database and never decides when a job runs");
-
-  static final ArchRule ONLY_DEFAULTS_PICKS_THE_SYSTEM_CLOCK_AND_RANDOM_SOURCE =
-      noClasses()
-          .that()
-          .resideInAnyPackage(DOMAIN, USECASE, STORES)
-          .and()
-          .doNotHaveFullyQualifiedName(DEFAULT_WIRING)
-          .should()
-          .accessTargetWhere(
-              anyOf(
-                  method(Clock.class, "systemUTC"),
-                  method(InstantSource.class, "system"),
-                  method(RandomGenerator.class, "getDefault"),
-                  method(RandomGenerator.class, "of", String.class),
-                  method(SecureRandom.class, "getInstanceStrong"),
-                  anyMethodOf(SecureRandom.class, "getInstance"),
-                  anyConstructorOf(SecureRandom.class)))
-          .as("Only " + DEFAULT_WIRING + " picks the system clock and the default random source")
-          .because("the defaults are wired in one place; everything else receives them");
+                  + " sleeping; the runtime's builder and module pick the system's only when the"
+                  + " application passes none, and the listener's ThreadLocalRandom only spreads"
+                  + " reconnect attempts to the database and never decides when a job runs");
 
   static final ArchRule DOMAIN_DOES_NOT_MEASURE_TIME =
       noClasses()
@@ -411,17 +673,27 @@ final class DocketRules {
         TESTKIT_DEPENDS_ONLY_ON_THE_CORE_AND_TEST_LIBRARIES,
         MEMORY_STORE_DEPENDS_ONLY_ON_THE_PORT,
         POSTGRES_STORE_DEPENDS_ONLY_ON_THE_PORT_AND_ITS_TECHNOLOGY,
-        EVERY_STORE_HAS_A_DECLARED_ALLOW_LIST,
+        STORE_MODULES_DEPEND_ONLY_ON_THEIR_STORE_AND_GUICE,
         STORES_DO_NOT_DEPEND_ON_EACH_OTHER,
-        NOTHING_DEPENDS_ON_THE_RUNTIME,
+        RUNTIME_DEPENDS_ONLY_ON_THE_USE_CASES_GUICE_AND_CRON_UTILS,
+        METRICS_DEPENDS_ONLY_ON_THE_RUNTIME_AND_MICROMETER,
+        HTTP_DEPENDS_ONLY_ON_THE_RUNTIME_AND_ITS_WEB_STACK,
+        CLI_DEPENDS_ONLY_ON_DOCKET_AND_ITS_COMMAND_LINE_STACK,
+        EXAMPLE_DEPENDS_ONLY_ON_THE_RUNTIME_AND_THE_POSTGRES_STORE,
+        BENCHMARKS_DEPEND_ONLY_ON_WHAT_THEY_MEASURE_AND_JMH,
+        EVERY_DOCKET_CLASS_HAS_A_DECLARED_ALLOW_LIST,
+        CORE_DEPENDS_ON_NO_HOST,
+        RUNTIME_DEPENDS_ON_NO_STORE_AND_NO_MODULE_BUILT_ON_IT,
+        METRICS_DEPENDS_ON_NO_STORE_HTTP_OR_CLI,
+        HTTP_DEPENDS_ON_NO_STORE_OR_CLI,
+        NOTHING_BUT_THE_CLI_DEPENDS_ON_THE_CLI,
         STORAGE_ADAPTERS_ARE_NAMED_FOR_THE_PORT,
         STORAGE_ADAPTERS_IMPLEMENT_THE_WHOLE_PORT,
         STORAGE_ADAPTERS_ARE_NOT_PUBLIC,
-        MEMORY_STORE_EXPOSES_ONLY_ITS_FACTORY,
+        MEMORY_STORE_EXPOSES_ONLY_ITS_FACTORY_AND_MODULE,
         POSTGRES_STORE_EXPOSES_ONLY_ITS_API,
         NO_THIRD_PARTY_TYPE_ESCAPES_AN_API,
-        CORE_READS_NO_CLOCK_AND_CREATES_NO_RANDOMNESS,
-        ONLY_DEFAULTS_PICKS_THE_SYSTEM_CLOCK_AND_RANDOM_SOURCE,
+        CORE_AND_RUNTIME_READ_NO_CLOCK_AND_MAKE_NO_RANDOMNESS,
         DOMAIN_DOES_NOT_MEASURE_TIME);
   }
 
@@ -470,15 +742,11 @@ final class DocketRules {
         && target.getName().equals(name);
   }
 
-  /**
-   * {@code ThreadLocalRandom.current()} called from {@link #RECONNECT_JITTER}, and nothing else.
-   */
-  private static DescribedPredicate<JavaAccess<?>> reconnectJitter() {
-    DescribedPredicate<JavaAccess<?>> current = method(ThreadLocalRandom.class, "current");
+  /** An access that one of {@code exemptions} allows. */
+  private static DescribedPredicate<JavaAccess<?>> exempted(List<ClockExemption> exemptions) {
     return DescribedPredicate.describe(
-        "%s in %s".formatted(current.getDescription(), RECONNECT_JITTER),
-        access ->
-            access.getOriginOwner().getName().equals(RECONNECT_JITTER) && current.test(access));
+        "one of " + exemptions,
+        access -> exemptions.stream().anyMatch(exemption -> exemption.allows(access)));
   }
 
   @SafeVarargs
@@ -611,6 +879,23 @@ final class DocketRules {
               owner.getSimpleName(),
               name,
               String.join(", ", parameterTypes.stream().map(Class::getSimpleName).toList()));
+    }
+  }
+
+  /**
+   * One class, named exactly, that may make one access {@link #SYSTEM_CLOCK_OR_OWN_RANDOMNESS}
+   * otherwise forbids. A class of the same simple name elsewhere, or another such access from this
+   * class, is still reported.
+   */
+  record ClockExemption(String origin, DescribedPredicate<JavaAccess<?>> access) {
+
+    boolean allows(JavaAccess<?> candidate) {
+      return candidate.getOriginOwner().getName().equals(origin) && access.test(candidate);
+    }
+
+    @Override
+    public String toString() {
+      return "%s in %s".formatted(access.getDescription(), origin);
     }
   }
 }

@@ -351,7 +351,7 @@ public final class DocketRuntime implements AutoCloseable {
                   pools.put(
                       queue,
                       new WorkerPool(
-                          queue, concurrency, processor, options, random, metricsObserver)));
+                          queue, concurrency, processor, options, clock, random, metricsObserver)));
       subscription =
           wakeUps.subscribe(
               new WakeUps.Listener() {

@@ -6,6 +6,7 @@ import dev.docket.usecase.JobProcessor;
 import dev.docket.usecase.port.ClaimRequest;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -34,6 +35,7 @@ final class WorkerPool {
   private final int concurrency;
   private final JobProcessor processor;
   private final RuntimeOptions options;
+  private final InstantSource clock;
   private final RandomGenerator jitter;
   private final Semaphore slots;
   private final int batch;
@@ -58,6 +60,7 @@ final class WorkerPool {
       int concurrency,
       JobProcessor processor,
       RuntimeOptions options,
+      InstantSource clock,
       RandomGenerator jitter,
       WorkerObserver observer) {
     this.observer = observer;
@@ -66,6 +69,7 @@ final class WorkerPool {
     this.concurrency = concurrency;
     this.processor = processor;
     this.options = options;
+    this.clock = clock;
     this.jitter = jitter;
     this.slots = new Semaphore(concurrency);
     this.batch = Math.max(1, Math.min(concurrency / 2, ClaimRequest.MAX_LIMIT));
@@ -161,8 +165,7 @@ final class WorkerPool {
               job.id(),
               e);
           deliver(
-              new Outcome.Released(
-                  job.id(), job.lease().orElseThrow().fence(), java.time.Instant.now()));
+              new Outcome.Released(job.id(), job.lease().orElseThrow().fence(), clock.instant()));
         }
       }
       busy = claimed.size() == asked;
@@ -181,9 +184,7 @@ final class WorkerPool {
           Level.WARNING,
           "Queue " + queue + ": job " + job.id() + " failed to run; giving it back.",
           e);
-      outcome =
-          new Outcome.Released(
-              job.id(), job.lease().orElseThrow().fence(), java.time.Instant.now());
+      outcome = new Outcome.Released(job.id(), job.lease().orElseThrow().fence(), clock.instant());
     } finally {
       if (outcome != null) {
         deliver(outcome);
@@ -396,14 +397,16 @@ final class WorkerPool {
     synchronized (signal) {
       waiting = true;
       try {
-        long deadline = System.currentTimeMillis() + millis;
+        // Elapsed time, so the monotonic nanoTime: a wall clock stepped back would stretch the
+        // wait, and the runtime's clock, which tests may hold still, would never end it.
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
         while (!woken && claiming) {
-          long left = deadline - System.currentTimeMillis();
+          long left = deadline - System.nanoTime();
           if (left <= 0) {
             break;
           }
           try {
-            signal.wait(left);
+            signal.wait(left / 1_000_000, (int) (left % 1_000_000));
           } catch (InterruptedException e) {
             // Only stop() ends claiming; a stray interrupt just ends this wait.
             break;

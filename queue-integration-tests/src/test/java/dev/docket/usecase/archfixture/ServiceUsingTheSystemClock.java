@@ -3,7 +3,7 @@ package dev.docket.usecase.archfixture;
 import java.time.Clock;
 import java.time.InstantSource;
 
-/** A service, not the Defaults class, that picks the system clock itself. */
+/** A service that picks the system clock itself instead of receiving one. */
 public final class ServiceUsingTheSystemClock {
 
   public InstantSource clock() {
