@@ -34,7 +34,8 @@ import java.util.concurrent.TimeoutException;
  * {@code /metrics}, health probes under {@code /health} and the API's OpenAPI document at {@code
  * /openapi.json}.
  *
- * <p>Get it from an injector that holds {@link HttpModule} next to {@link DocketModule}, then
+ * <p>Make it with {@link #create(DocketRuntime, HttpOptions, DocketMetrics)}, or get it from an
+ * injector that holds {@link HttpModule} next to {@link dev.docket.runtime.DocketModule}, then
  * {@link #start()} it after the runtime; {@link #close()} stops it. Binds to {@link
  * HttpOptions#host()}, the loopback interface unless configured otherwise. Reading and changing
  * jobs needs the bearer token (see {@link HttpOptions#token()}); health, metrics and the OpenAPI
