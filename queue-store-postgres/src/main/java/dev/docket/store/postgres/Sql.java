@@ -61,6 +61,9 @@ final class Sql {
             + " THEN (j.errors - 0) || u.error ELSE j.errors || u.error END";
 
     channel = "docket_" + schema;
+    // A row whose unique key another transaction has just inserted waits for that transaction: rows
+    // go in by unique key, so that two batches taking the same new keys wait for each other one way
+    // only and cannot deadlock. Within a key, the batch's first job wins, as one by one.
     insert =
         ("INSERT INTO %s (id, queue, kind, payload, priority, state, attempt, max_attempts,"
                 + " retry_kind, retry_base_ns, retry_cap_ns, run_at, created_at, updated_at,"
@@ -74,7 +77,7 @@ final class Sql {
                 + " ?::timestamptz[], ?::timestamptz[], ?::text[], ?::text[]) WITH ORDINALITY"
                 + " AS u(id, queue, kind, payload, priority, state, max_attempts, retry_kind,"
                 + " retry_base_ns, retry_cap_ns, run_at, created_at, unique_key, tags, ord)"
-                + " ORDER BY u.ord"
+                + " ORDER BY u.unique_key, u.ord"
                 + " ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL DO NOTHING"
                 + " RETURNING id")
             .formatted(jobs);

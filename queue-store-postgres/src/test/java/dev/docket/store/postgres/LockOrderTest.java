@@ -32,6 +32,8 @@ import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -134,6 +136,85 @@ class LockOrderTest {
     } finally {
       db.dropDatabase();
     }
+  }
+
+  /**
+   * Two batches that take the same new unique keys, one in the opposite order of the other: the
+   * second to reach a key waits for the first's transaction, so unless both insert in one order of
+   * keys, each ends up waiting for a key the other holds.
+   */
+  @Test
+  @Timeout(300)
+  void batchesTakingTheSameNewUniqueKeys_inOppositeOrders_neverDeadlock() throws Exception {
+    TestDatabase db = SERVER.createDatabase("keyorder");
+    try {
+      long before = db.deadlocksOnceIdle();
+      String schema = db.freshSchema("keyorder");
+      var pool = Executors.newFixedThreadPool(2);
+      try (var store = PostgresStore.start(db.options(schema).listen(false).poolSize(4).build())) {
+        var client =
+            new JobClient(
+                store.storage(),
+                JacksonPayloadCodec.create(),
+                InstantSource.system(),
+                new SplittableRandom(2));
+        for (int round = 0; round < KEY_ROUNDS; round++) {
+          var keys = new ArrayList<String>();
+          for (int i = 0; i < KEYS_PER_BATCH; i++) {
+            keys.add("round-%d-key-%03d".formatted(round, i));
+          }
+          var reversed = new ArrayList<>(keys);
+          Collections.reverse(reversed);
+          var together = new CyclicBarrier(2);
+          var submits = new ArrayList<Future<List<Job>>>();
+          for (List<String> order : List.of(keys, reversed)) {
+            submits.add(
+                pool.submit(
+                    () -> {
+                      together.await();
+                      return client.submitAll(uniqueRequests(order));
+                    }));
+          }
+          for (Future<List<Job>> submit : submits) {
+            try {
+              assertThat(submit.get()).hasSize(KEYS_PER_BATCH);
+            } catch (ExecutionException e) {
+              if (isDeadlock(e)) {
+                deadlockErrors.incrementAndGet();
+              } else {
+                otherErrors.add(e.getCause());
+              }
+            }
+          }
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+      long after = db.deadlocksOnceIdle();
+
+      System.out.printf(
+          "Unique keys: pg_stat_database.deadlocks %d before, %d after (difference %d) over %d"
+              + " rounds of two batches of %d keys; deadlock errors seen by the threads %d%n",
+          before, after, after - before, KEY_ROUNDS, KEYS_PER_BATCH, deadlockErrors.get());
+      assertThat(otherErrors).as("errors other than deadlocks").isEmpty();
+      assertThat(after - before)
+          .as("deadlocks PostgreSQL detected in the test's database")
+          .isZero();
+      assertThat(deadlockErrors.get()).as("deadlock errors the store threw").isZero();
+    } finally {
+      db.dropDatabase();
+    }
+  }
+
+  private static final int KEY_ROUNDS = 20;
+  private static final int KEYS_PER_BATCH = 300;
+
+  private static List<JobRequest> uniqueRequests(List<String> keys) {
+    var requests = new ArrayList<JobRequest>(keys.size());
+    for (String key : keys) {
+      requests.add(JobRequest.ofJson("lock.order", "{}").queue(QUEUE).uniqueKey(key).build());
+    }
+    return requests;
   }
 
   /** Runs the nodes; returns for how many seconds. */
