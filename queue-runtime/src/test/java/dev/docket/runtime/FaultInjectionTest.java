@@ -55,7 +55,11 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * -Ddocket.fault.jobs} sets the number of jobs (50,000 by default), {@code -Ddocket.fault.seed} the
  * seed of the kill schedule, {@code -Ddocket.fault.timeout} the limit in minutes (10). The summary
  * goes to standard output and to {@code target/fault-injection-summary.txt}; the workers' output to
- * {@code target/fault-worker-<schema>-<n>.log}. See docs/reliability.md.
+ * {@code target/fault-worker-<schema>-<n>.log}. The suite works in a database of its own, created
+ * on the server of the other PostgreSQL tests and dropped afterwards ({@code
+ * -Ddocket.fault.keep=true} keeps it), so that the terminations reach only its own sessions and
+ * {@code pg_stat_database.deadlocks}, which the summary reports and which must not grow, counts
+ * only its own deadlocks. See docs/reliability.md.
  */
 @Tag("fault")
 @EnabledIfSystemProperty(named = "docket.fault", matches = "true")
@@ -103,16 +107,25 @@ class FaultInjectionTest {
   private final AtomicInteger terminatedBackends = new AtomicInteger(-1);
   private final AtomicReference<Instant> terminatedAt = new AtomicReference<>();
 
+  /**
+   * A database of its own: the deadlock count is kept per database, and the backend termination
+   * must not reach other tests' sessions.
+   */
   @BeforeAll
-  static void createSchema() {
-    db = TestDatabase.get();
+  static void createDatabase() {
+    db = TestDatabase.get().createDatabase("fault");
     schema = db.freshSchema("fault");
   }
 
   @AfterAll
-  static void dropSchema() {
-    if (db != null && !Boolean.getBoolean("docket.fault.keep")) {
-      db.dropSchema(schema);
+  static void dropDatabase() {
+    if (db == null) {
+      return;
+    }
+    if (Boolean.getBoolean("docket.fault.keep")) {
+      System.out.println("Kept the database for inspection: " + db.url);
+    } else {
+      db.dropDatabase();
     }
   }
 
@@ -120,7 +133,9 @@ class FaultInjectionTest {
   void workersKilledAndConnectionsTerminated_everyJobFinishes_andEveryExtraExecutionIsExplained()
       throws Exception {
     System.out.printf(
-        "Fault injection: %d jobs, %d workers, seed %d, schema %s%n", jobs, WORKERS, seed, schema);
+        "Fault injection: %d jobs, %d workers, seed %d, schema %s on %s%n",
+        jobs, WORKERS, seed, schema, db.url);
+    long deadlocksBefore = db.deadlocksOnceIdle();
     Instant submitStart = Instant.now();
     submitJobs();
     Duration submitTime = Duration.between(submitStart, Instant.now());
@@ -152,11 +167,14 @@ class FaultInjectionTest {
       stopWorkers();
     }
     Duration runTime = Duration.between(runStart, Instant.now());
+    // Every session of the workers has ended (or ends now that they are stopped), so the count
+    // includes each backend's own; see TestDatabase.deadlocksOnceIdle.
+    long deadlocksAfter = db.deadlocksOnceIdle();
 
     List<JobRow> rows = jobRows();
     List<Execution> executions = executions();
     List<ErrorEntry> errors = errorEntries();
-    Books books = new Books(rows, executions, errors);
+    Books books = new Books(rows, executions, errors, deadlocksBefore, deadlocksAfter);
     String summary = books.summary(submitTime, runTime);
     System.out.println(summary);
     Path out = Path.of("target", "fault-injection-summary.txt");
@@ -178,9 +196,18 @@ class FaultInjectionTest {
     final List<Execution> extraPlanned = new ArrayList<>();
     final List<Execution> extraKilled = new ArrayList<>();
     final List<Execution> extraOther = new ArrayList<>();
+    final long deadlocksBefore;
+    final long deadlocksAfter;
 
-    Books(List<JobRow> rows, List<Execution> executions, List<ErrorEntry> errors) {
+    Books(
+        List<JobRow> rows,
+        List<Execution> executions,
+        List<ErrorEntry> errors,
+        long deadlocksBefore,
+        long deadlocksAfter) {
       this.rows = rows;
+      this.deadlocksBefore = deadlocksBefore;
+      this.deadlocksAfter = deadlocksAfter;
       this.executions = executions;
       this.errors = errors;
       this.byId = rows.stream().collect(Collectors.toMap(JobRow::id, r -> r));
@@ -269,6 +296,8 @@ class FaultInjectionTest {
           "attempt errors recorded    %d %s".formatted(errors.size(), errorTypes),
           "  without an execution     %d %s"
               .formatted(unexecuted.values().stream().mapToLong(Long::longValue).sum(), unexecuted),
+          "deadlocks                  %d (pg_stat_database: %d before, %d after)"
+              .formatted(deadlocksAfter - deadlocksBefore, deadlocksBefore, deadlocksAfter),
           "submit time                %.1f s".formatted(submitTime.toMillis() / 1000.0),
           "run time                   %.1f s".formatted(seconds),
           "throughput                 %.0f jobs/s".formatted(rows.size() / seconds),
@@ -338,6 +367,9 @@ class FaultInjectionTest {
       // replaced, as a supervisor would); one that served its queue must ride it out.
       assertThat(unexpectedExits.get())
           .as("workers that exited by themselves after they began to serve")
+          .isZero();
+      assertThat(deadlocksAfter - deadlocksBefore)
+          .as("deadlocks PostgreSQL detected in the suite's database during the run")
           .isZero();
     }
   }

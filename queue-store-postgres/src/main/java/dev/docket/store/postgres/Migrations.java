@@ -2,16 +2,30 @@ package dev.docket.store.postgres;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
 import java.util.List;
 import java.util.Map;
+import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 
 /**
- * Docket's schema migrations: versioned SQL files applied by Flyway, which takes a PostgreSQL
- * advisory lock while it migrates, so nodes starting together apply each version once.
+ * Docket's schema migrations: versioned SQL files applied by Flyway.
+ *
+ * <p>Nodes starting together take turns: each holds a session-level advisory lock of the schema
+ * while Flyway creates the schema and its history table and migrates. Flyway's own lock covers the
+ * migrations only, so without this one two nodes would both try to create the schema (or the
+ * history table), and PostgreSQL would report and log a duplicate key for one of them even though
+ * both come up. A node that gets the lock after another finds everything in place and creates
+ * nothing.
  */
 final class Migrations {
   static final String LOCATION = "dev/docket/store/postgres/migration";
@@ -25,17 +39,57 @@ final class Migrations {
 
   private Migrations() {}
 
-  static void apply(DataSource dataSource, String schema) {
-    Flyway.configure(Migrations.class.getClassLoader())
-        .dataSource(dataSource)
-        .schemas(schema)
-        .createSchemas(true)
-        .table(HISTORY_TABLE)
-        .locations("classpath:" + LOCATION)
-        .placeholders(Map.of(PLACEHOLDER, schema))
-        .failOnMissingLocations(true)
-        .load()
-        .migrate();
+  /**
+   * The advisory lock's first key, Docket's migrations (the text "Dock"); the second is the
+   * schema's hash. Flyway's own lock has a single 64-bit key, which PostgreSQL keeps apart from
+   * two-key locks.
+   */
+  static final int LOCK_CLASS = 0x446f636b;
+
+  /**
+   * Applies the migrations that have not run yet on {@code schema}, creating it if needed, under
+   * the schema's advisory lock. The connection that holds the lock is Flyway's first connection
+   * too, so migrating needs no more connections than Flyway's two.
+   */
+  static void apply(DataSource dataSource, String schema) throws SQLException {
+    try (Connection holder = dataSource.getConnection()) {
+      advisoryLock(holder, "pg_advisory_lock", schema);
+      try {
+        Flyway.configure(Migrations.class.getClassLoader())
+            .dataSource(new LendingDataSource(dataSource, holder))
+            .schemas(schema)
+            .createSchemas(true)
+            .table(HISTORY_TABLE)
+            .locations("classpath:" + LOCATION)
+            .placeholders(Map.of(PLACEHOLDER, schema))
+            .failOnMissingLocations(true)
+            .load()
+            .migrate();
+      } catch (RuntimeException e) {
+        try {
+          advisoryLock(holder, "pg_advisory_unlock", schema);
+        } catch (SQLException | RuntimeException unlock) {
+          // The connection broke: its session, and the lock with it, are gone already.
+          e.addSuppressed(unlock);
+        }
+        throw e;
+      }
+      advisoryLock(holder, "pg_advisory_unlock", schema);
+    }
+  }
+
+  private static void advisoryLock(Connection c, String function, String schema)
+      throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("SELECT " + function + "(?, ?)")) {
+      s.setInt(1, LOCK_CLASS);
+      s.setInt(2, schema.hashCode());
+      s.executeQuery().close();
+    }
+    if (!c.getAutoCommit()) {
+      // A session-level lock outlives the transaction; an application's connection that is not
+      // in autocommit must not stay idle in one.
+      c.commit();
+    }
   }
 
   /** The SQL the migrations run for {@code schema}, for teams that run their own tool. */
@@ -60,6 +114,84 @@ final class Migrations {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Lends Flyway the connection that holds the lock as its first connection, which Flyway keeps for
+   * its schema history until it is done (its close is ignored: the lender closes it); further
+   * connections come from the data source. Flyway uses it from one thread at a time.
+   */
+  private static final class LendingDataSource implements DataSource {
+    private final DataSource delegate;
+    private Connection lent;
+
+    LendingDataSource(DataSource delegate, Connection lent) {
+      this.delegate = delegate;
+      this.lent = lent;
+    }
+
+    @Override
+    public synchronized Connection getConnection() throws SQLException {
+      if (lent == null) {
+        return delegate.getConnection();
+      }
+      Connection connection = lent;
+      lent = null;
+      return (Connection)
+          Proxy.newProxyInstance(
+              Migrations.class.getClassLoader(),
+              new Class<?>[] {Connection.class},
+              (proxy, method, args) -> {
+                if (method.getName().equals("close")) {
+                  return null;
+                }
+                try {
+                  return method.invoke(connection, args);
+                } catch (InvocationTargetException e) {
+                  throw e.getCause();
+                }
+              });
+    }
+
+    @Override
+    public Connection getConnection(String user, String password) throws SQLException {
+      throw new SQLFeatureNotSupportedException("Flyway gets connections without credentials.");
+    }
+
+    @Override
+    public PrintWriter getLogWriter() throws SQLException {
+      return delegate.getLogWriter();
+    }
+
+    @Override
+    public void setLogWriter(PrintWriter out) throws SQLException {
+      delegate.setLogWriter(out);
+    }
+
+    @Override
+    public void setLoginTimeout(int seconds) throws SQLException {
+      delegate.setLoginTimeout(seconds);
+    }
+
+    @Override
+    public int getLoginTimeout() throws SQLException {
+      return delegate.getLoginTimeout();
+    }
+
+    @Override
+    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+      return delegate.getParentLogger();
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> type) throws SQLException {
+      return delegate.unwrap(type);
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> type) throws SQLException {
+      return delegate.isWrapperFor(type);
     }
   }
 }

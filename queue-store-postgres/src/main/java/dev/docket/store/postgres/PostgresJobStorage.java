@@ -38,10 +38,12 @@ import org.jdbi.v3.core.statement.Query;
  *
  * <p>The hot paths are single set-based statements: a claim is one {@code UPDATE ... FROM (SELECT
  * ... FOR UPDATE SKIP LOCKED) RETURNING}, a batch of outcomes one {@code UPDATE ... FROM
- * unnest(...)} per kind of outcome, a heartbeat one statement for all leases. Each checks the lease
- * fence in its {@code WHERE}, so a stale worker's write matches no row. Rarer changes (cancel,
- * retry by hand, rescue) read the row under {@code FOR UPDATE}, apply the domain's transition and
- * write the row back, so the domain stays the one place that decides.
+ * unnest(...)} per kind of outcome, a heartbeat one statement for all leases. Each outcome and
+ * lease statement checks the lease fence in its {@code WHERE}, so a stale worker's write matches no
+ * row, and locks its rows in id order before it writes them, so that two such statements never
+ * deadlock (see {@link Sql}). Rarer changes (cancel, retry by hand, rescue) read the row under
+ * {@code FOR UPDATE}, apply the domain's transition and write the row back, so the domain stays the
+ * one place that decides.
  */
 final class PostgresJobStorage implements JobStorage {
   private static final Comparator<Job> CLAIM_ORDER =
@@ -190,6 +192,17 @@ final class PostgresJobStorage implements JobStorage {
       }
       groups.addAll(byKind.values());
     }
+    if (groups.size() > 1) {
+      // Several statements in one transaction: each locks its own rows in id order, but the
+      // transaction as a whole would not (a first statement's high ids, then a second's low ones),
+      // so a heartbeat could still deadlock with it. Locking every row of the batch in id order
+      // first keeps the one global order; the statements then find their rows locked already.
+      h.createQuery(sql.lockInIdOrder)
+          .bindArray("ids", UUID.class, map(outcomes, o -> o.jobId().value()))
+          .bindArray("fences", Long.class, map(outcomes, Outcome::fence))
+          .mapToMap()
+          .list();
+    }
     var refused = new ArrayList<Outcome>();
     Set<String> dueQueues = new LinkedHashSet<>();
     for (List<Outcome> group : groups) {
@@ -217,7 +230,7 @@ final class PostgresJobStorage implements JobStorage {
           case Outcome.Released r -> sql.release;
         };
     var update = h.createQuery(statement);
-    bindOutcomes(update, byId(group, Outcome::jobId));
+    bindOutcomes(update, group);
     Set<UUID> applied = new HashSet<>();
     update
         .map(
@@ -270,7 +283,6 @@ final class PostgresJobStorage implements JobStorage {
     if (extensions.isEmpty()) {
       return List.of();
     }
-    List<LeaseExtension> sorted = byId(extensions, LeaseExtension::jobId);
     Map<UUID, Boolean> held =
         Failures.translate(
             "extend " + extensions.size() + " leases",
@@ -280,14 +292,14 @@ final class PostgresJobStorage implements JobStorage {
                     h -> {
                       var result = new HashMap<UUID, Boolean>();
                       h.createQuery(sql.extend)
-                          .bindArray("ids", UUID.class, map(sorted, e -> e.jobId().value()))
-                          .bindArray("fences", Long.class, map(sorted, LeaseExtension::fence))
+                          .bindArray("ids", UUID.class, map(extensions, e -> e.jobId().value()))
+                          .bindArray("fences", Long.class, map(extensions, LeaseExtension::fence))
                           .bindArray(
                               "expires",
                               String.class,
-                              map(sorted, e -> JobRows.timestamp(e.expiresAt())))
+                              map(extensions, e -> JobRows.timestamp(e.expiresAt())))
                           .bindArray(
-                              "ats", String.class, map(sorted, e -> JobRows.timestamp(e.at())))
+                              "ats", String.class, map(extensions, e -> JobRows.timestamp(e.at())))
                           .map(
                               (rs, ctx) ->
                                   result.put(
@@ -546,17 +558,6 @@ final class PostgresJobStorage implements JobStorage {
                         .bind("before", JobRows.offset(request.finishedBefore()))
                         .bind("limit", request.limit())
                         .execute()));
-  }
-
-  /**
-   * The items in order of their job's id. Every statement that updates many jobs gets its ids in
-   * this order, so two of them (a report and a heartbeat of the same worker) lock shared rows in
-   * the same order and cannot deadlock each other.
-   */
-  private static <T> List<T> byId(List<T> items, Function<T, JobId> id) {
-    var sorted = new ArrayList<T>(items);
-    sorted.sort(Comparator.comparing(id));
-    return sorted;
   }
 
   private static <T, R> List<R> map(List<T> items, Function<T, R> f) {

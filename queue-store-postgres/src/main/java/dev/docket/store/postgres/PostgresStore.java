@@ -13,6 +13,7 @@ import dev.docket.usecase.port.StorageException;
 import dev.docket.usecase.port.WakeUps;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Objects;
 import java.util.Properties;
@@ -134,7 +135,7 @@ public final class PostgresStore implements DocketStore, AutoCloseable {
   public void migrate() {
     try {
       Migrations.apply(dataSource, options.schema());
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | SQLException e) {
       throw new StorageException(
           "Docket's migrations failed on schema %s: %s".formatted(options.schema(), e.getMessage()),
           e);

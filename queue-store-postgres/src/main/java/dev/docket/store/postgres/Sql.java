@@ -20,6 +20,7 @@ final class Sql {
   final String cancel;
   final String release;
   final String extend;
+  final String lockInIdOrder;
   final String find;
   final String findForUpdate;
   final String writeBack;
@@ -43,12 +44,27 @@ final class Sql {
   Sql(String schema) {
     String jobs = "\"" + PostgresOptions.requireSchema(schema) + "\".jobs";
     String clearLease = "lease_owner = NULL, lease_fence = NULL, lease_expires_at = NULL";
+    // Statements that write many rows and may wait for their locks take them in one global order,
+    // by id: two of them that share rows (a heartbeat and a batch of outcomes) then wait for each
+    // other at most one way and cannot deadlock. Binding the ids in order is not enough, because
+    // the UPDATE's join locks rows in whatever order its plan reads them (a hash join over
+    // jobs_running_idx reads them by queue and place in the table). So each such statement first
+    // locks its rows in the materialized CTE u (see lockedInIdOrder), where ORDER BY comes before
+    // FOR NO KEY UPDATE (the plan is LockRows over Sort), and the UPDATE, joined to u, then finds
+    // every row it writes locked by itself already. The UPDATE checks the fence as before, on the
+    // row's latest version; the CTE locks only the rows that pass the same check. Not taking part:
+    // the claim, promote, rescue, aging and purge lock with
+    // SKIP LOCKED and so never wait; the write-back of rescue, aging and update() writes only rows
+    // its transaction holds; find-for-update and delete lock one row, holding none before.
     String fenced = "j.id = u.id AND j.state = 'running' AND j.lease_fence = u.fence";
     String appendError =
         "errors = CASE WHEN jsonb_array_length(j.errors) >= 50"
             + " THEN (j.errors - 0) || u.error ELSE j.errors || u.error END";
 
     channel = "docket_" + schema;
+    // A row whose unique key another transaction has just inserted waits for that transaction: rows
+    // go in by unique key, so that two batches taking the same new keys wait for each other one way
+    // only and cannot deadlock. Within a key, the batch's first job wins, as one by one.
     insert =
         ("INSERT INTO %s (id, queue, kind, payload, priority, state, attempt, max_attempts,"
                 + " retry_kind, retry_base_ns, retry_cap_ns, run_at, created_at, updated_at,"
@@ -62,7 +78,7 @@ final class Sql {
                 + " ?::timestamptz[], ?::timestamptz[], ?::text[], ?::text[]) WITH ORDINALITY"
                 + " AS u(id, queue, kind, payload, priority, state, max_attempts, retry_kind,"
                 + " retry_base_ns, retry_cap_ns, run_at, created_at, unique_key, tags, ord)"
-                + " ORDER BY u.ord"
+                + " ORDER BY u.unique_key, u.ord"
                 + " ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL DO NOTHING"
                 + " RETURNING id")
             .formatted(jobs);
@@ -95,57 +111,71 @@ final class Sql {
             .formatted(jobs, jobs);
     claim = claim(jobs, notPaused, "");
     claimKinds = claim(jobs, notPaused, " AND kind = ANY (:kinds::text[])");
+    String outcomes =
+        "unnest(:ids::uuid[], :fences::bigint[], :ats::timestamptz[]) AS u(id, fence, at)";
     complete =
-        ("UPDATE %s j SET state = 'completed', finished_at = u.at, updated_at = u.at,"
+        (lockedInIdOrder(jobs, outcomes)
+                + "UPDATE %s j SET state = 'completed', finished_at = u.at, updated_at = u.at,"
                 + " version = j.version + 1, %s, cancel_requested = false"
-                + " FROM unnest(:ids::uuid[], :fences::bigint[], :ats::timestamptz[])"
-                + " AS u(id, fence, at) WHERE %s RETURNING j.id, j.queue, j.state")
+                + " FROM u WHERE %s RETURNING j.id, j.queue, j.state")
             .formatted(jobs, clearLease, fenced);
     // A job asked to cancel ends cancelled, whatever the failed attempt's outcome: see Job.retry.
     retry =
-        ("UPDATE %s j SET state = CASE WHEN j.cancel_requested THEN 'cancelled'"
+        (lockedInIdOrder(
+                    jobs,
+                    "unnest(:ids::uuid[], :fences::bigint[], :ats::timestamptz[],"
+                        + " :runAts::timestamptz[], :errors::jsonb[])"
+                        + " AS u(id, fence, at, run_at, error)")
+                + "UPDATE %s j SET state = CASE WHEN j.cancel_requested THEN 'cancelled'"
                 + " WHEN u.run_at > u.at THEN 'scheduled' ELSE 'pending' END,"
                 + " run_at = CASE WHEN j.cancel_requested THEN j.run_at ELSE u.run_at END,"
                 + " finished_at = CASE WHEN j.cancel_requested THEN u.at END,"
                 + " updated_at = u.at, version = j.version + 1, %s,"
                 + " cancel_requested = false, %s"
-                + " FROM unnest(:ids::uuid[], :fences::bigint[], :ats::timestamptz[],"
-                + " :runAts::timestamptz[], :errors::jsonb[]) AS u(id, fence, at, run_at, error)"
-                + " WHERE %s AND (j.cancel_requested"
+                + " FROM u WHERE %s AND (j.cancel_requested"
                 + " OR (j.attempt < j.max_attempts AND j.retry_kind <> 'none'))"
                 + " RETURNING j.id, j.queue, j.state")
             .formatted(jobs, clearLease, appendError, fenced);
     fail =
-        ("UPDATE %s j SET state = CASE WHEN j.cancel_requested THEN 'cancelled' ELSE 'failed' END,"
-                + " finished_at = u.at, updated_at = u.at,"
+        (lockedInIdOrder(
+                    jobs,
+                    "unnest(:ids::uuid[], :fences::bigint[], :ats::timestamptz[],"
+                        + " :errors::jsonb[]) AS u(id, fence, at, error)")
+                + "UPDATE %s j SET state = CASE WHEN j.cancel_requested THEN 'cancelled'"
+                + " ELSE 'failed' END, finished_at = u.at, updated_at = u.at,"
                 + " version = j.version + 1, %s, cancel_requested = false, %s"
-                + " FROM unnest(:ids::uuid[], :fences::bigint[], :ats::timestamptz[],"
-                + " :errors::jsonb[]) AS u(id, fence, at, error) WHERE %s"
-                + " RETURNING j.id, j.queue, j.state")
+                + " FROM u WHERE %s RETURNING j.id, j.queue, j.state")
             .formatted(jobs, clearLease, appendError, fenced);
     cancel =
-        ("UPDATE %s j SET state = 'cancelled', finished_at = u.at, updated_at = u.at,"
+        (lockedInIdOrder(jobs, outcomes)
+                + "UPDATE %s j SET state = 'cancelled', finished_at = u.at, updated_at = u.at,"
                 + " version = j.version + 1, %s, cancel_requested = false"
-                + " FROM unnest(:ids::uuid[], :fences::bigint[], :ats::timestamptz[])"
-                + " AS u(id, fence, at) WHERE %s RETURNING j.id, j.queue, j.state")
+                + " FROM u WHERE %s RETURNING j.id, j.queue, j.state")
             .formatted(jobs, clearLease, fenced);
     release =
-        ("UPDATE %s j SET state = CASE WHEN j.cancel_requested THEN 'cancelled' ELSE 'pending' END,"
+        (lockedInIdOrder(jobs, outcomes)
+                + "UPDATE %s j SET state = CASE WHEN j.cancel_requested THEN 'cancelled'"
+                + " ELSE 'pending' END,"
                 + " attempt = CASE WHEN j.cancel_requested THEN j.attempt ELSE j.attempt - 1 END,"
                 + " run_at = CASE WHEN j.cancel_requested THEN j.run_at ELSE u.at END,"
                 + " finished_at = CASE WHEN j.cancel_requested THEN u.at END,"
                 + " updated_at = u.at, version = j.version + 1, %s, cancel_requested = false"
-                + " FROM unnest(:ids::uuid[], :fences::bigint[], :ats::timestamptz[])"
-                + " AS u(id, fence, at) WHERE %s RETURNING j.id, j.queue, j.state")
+                + " FROM u WHERE %s RETURNING j.id, j.queue, j.state")
             .formatted(jobs, clearLease, fenced);
     extend =
-        ("UPDATE %s j SET lease_expires_at = GREATEST(j.lease_expires_at, u.expires),"
+        (lockedInIdOrder(
+                    jobs,
+                    "unnest(:ids::uuid[], :fences::bigint[], :expires::timestamptz[],"
+                        + " :ats::timestamptz[]) AS u(id, fence, expires, at)")
+                + "UPDATE %s j SET lease_expires_at = GREATEST(j.lease_expires_at, u.expires),"
                 + " updated_at = u.at,"
                 + " version = j.version + 1"
-                + " FROM unnest(:ids::uuid[], :fences::bigint[], :expires::timestamptz[],"
-                + " :ats::timestamptz[]) AS u(id, fence, expires, at) WHERE %s"
+                + " FROM u WHERE %s"
                 + " RETURNING j.id, j.cancel_requested")
             .formatted(jobs, fenced);
+    // A report of several statements in one transaction locks all its rows with this first.
+    lockInIdOrder =
+        lockingInIdOrder(jobs, "unnest(:ids::uuid[], :fences::bigint[]) AS u(id, fence)");
     find = "SELECT %s FROM %s WHERE id = :id".formatted(JobRows.COLUMNS, jobs);
     findForUpdate = find + " FOR UPDATE";
     writeBack =
@@ -241,6 +271,23 @@ final class Sql {
             + " updated_at = :now, cancel_requested = false"
             + " FROM picked WHERE j.id = picked.id RETURNING %s")
         .formatted(jobs, jobs, jobs, columns("j"));
+  }
+
+  /**
+   * The rows of {@code unnest} (an {@code unnest(...) AS u(id, fence, ...)}) whose job is running
+   * under the fence, each job's row locked, in id order. Rows it leaves out stay unlocked: the
+   * statement would not write them, and a job that is not running under a fence never runs under it
+   * again.
+   */
+  private static String lockingInIdOrder(String jobs, String unnest) {
+    return ("SELECT u.* FROM %s JOIN %s l ON l.id = u.id AND l.state = 'running'"
+            + " AND l.lease_fence = u.fence ORDER BY l.id FOR NO KEY UPDATE OF l")
+        .formatted(unnest, jobs);
+  }
+
+  /** A statement's CTE {@code u}: see {@link #lockingInIdOrder}. */
+  private static String lockedInIdOrder(String jobs, String unnest) {
+    return "WITH u AS MATERIALIZED (" + lockingInIdOrder(jobs, unnest) + ") ";
   }
 
   private static String columns(String alias) {

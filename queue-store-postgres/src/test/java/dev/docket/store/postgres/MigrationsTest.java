@@ -58,6 +58,94 @@ class MigrationsTest {
     }
   }
 
+  /**
+   * Nodes that race on creating the schema and Flyway's history table make PostgreSQL report (and
+   * log) errors such as a duplicate key in {@code pg_namespace}, even though every node comes up.
+   * Each node here has a data source of its own that records every SQL error its connections see.
+   */
+  @Test
+  void threeNodesStartingTogether_onAnEmptySchema_runIntoNoSqlError() throws Exception {
+    var failures = new ArrayList<RecordingDataSource.Failure>();
+    int roundsWithErrors = 0;
+    for (int round = 1; round <= RACE_ROUNDS; round++) {
+      String schema = DB.freshSchema("racefree");
+      var start = new CountDownLatch(1);
+      var pool = Executors.newFixedThreadPool(3);
+      var sources = new ArrayList<RecordingDataSource>();
+      try {
+        var started = new ArrayList<Future<PostgresStore>>();
+        for (int i = 0; i < 3; i++) {
+          var source = new RecordingDataSource(unpooled());
+          sources.add(source);
+          started.add(
+              pool.submit(
+                  () -> {
+                    start.await();
+                    return PostgresStore.start(
+                        PostgresOptions.builder()
+                            .dataSource(source)
+                            .schema(schema)
+                            .listen(false)
+                            .build());
+                  }));
+        }
+        start.countDown();
+        for (var store : started) {
+          store.get().close();
+        }
+        var errors = sources.stream().flatMap(s -> s.failures().stream()).toList();
+        System.out.printf(
+            "Three nodes starting together, round %d: %d SQL errors %s; at most %s connections"
+                + " open per node%n",
+            round,
+            errors.size(),
+            errors,
+            sources.stream().map(RecordingDataSource::mostOpen).toList());
+        failures.addAll(errors);
+        roundsWithErrors += errors.isEmpty() ? 0 : 1;
+        assertThat(historyRows(schema)).as("migrations applied").isEqualTo(Migrations.FILES.size());
+        assertThat(sources)
+            .as("connections a node holds at once while it migrates: no more than Flyway's own")
+            .allSatisfy(s -> assertThat(s.mostOpen()).isLessThanOrEqualTo(2));
+      } finally {
+        pool.shutdownNow();
+        DB.dropSchema(schema);
+      }
+    }
+    assertThat(failures)
+        .as(
+            "SQL errors while three nodes migrate together (%d of %d rounds had some)",
+            roundsWithErrors, RACE_ROUNDS)
+        .isEmpty();
+  }
+
+  private static final int RACE_ROUNDS = 5;
+
+  private static javax.sql.DataSource unpooled() {
+    var source = new org.postgresql.ds.PGSimpleDataSource();
+    source.setURL(DB.url);
+    source.setUser(DB.user);
+    if (!DB.password.isEmpty()) {
+      source.setPassword(DB.password);
+    }
+    return source;
+  }
+
+  private static int historyRows(String schema) throws java.sql.SQLException {
+    try (var c = DB.connect();
+        var s = c.createStatement();
+        var rs =
+            s.executeQuery(
+                "SELECT count(*) FROM \""
+                    + schema
+                    + "\"."
+                    + Migrations.HISTORY_TABLE
+                    + " WHERE success AND version IS NOT NULL")) {
+      rs.next();
+      return rs.getInt(1);
+    }
+  }
+
   @Test
   void printedSql_appliedByHand_givesASchemaTheStoreRunsOn_withoutMigrating() {
     String schema = DB.freshSchema("byhand");

@@ -5,11 +5,15 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
+import org.awaitility.Awaitility;
 
 /**
  * The PostgreSQL server of this test run, one per JVM: the one named by {@code
@@ -33,11 +37,29 @@ public final class TestDatabase {
 
   final String source;
 
+  /** The server's database this one was created from, or null for the run's own database. */
+  private final TestDatabase parent;
+
+  /** The name of a database {@link #createDatabase} made, or null. */
+  private final String database;
+
   private TestDatabase(String url, String user, String password, String source) {
+    this(url, user, password, source, null, null);
+  }
+
+  private TestDatabase(
+      String url,
+      String user,
+      String password,
+      String source,
+      TestDatabase parent,
+      String database) {
     this.url = url;
     this.user = user;
     this.password = password;
     this.source = source;
+    this.parent = parent;
+    this.database = database;
   }
 
   /** The server of this run, started or found on first use. */
@@ -122,6 +144,81 @@ public final class TestDatabase {
     } catch (SQLException e) {
       throw new IllegalStateException("Test SQL failed: " + sql, e);
     }
+  }
+
+  /**
+   * A new, empty database on this server, for a test that reads database-wide statistics such as
+   * {@code pg_stat_database.deadlocks}: other test classes, and other builds on the same server,
+   * work in the run's database and would disturb them. The caller drops it with {@link
+   * #dropDatabase}.
+   */
+  public TestDatabase createDatabase(String hint) {
+    String name = freshSchema(hint).replaceFirst("^t_", "docket_test_");
+    // template0: template1 may have a session connected, which makes CREATE DATABASE fail.
+    execute("CREATE DATABASE \"" + name + "\" TEMPLATE template0");
+    return new TestDatabase(withDatabase(url, name), user, password, source, this, name);
+  }
+
+  /** Drops a database {@link #createDatabase} made, ending any session still connected to it. */
+  public void dropDatabase() {
+    requireCreated();
+    parent.execute("DROP DATABASE IF EXISTS \"" + database + "\" WITH (FORCE)");
+  }
+
+  /**
+   * The deadlocks PostgreSQL has counted in a database {@link #createDatabase} made, read once no
+   * client session is connected to it. A backend adds what it counted to {@code pg_stat_database}
+   * at the end of a transaction at most once a second, and for sure when it exits, before it leaves
+   * {@code pg_stat_activity}: so once every session of the database is gone, the count includes all
+   * of theirs. The caller closes its pools first; this waits (up to a minute) for their backends to
+   * exit, reading from the server's own database so that its reading adds no session.
+   */
+  public long deadlocksOnceIdle() throws SQLException {
+    requireCreated();
+    Awaitility.await("every session of database " + database + " has exited")
+        .atMost(Duration.ofMinutes(1))
+        .pollInterval(Duration.ofMillis(50))
+        .until(
+            () ->
+                parent.queryLong(
+                        "SELECT count(*) FROM pg_stat_activity WHERE datname = ?"
+                            + " AND backend_type = 'client backend'",
+                        database)
+                    == 0);
+    return parent.queryLong("SELECT deadlocks FROM pg_stat_database WHERE datname = ?", database);
+  }
+
+  private long queryLong(String sql, String parameter) throws SQLException {
+    try (Connection c = connect();
+        PreparedStatement s = c.prepareStatement(sql)) {
+      s.setString(1, parameter);
+      try (ResultSet rs = s.executeQuery()) {
+        if (!rs.next()) {
+          throw new IllegalStateException("No row for " + sql);
+        }
+        return rs.getLong(1);
+      }
+    }
+  }
+
+  private void requireCreated() {
+    if (database == null) {
+      throw new IllegalStateException("Only a database that createDatabase made can do this.");
+    }
+  }
+
+  /** {@code url} with its database name replaced by {@code name}. */
+  static String withDatabase(String url, String name) {
+    String prefix = "jdbc:postgresql://";
+    if (!url.startsWith(prefix)) {
+      throw new IllegalArgumentException("Not a PostgreSQL JDBC URL: " + url);
+    }
+    int slash = url.indexOf('/', prefix.length());
+    if (slash < 0) {
+      throw new IllegalArgumentException("The URL names no database: " + url);
+    }
+    int query = url.indexOf('?', slash);
+    return url.substring(0, slash + 1) + name + (query < 0 ? "" : url.substring(query));
   }
 
   /** Drops {@code schema} and everything in it. */
