@@ -323,7 +323,7 @@ class DocketCommandPostgresTest {
         .containsPattern(
             "Attempt 1 failed at \\S+: java.lang.IllegalStateException: The mail server said no.")
         .contains("    java.lang.IllegalStateException: The mail server said no.")
-        .contains("\tat dev.docket.runtime.DocketCommandPostgresTest.finish");
+        .contains("\tat dev.docket.cli.DocketCommandPostgresTest.finish");
   }
 
   @Test

@@ -378,7 +378,7 @@ class DashboardBrowserTest {
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#job pre.stack")));
     assertThat(stack.getText())
         .startsWith("dev.docket.usecase.NonRetryableException: Image logo.tiff is not a PNG.")
-        .contains("at dev.docket.runtime.DashboardBrowserTest");
+        .contains("at dev.docket.http.DashboardBrowserTest");
     assertThat(textOf("#job-state")).isEqualTo("dead");
     Path job = screenshot("job.png");
 
