@@ -393,7 +393,7 @@ class LockOrderTest {
             Set.of(JobState.COMPLETED, JobState.FAILED, JobState.CANCELLED),
             now.minusSeconds(1),
             500));
-    Thread.sleep(20);
+    Thread.sleep(20); // the pace of a maintenance loop: the sleep is the point
   }
 
   private static long fence(Job job) {
