@@ -82,7 +82,7 @@ final class BenchCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @CommandLine.Mixin DocketCommand.Database database = new DocketCommand.Database();
+  @CommandLine.Mixin Database database = new Database();
 
   @Option(
       names = "--store",

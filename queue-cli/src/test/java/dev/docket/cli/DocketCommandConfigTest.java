@@ -33,8 +33,8 @@ class DocketCommandConfigTest {
   }
 
   /** The database options {@code docket stats} would use, without running it. */
-  private DocketCommand.Database stats(String... args) {
-    DocketCommand.Stats stats = parse(prepend("stats", args)).getCommand();
+  private Database stats(String... args) {
+    Stats stats = parse(prepend("stats", args)).getCommand();
     return stats.database;
   }
 
@@ -148,19 +148,16 @@ class DocketCommandConfigTest {
     var before = parse("--config", config.toString(), "stats");
     var after = parse("stats", "--config", config.toString());
 
-    assertThat(((DocketCommand.Stats) before.getCommand()).database.schema).isEqualTo("from_file");
-    assertThat(((DocketCommand.Stats) after.getCommand()).database.schema).isEqualTo("from_file");
+    assertThat(((Stats) before.getCommand()).database.schema).isEqualTo("from_file");
+    assertThat(((Stats) after.getCommand()).database.schema).isEqualTo("from_file");
   }
 
   @Test
   void aKeyQualifiedByItsCommand_beatsThePlainKey_forThatCommandOnly() throws IOException {
     Path config = file("limit=7", "jobs.list.limit=20", "queue=mail", "enqueue.queue=reports");
 
-    var list =
-        (DocketCommand.ListJobs) parse("jobs", "list", "--config", config.toString()).getCommand();
-    var enqueue =
-        (DocketCommand.Enqueue)
-            parse("enqueue", "k", "{}", "--config", config.toString()).getCommand();
+    var list = (Jobs.ListJobs) parse("jobs", "list", "--config", config.toString()).getCommand();
+    var enqueue = (Enqueue) parse("enqueue", "k", "{}", "--config", config.toString()).getCommand();
 
     assertThat(list.limit).isEqualTo(20);
     assertThat(list.queue).isEqualTo("mail");
@@ -172,7 +169,7 @@ class DocketCommandConfigTest {
     Path config = file("schema=everywhere", "stats.schema=stats_only");
 
     assertThat(stats("--config", config.toString()).schema).isEqualTo("stats_only");
-    DocketCommand.Migrate migrate = parse("migrate", "--config", config.toString()).getCommand();
+    Migrate migrate = parse("migrate", "--config", config.toString()).getCommand();
     assertThat(migrate.database.schema).isEqualTo("everywhere");
   }
 

@@ -84,11 +84,11 @@ class DocketCommandTest {
 
   @Test
   void statsAge_isShort_withTheTwoLargestUnits() {
-    assertThat(DocketCommand.Stats.age(Duration.ofMillis(999))).isEqualTo("0s");
-    assertThat(DocketCommand.Stats.age(Duration.ofSeconds(59))).isEqualTo("59s");
-    assertThat(DocketCommand.Stats.age(Duration.ofSeconds(187))).isEqualTo("3m07s");
-    assertThat(DocketCommand.Stats.age(Duration.ofMinutes(302))).isEqualTo("5h02m");
-    assertThat(DocketCommand.Stats.age(Duration.ofHours(52))).isEqualTo("2d04h");
+    assertThat(Stats.age(Duration.ofMillis(999))).isEqualTo("0s");
+    assertThat(Stats.age(Duration.ofSeconds(59))).isEqualTo("59s");
+    assertThat(Stats.age(Duration.ofSeconds(187))).isEqualTo("3m07s");
+    assertThat(Stats.age(Duration.ofMinutes(302))).isEqualTo("5h02m");
+    assertThat(Stats.age(Duration.ofHours(52))).isEqualTo("2d04h");
   }
 
   @Test
