@@ -33,11 +33,22 @@ public final class RuntimeOptions {
   /** How long a shutdown lets running handlers finish before it interrupts them. */
   public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(30);
 
+  /**
+   * How much work, in time at the observed rate, a queue's workers claim ahead of free handlers
+   * when none is given: enough to keep handlers busy while the next claim travels, short enough
+   * that an urgent job submitted later waits a few milliseconds at most.
+   */
+  public static final Duration DEFAULT_PREFETCH = Duration.ofMillis(10);
+
+  /** The longest prefetch window: beyond it, work waits on one node that another could run. */
+  public static final Duration MAX_PREFETCH = Duration.ofSeconds(1);
+
   private final String owner;
   private final Map<String, Integer> queues;
   private final Duration pollInterval;
   private final Duration leaseDuration;
   private final Duration shutdownGrace;
+  private final Duration prefetch;
   private final boolean virtualThreads;
   private final Map<String, Duration> timeouts;
   private final Map<JobState, Duration> retention;
@@ -63,6 +74,7 @@ public final class RuntimeOptions {
     this.pollInterval = b.pollInterval;
     this.leaseDuration = b.leaseDuration;
     this.shutdownGrace = b.shutdownGrace;
+    this.prefetch = b.prefetch;
     this.virtualThreads = b.virtualThreads;
     this.timeouts = Map.copyOf(b.timeouts);
     this.retention = Map.copyOf(b.retention);
@@ -109,6 +121,15 @@ public final class RuntimeOptions {
     return shutdownGrace;
   }
 
+  /**
+   * How much work, measured in time at the rate the queue's jobs have been finishing, the workers
+   * claim ahead of their free handlers; zero claims only as many jobs as handlers are free. See
+   * {@link Builder#prefetch(Duration)}.
+   */
+  public Duration prefetch() {
+    return prefetch;
+  }
+
   /** Whether handlers run on virtual threads (else on platform threads). */
   public boolean virtualThreads() {
     return virtualThreads;
@@ -136,6 +157,7 @@ public final class RuntimeOptions {
     private Duration pollInterval = DEFAULT_POLL_INTERVAL;
     private Duration leaseDuration = ProcessorOptions.DEFAULT_LEASE;
     private Duration shutdownGrace = DEFAULT_SHUTDOWN_GRACE;
+    private Duration prefetch = DEFAULT_PREFETCH;
     private boolean virtualThreads = true;
     private final Map<String, Duration> timeouts = new LinkedHashMap<>();
     private final Map<JobState, Duration> retention = new java.util.EnumMap<>(DEFAULT_RETENTION);
@@ -218,6 +240,20 @@ public final class RuntimeOptions {
     /** How long a shutdown waits for running handlers, 0 to 1 hour. */
     public Builder shutdownGrace(Duration grace) {
       this.shutdownGrace = within("Shutdown grace", grace, Duration.ZERO, Duration.ofHours(1));
+      return this;
+    }
+
+    /**
+     * How far ahead of free handlers the workers claim, 0 to {@link #MAX_PREFETCH}: at most this
+     * long of work at the rate jobs have been finishing, and never more than ten jobs per handler.
+     * Claimed-ahead jobs wait in the node, most urgent first, under a lease like running jobs: the
+     * heartbeat extends it, a cancel or a lost lease stops them before they start, and a shutdown
+     * gives them back without using an attempt. Short jobs need it, since one claim then carries
+     * many jobs instead of as many as handlers happen to be free; slow jobs barely use it, since a
+     * few milliseconds of their work is less than one job. Zero turns it off.
+     */
+    public Builder prefetch(Duration window) {
+      this.prefetch = within("Prefetch", window, Duration.ZERO, MAX_PREFETCH);
       return this;
     }
 

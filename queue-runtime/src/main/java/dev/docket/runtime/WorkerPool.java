@@ -8,21 +8,31 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.random.RandomGenerator;
 
 /**
  * The workers of one queue: up to {@code concurrency} handlers at once.
  *
- * <p>One dispatcher thread claims as many jobs as there are free slots, in one call, and hands each
- * to a handler thread. When the queue runs dry it waits for a wake-up, a freed slot or the poll
- * interval (with ±20% jitter, so nodes don't poll in step). A reporter thread stores outcomes in
- * batches, so many finished jobs cost one round trip. When the store fails, the dispatcher backs
- * off with jitter and logs the outage once, not once per poll.
+ * <p>One dispatcher thread claims jobs for the free handlers plus a short prefetch (see {@link
+ * Prefetch}): the jobs the handlers finish in {@link RuntimeOptions#prefetch()} at their recent
+ * rate. Claimed jobs wait in a buffer, most urgent first, and each handler thread takes the next
+ * one itself when it finishes, so short jobs run back to back while the next claim travels, and one
+ * claim carries many jobs even at a low concurrency. A buffered job is held like a running one: the
+ * heartbeat extends its lease, a cancel or a lost lease stops it before it starts, and a stop gives
+ * it back without using an attempt.
+ *
+ * <p>When the queue runs dry the dispatcher waits for a wake-up or the poll interval (with ±20%
+ * jitter, so nodes don't poll in step). A reporter thread stores outcomes in batches, so many
+ * finished jobs cost one round trip. When the store fails, the dispatcher backs off with jitter and
+ * logs the outage once, not once per poll.
  */
 final class WorkerPool {
   private static final System.Logger LOG = System.getLogger(WorkerPool.class.getName());
@@ -37,8 +47,22 @@ final class WorkerPool {
   private final RuntimeOptions options;
   private final InstantSource clock;
   private final RandomGenerator jitter;
-  private final Semaphore slots;
-  private final int batch;
+
+  /** Claimed jobs waiting for a handler: highest priority first, then in claim order. */
+  private final PriorityBlockingQueue<Waiting> buffer =
+      new PriorityBlockingQueue<>(64, Waiting.ORDER);
+
+  /** Jobs claimed and not finished: waiting in the buffer or running. */
+  private final AtomicInteger held = new AtomicInteger();
+
+  private final AtomicInteger running = new AtomicInteger();
+  private final LongAdder finished = new LongAdder();
+  private final Prefetch prefetch;
+
+  /** A finishing handler wakes the dispatcher when {@link #held} falls to this; -1: never. */
+  private volatile int wakeAtOrBelow = -1;
+
+  private long claimed;
   private final HandlerThreads handlers;
   // Lock-free, since every handler adds to it once per job; the reporter parks on its own flag.
   private final ConcurrentLinkedQueue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
@@ -47,7 +71,6 @@ final class WorkerPool {
   private final Thread dispatcher;
   private final Thread reporter;
   private volatile boolean woken;
-  private volatile boolean slotWanted;
   private volatile boolean waiting;
   private volatile boolean claiming = true;
   private final WorkerObserver observer;
@@ -63,6 +86,26 @@ final class WorkerPool {
       InstantSource clock,
       RandomGenerator jitter,
       WorkerObserver observer) {
+    this(
+        queue,
+        concurrency,
+        processor,
+        options,
+        clock,
+        jitter,
+        observer,
+        new Prefetch(options.prefetch(), maxPrefetch(concurrency)));
+  }
+
+  WorkerPool(
+      String queue,
+      int concurrency,
+      JobProcessor processor,
+      RuntimeOptions options,
+      InstantSource clock,
+      RandomGenerator jitter,
+      WorkerObserver observer,
+      Prefetch prefetch) {
     this.observer = observer;
     this.reportLog = new OutageLog(LOG, "Queue " + queue + ": reporting outcomes");
     this.queue = queue;
@@ -71,8 +114,7 @@ final class WorkerPool {
     this.options = options;
     this.clock = clock;
     this.jitter = jitter;
-    this.slots = new Semaphore(concurrency);
-    this.batch = Math.max(1, Math.min(concurrency / 2, ClaimRequest.MAX_LIMIT));
+    this.prefetch = prefetch;
     // Handlers run on up to `concurrency` long-lived threads, virtual by default, made as needed:
     // with short jobs, starting a new virtual thread per job cost more than the job, and waking a
     // parked thread per job (as a fixed thread pool does) cost more than the rest of the job.
@@ -105,34 +147,41 @@ final class WorkerPool {
     }
   }
 
+  /**
+   * The most jobs claimed ahead of free handlers: ten per handler, and at least 100, so that a pool
+   * of a few handlers still fills a claim with short jobs.
+   */
+  static int maxPrefetch(int concurrency) {
+    return Math.max(100, 10 * concurrency);
+  }
+
   private void dispatch() {
     Duration backoff = Duration.ZERO;
     boolean outage = false;
     boolean busy = false;
     while (claiming) {
-      int free = slots.availablePermits();
-      if (free == 0) {
-        slotWanted = true;
-        if (slots.availablePermits() == 0) {
-          await(options.pollInterval());
-        }
-        slotWanted = false;
+      int target = concurrency + prefetch.extra(System.nanoTime(), finished.sum());
+      int room = target - held.get();
+      if (room <= 0) {
+        awaitHeld(target - 1, options.pollInterval());
         continue;
       }
-      if (busy && free < batch) {
-        // The queue had more jobs than slots: let freed slots gather briefly, so that one claim
-        // takes many jobs instead of one claim per finished job.
-        slotWanted = true;
-        awaitSlots(batch, LINGER);
-        slotWanted = false;
-        free = slots.availablePermits();
+      int enough = Math.max(1, target / 2);
+      if (busy && room < enough) {
+        // The queue has more jobs than fit: let room gather briefly, so that one claim takes many
+        // jobs instead of one claim per finished job, while the buffer keeps the handlers busy.
+        awaitHeld(target - enough, LINGER);
+        room = target - held.get();
+        if (room <= 0) {
+          continue;
+        }
       }
-      int asked = Math.min(free, ClaimRequest.MAX_LIMIT);
-      List<Job> claimed;
+      int asked = Math.min(room, ClaimRequest.MAX_LIMIT);
+      List<Job> jobs;
       try {
         long started = System.nanoTime();
-        claimed = processor.claim(queue, asked);
-        observeClaim(claimed.size(), started);
+        jobs = processor.claim(queue, asked);
+        observeClaim(jobs.size(), started);
         if (outage) {
           LOG.log(Level.INFO, "Queue {0}: the store answers again; claiming resumed.", queue);
           outage = false;
@@ -147,30 +196,81 @@ final class WorkerPool {
               e.getMessage());
           outage = true;
         }
+        prefetch.idle();
         backoff = nextBackoff(backoff);
         await(backoff);
         continue;
       }
-      for (Job job : claimed) {
-        slots.acquireUninterruptibly();
-        try {
-          handlers.execute(() -> run(job));
-        } catch (RuntimeException | Error e) {
-          // No thread for it (the executor refused): give the job back rather than keep it.
-          slots.release();
-          LOG.log(
-              Level.WARNING,
-              "Queue {0}: job {1} could not start ({2}); giving it back.",
-              queue,
-              job.id(),
-              e);
-          deliver(
-              new Outcome.Released(job.id(), job.lease().orElseThrow().fence(), clock.instant()));
-        }
+      for (Job job : jobs) {
+        hand(job);
       }
-      busy = claimed.size() == asked;
+      busy = jobs.size() == asked;
       if (!busy) {
+        prefetch.idle();
         await(options.pollInterval());
+      }
+    }
+    giveBackBuffered();
+  }
+
+  /** Buffers a claimed job and lets a handler thread take it. */
+  private void hand(Job job) {
+    var waiting = new Waiting(job, claimed++);
+    held.incrementAndGet();
+    buffer.add(waiting);
+    try {
+      // One task per buffered job; each takes whichever job is most urgent when it runs.
+      handlers.execute(this::runNext);
+    } catch (RuntimeException | Error e) {
+      // No thread for it (the executor refused): give the job back rather than keep it.
+      if (buffer.remove(waiting)) {
+        held.decrementAndGet();
+        LOG.log(
+            Level.WARNING,
+            "Queue {0}: job {1} could not start ({2}); giving it back.",
+            queue,
+            job.id(),
+            e);
+        deliver(released(job));
+      }
+    }
+  }
+
+  /** Stopping: the buffered jobs go back to the queue, their attempts not counted. */
+  private void giveBackBuffered() {
+    Waiting waiting;
+    int given = 0;
+    while ((waiting = buffer.poll()) != null) {
+      deliver(released(waiting.job()));
+      held.decrementAndGet();
+      given++;
+    }
+    if (given > 0) {
+      LOG.log(
+          Level.DEBUG, "Queue {0}: gave back {1} claimed jobs that had not started.", queue, given);
+    }
+  }
+
+  private Outcome released(Job job) {
+    return new Outcome.Released(job.id(), job.lease().orElseThrow().fence(), clock.instant());
+  }
+
+  /** A handler thread's task: runs the most urgent buffered job, if a stop left one. */
+  private void runNext() {
+    Waiting next = buffer.poll();
+    if (next == null) {
+      return; // given back by a stop, or taken by a task that ran earlier
+    }
+    running.incrementAndGet();
+    try {
+      run(next.job());
+    } finally {
+      running.decrementAndGet();
+      finished.increment();
+      // Read after the decrement, as the dispatcher reads the count after setting the level: one
+      // of the two sees the other, so a dispatcher waiting for room is never left waiting.
+      if (held.decrementAndGet() <= wakeAtOrBelow) {
+        wake();
       }
     }
   }
@@ -184,18 +284,20 @@ final class WorkerPool {
           Level.WARNING,
           "Queue " + queue + ": job " + job.id() + " failed to run; giving it back.",
           e);
-      outcome = new Outcome.Released(job.id(), job.lease().orElseThrow().fence(), clock.instant());
+      outcome = released(job);
     } finally {
       if (outcome != null) {
         deliver(outcome);
       }
-      slots.release();
-      // A freed slot matters only to a dispatcher waiting for one; otherwise the queue had no
-      // more jobs, and new ones announce themselves or are found by polling.
-      if (slotWanted) {
-        wake();
-      }
     }
+  }
+
+  /** A claimed job in the buffer; {@code order} breaks ties of priority by claim order. */
+  private record Waiting(Job job, long order) {
+    static final Comparator<Waiting> ORDER =
+        Comparator.comparing((Waiting w) -> w.job().priority())
+            .reversed()
+            .thenComparingLong(Waiting::order);
   }
 
   /** Queues an outcome for the reporter, or, once the reporter has stopped, stores it at once. */
@@ -389,7 +491,12 @@ final class WorkerPool {
 
   /** How many handlers run now. */
   int busy() {
-    return concurrency - slots.availablePermits();
+    return running.get();
+  }
+
+  /** How many claimed jobs wait in this node for a handler. */
+  int buffered() {
+    return buffer.size();
   }
 
   private void await(Duration interval) {
@@ -419,13 +526,14 @@ final class WorkerPool {
     }
   }
 
-  /** Waits up to {@code linger} for {@code wanted} free slots, or a stop. */
-  private void awaitSlots(int wanted, Duration linger) {
-    long deadline = System.nanoTime() + linger.toNanos();
+  /** Waits up to {@code timeout} for the held jobs to fall to {@code level}, or a stop. */
+  private void awaitHeld(int level, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
     synchronized (signal) {
       waiting = true;
+      wakeAtOrBelow = level;
       try {
-        while (claiming && slots.availablePermits() < wanted) {
+        while (claiming && held.get() > level) {
           long left = deadline - System.nanoTime();
           if (left <= 0) {
             break;
@@ -438,6 +546,7 @@ final class WorkerPool {
           }
         }
       } finally {
+        wakeAtOrBelow = -1;
         waiting = false;
       }
     }

@@ -36,6 +36,7 @@ import java.util.random.RandomGenerator;
  * <ul>
  *   <li>the handler returns: completed;
  *   <li>it throws {@link JobCancelledException}, or throws after a cancel request: cancelled;
+ *   <li>a cancel request came between the claim and the start: cancelled, the handler not run;
  *   <li>it throws {@link NonRetryableException}, or the payload can't be read as the handler's
  *       type: failed for good, into the dead letter;
  *   <li>it throws anything else, {@code Error}s included, or no handler knows the kind (another
@@ -163,6 +164,10 @@ public final class JobProcessor {
     if (running.isLeaseLost()) {
       // The job was rescued while it waited its turn: its new owner runs it, this worker doesn't.
       return new Outcome.Released(claimed.id(), running.fence(), clock.instant());
+    }
+    if (running.wasCancelRequested()) {
+      // Cancelled while it waited its turn: it ends without its handler ever running.
+      return new Outcome.Cancelled(claimed.id(), running.fence(), clock.instant());
     }
     try {
       return start(running);
