@@ -140,6 +140,8 @@ public final class DocketRuntime implements AutoCloseable {
     this.resources = List.copyOf(closing);
     var registry = new HandlerRegistry();
     b.handlers.forEach(binding -> register(registry, binding));
+    // Now, not at the first job of each kind: building a reader cold took longer than the job.
+    b.handlers.forEach(binding -> b.codec.prepare(binding.type().payloadType()));
     this.kinds = java.util.Collections.unmodifiableSortedSet(new TreeSet<>(registry.kinds()));
     this.throughput = new ThroughputHistory(clock);
     var allListeners = new java.util.ArrayList<JobListener>(b.listeners);

@@ -91,7 +91,6 @@ final class PostgresJobStorage implements JobStorage {
 
   @Override
   public List<Job> claim(ClaimRequest request) {
-    OffsetDateTime now = JobRows.offset(request.now());
     // One statement in autocommit: one round trip, no BEGIN or COMMIT of its own.
     return Failures.translate(
         "claim jobs of queue " + request.queue(),
@@ -100,24 +99,62 @@ final class PostgresJobStorage implements JobStorage {
                 jdbi,
                 h -> {
                   promoteNowAndThen(h, request);
-                  boolean byKind = !request.kinds().isEmpty();
-                  var query =
-                      h.createQuery(byKind ? sql.claimKinds : sql.claim)
-                          .bind("queue", request.queue())
-                          .bind("now", now)
-                          .bind("limit", request.limit())
-                          .bind("owner", request.owner())
-                          .bind(
-                              "expires",
-                              JobRows.offset(request.now().plus(request.leaseDuration())));
-                  if (byKind) {
-                    query.bind("kinds", request.kinds().toArray(String[]::new));
-                  }
-                  List<Job> claimed =
-                      new ArrayList<>(query.map((rs, ctx) -> JobRows.read(rs)).list());
-                  claimed.sort(CLAIM_ORDER);
-                  return claimed;
+                  return claim(
+                      h,
+                      request.queue(),
+                      request.limit(),
+                      request.owner(),
+                      request.now(),
+                      request.leaseDuration(),
+                      request.kinds());
                 }));
+  }
+
+  private List<Job> claim(
+      Handle h,
+      String queue,
+      int limit,
+      String owner,
+      Instant now,
+      java.time.Duration lease,
+      java.util.Set<String> kinds) {
+    boolean byKind = !kinds.isEmpty();
+    var query =
+        h.createQuery(byKind ? sql.claimKinds : sql.claim)
+            .bind("queue", queue)
+            .bind("now", JobRows.offset(now))
+            .bind("limit", limit)
+            .bind("owner", owner)
+            .bind("expires", JobRows.offset(now.plus(lease)));
+    if (byKind) {
+      query.bind("kinds", kinds.toArray(String[]::new));
+    }
+    List<Job> claimed = new ArrayList<>(query.map((rs, ctx) -> JobRows.read(rs)).list());
+    claimed.sort(CLAIM_ORDER);
+    return claimed;
+  }
+
+  /**
+   * Runs the worker path's statements once each on nothing (a claim of no rows from a queue no job
+   * can have, outcomes and a lease extension of a job that does not exist), so that a node's first
+   * claim does not pay for parsing, planning and loading the classes of them all. Changes nothing.
+   */
+  void warmUp() {
+    Instant now = Instant.now();
+    var nobody = new JobId(new UUID(0, 0));
+    Failures.translate(
+        "warm up",
+        () ->
+            Transactions.autocommit(
+                jdbi,
+                h -> {
+                  claim(h, "", 0, "warm-up", now, java.time.Duration.ofMinutes(1), Set.of());
+                  claim(
+                      h, "", 0, "warm-up", now, java.time.Duration.ofMinutes(1), Set.of("warm-up"));
+                  return null;
+                }));
+    report(List.of(new Outcome.Completed(nobody, 1, now)));
+    extendLeases(List.of(new LeaseExtension(nobody, 1, now.plusSeconds(60), now)));
   }
 
   private void promoteNowAndThen(Handle h, ClaimRequest request) {

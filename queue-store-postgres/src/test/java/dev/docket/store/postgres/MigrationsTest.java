@@ -8,6 +8,7 @@ import dev.docket.usecase.port.JobQuery;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -162,6 +163,56 @@ class MigrationsTest {
         var job = client.submit(JobRequest.ofJson("k", "{}").build());
         assertThat(store.storage().find(job.id())).contains(job);
       }
+    } finally {
+      DB.dropSchema(schema);
+    }
+  }
+
+  @Test
+  void aMigratedSchema_isUpToDate_andAStartOnItChangesNothing() throws Exception {
+    String schema = DB.freshSchema("uptodate");
+    try (Connection c = DB.connect()) {
+      assertThat(Migrations.upToDate(c, schema)).as("no schema yet").isFalse();
+      PostgresStore.start(DB.options(schema).listen(false).build()).close();
+      assertThat(Migrations.upToDate(c, schema)).isTrue();
+
+      PostgresStore.start(DB.options(schema).listen(false).build()).close();
+
+      assertThat(historyRows(schema)).isEqualTo(Migrations.FILES.size());
+    } finally {
+      DB.dropSchema(schema);
+    }
+  }
+
+  @Test
+  void aSchemaMissingItsLastMigration_isNotUpToDate_andAStartAppliesIt() throws Exception {
+    String schema = DB.freshSchema("behind");
+    try (Connection c = DB.connect()) {
+      PostgresStore.start(DB.options(schema).listen(false).build()).close();
+      DB.execute(
+          "DROP TABLE \"%s\".nodes; DELETE FROM \"%s\".%s WHERE script = 'V3__nodes.sql'"
+              .formatted(schema, schema, Migrations.HISTORY_TABLE));
+      assertThat(Migrations.upToDate(c, schema)).isFalse();
+
+      PostgresStore.start(DB.options(schema).listen(false).build()).close();
+
+      assertThat(Migrations.upToDate(c, schema)).isTrue();
+      DB.execute("SELECT count(*) FROM \"%s\".nodes".formatted(schema));
+    } finally {
+      DB.dropSchema(schema);
+    }
+  }
+
+  @Test
+  void aSchemaWithAFailedMigration_isNotUpToDate() throws Exception {
+    String schema = DB.freshSchema("failed");
+    try (Connection c = DB.connect()) {
+      PostgresStore.start(DB.options(schema).listen(false).build()).close();
+      DB.execute(
+          "UPDATE \"%s\".%s SET success = false WHERE script = 'V3__nodes.sql'"
+              .formatted(schema, Migrations.HISTORY_TABLE));
+
+      assertThat(Migrations.upToDate(c, schema)).isFalse();
     } finally {
       DB.dropSchema(schema);
     }

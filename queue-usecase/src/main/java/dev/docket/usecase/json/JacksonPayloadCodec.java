@@ -60,6 +60,19 @@ public final class JacksonPayloadCodec implements PayloadCodec {
     return json;
   }
 
+  /** Builds the reader and writer of {@code type} now, which Jackson then keeps. */
+  @Override
+  public void prepare(Class<?> type) {
+    Objects.requireNonNull(type, "type");
+    try {
+      // Both fetch their root (de)serializer eagerly, and the mapper caches it for readValue.
+      mapper.readerFor(type);
+      mapper.writerFor(type);
+    } catch (RuntimeException e) {
+      // A type Jackson cannot handle fails with a PayloadException when it is used.
+    }
+  }
+
   @Override
   public <P> P decode(String json, Class<P> type) {
     Objects.requireNonNull(json, "json");

@@ -28,4 +28,11 @@ public interface PayloadCodec {
    * @throws PayloadException naming what is wrong, if it is not
    */
   String validate(String json);
+
+  /**
+   * Gets ready to read and write {@code type}, so that the first job of a kind does not pay for it.
+   * A runtime calls it for each handler's payload type when it is built. Does nothing by default; a
+   * type that cannot be read is reported when a payload is, not here.
+   */
+  default void prepare(Class<?> type) {}
 }
