@@ -15,7 +15,8 @@ import java.util.UUID;
  * workers poll, how long leases last and how long a shutdown waits.
  *
  * <p>Defaults: queue {@value JobSpec#DEFAULT_QUEUE} (where jobs submitted without a queue go) with
- * {@value #DEFAULT_CONCURRENCY} handlers, poll every second (with ±20% jitter), 60-second leases
+ * {@value #DEFAULT_CONCURRENCY} handlers, claim 10 ms of work ahead of free handlers ({@link
+ * #DEFAULT_PREFETCH}), poll every second (with ±20% jitter), 60-second leases
  * extended every third of that, 30 seconds of grace on shutdown, handlers on virtual threads, no
  * handler timeouts, {@link #DEFAULT_RETENTION} and {@link #DEFAULT_AGING_THRESHOLD}. Immutable and
  * thread-safe.
