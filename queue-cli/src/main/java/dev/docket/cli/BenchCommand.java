@@ -8,12 +8,14 @@ import dev.docket.runtime.HandlerBinding;
 import dev.docket.runtime.RuntimeOptions;
 import dev.docket.store.memory.MemoryStoreModule;
 import dev.docket.store.postgres.PostgresOptions;
+import dev.docket.store.postgres.PostgresStore;
 import dev.docket.store.postgres.PostgresStoreModule;
+import dev.docket.usecase.JobClient;
 import dev.docket.usecase.JobEvent;
 import dev.docket.usecase.JobListener;
 import dev.docket.usecase.JobRequest;
 import dev.docket.usecase.JobType;
-import dev.docket.usecase.json.JacksonPayloadCodec;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -27,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -35,6 +38,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -45,25 +49,57 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code docket bench}: what Docket does on this machine's store, with no-op handlers.
+ * {@code docket bench}: what Docket does on this machine's store.
+ *
+ * <p>By default it measures as a user's first test does: each run is a new JVM ({@link FreshBench}
+ * starts {@link BenchProcess}) on the library API, at the runtime's default concurrency, with its
+ * start-up counted. With {@code --warm} the workloads run in this process after a warm-up, at a
+ * concurrency of 1,000 virtual threads and with no-op handlers, so the store sets the pace: a tuned
+ * node's figures, which a user does not see at first.
  *
  * <p>On PostgreSQL it works in a schema of its own, {@code docket_bench_<random>}, made at the
- * start and dropped at the end, so it never reads or writes anything else. Each workload runs a
- * fresh runtime, as {@code docket serve} would, and counts from its job events.
+ * start and dropped at the end, so it never reads or writes anything else. Standard output carries
+ * the results only; log lines, this process's and the runs', go to standard error.
  */
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
     description = {
       "Measure throughput and latency on the in-memory store or a PostgreSQL database.",
-      "Workloads: drain (bulk-enqueue N no-op jobs, then process them), latency (one job every"
-          + " --interval to idle workers), backlog (drain with future and finished jobs in the"
-          + " table), steady (producers and workers at once for --duration).",
-      "On PostgreSQL it creates a schema docket_bench_<random> and drops it at the end."
+      "By default each run is a fresh JVM doing what a user's first test does: the library API,"
+          + " the runtime's default concurrency (10), start-up counted. --warm measures in this"
+          + " process after a warm-up, at concurrency 1000, as before.",
+      "Workloads: drain (bulk-enqueue --jobs no-op jobs, then start the workers), latency (single"
+          + " jobs every --interval to idle workers), backlog (drain with --future jobs due"
+          + " tomorrow in the table), blocking (handlers sleep 5 ms), cpu (handlers compute for 1"
+          + " ms); with --warm: drain, latency, backlog, steady.",
+      "On PostgreSQL it creates a schema docket_bench_<random> and drops it at the end.",
+      "Standard output carries results only; log lines go to standard error."
     })
 final class BenchCommand implements Callable<Integer> {
   static final JobType<Work> WORK = JobType.of("bench.noop", Work.class);
   private static final String QUEUE_PREFIX = "bench";
+
+  /** The warm procedure's concurrency per queue: the store, not the pool, sets the pace. */
+  static final int WARM_CONCURRENCY = 1_000;
+
+  static final int FRESH_FUTURE = 500_000;
+  static final int WARM_FUTURE = 1_000_000;
+  static final int WARM_FINISHED = 1_000_000;
+  static final Duration FRESH_DURATION = Duration.ofSeconds(6);
+  static final Duration WARM_DURATION = Duration.ofSeconds(10);
+
+  /** The options only the warm procedure has. */
+  private static final List<String> WARM_ONLY =
+      List.of(
+          "--queues",
+          "--producers",
+          "--batch",
+          "--finished",
+          "--rate",
+          "--warmup",
+          "--warmup-seconds",
+          "--platform-threads");
 
   /** A bench job: when it was handed to the client, in this JVM's nanoTime. */
   record Work(long sent) {}
@@ -77,7 +113,9 @@ final class BenchCommand implements Callable<Integer> {
     drain,
     latency,
     backlog,
-    steady
+    steady,
+    blocking,
+    cpu
   }
 
   @Spec CommandSpec spec;
@@ -90,10 +128,19 @@ final class BenchCommand implements Callable<Integer> {
   Store store;
 
   @Option(
+      names = "--warm",
+      description =
+          "Measure in this process after a warm-up, at --concurrency 1000 by default: a tuned"
+              + " node's figures rather than a user's first run.")
+  boolean warm;
+
+  @Option(
       names = "--workload",
       split = ",",
       defaultValue = "drain",
-      description = "drain, latency, backlog, steady, or a comma list (default ${DEFAULT-VALUE}).")
+      description =
+          "drain, latency, backlog, blocking, cpu (steady with --warm), or a comma list"
+              + " (default ${DEFAULT-VALUE}).")
   List<Workload> workloads;
 
   @Option(
@@ -104,87 +151,118 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(
       names = "--concurrency",
-      defaultValue = "1000",
+      paramLabel = "<n>",
       description =
-          "Handlers at once per queue (default ${DEFAULT-VALUE}: virtual threads, and no-op"
-              + " handlers, so the store sets the pace).")
-  int concurrency;
+          "Handlers at once (default: the runtime's default, 10; with --warm 1000 per queue).")
+  Integer concurrencyOption;
+
+  @Option(
+      names = "--runs",
+      paramLabel = "<n>",
+      defaultValue = "1",
+      description =
+          "Runs of each workload, each in a new process unless --warm; with more than one, a"
+              + " median follows them (default ${DEFAULT-VALUE}).")
+  int runs;
 
   @Option(
       names = "--queues",
       defaultValue = "1",
-      description = "Queues the jobs are spread over, each with --concurrency (default 1).")
+      description = "--warm: queues the jobs are spread over, each with --concurrency (default 1).")
   int queues;
 
   @Option(
       names = "--producers",
       defaultValue = "2",
-      description = "Threads that enqueue (default ${DEFAULT-VALUE}).")
+      description = "--warm: threads that enqueue (default ${DEFAULT-VALUE}).")
   int producers;
 
   @Option(
       names = "--batch",
       defaultValue = "1000",
-      description = "Jobs per bulk enqueue call (default ${DEFAULT-VALUE}).")
+      description = "--warm: jobs per bulk enqueue call (default ${DEFAULT-VALUE}).")
   int batch;
 
   @Option(
       names = "--future",
-      defaultValue = "1000000",
-      description = "backlog: future-scheduled jobs in the table (default ${DEFAULT-VALUE}).")
-  int future;
+      paramLabel = "<jobs>",
+      description =
+          "backlog: future jobs in the table (default 500000 due tomorrow; with --warm 1000000,"
+              + " due over a day from an hour ahead).")
+  Integer futureOption;
 
   @Option(
       names = "--finished",
-      defaultValue = "1000000",
-      description = "backlog: finished jobs in the table (default ${DEFAULT-VALUE}).")
-  int finished;
+      paramLabel = "<jobs>",
+      description = "--warm backlog: finished jobs in the table (default 1000000).")
+  Integer finishedOption;
 
   @Option(
       names = "--duration",
-      defaultValue = "PT10S",
-      description = "latency and steady: how long (default ${DEFAULT-VALUE}).")
-  Duration duration;
+      paramLabel = "<duration>",
+      description =
+          "latency (and steady with --warm): how long to submit (default PT6S, 300 jobs at the"
+              + " default interval; with --warm PT10S).")
+  Duration durationOption;
 
   @Option(
       names = "--interval",
+      paramLabel = "<duration>",
       defaultValue = "PT0.02S",
-      description = "latency: time between enqueues (default ${DEFAULT-VALUE}).")
+      description = "latency: time between two submits (default ${DEFAULT-VALUE}).")
   Duration interval;
 
   @Option(
       names = "--rate",
       defaultValue = "5000",
-      description = "steady: jobs per second the producers aim for (default ${DEFAULT-VALUE}).")
+      description =
+          "--warm steady: jobs per second the producers aim for (default ${DEFAULT-VALUE}).")
   int rate;
 
   @Option(
       names = "--warmup",
       defaultValue = "20000",
       description =
-          "Jobs each workload first runs and does not count, so the JIT has compiled the hot"
-              + " paths (default ${DEFAULT-VALUE}).")
+          "--warm: jobs each workload first runs and does not count, so the JIT has compiled the"
+              + " hot paths (default ${DEFAULT-VALUE}).")
   int warmup;
 
   @Option(
       names = "--warmup-seconds",
       defaultValue = "3",
       description =
-          "The warm-up repeats its jobs until this much time has passed: the in-memory store runs"
-              + " 20,000 jobs in a tenth of a second, long before the JIT is done"
+          "--warm: the warm-up repeats its jobs until this much time has passed: the in-memory"
+              + " store runs 20,000 jobs in a tenth of a second, long before the JIT is done"
               + " (default ${DEFAULT-VALUE}).")
   int warmupSeconds;
 
   @Option(
       names = "--platform-threads",
-      description = "Run handlers on platform threads instead of virtual threads.")
+      description = "--warm: run handlers on platform threads instead of virtual threads.")
   boolean platformThreads;
 
-  @Option(names = "--json", description = "Print one JSON object per workload and line.")
+  @Option(
+      names = "--json",
+      description = "Print one JSON object per run and line, and nothing else, on standard output.")
   boolean json;
 
   @Option(names = "--no-progress", description = "No progress bar on standard error.")
   boolean noProgress;
+
+  /** The values in effect: the options, or the procedure's defaults. */
+  int concurrency;
+
+  int future;
+  int finished;
+  Duration duration;
+
+  /** The run being measured, from 1. */
+  private int run;
+
+  /** The bench's own schema on PostgreSQL, dropped at the end. */
+  private String schema;
+
+  private boolean checkpointRefused;
 
   @Override
   public Integer call() throws Exception {
@@ -195,33 +273,56 @@ final class BenchCommand implements Callable<Integer> {
           spec.commandLine(),
           "docket bench --store postgres needs --database-url or DOCKET_DATABASE_URL.");
     }
+    // Taken before System.out is redirected below, so results still reach standard output.
     PrintWriter out = spec.commandLine().getOut();
-    String schema =
-        "docket_bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+    // Standard output carries results only. Logback's console appender, like anything else that
+    // prints to System.out, looks System.out up at each write: while bench runs, that is stderr.
+    PrintStream stdout = System.out;
+    System.setOut(System.err);
+    try {
+      List<Map<String, Object>> results = measure(chosen, out);
+      if (!json) {
+        if (warm) {
+          printWarmTable(out, results);
+        } else {
+          printFreshTable(out, results);
+        }
+      }
+    } finally {
+      System.setOut(stdout);
+    }
+    out.flush();
+    return 0;
+  }
+
+  private List<Map<String, Object>> measure(Store chosen, PrintWriter out) throws Exception {
+    schema = "docket_bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
     var results = new ArrayList<Map<String, Object>>();
     try {
       if (chosen == Store.postgres) {
         try (var store =
-            dev.docket.store.postgres.PostgresStore.start(
+            PostgresStore.start(
                 database.options().schema(schema).migrateOnStart(true).listen(false).build())) {
           // made and migrated; each workload opens its own store on it
         }
       }
       for (Workload workload : workloads) {
-        if (chosen == Store.postgres) {
-          truncate(schema);
+        var measured = new ArrayList<Map<String, Object>>();
+        Map<String, Object> backlog = Map.of();
+        if (!warm && workload == Workload.backlog && chosen == Store.postgres) {
+          backlog = fillFreshBacklog(schema);
         }
-        Map<String, Object> result =
-            switch (workload) {
-              case drain -> drain(chosen, schema, workload, 0, 0);
-              case backlog -> drain(chosen, schema, workload, future, finished);
-              case latency -> latency(chosen, schema);
-              case steady -> steady(chosen, schema);
-            };
-        results.add(result);
-        if (json) {
-          out.println(JacksonPayloadCodec.create().encode(result));
-          out.flush();
+        for (run = 1; run <= runs; run++) {
+          if (chosen == Store.postgres) {
+            reset(schema, !warm && workload == Workload.backlog);
+          }
+          Map<String, Object> result =
+              warm ? warm(chosen, schema, workload) : fresh(chosen, schema, workload, backlog);
+          measured.add(result);
+          emit(out, results, result);
+        }
+        if (runs > 1) {
+          emit(out, results, median(measured));
         }
       }
     } finally {
@@ -229,24 +330,53 @@ final class BenchCommand implements Callable<Integer> {
         dropSchema(schema);
       }
     }
-    if (!json) {
-      printTable(out, results);
+    return results;
+  }
+
+  private void emit(PrintWriter out, List<Map<String, Object>> results, Map<String, Object> r) {
+    results.add(r);
+    if (json) {
+      out.println(DocketCommand.CODEC.encode(r));
+      out.flush();
     }
-    out.flush();
-    return 0;
+  }
+
+  private Map<String, Object> warm(Store chosen, String schema, Workload workload)
+      throws Exception {
+    return switch (workload) {
+      case drain -> drain(chosen, schema, workload, 0, 0);
+      case backlog -> drain(chosen, schema, workload, future, finished);
+      case latency -> latency(chosen, schema);
+      case steady -> steady(chosen, schema);
+      case blocking, cpu -> throw new IllegalStateException("validated: fresh only");
+    };
   }
 
   private void validate() {
     requireRange("--jobs", jobs, 1, 100_000_000);
-    requireRange("--concurrency", concurrency, 1, RuntimeOptions.MAX_CONCURRENCY);
+    if (concurrencyOption != null) {
+      requireRange("--concurrency", concurrencyOption, 1, RuntimeOptions.MAX_CONCURRENCY);
+    }
+    requireRange("--runs", runs, 1, 100);
     requireRange("--queues", queues, 1, 100);
     requireRange("--producers", producers, 1, 256);
     requireRange("--batch", batch, 1, 100_000);
-    requireRange("--future", future, 0, 100_000_000);
-    requireRange("--finished", finished, 0, 100_000_000);
+    if (futureOption != null) {
+      requireRange("--future", futureOption, 0, 100_000_000);
+    }
+    if (finishedOption != null) {
+      requireRange("--finished", finishedOption, 0, 100_000_000);
+    }
     requireRange("--rate", rate, 1, 10_000_000);
     requireRange("--warmup", warmup, 0, 100_000_000);
     requireRange("--warmup-seconds", warmupSeconds, 0, 3600);
+    concurrency =
+        concurrencyOption != null
+            ? concurrencyOption
+            : warm ? WARM_CONCURRENCY : RuntimeOptions.DEFAULT_CONCURRENCY;
+    future = futureOption != null ? futureOption : warm ? WARM_FUTURE : FRESH_FUTURE;
+    finished = finishedOption != null ? finishedOption : warm ? WARM_FINISHED : 0;
+    duration = durationOption != null ? durationOption : warm ? WARM_DURATION : FRESH_DURATION;
     if (duration.isNegative()
         || duration.isZero()
         || duration.compareTo(Duration.ofHours(24)) > 0) {
@@ -259,6 +389,27 @@ final class BenchCommand implements Callable<Integer> {
           spec.commandLine(),
           "--interval %s is out of range: use PT0.001S to PT1M.".formatted(interval));
     }
+    if (warm) {
+      for (Workload workload : workloads) {
+        if (workload == Workload.blocking || workload == Workload.cpu) {
+          throw new CommandLine.ParameterException(
+              spec.commandLine(),
+              "--workload %s runs in fresh processes only: leave out --warm.".formatted(workload));
+        }
+      }
+      return;
+    }
+    if (workloads.contains(Workload.steady)) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--workload steady runs with --warm only.");
+    }
+    var parsed = spec.commandLine().getParseResult();
+    for (String option : WARM_ONLY) {
+      if (parsed.hasMatchedOption(option)) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(), "%s applies to --warm only.".formatted(option));
+      }
+    }
   }
 
   private void requireRange(String option, long value, long min, long max) {
@@ -269,6 +420,78 @@ final class BenchCommand implements Callable<Integer> {
     }
   }
 
+  // ---- The fresh-process procedure ----------------------------------------------------------
+
+  /** One run in a new process; the figures are the process's, the rest says how it was run. */
+  private Map<String, Object> fresh(
+      Store chosen, String schema, Workload workload, Map<String, Object> backlog)
+      throws Exception {
+    boolean memoryBacklog = workload == Workload.backlog && chosen == Store.memory;
+    var plan =
+        new BenchProcess.Plan(
+            workload,
+            chosen,
+            database.url,
+            blankToNull(database.user),
+            database.password == null || database.password.isEmpty() ? null : database.password,
+            schema,
+            jobs,
+            concurrencyOption,
+            (int) Math.max(1, duration.toNanos() / interval.toNanos()),
+            interval.toNanos(),
+            memoryBacklog ? future : 0);
+    Map<String, Object> figures = new FreshBench(spec.commandLine().getErr()).run(plan);
+    var result = header(workload, chosen);
+    if (workload == Workload.backlog) {
+      result.put("future_jobs", future);
+      result.put(
+          "backlog_fill",
+          "submitAll, %,d jobs a call, due in %s, %s"
+              .formatted(
+                  BenchProcess.BACKLOG_CHUNK,
+                  BenchProcess.BACKLOG_DELAY,
+                  memoryBacklog
+                      ? "by the measured process before it enqueued the drain's jobs"
+                      : "by docket bench before the measured process started"));
+      result.putAll(backlog);
+    }
+    result.putAll(figures);
+    return result;
+  }
+
+  /**
+   * PostgreSQL's backlog for the fresh runs, once for all of them: the rows outlive the processes,
+   * and each run then deletes only what it drained.
+   */
+  private Map<String, Object> fillFreshBacklog(String schema) {
+    if (!noProgress) {
+      spec.commandLine()
+          .getErr()
+          .printf("docket bench: filling the backlog, %,d jobs due tomorrow...%n", future);
+      spec.commandLine().getErr().flush();
+    }
+    long start = System.nanoTime();
+    try (var store =
+        PostgresStore.start(
+            database.options().schema(schema).migrateOnStart(false).listen(false).build())) {
+      var client =
+          new JobClient(
+              store.storage(),
+              DocketCommand.CODEC,
+              DocketCommand.CLOCK,
+              ThreadLocalRandom.current());
+      BenchProcess.fillBacklog(client, future);
+    }
+    long nanos = System.nanoTime() - start;
+    return Map.of(
+        "backlog_fill_s", seconds(nanos), "backlog_fill_jobs_s", perSecond(future, nanos));
+  }
+
+  private static String blankToNull(String value) {
+    return value == null || value.isBlank() ? null : value;
+  }
+
+  // ---- Workloads -------------------------------------------------------------------------
   // ---- Workloads -------------------------------------------------------------------------
 
   private Map<String, Object> drain(
@@ -679,12 +902,35 @@ final class BenchCommand implements Callable<Integer> {
 
   // ---- Output ----------------------------------------------------------------------------
 
-  private Map<String, Object> result(Workload workload, Store chosen) {
+  /**
+   * What every line starts with: the workload and store, and how it was measured, so that no figure
+   * is read without its procedure, concurrency and warmth.
+   */
+  private Map<String, Object> header(Workload workload, Store chosen) {
     var result = new LinkedHashMap<String, Object>();
     result.put("system", "docket");
     result.put("version", "0.1.0");
     result.put("workload", workload.name());
     result.put("store", chosen.name());
+    if (chosen == Store.postgres) {
+      result.put("schema", schema);
+    }
+    result.put("procedure", warm ? "warm-in-process" : "fresh-process");
+    result.put("warm", warm);
+    result.put("concurrency", concurrency);
+    result.put("concurrency_is_default", concurrencyOption == null);
+    result.put("result", "run");
+    result.put("run", run);
+    result.put("runs", runs);
+    result.put("cores", Runtime.getRuntime().availableProcessors());
+    result.put("at", Instant.now().toString());
+    return result;
+  }
+
+  private Map<String, Object> result(Workload workload, Store chosen) {
+    var result = header(workload, chosen);
+    result.put("warmup_jobs", warmup);
+    result.put("warmup_seconds", warmupSeconds);
     var settings = new LinkedHashMap<String, Object>();
     settings.put("concurrency", concurrency);
     settings.put("queues", queues);
@@ -693,8 +939,34 @@ final class BenchCommand implements Callable<Integer> {
     settings.put("threads", platformThreads ? "platform" : "virtual");
     settings.put("cores", Runtime.getRuntime().availableProcessors());
     result.put("settings", settings);
-    result.put("at", Instant.now().toString());
     return result;
+  }
+
+  /**
+   * The median of each figure over {@code runs}: numbers that every run has; other values when
+   * every run has the same.
+   */
+  static Map<String, Object> median(List<Map<String, Object>> runs) {
+    var median = new LinkedHashMap<String, Object>();
+    for (var entry : runs.get(0).entrySet()) {
+      String key = entry.getKey();
+      if (key.equals("run") || key.equals("pid") || key.equals("at")) {
+        continue;
+      }
+      var values = runs.stream().map(r -> r.get(key)).toList();
+      if (values.stream().allMatch(v -> v instanceof Number)) {
+        double[] sorted =
+            values.stream().mapToDouble(v -> ((Number) v).doubleValue()).sorted().toArray();
+        int middle = sorted.length / 2;
+        double value =
+            sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+        median.put(key, value == Math.rint(value) ? (Object) (long) value : (Object) round(value));
+      } else if (values.stream().allMatch(v -> Objects.equals(v, values.get(0)))) {
+        median.put(key, values.get(0));
+      }
+    }
+    median.put("result", "median");
+    return median;
   }
 
   /** How many round trips a phase took, their mean time, and jobs per round trip. */
@@ -741,12 +1013,14 @@ final class BenchCommand implements Callable<Integer> {
     return Math.round(value * 1000) / 1000.0;
   }
 
-  private void printTable(PrintWriter out, List<Map<String, Object>> results) {
+  private void printWarmTable(PrintWriter out, List<Map<String, Object>> results) {
+    String row = "%-8s %-8s %6s %9s %14s %12s %8s %8s %8s %8s%n";
     out.printf(
         Locale.ROOT,
-        "%-8s %-8s %9s %14s %12s %8s %8s %8s %8s%n",
+        row,
         "workload",
         "store",
+        "run",
         "jobs",
         "enqueue jobs/s",
         "drain jobs/s",
@@ -757,9 +1031,10 @@ final class BenchCommand implements Callable<Integer> {
     for (Map<String, Object> r : results) {
       out.printf(
           Locale.ROOT,
-          "%-8s %-8s %9s %14s %12s %8s %8s %8s %8s%n",
+          row,
           r.get("workload"),
           r.get("store"),
+          runLabel(r),
           r.get("jobs"),
           dash(r.get("enqueue_jobs_s")),
           dash(r.get("drain_jobs_s")),
@@ -770,12 +1045,60 @@ final class BenchCommand implements Callable<Integer> {
     }
     out.printf(
         Locale.ROOT,
-        "concurrency %d x %d queue(s), %d producer(s), batches of %d, %d cores%n",
+        "warm: in this process, after a warm-up of %d jobs (repeated for at least %d s);"
+            + " concurrency %d x %d queue(s), %d producer(s), batches of %d, %d cores%n",
+        warmup,
+        warmupSeconds,
         concurrency,
         queues,
         producers,
         batch,
         Runtime.getRuntime().availableProcessors());
+  }
+
+  private void printFreshTable(PrintWriter out, List<Map<String, Object>> results) {
+    String row = "%-8s %-8s %6s %9s %10s %10s %11s %8s %8s %8s %8s%n";
+    out.printf(
+        Locale.ROOT,
+        row,
+        "workload",
+        "store",
+        "run",
+        "jobs",
+        "jobs/s",
+        "startup ms",
+        "1st job ms",
+        "p50 ms",
+        "p99 ms",
+        "of ideal",
+        "cpu");
+    for (Map<String, Object> r : results) {
+      out.printf(
+          Locale.ROOT,
+          row,
+          r.get("workload"),
+          r.get("store"),
+          runLabel(r),
+          r.get("jobs"),
+          dash(r.get("drain_jobs_s")),
+          dash(r.get("startup_ms")),
+          dash(r.get("first_job_ms")),
+          dash(r.get("p50_ms")),
+          dash(r.get("p99_ms")),
+          dash(r.get("of_ideal")),
+          dash(r.get("process_cpu")));
+    }
+    out.printf(
+        Locale.ROOT,
+        "fresh process per run (not warm): the library API, start-up counted; concurrency %d%s,"
+            + " %d cores%n",
+        concurrency,
+        concurrencyOption == null ? " (the runtime's default)" : "",
+        Runtime.getRuntime().availableProcessors());
+  }
+
+  private static Object runLabel(Map<String, Object> r) {
+    return "median".equals(r.get("result")) ? "median" : r.get("run");
   }
 
   private static String dash(Object value) {
@@ -861,13 +1184,32 @@ final class BenchCommand implements Callable<Integer> {
     return DriverManager.getConnection(database.url, properties);
   }
 
-  private void truncate(String schema) throws SQLException {
+  /**
+   * Empties the bench schema for the next run, but for the backlog's scheduled jobs when {@code
+   * keepScheduled}, and checkpoints, so that no run inherits another's dead rows or dirty pages.
+   */
+  private void reset(String schema, boolean keepScheduled) throws SQLException {
     try (Connection c = connect();
         Statement s = c.createStatement()) {
       s.execute(
-          "TRUNCATE \"%s\".jobs, \"%s\".paused_queues, \"%s\".schedules, \"%s\".leader_leases"
+          "TRUNCATE \"%s\".paused_queues, \"%s\".schedules, \"%s\".leader_leases, \"%s\".nodes"
               .formatted(schema, schema, schema, schema));
+      s.execute(
+          keepScheduled
+              ? "DELETE FROM \"%s\".jobs WHERE state <> 'scheduled'".formatted(schema)
+              : "TRUNCATE \"%s\".jobs".formatted(schema));
       s.execute("VACUUM ANALYZE \"%s\".jobs".formatted(schema));
+      // Needs superuser or pg_checkpoint; without it runs go on, and may meet a checkpoint.
+      try {
+        s.execute("CHECKPOINT");
+      } catch (SQLException e) {
+        if (!checkpointRefused) {
+          checkpointRefused = true;
+          spec.commandLine()
+              .getErr()
+              .printf("docket bench: no CHECKPOINT before the runs (%s).%n", e.getMessage());
+        }
+      }
     }
   }
 

@@ -1,0 +1,105 @@
+package dev.docket.cli;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Starts each run of the fresh-process procedure as a new JVM running {@link BenchProcess}: the
+ * same {@code java} as this process, the same class path, and none of this process's JVM options,
+ * so the run gets what a user's {@code java -cp app.jar Main} gets. Not thread-safe.
+ */
+final class FreshBench {
+  private final PrintWriter err;
+
+  /** Copies the runs' standard error, their log lines, to {@code err}. */
+  FreshBench(PrintWriter err) {
+    this.err = err;
+  }
+
+  /**
+   * Runs {@code plan} in a new process and returns its figures, with {@code process_ms}: the time
+   * from starting the process to its exit, as seen from here.
+   *
+   * @throws IllegalStateException if the process fails or prints no figures
+   */
+  Map<String, Object> run(BenchProcess.Plan plan) throws IOException, InterruptedException {
+    List<String> command =
+        List.of(java(), "-cp", System.getProperty("java.class.path"), BenchProcess.class.getName());
+    long spawned = System.nanoTime();
+    Process process = new ProcessBuilder(command).start();
+    // A bench stopped with SIGTERM takes its run with it, rather than leave it draining alone.
+    Thread stopRun = new Thread(process::destroyForcibly, "docket-bench-stop-run");
+    Runtime.getRuntime().addShutdownHook(stopRun);
+    try {
+      Thread errors = copy(process.getErrorStream());
+      // The plan goes through a pipe, not the command line, where ps would show the password.
+      try (var in = new OutputStreamWriter(process.getOutputStream(), UTF_8)) {
+        in.write(DocketCommand.CODEC.encode(plan));
+        in.write('\n');
+      }
+      String output = new String(process.getInputStream().readAllBytes(), UTF_8);
+      int status = process.waitFor();
+      long wall = System.nanoTime() - spawned;
+      errors.join();
+      String line = output.strip();
+      if (status != 0 || line.isEmpty() || line.contains("\n")) {
+        throw new IllegalStateException(
+            "The %s run's process exited with status %d and %s; its standard error is above."
+                .formatted(
+                    plan.workload(),
+                    status,
+                    line.isEmpty() ? "no figures" : "this output: " + line));
+      }
+      @SuppressWarnings("unchecked")
+      Map<String, Object> figures =
+          new LinkedHashMap<String, Object>(DocketCommand.CODEC.decode(line, Map.class));
+      figures.put("process_ms", Math.round(wall / 1e5) / 10.0);
+      return figures;
+    } finally {
+      process.destroyForcibly();
+      try {
+        Runtime.getRuntime().removeShutdownHook(stopRun);
+      } catch (IllegalStateException e) {
+        // The JVM is shutting down, and the hook is running or has run.
+      }
+    }
+  }
+
+  /** The {@code java} launcher of this process. */
+  private static String java() {
+    return ProcessHandle.current()
+        .info()
+        .command()
+        .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+  }
+
+  private Thread copy(InputStream stream) {
+    return Thread.ofPlatform()
+        .daemon()
+        .name("docket-bench-stderr")
+        .start(
+            () -> {
+              try (var lines = new BufferedReader(new InputStreamReader(stream, UTF_8))) {
+                for (String line; (line = lines.readLine()) != null; ) {
+                  synchronized (err) {
+                    err.println(line);
+                    err.flush();
+                  }
+                }
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            });
+  }
+}
