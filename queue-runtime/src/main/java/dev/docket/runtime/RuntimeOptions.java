@@ -16,10 +16,9 @@ import java.util.UUID;
  *
  * <p>Defaults: queue {@value JobSpec#DEFAULT_QUEUE} (where jobs submitted without a queue go) with
  * {@value #DEFAULT_CONCURRENCY} handlers, claim 10 ms of work ahead of free handlers ({@link
- * #DEFAULT_PREFETCH}), poll every second (with ±20% jitter), 60-second leases
- * extended every third of that, 30 seconds of grace on shutdown, handlers on virtual threads, no
- * handler timeouts, {@link #DEFAULT_RETENTION} and {@link #DEFAULT_AGING_THRESHOLD}. Immutable and
- * thread-safe.
+ * #DEFAULT_PREFETCH}), poll every second (with ±20% jitter), 60-second leases extended every third
+ * of that, 30 seconds of grace on shutdown, handlers on virtual threads, no handler timeouts,
+ * {@link #DEFAULT_RETENTION} and {@link #DEFAULT_AGING_THRESHOLD}. Immutable and thread-safe.
  */
 public final class RuntimeOptions {
   /** Handlers at once per queue when none is given. */
@@ -246,12 +245,13 @@ public final class RuntimeOptions {
 
     /**
      * How far ahead of free handlers the workers claim, 0 to {@link #MAX_PREFETCH}: at most this
-     * long of work at the rate jobs have been finishing, and never more than ten jobs per handler.
-     * Claimed-ahead jobs wait in the node, most urgent first, under a lease like running jobs: the
-     * heartbeat extends it, a cancel or a lost lease stops them before they start, and a shutdown
-     * gives them back without using an attempt. Short jobs need it, since one claim then carries
-     * many jobs instead of as many as handlers happen to be free; slow jobs barely use it, since a
-     * few milliseconds of their work is less than one job. Zero turns it off.
+     * long of work at the rate jobs have been finishing, and never more than ten jobs per handler
+     * or 500, whichever is more. Claimed-ahead jobs wait in the node, most urgent first, under a
+     * lease like running jobs: the heartbeat extends it, a cancel or a lost lease stops them before
+     * they start, and a shutdown gives them back without using an attempt. Short jobs need it,
+     * since one claim then carries many jobs instead of as many as handlers happen to be free; slow
+     * jobs barely use it, since a few milliseconds of their work is less than one job. Zero turns
+     * it off.
      */
     public Builder prefetch(Duration window) {
       this.prefetch = within("Prefetch", window, Duration.ZERO, MAX_PREFETCH);

@@ -148,11 +148,11 @@ final class WorkerPool {
   }
 
   /**
-   * The most jobs claimed ahead of free handlers: ten per handler, and at least 100, so that a pool
+   * The most jobs claimed ahead of free handlers: ten per handler, and at least 500, so that a pool
    * of a few handlers still fills a claim with short jobs.
    */
   static int maxPrefetch(int concurrency) {
-    return Math.max(100, 10 * concurrency);
+    return Math.max(500, 10 * concurrency);
   }
 
   private void dispatch() {
