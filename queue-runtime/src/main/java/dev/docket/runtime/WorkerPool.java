@@ -59,6 +59,19 @@ final class WorkerPool {
   private final LongAdder finished = new LongAdder();
   private final Prefetch prefetch;
 
+  /** Outcomes handed to the reporter and not yet stored (or given up). */
+  private final AtomicInteger unreported = new AtomicInteger();
+
+  /** Set while the dispatcher waits for the reporter to catch up. */
+  private volatile boolean reportWanted;
+
+  /**
+   * How many outcomes may wait for the reporter before the dispatcher stops claiming: one full
+   * report. Beyond it the store takes outcomes slower than jobs finish, and claiming on would only
+   * pile up jobs that are done here but still running in the store, under leases of this node.
+   */
+  static final int REPORT_SLACK = ClaimRequest.MAX_LIMIT;
+
   /** A finishing handler wakes the dispatcher when {@link #held} falls to this; -1: never. */
   private volatile int wakeAtOrBelow = -1;
 
@@ -160,6 +173,14 @@ final class WorkerPool {
     boolean outage = false;
     boolean busy = false;
     while (claiming) {
+      if (unreported.get() > REPORT_SLACK) {
+        reportWanted = true;
+        if (unreported.get() > REPORT_SLACK) {
+          await(options.pollInterval());
+        }
+        reportWanted = false;
+        continue;
+      }
       int target = concurrency + prefetch.extra(System.nanoTime(), finished.sum());
       int room = target - held.get();
       if (room <= 0) {
@@ -302,6 +323,7 @@ final class WorkerPool {
 
   /** Queues an outcome for the reporter, or, once the reporter has stopped, stores it at once. */
   private void deliver(Outcome outcome) {
+    unreported.incrementAndGet();
     if (!reporterDone) {
       outcomes.add(outcome);
       // Added before the flag is read, and the reporter sets the flag before it looks at the
@@ -324,6 +346,16 @@ final class WorkerPool {
           queue,
           outcome.jobId(),
           e.getMessage());
+    } finally {
+      settled(1);
+    }
+  }
+
+  /** {@code count} outcomes left this node: stored, or given up to the rescue. */
+  private void settled(int count) {
+    unreported.addAndGet(-count);
+    if (reportWanted) {
+      wake();
     }
   }
 
@@ -352,6 +384,7 @@ final class WorkerPool {
           processor.report(batch);
           observeReport(batch.size(), started);
           reportLog.succeeded();
+          settled(batch.size());
           batch.clear();
           backoff = Duration.ZERO;
           failures = 0;
@@ -404,6 +437,14 @@ final class WorkerPool {
   }
 
   private void reportOneByOne(List<Outcome> batch) {
+    try {
+      storeOneByOne(batch);
+    } finally {
+      settled(batch.size());
+    }
+  }
+
+  private void storeOneByOne(List<Outcome> batch) {
     boolean unreachable = false;
     for (Outcome outcome : batch) {
       if (unreachable) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.docket.domain.Job;
 import dev.docket.domain.JobId;
 import dev.docket.domain.JobState;
+import dev.docket.domain.Outcome;
 import dev.docket.usecase.HandlerRegistry;
 import dev.docket.usecase.JobClient;
 import dev.docket.usecase.JobProcessor;
@@ -12,7 +13,11 @@ import dev.docket.usecase.JobRequest;
 import dev.docket.usecase.JobType;
 import dev.docket.usecase.ProcessorOptions;
 import dev.docket.usecase.json.JacksonPayloadCodec;
+import dev.docket.usecase.port.ClaimRequest;
 import dev.docket.usecase.port.DocketStore;
+import dev.docket.usecase.port.JobClaims;
+import dev.docket.usecase.port.LeaseExtension;
+import dev.docket.usecase.port.LeaseStatus;
 import dev.docket.usecase.port.RescueRequest;
 import java.time.Duration;
 import java.time.Instant;
@@ -269,6 +274,72 @@ abstract class PrefetchScenarios {
               assertThat(read(jobs.get(2).id()).state()).isEqualTo(JobState.COMPLETED);
             });
     assertThat(ran).filteredOn(name -> name.startsWith("low-")).hasSize(2).doesNotHaveDuplicates();
+  }
+
+  @Test
+  void aReporterThatFallsBehind_stopsTheClaims_untilItCatchesUp() throws Exception {
+    int count = WorkerPool.REPORT_SLACK + 600;
+    var requests = new ArrayList<JobRequest>();
+    for (int i = 0; i < count; i++) {
+      requests.add(job(WORK, "job-" + i, 50));
+    }
+    List<Job> jobs = client().submitAll(requests);
+    var storeTakesOutcomes = new CountDownLatch(1);
+    var storage = store().storage();
+    // The store answers claims but holds every report back: the outcomes pile up in the node.
+    JobClaims slowReports =
+        new JobClaims() {
+          @Override
+          public List<Job> claim(ClaimRequest request) {
+            return storage.claim(request);
+          }
+
+          @Override
+          public List<Outcome> report(List<Outcome> outcomes) {
+            try {
+              storeTakesOutcomes.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+            return storage.report(outcomes);
+          }
+
+          @Override
+          public List<LeaseStatus> extendLeases(List<LeaseExtension> extensions) {
+            return storage.extendLeases(extensions);
+          }
+        };
+    var handlers = new HandlerRegistry();
+    handlers.register(WORK, (work, context) -> ran.add(work.name()));
+    var processor =
+        new JobProcessor(
+            slowReports,
+            handlers,
+            JacksonPayloadCodec.create(),
+            clock,
+            new SplittableRandom(6),
+            new ProcessorOptions("node-a", Duration.ofSeconds(30)));
+    WorkerPool pool = start(processor, 10, Prefetch.fixed(50));
+
+    // The claims stop once a full report's worth of outcomes waits: the pool falls quiet with
+    // jobs still in the queue, for other nodes.
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> ran.size() > WorkerPool.REPORT_SLACK);
+    Awaitility.await()
+        .during(Duration.ofMillis(300))
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> pool.busy() == 0 && pool.buffered() == 0);
+    long running = jobs.stream().filter(j -> read(j.id()).state() == JobState.RUNNING).count();
+    long pending = jobs.stream().filter(j -> read(j.id()).state() == JobState.PENDING).count();
+    assertThat(pending).as("jobs left in the queue for other nodes").isPositive();
+    assertThat(running).isEqualTo(count - pending);
+
+    storeTakesOutcomes.countDown();
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(40))
+        .until(() -> jobs.stream().allMatch(job -> read(job.id()).state() == JobState.COMPLETED));
+    assertThat(ran).hasSize(count).doesNotHaveDuplicates();
   }
 
   @Test

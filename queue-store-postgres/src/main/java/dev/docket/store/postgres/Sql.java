@@ -278,10 +278,16 @@ final class Sql {
    * under the fence, each job's row locked, in id order. Rows it leaves out stay unlocked: the
    * statement would not write them, and a job that is not running under a fence never runs under it
    * again.
+   *
+   * <p>The lateral subquery with its own lock can't be merged into a join, so each row is one
+   * primary-key lookup, taken in the sorted order of the ids. A plain join let the planner hash all
+   * running jobs instead: with thousands of them (many nodes, or a long prefetch) every report then
+   * read them all, 37 ms for 200 outcomes where the lookups take 4.
    */
   private static String lockingInIdOrder(String jobs, String unnest) {
-    return ("SELECT u.* FROM %s JOIN %s l ON l.id = u.id AND l.state = 'running'"
-            + " AND l.lease_fence = u.fence ORDER BY l.id FOR NO KEY UPDATE OF l")
+    return ("SELECT u.* FROM (SELECT * FROM %s ORDER BY id) u CROSS JOIN LATERAL"
+            + " (SELECT 1 FROM %s l WHERE l.id = u.id AND l.state = 'running'"
+            + " AND l.lease_fence = u.fence FOR NO KEY UPDATE) locked")
         .formatted(unnest, jobs);
   }
 
