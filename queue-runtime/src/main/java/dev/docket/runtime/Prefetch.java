@@ -23,29 +23,34 @@ final class Prefetch {
 
   private final long windowNanos;
   private final int cap;
+  private final int handlers;
   private final int fixed;
   private double perNano;
+  private double jobNanos;
   private boolean measuring;
   private long sinceNanos;
   private long finishedSince;
+  private long busySince;
 
   /**
    * @param window how long, at the observed rate, the jobs claimed ahead may take; zero for none
    * @param cap the most jobs claimed ahead
+   * @param handlers how many handlers the pool runs at once
    */
-  Prefetch(Duration window, int cap) {
-    this(window.toNanos(), Math.max(0, cap), -1);
+  Prefetch(Duration window, int cap, int handlers) {
+    this(window.toNanos(), Math.max(0, cap), handlers, -1);
   }
 
-  private Prefetch(long windowNanos, int cap, int fixed) {
+  private Prefetch(long windowNanos, int cap, int handlers, int fixed) {
     this.windowNanos = windowNanos;
     this.cap = cap;
+    this.handlers = handlers;
     this.fixed = fixed;
   }
 
   /** Always {@code extra} jobs ahead, whatever the rate: for tests that need a known buffer. */
   static Prefetch fixed(int extra) {
-    return new Prefetch(1, extra, extra);
+    return new Prefetch(1, extra, 1, extra);
   }
 
   /**
@@ -53,8 +58,9 @@ final class Prefetch {
    *
    * @param nowNanos a monotonic time
    * @param finished how many jobs the pool has finished so far
+   * @param busyNanos how long its handlers have run, all together, so far
    */
-  int extra(long nowNanos, long finished) {
+  int extra(long nowNanos, long finished, long busyNanos) {
     if (fixed >= 0) {
       return fixed;
     }
@@ -65,17 +71,40 @@ final class Prefetch {
       measuring = true;
       sinceNanos = nowNanos;
       finishedSince = finished;
+      busySince = busyNanos;
     } else {
       long elapsed = nowNanos - sinceNanos;
       if (elapsed >= MIN_SAMPLE_NANOS) {
-        double observed = (finished - finishedSince) / (double) elapsed;
+        long jobs = finished - finishedSince;
+        double observed = jobs / (double) elapsed;
         double constant = observed >= perNano ? RISE_NANOS : FALL_NANOS;
         perNano += (observed - perNano) * (1 - Math.exp(-elapsed / constant));
+        if (jobs > 0) {
+          double mean = (busyNanos - busySince) / (double) jobs;
+          jobNanos = jobNanos == 0 ? mean : jobNanos + (mean - jobNanos) * 0.3;
+        }
         sinceNanos = nowNanos;
         finishedSince = finished;
+        busySince = busyNanos;
       }
     }
-    return (int) Math.min(cap, Math.floor(perNano * windowNanos));
+    return (int) Math.min(cap, Math.floor(perNano() * windowNanos));
+  }
+
+  /**
+   * The rate to size the prefetch by: what the handlers could do at the length their jobs have been
+   * taking, but at most twice the rate observed. The rate observed alone would starve handlers
+   * whose jobs take a few milliseconds: too few jobs ahead to cover the next claim make them wait,
+   * which lowers the rate, which shrinks the prefetch. Twice the rate observed lets the prefetch
+   * grow out of that within a few claims, while a queue that finishes fewer jobs than its handlers
+   * could (the store sets the pace) holds at most two windows' worth.
+   */
+  private double perNano() {
+    if (jobNanos <= 0) {
+      return perNano;
+    }
+    double capacity = handlers / Math.max(jobNanos, 1);
+    return Math.max(perNano, Math.min(capacity, 2 * perNano));
   }
 
   /** The queue ran dry: the wait until the next claim is not work time. */
@@ -83,8 +112,8 @@ final class Prefetch {
     measuring = false;
   }
 
-  /** The rate in jobs per second, as last measured. */
+  /** The rate the prefetch is sized by, in jobs per second. */
   double perSecond() {
-    return perNano * 1e9;
+    return perNano() * 1e9;
   }
 }

@@ -57,6 +57,7 @@ final class WorkerPool {
 
   private final AtomicInteger running = new AtomicInteger();
   private final LongAdder finished = new LongAdder();
+  private final LongAdder handlerNanos = new LongAdder();
   private final Prefetch prefetch;
 
   /** Outcomes handed to the reporter and not yet stored (or given up). */
@@ -107,7 +108,7 @@ final class WorkerPool {
         clock,
         jitter,
         observer,
-        new Prefetch(options.prefetch(), maxPrefetch(concurrency)));
+        new Prefetch(options.prefetch(), maxPrefetch(concurrency), concurrency));
   }
 
   WorkerPool(
@@ -181,7 +182,8 @@ final class WorkerPool {
         reportWanted = false;
         continue;
       }
-      int target = concurrency + prefetch.extra(System.nanoTime(), finished.sum());
+      int target =
+          concurrency + prefetch.extra(System.nanoTime(), finished.sum(), handlerNanos.sum());
       int room = target - held.get();
       if (room <= 0) {
         awaitHeld(target - 1, options.pollInterval());
@@ -283,9 +285,11 @@ final class WorkerPool {
       return; // given back by a stop, or taken by a task that ran earlier
     }
     running.incrementAndGet();
+    long started = System.nanoTime();
     try {
       run(next.job());
     } finally {
+      handlerNanos.add(System.nanoTime() - started);
       running.decrementAndGet();
       finished.increment();
       // Read after the decrement, as the dispatcher reads the count after setting the level: one

@@ -365,7 +365,7 @@ abstract class PrefetchScenarios {
               clock,
               new SplittableRandom(5),
               new ProcessorOptions(node, Duration.ofSeconds(30)));
-      start(processor, 4, new Prefetch(Duration.ofMillis(50), 200));
+      start(processor, 4, new Prefetch(Duration.ofMillis(50), 200, 4));
     }
 
     Set<JobId> ids = new java.util.HashSet<>();

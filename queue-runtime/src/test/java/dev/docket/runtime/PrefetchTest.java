@@ -9,78 +9,99 @@ import org.junit.jupiter.api.Test;
 class PrefetchTest {
   private static final long MS = 1_000_000;
 
-  /** Feeds {@code prefetch} a steady rate for {@code millis}, sampled every 2 ms. */
+  /** What a pool has done so far: jobs finished and the handlers' time they took. */
+  private static final class Pool {
+    long finished;
+    double busyNanos;
+  }
+
+  /**
+   * Feeds {@code prefetch} a steady rate of jobs that each take {@code jobMs}, for {@code millis},
+   * sampled every 2 ms, and returns the last answer.
+   */
   private static int steady(
-      Prefetch prefetch, long fromMs, long millis, double perMs, long[] done) {
+      Prefetch prefetch, Pool pool, long fromMs, long millis, double perMs, double jobMs) {
     int extra = 0;
     for (long t = fromMs; t <= fromMs + millis; t += 2) {
-      extra = prefetch.extra(t * MS, done[0]);
-      done[0] += Math.round(2 * perMs);
+      extra = prefetch.extra(t * MS, pool.finished, (long) pool.busyNanos);
+      long done = Math.round(2 * perMs);
+      pool.finished += done;
+      pool.busyNanos += done * jobMs * MS;
     }
     return extra;
   }
 
   @Test
   void aStartingPool_claimsOnlyForItsFreeHandlers() {
-    var prefetch = new Prefetch(Duration.ofMillis(10), 1_000);
+    var prefetch = new Prefetch(Duration.ofMillis(10), 1_000, 10);
 
-    assertThat(prefetch.extra(0, 0)).isZero();
+    assertThat(prefetch.extra(0, 0, 0)).isZero();
   }
 
   @Test
-  void shortJobs_areClaimedAheadByTheWindowsWorthAtTheirRate() {
-    var prefetch = new Prefetch(Duration.ofMillis(10), 1_000);
+  void shortJobs_whoseRateTheStoreSets_areClaimedAheadByAtMostTwoWindowsAtTheirRate() {
+    var prefetch = new Prefetch(Duration.ofMillis(10), 1_000, 10);
 
-    // 10,000 jobs/s: 10 ms of them is 100 jobs.
-    int extra = steady(prefetch, 0, 100, 10, new long[1]);
+    // 10,000 jobs/s of 10 µs each: the handlers could do far more, the store sets the pace.
+    int extra = steady(prefetch, new Pool(), 0, 100, 10, 0.01);
 
-    assertThat(extra).isBetween(95, 100);
+    assertThat(extra).isBetween(190, 200);
+  }
+
+  @Test
+  void handlersWaitingForJobs_getAPrefetchSizedByWhatTheyCouldDo() {
+    var prefetch = new Prefetch(Duration.ofMillis(10), 1_000, 50);
+
+    // 50 handlers on 5 ms jobs could do 10,000 jobs/s, but finish 4,000: too few jobs ahead.
+    int extra = steady(prefetch, new Pool(), 0, 100, 4, 5);
+
+    assertThat(extra).as("twice the 40 jobs the observed rate gives").isBetween(76, 80);
   }
 
   @Test
   void slowJobs_areNotClaimedAhead() {
-    var prefetch = new Prefetch(Duration.ofMillis(10), 1_000);
+    var prefetch = new Prefetch(Duration.ofMillis(10), 1_000, 10);
 
     // 10 handlers on 1-second jobs: 10 jobs/s, so 10 ms of work is a tenth of a job.
-    int extra = steady(prefetch, 0, 2_000, 0.01, new long[1]);
+    int extra = steady(prefetch, new Pool(), 0, 2_000, 0.01, 1_000);
 
     assertThat(extra).isZero();
   }
 
   @Test
   void theCap_boundsTheJobsAhead_whateverTheRate() {
-    var prefetch = new Prefetch(Duration.ofMillis(10), 100);
+    var prefetch = new Prefetch(Duration.ofMillis(10), 100, 10);
 
-    assertThat(steady(prefetch, 0, 100, 1_000, new long[1])).isEqualTo(100);
+    assertThat(steady(prefetch, new Pool(), 0, 100, 1_000, 0.001)).isEqualTo(100);
   }
 
   @Test
   void jobsThatTurnSlow_shrinkThePrefetchWithinAFewTensOfMilliseconds() {
-    var prefetch = new Prefetch(Duration.ofMillis(10), 1_000);
-    long[] done = new long[1];
-    steady(prefetch, 0, 100, 10, done);
+    var prefetch = new Prefetch(Duration.ofMillis(10), 1_000, 10);
+    var pool = new Pool();
+    steady(prefetch, pool, 0, 100, 10, 0.01);
 
-    int after = steady(prefetch, 102, 150, 0.01, done);
+    int after = steady(prefetch, pool, 102, 150, 0.01, 1_000);
 
     assertThat(after).isLessThan(10);
   }
 
   @Test
   void idleTime_isNotCountedAsASlowRate() {
-    var prefetch = new Prefetch(Duration.ofMillis(10), 1_000);
-    long[] done = new long[1];
-    int busy = steady(prefetch, 0, 100, 10, done);
+    var prefetch = new Prefetch(Duration.ofMillis(10), 1_000, 10);
+    var pool = new Pool();
+    int busy = steady(prefetch, pool, 0, 100, 10, 0.01);
 
     prefetch.idle();
-    int afterAnIdleMinute = prefetch.extra(60_000 * MS, done[0]);
+    int afterAnIdleMinute = prefetch.extra(60_000 * MS, pool.finished, (long) pool.busyNanos);
 
     assertThat(afterAnIdleMinute).isEqualTo(busy);
   }
 
   @Test
   void aZeroWindow_turnsPrefetchOff() {
-    var prefetch = new Prefetch(Duration.ZERO, 1_000);
+    var prefetch = new Prefetch(Duration.ZERO, 1_000, 10);
 
-    assertThat(steady(prefetch, 0, 100, 10, new long[1])).isZero();
+    assertThat(steady(prefetch, new Pool(), 0, 100, 10, 0.01)).isZero();
   }
 }
