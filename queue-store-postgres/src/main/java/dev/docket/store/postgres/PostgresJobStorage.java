@@ -134,13 +134,16 @@ final class PostgresJobStorage implements JobStorage {
     return claimed;
   }
 
+  /** Any time does: the warm-up's statements match no row whatever it is. */
+  private static final Instant WARM_UP_TIME = Instant.parse("2000-01-01T00:00:00Z");
+
   /**
    * Runs the worker path's statements once each on nothing (a claim of no rows from a queue no job
    * can have, outcomes and a lease extension of a job that does not exist), so that a node's first
    * claim does not pay for parsing, planning and loading the classes of them all. Changes nothing.
    */
   void warmUp() {
-    Instant now = Instant.now();
+    Instant now = WARM_UP_TIME;
     var nobody = new JobId(new UUID(0, 0));
     Failures.translate(
         "warm up",
