@@ -5,10 +5,10 @@
 # on the machine. Fails when the median of GUARD_RUNS drains falls below MIN_RATIO of the ceiling.
 # docs/performance.md ("The regression guard") records the ratios measured and why the threshold
 # sits where it does.
-#   bench/guard.sh            # MIN_RATIO=0.01, GUARD_RUNS=3 by default
+#   bench/guard.sh            # MIN_RATIO=0.08, GUARD_RUNS=3 by default
 set -euo pipefail
 cd "$(dirname "$0")/.."
-min=${MIN_RATIO:-0.01}
+min=${MIN_RATIO:-0.08}
 runs=${GUARD_RUNS:-3}
 pgbench=${PGBENCH:-$(command -v pgbench || ls /usr/lib/postgresql/*/bin/pgbench 2>/dev/null | sort -V | tail -1)}
 if [ -z "$pgbench" ] || [ ! -x "$pgbench" ]; then
