@@ -1014,35 +1014,22 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   private void printWarmTable(PrintWriter out, List<Map<String, Object>> results) {
-    String row = "%-8s %-8s %6s %9s %14s %12s %8s %8s %8s %8s%n";
-    out.printf(
-        Locale.ROOT,
-        row,
-        "workload",
-        "store",
-        "run",
-        "jobs",
-        "enqueue jobs/s",
-        "drain jobs/s",
-        "p50 ms",
-        "p95 ms",
-        "p99 ms",
-        "max ms");
-    for (Map<String, Object> r : results) {
-      out.printf(
-          Locale.ROOT,
-          row,
-          r.get("workload"),
-          r.get("store"),
-          runLabel(r),
-          r.get("jobs"),
-          dash(r.get("enqueue_jobs_s")),
-          dash(r.get("drain_jobs_s")),
-          dash(r.get("p50_ms")),
-          dash(r.get("p95_ms")),
-          dash(r.get("p99_ms")),
-          dash(r.get("max_ms")));
-    }
+    printTable(
+        out,
+        "%-8s %-8s %6s %9s %14s %12s %8s %8s %8s %8s%n",
+        List.of(
+            "workload",
+            "store",
+            "run",
+            "jobs",
+            "enqueue jobs/s",
+            "drain jobs/s",
+            "p50 ms",
+            "p95 ms",
+            "p99 ms",
+            "max ms"),
+        List.of("enqueue_jobs_s", "drain_jobs_s", "p50_ms", "p95_ms", "p99_ms", "max_ms"),
+        results);
     out.printf(
         Locale.ROOT,
         "warm: in this process, after a warm-up of %d jobs (repeated for at least %d s);"
@@ -1057,37 +1044,30 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   private void printFreshTable(PrintWriter out, List<Map<String, Object>> results) {
-    String row = "%-8s %-8s %6s %9s %10s %10s %11s %8s %8s %8s %8s%n";
-    out.printf(
-        Locale.ROOT,
-        row,
-        "workload",
-        "store",
-        "run",
-        "jobs",
-        "jobs/s",
-        "startup ms",
-        "1st job ms",
-        "p50 ms",
-        "p99 ms",
-        "of ideal",
-        "cpu");
-    for (Map<String, Object> r : results) {
-      out.printf(
-          Locale.ROOT,
-          row,
-          r.get("workload"),
-          r.get("store"),
-          runLabel(r),
-          r.get("jobs"),
-          dash(r.get("drain_jobs_s")),
-          dash(r.get("startup_ms")),
-          dash(r.get("first_job_ms")),
-          dash(r.get("p50_ms")),
-          dash(r.get("p99_ms")),
-          dash(r.get("of_ideal")),
-          dash(r.get("process_cpu")));
-    }
+    printTable(
+        out,
+        "%-8s %-8s %6s %9s %10s %10s %11s %8s %8s %8s %8s%n",
+        List.of(
+            "workload",
+            "store",
+            "run",
+            "jobs",
+            "jobs/s",
+            "startup ms",
+            "1st job ms",
+            "p50 ms",
+            "p99 ms",
+            "of ideal",
+            "cpu"),
+        List.of(
+            "drain_jobs_s",
+            "startup_ms",
+            "first_job_ms",
+            "p50_ms",
+            "p99_ms",
+            "of_ideal",
+            "process_cpu"),
+        results);
     out.printf(
         Locale.ROOT,
         "fresh process per run (not warm): the library API, start-up counted; concurrency %d%s,"
@@ -1095,6 +1075,26 @@ final class BenchCommand implements Callable<Integer> {
         concurrency,
         concurrencyOption == null ? " (the runtime's default)" : "",
         Runtime.getRuntime().availableProcessors());
+  }
+
+  /**
+   * One line of headers, then a line per result: its workload, store, run and jobs, then the
+   * figures named by {@code figures}, a dash where a result has none.
+   */
+  private static void printTable(
+      PrintWriter out,
+      String row,
+      List<String> headers,
+      List<String> figures,
+      List<Map<String, Object>> results) {
+    out.printf(Locale.ROOT, row, headers.toArray());
+    for (Map<String, Object> r : results) {
+      var cells =
+          new ArrayList<Object>(
+              Arrays.asList(r.get("workload"), r.get("store"), runLabel(r), r.get("jobs")));
+      figures.forEach(figure -> cells.add(dash(r.get(figure))));
+      out.printf(Locale.ROOT, row, cells.toArray());
+    }
   }
 
   private static Object runLabel(Map<String, Object> r) {

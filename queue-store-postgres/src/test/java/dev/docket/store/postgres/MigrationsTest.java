@@ -168,54 +168,71 @@ class MigrationsTest {
     }
   }
 
-  @Test
-  void aMigratedSchema_isUpToDate_andAStartOnItChangesNothing() throws Exception {
-    String schema = DB.freshSchema("uptodate");
+  /** A test's body, on a schema of its own and a connection to the database. */
+  private interface OnSchema {
+    void run(String schema, Connection connection) throws Exception;
+  }
+
+  /** Runs {@code body} on a new schema, dropped afterwards. */
+  private static void onFreshSchema(String hint, OnSchema body) throws Exception {
+    String schema = DB.freshSchema(hint);
     try (Connection c = DB.connect()) {
-      assertThat(Migrations.upToDate(c, schema)).as("no schema yet").isFalse();
-      PostgresStore.start(DB.options(schema).listen(false).build()).close();
-      assertThat(Migrations.upToDate(c, schema)).isTrue();
-
-      PostgresStore.start(DB.options(schema).listen(false).build()).close();
-
-      assertThat(historyRows(schema)).isEqualTo(Migrations.FILES.size());
+      body.run(schema, c);
     } finally {
       DB.dropSchema(schema);
     }
+  }
+
+  /** Starts a store on {@code schema} and closes it: what a node start does to the schema. */
+  private static void startAStore(String schema) {
+    PostgresStore.start(DB.options(schema).listen(false).build()).close();
+  }
+
+  @Test
+  void aMigratedSchema_isUpToDate_andAStartOnItChangesNothing() throws Exception {
+    onFreshSchema(
+        "uptodate",
+        (schema, c) -> {
+          assertThat(Migrations.upToDate(c, schema)).as("no schema yet").isFalse();
+          startAStore(schema);
+          assertThat(Migrations.upToDate(c, schema)).isTrue();
+
+          startAStore(schema);
+
+          assertThat(historyRows(schema)).isEqualTo(Migrations.FILES.size());
+        });
   }
 
   @Test
   void aSchemaMissingItsLastMigration_isNotUpToDate_andAStartAppliesIt() throws Exception {
-    String schema = DB.freshSchema("behind");
-    try (Connection c = DB.connect()) {
-      PostgresStore.start(DB.options(schema).listen(false).build()).close();
-      DB.execute(
-          "DROP TABLE \"%s\".nodes; DELETE FROM \"%s\".%s WHERE script = 'V3__nodes.sql'"
-              .formatted(schema, schema, Migrations.HISTORY_TABLE));
-      assertThat(Migrations.upToDate(c, schema)).isFalse();
+    onFreshSchema(
+        "behind",
+        (schema, c) -> {
+          startAStore(schema);
+          DB.execute(
+              "DROP TABLE \"%s\".nodes; DELETE FROM \"%s\".%s WHERE script = 'V3__nodes.sql'"
+                  .formatted(schema, schema, Migrations.HISTORY_TABLE));
+          assertThat(Migrations.upToDate(c, schema)).isFalse();
 
-      PostgresStore.start(DB.options(schema).listen(false).build()).close();
+          startAStore(schema);
 
-      assertThat(Migrations.upToDate(c, schema)).isTrue();
-      DB.execute("SELECT count(*) FROM \"%s\".nodes".formatted(schema));
-    } finally {
-      DB.dropSchema(schema);
-    }
+          assertThat(Migrations.upToDate(c, schema)).isTrue();
+          DB.execute("SELECT count(*) FROM \"%s\".nodes".formatted(schema));
+        });
   }
 
   @Test
   void aSchemaWithAFailedMigration_isNotUpToDate() throws Exception {
-    String schema = DB.freshSchema("failed");
-    try (Connection c = DB.connect()) {
-      PostgresStore.start(DB.options(schema).listen(false).build()).close();
-      DB.execute(
-          "UPDATE \"%s\".%s SET success = false WHERE script = 'V3__nodes.sql'"
-              .formatted(schema, Migrations.HISTORY_TABLE));
+    onFreshSchema(
+        "failed",
+        (schema, c) -> {
+          startAStore(schema);
+          DB.execute(
+              "UPDATE \"%s\".%s SET success = false WHERE script = 'V3__nodes.sql'"
+                  .formatted(schema, Migrations.HISTORY_TABLE));
 
-      assertThat(Migrations.upToDate(c, schema)).isFalse();
-    } finally {
-      DB.dropSchema(schema);
-    }
+          assertThat(Migrations.upToDate(c, schema)).isFalse();
+        });
   }
 
   @Test
