@@ -147,11 +147,19 @@ public final class DocketRuntime implements AutoCloseable {
     var allListeners = new java.util.ArrayList<JobListener>(b.listeners);
     allListeners.add(throughput);
     JobListener listener = JobListener.all(List.copyOf(allListeners));
-    // A job submitted through this node wakes this node's workers at once, in process: the
-    // store's NOTIFY reaches the other nodes, and here it would arrive a millisecond later.
+    // A job submitted through this node goes straight to an idle handler of this node, stored
+    // already claimed for it, when no other job comes first; otherwise it wakes this node's
+    // workers at once, in process: the store's NOTIFY reaches the other nodes, and here it would
+    // arrive a millisecond later.
     this.client =
         new JobClient(
-            storage, b.codec, clock, random, JobListener.all(List.of(listener, this::wakeLocally)));
+            storage,
+            storage,
+            b.codec,
+            clock,
+            random,
+            JobListener.all(List.of(listener, this::wakeLocally)),
+            this::reserveHandler);
     this.processor =
         new JobProcessor(
             storage,
@@ -289,8 +297,15 @@ public final class DocketRuntime implements AutoCloseable {
     }
   }
 
+  private java.util.Optional<dev.docket.usecase.LocalHandoff.Slot> reserveHandler(
+      String queue, String kind) {
+    WorkerPool pool = running.get(queue);
+    return pool == null || !kinds.contains(kind) ? java.util.Optional.empty() : pool.reserve();
+  }
+
   private void wakeLocally(dev.docket.usecase.JobEvent event) {
-    if (event.type() == dev.docket.usecase.JobEvent.Type.SUBMITTED) {
+    // A job submitted at attempt 1 was stored claimed for a handler here: nothing to claim.
+    if (event.type() == dev.docket.usecase.JobEvent.Type.SUBMITTED && event.attempt() == 0) {
       WorkerPool pool = running.get(event.queue());
       if (pool != null) {
         pool.wake();

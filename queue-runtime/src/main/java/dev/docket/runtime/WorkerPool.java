@@ -76,7 +76,10 @@ final class WorkerPool {
   /** A finishing handler wakes the dispatcher when {@link #held} falls to this; -1: never. */
   private volatile int wakeAtOrBelow = -1;
 
-  private long claimed;
+  /** Claim order of buffered jobs, for ties of priority. */
+  private final java.util.concurrent.atomic.AtomicLong claimOrder =
+      new java.util.concurrent.atomic.AtomicLong();
+
   private final HandlerThreads handlers;
   // Lock-free, since every handler adds to it once per job; the reporter parks on its own flag.
   private final ConcurrentLinkedQueue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
@@ -236,10 +239,77 @@ final class WorkerPool {
     giveBackBuffered();
   }
 
+  /**
+   * Reserves an idle handler for a job submitted on this node, which the store then stores claimed
+   * for it: see {@link dev.docket.usecase.LocalHandoff}. A handler counts as idle when fewer jobs
+   * than handlers are held and none waits in the buffer; none is while the pool stops or waits for
+   * its reporter.
+   */
+  java.util.Optional<dev.docket.usecase.LocalHandoff.Slot> reserve() {
+    if (!claiming || unreported.get() > REPORT_SLACK || !buffer.isEmpty()) {
+      return java.util.Optional.empty();
+    }
+    int h;
+    do {
+      h = held.get();
+      if (h >= concurrency) {
+        return java.util.Optional.empty();
+      }
+    } while (!held.compareAndSet(h, h + 1));
+    return java.util.Optional.of(new Reserved());
+  }
+
+  /** A handler slot counted in {@link #held} until the job runs or the slot is released. */
+  private final class Reserved implements dev.docket.usecase.LocalHandoff.Slot {
+    private final java.util.concurrent.atomic.AtomicBoolean settled =
+        new java.util.concurrent.atomic.AtomicBoolean();
+
+    @Override
+    public ClaimRequest claim() {
+      return processor.claimForOne(queue);
+    }
+
+    @Override
+    public void take(Job claimed) {
+      settle();
+      processor.adopt(claimed);
+      if (!claiming) {
+        // Stopping: the job goes back at once, its attempt not counted, as a buffered one does.
+        deliver(released(claimed));
+        unhold();
+        return;
+      }
+      start(claimed);
+    }
+
+    @Override
+    public void release() {
+      settle();
+      unhold();
+    }
+
+    private void settle() {
+      if (!settled.compareAndSet(false, true)) {
+        throw new IllegalStateException("This handler slot was taken or released already.");
+      }
+    }
+  }
+
+  private void unhold() {
+    if (held.decrementAndGet() <= wakeAtOrBelow) {
+      wake();
+    }
+  }
+
   /** Buffers a claimed job and lets a handler thread take it. */
   private void hand(Job job) {
-    var waiting = new Waiting(job, claimed++);
     held.incrementAndGet();
+    start(job);
+  }
+
+  /** Buffers a job already counted in {@link #held} and lets a handler thread take it. */
+  private void start(Job job) {
+    var waiting = new Waiting(job, claimOrder.getAndIncrement());
     buffer.add(waiting);
     try {
       // One task per buffered job; each takes whichever job is most urgent when it runs.

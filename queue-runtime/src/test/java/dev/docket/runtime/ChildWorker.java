@@ -17,9 +17,11 @@ import java.util.concurrent.CountDownLatch;
  * records that it started a job, in the side table {@code executions} of the test's schema, then
  * blocks until the process dies.
  *
- * <p>Arguments: JDBC URL, user, password (empty for none), schema. The process halts by itself when
- * its standard input closes (the test JVM went away) or after {@link #MAX_LIFETIME}, so a test run
- * that dies never leaves it behind.
+ * <p>Arguments: JDBC URL, user, password (empty for none), schema, and optionally {@code submit}:
+ * the child then submits the job itself once it runs, so that it goes straight to the child's idle
+ * handler, stored claimed, and prints the state {@code submit} returned. The process halts by
+ * itself when its standard input closes (the test JVM went away) or after {@link #MAX_LIFETIME}, so
+ * a test run that dies never leaves it behind.
  */
 final class ChildWorker {
   /** The payload of the job the child starts and never finishes. */
@@ -33,8 +35,8 @@ final class ChildWorker {
   private ChildWorker() {}
 
   public static void main(String[] args) throws Exception {
-    if (args.length != 4) {
-      System.err.println("Usage: ChildWorker <jdbc-url> <user> <password> <schema>");
+    if (args.length != 4 && !(args.length == 5 && args[4].equals("submit"))) {
+      System.err.println("Usage: ChildWorker <jdbc-url> <user> <password> <schema> [submit]");
       System.exit(2);
     }
     String url = args[0];
@@ -61,6 +63,18 @@ final class ChildWorker {
                 }));
     docket.start();
     System.out.println("Child " + owner + " serves queue " + QUEUE + " on schema " + schema);
+    if (args.length == 5) {
+      var job =
+          docket
+              .client()
+              .submit(
+                  dev.docket.usecase.JobRequest.of(STEP, new Step("submitted by the child"))
+                      .queue(QUEUE)
+                      .maxAttempts(3)
+                      .retryPolicy(dev.docket.domain.RetryPolicy.fixed(Duration.ofMillis(100)))
+                      .build());
+      System.out.println("Child " + owner + " submitted job " + job.id() + " as " + job.state());
+    }
     new CountDownLatch(1).await();
   }
 

@@ -77,20 +77,45 @@ class CrashRecoveryTest {
                     .maxAttempts(3)
                     .retryPolicy(RetryPolicy.fixed(Duration.ofMillis(100)))
                     .build());
+    killTheChildMidJob_thenTheSurvivorCompletesIt(job.id(), false);
+  }
+
+  @Test
+  @Timeout(60)
+  void workerKilledMidAJobItHandedToItsOwnIdleHandler_jobIsRescued_andCompletesOnTheSurvivor()
+      throws Exception {
+    killTheChildMidJob_thenTheSurvivorCompletesIt(null, true);
+  }
+
+  /**
+   * Starts the child, lets it start a job (the one with id {@code knownId}, or the one it submits
+   * itself), kills it with SIGKILL, and checks that a survivor rescues the job after its lease and
+   * completes it once.
+   */
+  private void killTheChildMidJob_thenTheSurvivorCompletesIt(JobId knownId, boolean childSubmits)
+      throws Exception {
     Path log = Path.of("target", "crash-child-" + schema + ".log");
     var survivorRuns = new AtomicInteger();
     Process child = null;
     DocketRuntime survivor = null;
     Lease childLease;
+    JobId jobId;
     try {
-      child = startChild(log);
+      child = startChild(log, childSubmits);
       Process started = child;
       Awaitility.await("the child starts the job")
           .atMost(Duration.ofSeconds(30))
           .pollInterval(Duration.ofMillis(100))
           .failFast("The child exited early; see " + log, () -> !started.isAlive())
-          .until(() -> !executions(job.id()).isEmpty());
+          .until(() -> !executions(knownId).isEmpty());
+      Job job = stored(new JobId(executions(knownId).get(0).jobId()));
+      jobId = job.id();
       String childOwner = "child-" + child.pid();
+      if (childSubmits) {
+        assertThat(Files.readString(log))
+            .as("what the child's submit returned: the job stored claimed for its idle handler")
+            .contains("submitted job " + job.id() + " as RUNNING");
+      }
       assertThat(executions(job.id())).extracting(Execution::owner).containsExactly(childOwner);
       Job running = stored(job.id());
       assertThat(running.state()).isEqualTo(JobState.RUNNING);
@@ -132,7 +157,7 @@ class CrashRecoveryTest {
       }
     }
 
-    Job done = stored(job.id());
+    Job done = stored(jobId);
     assertThat(done.state()).isEqualTo(JobState.COMPLETED);
     assertThat(done.finishedAt()).isPresent();
     assertThat(done.attempt()).isEqualTo(2);
@@ -146,15 +171,15 @@ class CrashRecoveryTest {
         .as("rescued no earlier than the lease the child last held")
         .isAfterOrEqualTo(childLease.expiresAt());
     assertThat(survivorRuns.get()).as("runs on the survivor").isEqualTo(1);
-    assertThat(executions(job.id()))
+    assertThat(executions(jobId))
         .as("at least once: the dead child's run, then the survivor's")
         .extracting(Execution::owner)
         .containsExactly(childLease.owner(), "survivor");
   }
 
-  private static Process startChild(Path log) throws IOException {
+  private static Process startChild(Path log, boolean childSubmits) throws IOException {
     Files.createDirectories(log.getParent());
-    var command =
+    List<String> command =
         List.of(
             Path.of(System.getProperty("java.home"), "bin", "java").toString(),
             "-Xmx256m",
@@ -166,6 +191,10 @@ class CrashRecoveryTest {
             db.user,
             db.password,
             schema);
+    if (childSubmits) {
+      command = new ArrayList<>(command);
+      command.add("submit");
+    }
     return new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(log.toFile())
@@ -180,10 +209,10 @@ class CrashRecoveryTest {
     try (Connection c = db.connect();
         PreparedStatement select =
             c.prepareStatement(
-                "SELECT job_id, owner, started_at FROM \"%s\".executions WHERE job_id = ?"
-                        .formatted(schema)
-                    + " ORDER BY started_at")) {
-      select.setObject(1, id.value());
+                "SELECT job_id, owner, started_at FROM \"%s\".executions".formatted(schema)
+                    + " WHERE job_id = ? OR ?::uuid IS NULL ORDER BY started_at")) {
+      select.setObject(1, id == null ? null : id.value());
+      select.setObject(2, id == null ? null : id.value());
       var rows = new ArrayList<Execution>();
       try (ResultSet rs = select.executeQuery()) {
         while (rs.next()) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.docket.domain.Job;
 import dev.docket.domain.JobId;
+import dev.docket.domain.JobSpec;
 import dev.docket.domain.JobState;
 import dev.docket.domain.Outcome.Released;
 import dev.docket.domain.Outcome.Retried;
@@ -309,7 +310,7 @@ public abstract class ClaimContract extends JobStorageFixture {
     @Test
     void claim_movesEachJobToRunning_underANewLeaseWhoseFenceIsTheNewVersion() {
       var jobs = List.of(insert(spec(QUEUE)), insert(spec(QUEUE)), insert(spec(QUEUE)));
-      clock.advance(Duration.ofSeconds(5));
+      clock.set(now().plusSeconds(5));
       var owner = "worker-7@host-3";
       var lease = Duration.ofSeconds(45);
 
@@ -381,5 +382,101 @@ public abstract class ClaimContract extends JobStorageFixture {
 
   private List<Job> claimKinds(String queue, int limit, Set<String> kinds) {
     return storage.claim(new ClaimRequest(queue, limit, OWNER, LEASE, now(), kinds));
+  }
+
+  /**
+   * {@link dev.docket.usecase.port.JobSubmissions#insertClaimed}: a new job goes in already claimed
+   * exactly when a claim made then would have taken it first, and as a plain insert otherwise.
+   */
+  @Nested
+  class InsertClaimed {
+    private Job insertClaimed(JobSpec spec, Set<String> kinds) {
+      var job = submit(spec);
+      insertedIds.add(job.id());
+      return storage.insertClaimed(job, new ClaimRequest(QUEUE, 1, OWNER, LEASE, now(), kinds));
+    }
+
+    private Job insertClaimed(JobSpec spec) {
+      return insertClaimed(spec, ClaimRequest.ANY_KIND);
+    }
+
+    @Test
+    void insertClaimed_storesADueJobClaimed_whenNoOtherJobComesFirst() {
+      var claimed = insertClaimed(spec(QUEUE));
+
+      assertThat(claimed)
+          .hasState(JobState.RUNNING)
+          .hasAttempt(1)
+          .isLeasedBy(OWNER)
+          .hasLeaseExpiringAt(now().plus(LEASE));
+      assertThat(stored(claimed.id())).as("the job as stored").hasSameFieldsAs(claimed);
+      assertThat(claim(QUEUE, 10)).as("jobs a later claim finds").isEmpty();
+      assertThat(reportAccepted(completedNow(claimed))).hasState(JobState.COMPLETED);
+    }
+
+    @Test
+    void insertClaimed_leavesTheJobPending_behindADueJobOfTheSamePriority() {
+      var waiting = insert(spec(QUEUE));
+
+      var stored = insertClaimed(spec(QUEUE));
+
+      assertThat(stored).hasState(JobState.PENDING).hasAttempt(0).hasNoLease();
+      assertThat(stored(stored.id())).hasSameFieldsAs(stored);
+      assertThat(claim(QUEUE, 10)).extracting(Job::id).containsExactly(waiting.id(), stored.id());
+    }
+
+    @Test
+    void insertClaimed_claimsTheJob_aheadOfDueJobsOfLowerPriority() {
+      var low = insert(spec(QUEUE, Priority.LOW, now()));
+
+      var urgent = insertClaimed(spec(QUEUE, Priority.URGENT, now()));
+
+      assertThat(urgent).hasState(JobState.RUNNING);
+      assertThat(claim(QUEUE, 10)).extracting(Job::id).containsExactly(low.id());
+    }
+
+    @Test
+    void insertClaimed_leavesTheJobPending_behindAScheduledJobThatCameDue() {
+      var scheduled = insert(spec(QUEUE, Priority.NORMAL, now().plusSeconds(5)));
+      clock.set(now().plusSeconds(5));
+
+      var stored = insertClaimed(spec(QUEUE));
+
+      assertThat(stored).hasState(JobState.PENDING);
+      assertThat(claim(QUEUE, 10)).extracting(Job::id).containsExactly(scheduled.id(), stored.id());
+    }
+
+    @Test
+    void insertClaimed_passesOverWaitingJobs_ofKindsTheClaimDoesNotTake() {
+      var other = insert(specBuilder(QUEUE).kind("report.build").priority(Priority.URGENT).build());
+
+      var claimed = insertClaimed(spec(QUEUE), Set.of(TestJobs.KIND));
+
+      assertThat(claimed).hasState(JobState.RUNNING);
+      assertThat(stored(other.id())).hasSameFieldsAs(other);
+    }
+
+    @Test
+    void insertClaimed_storesAsInsertDoes_aJobTheClaimWouldNotTake() {
+      var notDue = insertClaimed(spec(QUEUE, Priority.URGENT, now().plusSeconds(1)));
+      var otherKind =
+          insertClaimed(specBuilder(QUEUE).kind("report.build").build(), Set.of(TestJobs.KIND));
+      var otherQueue = insertClaimed(spec(OTHER_QUEUE));
+      var keyed = insertClaimed(specBuilder(QUEUE).uniqueKey("welcome:ada").build());
+
+      for (Job job : List.of(notDue, otherKind, otherQueue, keyed)) {
+        assertThat(job).as("job %s", job.id()).hasState(JobState.PENDING).hasNoLease();
+        assertThat(stored(job.id())).hasSameFieldsAs(job);
+      }
+    }
+
+    @Test
+    void insertClaimed_returnsTheHolder_whenTheUniqueKeyIsTaken() {
+      var holder = insert(specBuilder(QUEUE).uniqueKey("welcome:ada").build());
+
+      var stored = insertClaimed(specBuilder(QUEUE).uniqueKey("welcome:ada").build());
+
+      assertThat(stored).hasSameFieldsAs(holder);
+    }
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.docket.domain.Job;
 import dev.docket.domain.JobId;
 import dev.docket.domain.JobSpec;
+import dev.docket.domain.JobState;
 import dev.docket.domain.Priority;
 import dev.docket.domain.RetryPolicy;
 import dev.docket.usecase.port.AgingRequest;
@@ -88,6 +89,35 @@ public abstract class ControlContract {
     store.queueControl().resume("mail");
     assertThat(store.queueControl().pausedQueues()).isEmpty();
     assertThat(claim("mail", 10)).extracting(Job::id).containsExactly(mail.id());
+  }
+
+  @Test
+  void aJobInsertedForAClaim_staysPending_whileItsQueueIsPaused() {
+    store.queueControl().pause("mail", clock.instant());
+    lastId++;
+    var id = JobId.of(new UUID(0x0190_0000_0000_7000L | lastId, 0x8000_0000_0000_0000L | lastId));
+    var spec =
+        new JobSpec(
+            "mail",
+            "k",
+            "{}",
+            Priority.NORMAL,
+            3,
+            RetryPolicy.exponential(),
+            clock.instant(),
+            Optional.empty(),
+            List.of());
+
+    Job stored =
+        store
+            .storage()
+            .insertClaimed(
+                Job.submit(id, spec, clock.instant()),
+                new ClaimRequest("mail", 1, "w", LEASE, clock.instant()));
+
+    assertThat(stored.state()).isEqualTo(JobState.PENDING);
+    store.queueControl().resume("mail");
+    assertThat(claim("mail", 10)).extracting(Job::id).containsExactly(id);
   }
 
   @Test

@@ -155,6 +155,33 @@ public final class JobProcessor {
   }
 
   /**
+   * The claim under which a job submitted on this node may be stored already claimed for this
+   * processor (see {@link dev.docket.usecase.port.JobSubmissions#insertClaimed}): the claim {@link
+   * #claim} would make now for one job of {@code queue}.
+   */
+  public ClaimRequest claimForOne(String queue) {
+    return new ClaimRequest(
+        queue, 1, options.owner(), options.leaseDuration(), clock.instant(), handlers.kinds());
+  }
+
+  /**
+   * Holds a job that the store claimed for this processor outside {@link #claim}, as {@link
+   * dev.docket.usecase.port.JobSubmissions#insertClaimed} does: from now on {@link #heartbeat}
+   * extends its lease, as for a job this processor claimed.
+   *
+   * @throws IllegalArgumentException if the job is not leased by this processor's owner
+   */
+  public void adopt(Job claimed) {
+    var lease = claimed.lease().orElse(null);
+    if (lease == null || !lease.owner().equals(options.owner())) {
+      throw new IllegalArgumentException(
+          "Job %s is not leased by %s.".formatted(claimed.id(), options.owner()));
+    }
+    var running = new RunningJob(claimed, this);
+    inFlight.put(new Held(claimed.id(), running.fence()), running);
+  }
+
+  /**
    * Runs the handler of a claimed job in the calling thread and decides its outcome. The outcome is
    * not stored until it is {@linkplain #report reported}.
    */

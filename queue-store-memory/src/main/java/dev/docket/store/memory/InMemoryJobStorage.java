@@ -155,6 +155,63 @@ final class InMemoryJobStorage implements JobStorage, WakeUps, QueueControl {
     return stored;
   }
 
+  @Override
+  public Job insertClaimed(Job job, ClaimRequest claim) {
+    Objects.requireNonNull(job, "job");
+    Objects.requireNonNull(claim, "claim");
+    Instant now = claim.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+    if (job.uniqueKey().isPresent()
+        || !job.queue().equals(claim.queue())
+        || !claim.accepts(job.kind())
+        || !job.isRunnableAt(now)
+        || paused.contains(job.queue())
+        || runnableAhead(job, claim, now)) {
+      return insert(List.of(job)).get(0);
+    }
+    if (job.state() != JobState.PENDING || job.attempt() != 0) {
+      throw new IllegalArgumentException(
+          "Job %s is %s at attempt %d: only new jobs can be inserted."
+              .formatted(job.id(), job.state(), job.attempt()));
+    }
+    Job claimed = job.claim(claim.owner(), now, claim.leaseDuration());
+    var entry = new Entry(job.id(), slots.take());
+    synchronized (entry) {
+      slots.set(entry.slot, claimed);
+      if (jobs.putIfAbsent(job.id(), entry) != null) {
+        slots.release(entry.slot);
+        throw new IllegalArgumentException("Job %s is stored already.".formatted(job.id()));
+      }
+      index(entry, null, claimed);
+    }
+    return claimed;
+  }
+
+  /**
+   * Whether a claim at {@code now} would take another job of the queue before {@code job}: one it
+   * accepts, due, of the job's priority or a higher one (the new job is the latest of its
+   * priority).
+   */
+  private boolean runnableAhead(Job job, ClaimRequest claim, Instant now) {
+    QueueIndex index = queues.get(job.queue());
+    if (index == null) {
+      return false;
+    }
+    index.promoteDue(now);
+    for (QueueIndex.Key key : index.ready) { // in claim order: stop at the first lower priority
+      if (key.priority() < job.priority().value()) {
+        return false;
+      }
+      Job queued = read(key.entry());
+      if (queued != null
+          && queued.version() == key.version()
+          && key.isDueAt(now)
+          && claim.accepts(queued.kind())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private Job insertPlain(Job job) {
     var entry = new Entry(job.id(), slots.take());
     synchronized (entry) {

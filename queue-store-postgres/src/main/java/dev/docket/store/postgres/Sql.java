@@ -8,6 +8,7 @@ final class Sql {
   final String channel;
   final String insert;
   final String insertAndNotify;
+  final String insertClaimed;
   final String copy;
   final String findByUniqueKeys;
   final String notify;
@@ -62,6 +63,7 @@ final class Sql {
             + " THEN (j.errors - 0) || u.error ELSE j.errors || u.error END";
 
     channel = "docket_" + schema;
+    String paused = "\"" + schema + "\".paused_queues";
     // A row whose unique key another transaction has just inserted waits for that transaction: rows
     // go in by unique key, so that two batches taking the same new keys wait for each other one way
     // only and cannot deadlock. Within a key, the batch's first job wins, as one by one.
@@ -89,6 +91,37 @@ final class Sql {
             + insert.replace(" RETURNING id", " RETURNING queue, state")
             + ") SELECT pg_notify(?, d.queue) FROM"
             + " (SELECT DISTINCT queue FROM inserted WHERE state = 'pending') d";
+    // One new job, stored already claimed when a claim made now would take it first (see
+    // JobSubmissions.insertClaimed): its queue is not paused and no due job the claim accepts has
+    // its priority or a higher one. Both forms of the row are bound and the check picks one; a job
+    // left pending notifies, as insertAndNotify does. A due job another claim is taking still
+    // counts, as it is pending in this snapshot: that only makes the hand-off rarer.
+    String accepted = " AND (:anyKind OR a.kind = ANY (:kinds::text[]))";
+    insertClaimed =
+        ("WITH free AS (SELECT NOT EXISTS (SELECT 1 FROM %s p WHERE p.queue = :queue)"
+                + " AND NOT EXISTS (SELECT 1 FROM %s a WHERE a.state = 'pending'"
+                + " AND a.queue = :queue AND a.priority >= :priority AND a.run_at <= :now"
+                + accepted
+                + ") AND NOT EXISTS (SELECT 1 FROM %s a WHERE a.state = 'scheduled'"
+                + " AND a.queue = :queue AND a.run_at <= :now AND a.priority >= :priority"
+                + accepted
+                + ") AS ok),"
+                + " inserted AS (INSERT INTO %s (id, queue, kind, payload, priority, state,"
+                + " attempt, max_attempts, retry_kind, retry_base_ns, retry_cap_ns, run_at,"
+                + " created_at, updated_at, version, tags, lease_owner, lease_fence,"
+                + " lease_expires_at)"
+                + " SELECT :id, :queue, :kind, :payload::json, :priority,"
+                + " CASE WHEN ok THEN 'running' ELSE 'pending' END,"
+                + " CASE WHEN ok THEN :claimedAttempt ELSE 0 END, :maxAttempts, :retryKind,"
+                + " :retryBase, :retryCap, :runAt, :createdAt,"
+                + " CASE WHEN ok THEN :now ELSE :createdAt END,"
+                + " CASE WHEN ok THEN :claimedVersion ELSE 1 END, :tags::text[],"
+                + " CASE WHEN ok THEN :owner END, CASE WHEN ok THEN :fence END,"
+                + " CASE WHEN ok THEN :expires END"
+                + " FROM free RETURNING state, queue)"
+                + " SELECT i.state FROM inserted i LEFT JOIN LATERAL"
+                + " (SELECT pg_notify(:channel, i.queue) WHERE i.state = 'pending') n ON true")
+            .formatted(paused, jobs, jobs, jobs);
     copy =
         ("COPY %s (id, queue, kind, payload, priority, state, attempt, max_attempts, retry_kind,"
                 + " retry_base_ns, retry_cap_ns, run_at, created_at, updated_at, version, tags)"
@@ -97,7 +130,6 @@ final class Sql {
     findByUniqueKeys =
         "SELECT %s FROM %s WHERE unique_key = ANY (?::text[])".formatted(JobRows.COLUMNS, jobs);
     notify = "SELECT pg_notify(?, q) FROM unnest(?::text[]) AS q";
-    String paused = "\"" + schema + "\".paused_queues";
     // Due jobs are 'pending', or still 'scheduled' if no claim has taken them since they came due:
     // both branches feed one ordered pick, so one statement claims either and nothing needs to
     // promote rows first. Each branch skips a paused queue before it locks anything.

@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.docket.domain.JobState;
 import dev.docket.usecase.JobProcessor;
 import dev.docket.usecase.JobType;
+import dev.docket.usecase.port.ClaimRequest;
 import dev.docket.usecase.port.WakeUps;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -55,6 +57,53 @@ class WakeUpsTest {
       pg.client.submit(PING, new Ping(1));
       assertThat(wakes.poll(10, TimeUnit.SECONDS)).isEqualTo("default");
     }
+  }
+
+  @Test
+  void aJobInsertedForAClaim_notifiesOnlyWhenItStaysPending() throws Exception {
+    try (var pg = new PgFixture("wakeups", o -> o.listen(true))) {
+      var wakes = new LinkedBlockingQueue<String>();
+      pg.store
+          .wakeUps()
+          .subscribe(
+              new WakeUps.Listener() {
+                @Override
+                public void wake(String queue) {
+                  wakes.add(queue);
+                }
+
+                @Override
+                public void wakeAll() {}
+              });
+      Awaitility.await().atMost(Duration.ofSeconds(10)).until(pg.store::isListening);
+      var storage = pg.store.storage();
+      java.util.function.Function<String, ClaimRequest> claimOf =
+          queue -> new ClaimRequest(queue, 1, "w", Duration.ofSeconds(30), pg.clock.instant());
+
+      storage.insert(pg.client.prepare(List.of(ping("busy"))));
+      assertThat(wakes.poll(10, TimeUnit.SECONDS))
+          .as("the plain insert's wake-up")
+          .isEqualTo("busy");
+
+      var claimed = storage.insertClaimed(prepared("idle", pg), claimOf.apply("idle"));
+      var pending = storage.insertClaimed(prepared("busy", pg), claimOf.apply("busy"));
+
+      assertThat(claimed.state()).isEqualTo(JobState.RUNNING);
+      assertThat(pending.state()).as("a job behind a waiting one").isEqualTo(JobState.PENDING);
+      assertThat(wakes.poll(10, TimeUnit.SECONDS))
+          .as("the wake-up of the job left pending")
+          .isEqualTo("busy");
+      // A notification for the claimed jobs would have come before that one, on the same channel.
+      assertThat(wakes).as("wake-ups for jobs stored claimed").isEmpty();
+    }
+  }
+
+  private static dev.docket.domain.Job prepared(String queue, PgFixture pg) {
+    return pg.client.prepare(List.of(ping(queue))).get(0);
+  }
+
+  private static dev.docket.usecase.JobRequest ping(String queue) {
+    return dev.docket.usecase.JobRequest.of(PING, new Ping(1)).queue(queue).build();
   }
 
   @Test
