@@ -432,12 +432,18 @@ final class BenchProcess {
     DatabaseCompletion(Connection connection, String schema) throws SQLException {
       this.connection = connection;
       String table = "\"" + schema + "\".jobs";
+      // One count per state, so that each reads its partial index: with IN, the planner scanned
+      // the whole table, a backlog of 500,000 rows included, every 5 ms, and took a core from the
+      // workers it measured.
       this.left =
           connection.prepareStatement(
-              "SELECT count(*) FROM "
+              "SELECT (SELECT count(*) FROM "
                   + table
-                  + " WHERE queue = ? AND state IN ('pending', 'running')");
+                  + " WHERE queue = ? AND state = 'pending') + (SELECT count(*) FROM "
+                  + table
+                  + " WHERE queue = ? AND state = 'running')");
       this.left.setString(1, JobSpec.DEFAULT_QUEUE);
+      this.left.setString(2, JobSpec.DEFAULT_QUEUE);
       this.completed =
           connection.prepareStatement(
               "SELECT count(*) FROM " + table + " WHERE queue = ? AND state = 'completed'");

@@ -57,7 +57,12 @@ final class Sql {
     // the claim, promote, rescue, aging and purge lock with
     // SKIP LOCKED and so never wait; the write-back of rescue, aging and update() writes only rows
     // its transaction holds; find-for-update and delete lock one row, holding none before.
-    String fenced = "j.id = u.id AND j.state = 'running' AND j.lease_fence = u.fence";
+    // A job is running under a fence exactly when its lease_fence equals it: the table's CHECK
+    // keeps lease_fence NULL in every other state. So these lookups say nothing of the state, which
+    // would let the planner read them from jobs_running_idx instead of by primary key: after an
+    // ANALYZE that saw no running job it takes that index for one row, and then scans every
+    // running job once per outcome (450 ms for a report of 700 outcomes behind a backlog).
+    String fenced = "j.id = u.id AND j.lease_fence = u.fence";
     String appendError =
         "errors = CASE WHEN jsonb_array_length(j.errors) >= 50"
             + " THEN (j.errors - 0) || u.error ELSE j.errors || u.error END";
@@ -318,8 +323,8 @@ final class Sql {
    */
   private static String lockingInIdOrder(String jobs, String unnest) {
     return ("SELECT u.* FROM (SELECT * FROM %s ORDER BY id) u CROSS JOIN LATERAL"
-            + " (SELECT 1 FROM %s l WHERE l.id = u.id AND l.state = 'running'"
-            + " AND l.lease_fence = u.fence FOR NO KEY UPDATE) locked")
+            + " (SELECT 1 FROM %s l WHERE l.id = u.id AND l.lease_fence = u.fence"
+            + " FOR NO KEY UPDATE) locked")
         .formatted(unnest, jobs);
   }
 
