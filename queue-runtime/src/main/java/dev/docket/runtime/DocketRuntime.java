@@ -399,7 +399,13 @@ public final class DocketRuntime implements AutoCloseable {
       node = describe();
       long presence = Math.min(beat, PRESENCE_INTERVAL.toMillis());
       timers.scheduleWithFixedDelay(this::recordPresence, 0, presence, TimeUnit.MILLISECONDS);
-      timers.scheduleWithFixedDelay(this::maintain, 0, beat, TimeUnit.MILLISECONDS);
+      // The first maintenance round waits a moment: at start its statements (lease, rescue,
+      // purges, aging) ran cold beside the first claims and held the first job back.
+      timers.scheduleWithFixedDelay(
+          this::maintain,
+          Math.min(beat, MAINTENANCE_START_DELAY.toMillis()),
+          beat,
+          TimeUnit.MILLISECONDS);
       if (!schedules.isEmpty()) {
         timers.scheduleWithFixedDelay(this::fireSchedules, 0, 1, TimeUnit.SECONDS);
       }
@@ -490,6 +496,9 @@ public final class DocketRuntime implements AutoCloseable {
    * past their retention, age waiting jobs, forget nodes silent for longer than {@link
    * #NODE_SILENCE}. The lease outlives three rounds, so a dead holder is replaced within seconds.
    */
+  /** How long after start the first maintenance round waits. */
+  static final Duration MAINTENANCE_START_DELAY = Duration.ofSeconds(1);
+
   private void maintain() {
     try {
       var ttl = options.heartbeatInterval().multipliedBy(3);
