@@ -2,6 +2,7 @@ package dev.docket.store.postgres;
 
 import dev.docket.domain.Job;
 import dev.docket.domain.JobState;
+import dev.docket.usecase.port.ClaimRequest;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -109,6 +110,44 @@ final class JobInserter {
       for (Array array : arrays) {
         array.free();
       }
+    }
+  }
+
+  /**
+   * Runs {@link Sql#insertClaimed} for {@code job}, with {@code claimed} the same job as the claim
+   * makes it, and returns the state it was stored in: {@code running} or {@code pending}.
+   */
+  String insertClaimed(Connection c, Job job, Job claimed, ClaimRequest claim) throws SQLException {
+    var lease = claimed.lease().orElseThrow();
+    Array kinds = c.createArrayOf("text", claim.kinds().toArray());
+    try (PreparedStatement ps = c.prepareStatement(sql.insertClaimed)) {
+      int p = 1;
+      ps.setObject(p++, job.id().value());
+      ps.setString(p++, job.queue());
+      ps.setString(p++, job.kind());
+      ps.setString(p++, job.payload());
+      ps.setShort(p++, (short) job.priority().value());
+      ps.setInt(p++, job.maxAttempts());
+      ps.setString(p++, JobRows.retryKind(job.retryPolicy()));
+      ps.setLong(p++, JobRows.retryBaseNanos(job.retryPolicy()));
+      ps.setLong(p++, JobRows.retryCapNanos(job.retryPolicy()));
+      ps.setObject(p++, JobRows.offset(job.runAt()));
+      ps.setObject(p++, JobRows.offset(job.createdAt()));
+      ps.setString(p++, JobRows.joinTags(job.tags()));
+      ps.setArray(p++, kinds);
+      ps.setObject(p++, JobRows.offset(claimed.updatedAt()));
+      ps.setInt(p++, claimed.attempt());
+      ps.setLong(p++, claimed.version());
+      ps.setString(p++, lease.owner());
+      ps.setLong(p++, lease.fence());
+      ps.setObject(p++, JobRows.offset(lease.expiresAt()));
+      ps.setString(p, sql.channel);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getString(1);
+      }
+    } finally {
+      kinds.free();
     }
   }
 

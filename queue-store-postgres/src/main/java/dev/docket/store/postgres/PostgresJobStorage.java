@@ -101,38 +101,12 @@ final class PostgresJobStorage implements JobStorage {
       return insert(List.of(job)).get(0);
     }
     Job claimed = job.claim(claim.owner(), claim.now(), claim.leaseDuration());
-    var lease = claimed.lease().orElseThrow();
     String state =
         Failures.translate(
             "insert job " + job.id(),
             () ->
                 Transactions.autocommit(
-                    jdbi,
-                    h ->
-                        h.createQuery(sql.insertClaimed)
-                            .bind("queue", job.queue())
-                            .bind("priority", job.priority().value())
-                            .bind("now", JobRows.offset(claimed.updatedAt()))
-                            .bind("anyKind", claim.kinds().isEmpty())
-                            .bind("kinds", claim.kinds().toArray(String[]::new))
-                            .bind("id", job.id().value())
-                            .bind("kind", job.kind())
-                            .bind("payload", job.payload())
-                            .bind("claimedAttempt", claimed.attempt())
-                            .bind("maxAttempts", job.maxAttempts())
-                            .bind("retryKind", JobRows.retryKind(job.retryPolicy()))
-                            .bind("retryBase", JobRows.retryBaseNanos(job.retryPolicy()))
-                            .bind("retryCap", JobRows.retryCapNanos(job.retryPolicy()))
-                            .bind("runAt", JobRows.offset(job.runAt()))
-                            .bind("createdAt", JobRows.offset(job.createdAt()))
-                            .bind("claimedVersion", claimed.version())
-                            .bind("tags", job.tags().toArray(String[]::new))
-                            .bind("owner", lease.owner())
-                            .bind("fence", lease.fence())
-                            .bind("expires", JobRows.offset(lease.expiresAt()))
-                            .bind("channel", sql.channel)
-                            .mapTo(String.class)
-                            .one()));
+                    jdbi, h -> inserter.insertClaimed(h.getConnection(), job, claimed, claim)));
     return state.equals("running") ? claimed : job;
   }
 

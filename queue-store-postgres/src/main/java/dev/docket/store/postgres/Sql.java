@@ -100,32 +100,42 @@ final class Sql {
     // JobSubmissions.insertClaimed): its queue is not paused and no due job the claim accepts has
     // its priority or a higher one. Both forms of the row are bound and the check picks one; a job
     // left pending notifies, as insertAndNotify does. A due job another claim is taking still
-    // counts, as it is pending in this snapshot: that only makes the hand-off rarer.
-    String accepted = " AND (:anyKind OR a.kind = ANY (:kinds::text[]))";
+    // counts, as it is pending in this snapshot: that only makes the hand-off rarer. Each value is
+    // bound once, in p, as plain JDBC parameters (JobInserter binds them): this statement is on the
+    // path from submit to handler, where binding names cost more than the statement.
+    String ahead =
+        " a WHERE a.queue = p.queue AND a.run_at <= p.now AND a.priority >= p.priority"
+            + " AND (cardinality(p.kinds) = 0 OR a.kind = ANY (p.kinds))";
     insertClaimed =
-        ("WITH free AS (SELECT NOT EXISTS (SELECT 1 FROM %s p WHERE p.queue = :queue)"
-                + " AND NOT EXISTS (SELECT 1 FROM %s a WHERE a.state = 'pending'"
-                + " AND a.queue = :queue AND a.priority >= :priority AND a.run_at <= :now"
-                + accepted
-                + ") AND NOT EXISTS (SELECT 1 FROM %s a WHERE a.state = 'scheduled'"
-                + " AND a.queue = :queue AND a.run_at <= :now AND a.priority >= :priority"
-                + accepted
-                + ") AS ok),"
+        ("WITH p AS (SELECT ?::uuid AS id, ?::text AS queue, ?::text AS kind, ?::text AS payload,"
+                + " ?::smallint AS priority, ?::integer AS max_attempts, ?::text AS retry_kind,"
+                + " ?::bigint AS retry_base, ?::bigint AS retry_cap, ?::timestamptz AS run_at,"
+                + " ?::timestamptz AS created_at, ?::text AS tags, ?::text[] AS kinds,"
+                + " ?::timestamptz AS now, ?::integer AS attempt, ?::bigint AS version,"
+                + " ?::text AS owner, ?::bigint AS fence, ?::timestamptz AS expires),"
+                + " free AS (SELECT p.*,"
+                + " NOT EXISTS (SELECT 1 FROM %s q WHERE q.queue = p.queue)"
+                + " AND NOT EXISTS (SELECT 1 FROM %s"
+                + ahead
+                + " AND a.state = 'pending')"
+                + " AND NOT EXISTS (SELECT 1 FROM %s"
+                + ahead
+                + " AND a.state = 'scheduled') AS ok FROM p),"
                 + " inserted AS (INSERT INTO %s (id, queue, kind, payload, priority, state,"
                 + " attempt, max_attempts, retry_kind, retry_base_ns, retry_cap_ns, run_at,"
                 + " created_at, updated_at, version, tags, lease_owner, lease_fence,"
                 + " lease_expires_at)"
-                + " SELECT :id, :queue, :kind, :payload::json, :priority,"
+                + " SELECT id, queue, kind, payload::json, priority,"
                 + " CASE WHEN ok THEN 'running' ELSE 'pending' END,"
-                + " CASE WHEN ok THEN :claimedAttempt ELSE 0 END, :maxAttempts, :retryKind,"
-                + " :retryBase, :retryCap, :runAt, :createdAt,"
-                + " CASE WHEN ok THEN :now ELSE :createdAt END,"
-                + " CASE WHEN ok THEN :claimedVersion ELSE 1 END, :tags::text[],"
-                + " CASE WHEN ok THEN :owner END, CASE WHEN ok THEN :fence END,"
-                + " CASE WHEN ok THEN :expires END"
+                + " CASE WHEN ok THEN attempt ELSE 0 END, max_attempts, retry_kind, retry_base,"
+                + " retry_cap, run_at, created_at, CASE WHEN ok THEN now ELSE created_at END,"
+                + " CASE WHEN ok THEN version ELSE 1 END,"
+                + " CASE WHEN tags = '' THEN '{}'::text[] ELSE string_to_array(tags, ',') END,"
+                + " CASE WHEN ok THEN owner END, CASE WHEN ok THEN fence END,"
+                + " CASE WHEN ok THEN expires END"
                 + " FROM free RETURNING state, queue)"
                 + " SELECT i.state FROM inserted i LEFT JOIN LATERAL"
-                + " (SELECT pg_notify(:channel, i.queue) WHERE i.state = 'pending') n ON true")
+                + " (SELECT pg_notify(?, i.queue) WHERE i.state = 'pending') n ON true")
             .formatted(paused, jobs, jobs, jobs);
     copy =
         ("COPY %s (id, queue, kind, payload, priority, state, attempt, max_attempts, retry_kind,"
