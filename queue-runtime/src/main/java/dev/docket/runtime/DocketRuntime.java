@@ -385,6 +385,10 @@ public final class DocketRuntime implements AutoCloseable {
                   pools.values().forEach(WorkerPool::wake);
                 }
               });
+      // The pools first: the first job waited for the executors, the node's description (a host
+      // name lookup) and the timers below. The heartbeat's first beat is a third of a lease away.
+      pools.values().forEach(WorkerPool::start);
+      running = Map.copyOf(pools);
       long beat = options.heartbeatInterval().toMillis();
       // The heartbeat has a thread of its own: a slow maintenance round or schedule tick must
       // never delay it, or running jobs would lose their leases and run twice.
@@ -409,8 +413,6 @@ public final class DocketRuntime implements AutoCloseable {
       if (!schedules.isEmpty()) {
         timers.scheduleWithFixedDelay(this::fireSchedules, 0, 1, TimeUnit.SECONDS);
       }
-      pools.values().forEach(WorkerPool::start);
-      running = Map.copyOf(pools);
       state = State.RUNNING;
     } catch (RuntimeException | Error e) {
       state = State.RUNNING; // so that stop() undoes what did start

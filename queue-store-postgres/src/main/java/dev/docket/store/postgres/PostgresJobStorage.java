@@ -160,8 +160,9 @@ final class PostgresJobStorage implements JobStorage {
 
   /**
    * Runs the worker path's statements once each on nothing (a claim of no rows from a queue no job
-   * can have, outcomes and a lease extension of a job that does not exist), so that a node's first
-   * claim does not pay for parsing, planning and loading the classes of them all. Changes nothing.
+   * can have, outcomes and a lease extension of a job that does not exist) and reads a made-up
+   * claimed job the way a claim does, so that a node's first claim does not pay for parsing,
+   * planning and loading the classes of them all. Changes nothing.
    */
   void warmUp() {
     Instant now = WARM_UP_TIME;
@@ -175,6 +176,13 @@ final class PostgresJobStorage implements JobStorage {
                   claim(h, "", 0, "warm-up", now, java.time.Duration.ofMinutes(1), Set.of());
                   claim(
                       h, "", 0, "warm-up", now, java.time.Duration.ofMinutes(1), Set.of("warm-up"));
+                  var madeUp =
+                      new ArrayList<>(
+                          h.createQuery(sql.madeUpRow)
+                              .bind("now", JobRows.offset(now))
+                              .map((rs, ctx) -> JobRows.read(rs))
+                              .list());
+                  madeUp.sort(CLAIM_ORDER);
                   return null;
                 }));
     report(List.of(new Outcome.Completed(nobody, 1, now)));
