@@ -66,7 +66,7 @@ if (o.scenario === "drain" || o.scenario === "backlog") {
   const t0 = nowMs();
   const runner = await run(runnerOptions);
   await waitFor(() => handled >= o.jobs, 1, 600000, "handler count");
-  const tEnd = await waitDbZero(poller, "select count(*) as n from graphile_worker._private_jobs where id > $1", [minId]);
+  const tEnd = await waitDbZero(poller, "select count(*) as n from (select 1 from graphile_worker._private_jobs where id > $1 limit 1) left_", [minId]);
   const secs = (tEnd - t0) / 1000;
   emit({ ...base, jobs: o.jobs, jobs_per_s: Math.round(o.jobs / secs), elapsed_s: r2(secs), first_job_ms: r2(firstJob - t0), enqueue_jobs_per_s: Math.round(o.jobs / enqueueS), ...(backlogInsertS !== null ? { backlog: o.backlog, backlog_insert_s: backlogInsertS, backlog_method: backlogMethod } : {}) });
   await runner.stop();

@@ -64,7 +64,7 @@ if (o.scenario === "drain" || o.scenario === "backlog") {
   await waitFor(() => handled >= o.jobs || (capS > 0 && nowMs() - t0 > capS * 1000 && (capped = true)), 1, 900000, "handler count");
   let tEnd, done = o.jobs;
   if (!capped) {
-    tEnd = await waitDbZero(poller, `select count(*) as n from pgboss.job where name = $1 and state < 'completed' and start_after < now() + interval '1 hour'`, [QUEUE]);
+    tEnd = await waitDbZero(poller, `select count(*) as n from (select 1 from pgboss.job where name = $1 and state < 'completed' and start_after < now() + interval '1 hour' limit 1) left_`, [QUEUE]);
   } else {
     const { rows } = await poller.query(`select count(*) as n from pgboss.job where name = $1 and state = 'completed'`, [QUEUE]);
     tEnd = nowMs(); done = Number(rows[0].n);
