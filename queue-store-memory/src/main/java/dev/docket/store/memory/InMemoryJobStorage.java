@@ -125,14 +125,7 @@ final class InMemoryJobStorage implements JobStorage, WakeUps, QueueControl {
         throw new IllegalArgumentException(
             "Job %s appears twice in one insert.".formatted(job.id()));
       }
-      if (job.state() != JobState.PENDING || job.attempt() != 0) {
-        throw new IllegalArgumentException(
-            "Job %s is %s at attempt %d: only new jobs can be inserted."
-                .formatted(job.id(), job.state(), job.attempt()));
-      }
-      if (jobs.containsKey(job.id())) {
-        throw new IllegalArgumentException("Job %s is stored already.".formatted(job.id()));
-      }
+      requireNew(job);
     }
     var stored = new ArrayList<Job>(newJobs.size());
     String lastDue = null;
@@ -168,11 +161,7 @@ final class InMemoryJobStorage implements JobStorage, WakeUps, QueueControl {
         || runnableAhead(job, claim, now)) {
       return insert(List.of(job)).get(0);
     }
-    if (job.state() != JobState.PENDING || job.attempt() != 0) {
-      throw new IllegalArgumentException(
-          "Job %s is %s at attempt %d: only new jobs can be inserted."
-              .formatted(job.id(), job.state(), job.attempt()));
-    }
+    requireNew(job);
     Job claimed = job.claim(claim.owner(), now, claim.leaseDuration());
     var entry = new Entry(job.id(), slots.take());
     synchronized (entry) {
@@ -184,6 +173,17 @@ final class InMemoryJobStorage implements JobStorage, WakeUps, QueueControl {
       index(entry, null, claimed);
     }
     return claimed;
+  }
+
+  private void requireNew(Job job) {
+    if (job.state() != JobState.PENDING || job.attempt() != 0) {
+      throw new IllegalArgumentException(
+          "Job %s is %s at attempt %d: only new jobs can be inserted."
+              .formatted(job.id(), job.state(), job.attempt()));
+    }
+    if (jobs.containsKey(job.id())) {
+      throw new IllegalArgumentException("Job %s is stored already.".formatted(job.id()));
+    }
   }
 
   /**

@@ -9,6 +9,7 @@ import dev.docket.usecase.port.LeaseExtension;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
@@ -43,28 +44,29 @@ class ReportPlanTest {
       var jdbi = Jdbi.create(PgFixture.DB.url, PgFixture.DB.user, PgFixture.DB.password);
 
       String report =
-          jdbi.withHandle(
-              h ->
-                  String.join(
-                      "\n",
-                      h.createQuery("EXPLAIN " + sql.complete)
-                          .bindArray("ids", UUID.class, (Object[]) ids)
-                          .bindArray("fences", Long.class, (Object[]) fences)
-                          .bindArray("ats", String.class, (Object[]) ats)
-                          .mapTo(String.class)
-                          .list()));
+          explain(
+              jdbi,
+              sql.complete,
+              Map.of(
+                  "ids",
+                  new Binding(UUID.class, ids),
+                  "fences",
+                  new Binding(Long.class, fences),
+                  "ats",
+                  new Binding(String.class, ats)));
       String extend =
-          jdbi.withHandle(
-              h ->
-                  String.join(
-                      "\n",
-                      h.createQuery("EXPLAIN " + sql.extend)
-                          .bindArray("ids", UUID.class, (Object[]) ids)
-                          .bindArray("fences", Long.class, (Object[]) fences)
-                          .bindArray("expires", String.class, (Object[]) ats)
-                          .bindArray("ats", String.class, (Object[]) ats)
-                          .mapTo(String.class)
-                          .list()));
+          explain(
+              jdbi,
+              sql.extend,
+              Map.of(
+                  "ids",
+                  new Binding(UUID.class, ids),
+                  "fences",
+                  new Binding(Long.class, fences),
+                  "expires",
+                  new Binding(String.class, ats),
+                  "ats",
+                  new Binding(String.class, ats)));
 
       for (String plan : List.of(report, extend)) {
         assertThat(plan).as("the plan").contains("jobs_pkey").doesNotContain("jobs_running_idx");
@@ -92,5 +94,17 @@ class ReportPlanTest {
           .as("the same outcomes again, whose jobs no longer run under those fences")
           .hasSize(RUNNING);
     }
+  }
+
+  private record Binding(Class<?> type, Object[] values) {}
+
+  private static String explain(Jdbi jdbi, String statement, Map<String, Binding> arrays) {
+    return jdbi.withHandle(
+        h -> {
+          var query = h.createQuery("EXPLAIN " + statement);
+          arrays.forEach(
+              (name, binding) -> query.bindArray(name, binding.type(), binding.values()));
+          return String.join("\n", query.mapTo(String.class).list());
+        });
   }
 }

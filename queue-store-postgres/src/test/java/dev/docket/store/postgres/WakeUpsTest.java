@@ -28,20 +28,7 @@ class WakeUpsTest {
     try (var pg = new PgFixture("wakeups", o -> o.listen(true))) {
       var wakes = new LinkedBlockingQueue<String>();
       var wakeAll = new CountDownLatch(1);
-      pg.store
-          .wakeUps()
-          .subscribe(
-              new WakeUps.Listener() {
-                @Override
-                public void wake(String queue) {
-                  wakes.add(queue);
-                }
-
-                @Override
-                public void wakeAll() {
-                  wakeAll.countDown();
-                }
-              });
+      pg.store.wakeUps().subscribe(recording(wakes, wakeAll));
       Awaitility.await().atMost(Duration.ofSeconds(10)).until(pg.store::isListening);
 
       PgFixture.DB.execute(
@@ -63,18 +50,7 @@ class WakeUpsTest {
   void aJobInsertedForAClaim_notifiesOnlyWhenItStaysPending() throws Exception {
     try (var pg = new PgFixture("wakeups", o -> o.listen(true))) {
       var wakes = new LinkedBlockingQueue<String>();
-      pg.store
-          .wakeUps()
-          .subscribe(
-              new WakeUps.Listener() {
-                @Override
-                public void wake(String queue) {
-                  wakes.add(queue);
-                }
-
-                @Override
-                public void wakeAll() {}
-              });
+      pg.store.wakeUps().subscribe(recording(wakes, new CountDownLatch(1)));
       Awaitility.await().atMost(Duration.ofSeconds(10)).until(pg.store::isListening);
       var storage = pg.store.storage();
       java.util.function.Function<String, ClaimRequest> claimOf =
@@ -96,6 +72,22 @@ class WakeUpsTest {
       // A notification for the claimed jobs would have come before that one, on the same channel.
       assertThat(wakes).as("wake-ups for jobs stored claimed").isEmpty();
     }
+  }
+
+  /** A listener that adds each queue woken to {@code wakes} and counts down on a wake of all. */
+  private static WakeUps.Listener recording(
+      LinkedBlockingQueue<String> wakes, CountDownLatch wakeAll) {
+    return new WakeUps.Listener() {
+      @Override
+      public void wake(String queue) {
+        wakes.add(queue);
+      }
+
+      @Override
+      public void wakeAll() {
+        wakeAll.countDown();
+      }
+    };
   }
 
   private static dev.docket.domain.Job prepared(String queue, PgFixture pg) {
