@@ -486,9 +486,9 @@ final class BenchProcess {
 
     @Override
     String describe() {
-      return "a count of pending and running jobs on a separate connection every "
+      return "whether any job is pending or running, on a separate connection every "
           + POLL.toMillis()
-          + " ms";
+          + " ms once every handler has returned";
     }
 
     @Override

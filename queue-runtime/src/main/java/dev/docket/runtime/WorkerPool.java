@@ -246,17 +246,36 @@ final class WorkerPool {
    * its reporter.
    */
   java.util.Optional<dev.docket.usecase.LocalHandoff.Slot> reserve() {
+    // Counted before claiming is read, as stop() clears claiming before it reads the count: one
+    // of the two sees the other, so stop() waits for every slot reserved while it ran.
+    reserved.incrementAndGet();
     if (!claiming || unreported.get() > REPORT_SLACK || !buffer.isEmpty()) {
+      reserved.decrementAndGet();
       return java.util.Optional.empty();
     }
     int h;
     do {
       h = held.get();
       if (h >= concurrency) {
+        reserved.decrementAndGet();
         return java.util.Optional.empty();
       }
     } while (!held.compareAndSet(h, h + 1));
     return java.util.Optional.of(new Reserved());
+  }
+
+  /** Slots reserved for jobs being submitted, not yet taken or released. */
+  private final AtomicInteger reserved = new AtomicInteger();
+
+  /**
+   * Waits, up to {@code timeout}, for the slots reserved before the stop to be taken or released: a
+   * submit still storing its job must find the reporter, and the store, still there.
+   */
+  private void awaitReservations(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (reserved.get() > 0 && System.nanoTime() < deadline) {
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+    }
   }
 
   /** A handler slot counted in {@link #held} until the job runs or the slot is released. */
@@ -270,16 +289,31 @@ final class WorkerPool {
     }
 
     @Override
-    public void take(Job claimed) {
+    public Runnable take(Job claimed) {
       settle();
-      processor.adopt(claimed);
-      if (!claiming) {
-        // Stopping: the job goes back at once, its attempt not counted, as a buffered one does.
+      try {
+        processor.adopt(claimed);
+      } catch (RuntimeException e) {
+        // Not this node's lease after all: give the job back rather than hold a slot for it.
+        LOG.log(
+            Level.WARNING,
+            "Queue {0}: job {1} could not be taken ({2}); giving it back.",
+            queue,
+            claimed.id(),
+            e.getMessage());
         deliver(released(claimed));
         unhold();
-        return;
+        return () -> {};
       }
-      start(claimed);
+      return () -> {
+        if (!claiming) {
+          // Stopping: the job goes back at once, its attempt not counted, as a buffered one does.
+          deliver(released(claimed));
+          unhold();
+        } else {
+          start(claimed);
+        }
+      };
     }
 
     @Override
@@ -292,6 +326,7 @@ final class WorkerPool {
       if (!settled.compareAndSet(false, true)) {
         throw new IllegalStateException("This handler slot was taken or released already.");
       }
+      reserved.decrementAndGet();
     }
   }
 
@@ -552,6 +587,7 @@ final class WorkerPool {
   void stop(Duration grace) {
     claiming = false;
     wake();
+    awaitReservations(grace);
     joinUninterruptibly(dispatcher);
     handlers.shutdown();
     try {

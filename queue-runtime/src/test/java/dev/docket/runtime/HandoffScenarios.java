@@ -191,8 +191,8 @@ abstract class HandoffScenarios {
             .insertClaimed(client.prepare(List.of(work(WORK, "late"))).get(0), slot.claim());
     assertThat(claimed.state()).isEqualTo(JobState.RUNNING);
 
-    pool.stop(Duration.ofSeconds(5));
-    slot.take(claimed);
+    pool.stop(Duration.ZERO);
+    slot.take(claimed).run();
 
     Job stored = client.get(claimed.id());
     assertThat(stored.state()).isEqualTo(JobState.PENDING);

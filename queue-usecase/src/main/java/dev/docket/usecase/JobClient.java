@@ -177,24 +177,24 @@ public final class JobClient {
       slot.release();
       throw e;
     }
-    if (listener != JobListener.NONE) {
-      try {
-        listener.on(event(JobEvent.Type.SUBMITTED, stored, stored.createdAt()));
-      } catch (RuntimeException | Error e) {
-        settle(stored, slot);
-        throw e;
-      }
-    }
-    settle(stored, slot);
-    return stored;
-  }
-
-  private static void settle(Job stored, LocalHandoff.Slot slot) {
+    // Held at once, so that its lease is kept however long the listeners take; started after
+    // them.
+    Runnable start = null;
     if (stored.state() == dev.docket.domain.JobState.RUNNING) {
-      slot.take(stored);
+      start = slot.take(stored);
     } else {
       slot.release();
     }
+    try {
+      if (listener != JobListener.NONE) {
+        listener.on(event(JobEvent.Type.SUBMITTED, stored, stored.createdAt()));
+      }
+    } finally {
+      if (start != null) {
+        start.run();
+      }
+    }
+    return stored;
   }
 
   private static JobEvent event(JobEvent.Type type, Job job, java.time.Instant at) {

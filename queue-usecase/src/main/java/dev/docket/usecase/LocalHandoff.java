@@ -29,8 +29,13 @@ public interface LocalHandoff {
     /** The claim to store the job under. */
     ClaimRequest claim();
 
-    /** The job was stored claimed under {@link #claim()}: the handler runs it. */
-    void take(Job claimed);
+    /**
+     * The job was stored claimed under {@link #claim()}: from now on the node holds it (its lease
+     * is extended like a claimed job's). Running the returned action starts its handler; the caller
+     * runs it once it has told listeners of the submission, so that they hear of it before the job
+     * starts.
+     */
+    Runnable take(Job claimed);
 
     /** The job was stored unclaimed, or storing it failed: the handler is free again. */
     void release();
