@@ -115,7 +115,7 @@ final class Dashboard {
     if (PUBLIC_PREFIXES.stream().anyMatch(path::startsWith)) {
       return;
     }
-    Access.Caller caller = server.caller(ctx);
+    Access.Caller caller = server.checkedCaller(ctx);
     if (caller.isBrowser()) {
       ctx.attribute(SESSION, caller.session());
     } else if (caller.kind() == Access.Kind.NONE
@@ -140,7 +140,7 @@ final class Dashboard {
   // ---- Login -----------------------------------------------------------------------------
 
   private void loginPage(Context ctx) {
-    if (server.caller(ctx).kind() != Access.Kind.NONE) {
+    if (server.checkedCaller(ctx).kind() != Access.Kind.NONE) {
       ctx.redirect(safeNext(ctx.queryParam("next")), HttpStatus.SEE_OTHER);
       return;
     }
@@ -186,7 +186,7 @@ final class Dashboard {
 
   /** Ends this browser's session on the server, so its cookie opens nothing any more. */
   private void logout(Context ctx) {
-    Access.Caller caller = server.caller(ctx);
+    Access.Caller caller = server.checkedCaller(ctx);
     if (!Access.isSameOrigin(ctx.header("Origin"), ctx.header("Host"), ctx.header("Sec-Fetch-Site"))
         || !Access.isCsrfToken(caller.session(), smallForm(ctx).get("csrf"))) {
       throw new ApiException(403, ErrorCode.CSRF, "A log-out from another site's page is refused.");

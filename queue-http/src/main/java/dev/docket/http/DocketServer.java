@@ -14,6 +14,8 @@ import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.staticfiles.Location;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
@@ -284,23 +286,16 @@ public final class DocketServer implements AutoCloseable {
   }
 
   /** Counters of what the server refused, on the metrics registry next to Docket's own. */
-  private void registerMeters(io.micrometer.core.instrument.MeterRegistry registry) {
-    io.micrometer.core.instrument.FunctionCounter.builder(
-            "docket.http.malformed.requests", malformed, MalformedRequests::count)
+  private void registerMeters(MeterRegistry registry) {
+    FunctionCounter.builder("docket.http.malformed.requests", malformed, MalformedRequests::count)
         .description("Requests refused before routing because they were malformed")
         .register(registry);
-    io.micrometer.core.instrument.FunctionCounter.builder(
-            "docket.http.auth.failures", throttle, AuthThrottle::failures)
+    FunctionCounter.builder("docket.http.auth.failures", throttle, AuthThrottle::failures)
         .description("Wrong tokens, on the login page and the API")
         .register(registry);
-    io.micrometer.core.instrument.FunctionCounter.builder(
-            "docket.http.auth.refusals", throttle, AuthThrottle::refusals)
+    FunctionCounter.builder("docket.http.auth.refusals", throttle, AuthThrottle::refusals)
         .description("Token attempts refused with 429 because their address sent too many wrong")
         .register(registry);
-  }
-
-  MalformedRequests malformed() {
-    return malformed;
   }
 
   private void scrape(Context ctx) {
@@ -402,9 +397,10 @@ public final class DocketServer implements AutoCloseable {
 
   /**
    * Who sent a request, with wrong tokens counted against the client's address: while it is shut
-   * out for too many, any token it sends is refused with 429 without being looked at.
+   * out for too many, any token it sends is refused with 429 without being looked at. Every request
+   * that may carry a token, to the API or to a page, is identified through here.
    */
-  private Access.Caller checkedCaller(Context ctx) {
+  Access.Caller checkedCaller(Context ctx) {
     String authorization = ctx.header("Authorization");
     if (authorization == null) {
       return caller(ctx);
@@ -485,7 +481,8 @@ public final class DocketServer implements AutoCloseable {
   private static final java.util.regex.Pattern MALFORMED_ESCAPE =
       java.util.regex.Pattern.compile("%(?![0-9A-Fa-f]{2})");
 
-  Access.Caller caller(Context ctx) {
+  /** Who sent a request; wrong tokens are not counted: see {@link #checkedCaller}. */
+  private Access.Caller caller(Context ctx) {
     return access.identify(
         ctx.header("Authorization"),
         ctx.cookie(Access.SESSION_COOKIE),

@@ -49,7 +49,7 @@ import org.junit.jupiter.api.Timeout;
 class FuzzTest {
   static final long SEED = Long.getLong("docket.fuzz.seed", 20_240_601L);
   static final int HTTP_INPUTS = 3_000;
-  static final int POSTGRES_HTTP_INPUTS = 1_500;
+  static final int POSTGRES_HTTP_INPUTS = 1_000;
   static final int JAVA_INPUTS = 3_000;
   static final int POSTGRES_INPUTS = 600;
 

@@ -220,6 +220,19 @@ class HttpHardeningTest {
     }
   }
 
+  @Test
+  void wrongTokens_onADashboardPage_areCountedAndSlowedDownLikeOnTheApi() {
+    for (int i = 0; i <= AuthThrottle.FREE_FAILURES; i++) {
+      var page =
+          docket.send(docket.anonymous("/").header("Authorization", "Bearer guess-" + i).GET());
+      assertThat(page.status()).as("%s", page).isEqualTo(303);
+    }
+
+    var right = docket.send(docket.request("/").GET());
+
+    assertThat(right.status()).as("%s", right).isEqualTo(429);
+  }
+
   // ---- 8. Malformed requests are counted, not logged each --------------------------------------
 
   @Test
