@@ -72,10 +72,6 @@ final class Access {
     return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
   }
 
-  boolean openOnLocalhost() {
-    return openOnLocalhost;
-  }
-
   Sessions sessions() {
     return sessions;
   }

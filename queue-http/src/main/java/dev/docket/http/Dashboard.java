@@ -120,6 +120,7 @@ final class Dashboard {
       ctx.attribute(SESSION, caller.session());
     } else if (caller.kind() == Access.Kind.NONE
         && ctx.method() == HandlerType.GET
+        && ctx.header("Authorization") == null // a wrong token is a wrong token
         && access.mayOpenLocally(server.clientAddress(ctx), ctx.header("Host"))) {
       var opened = access.sessions().open(true, clock.instant());
       setSessionCookie(ctx, opened.cookie());

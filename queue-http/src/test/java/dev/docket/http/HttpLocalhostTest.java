@@ -87,6 +87,17 @@ class HttpLocalhostTest {
   }
 
   @Test
+  void aPage_withAWrongToken_getsNoLocalSession_forAWrongTokenIsAWrongToken() {
+    var page =
+        docket.send(
+            docket.anonymous("/").header("Authorization", "Bearer wrong-wrong-wrong").GET());
+    docket.forgiveWrongTokens();
+
+    assertThat(page.status()).as("%s", page).isEqualTo(303);
+    assertThat(page.headers("Set-Cookie")).noneMatch(c -> c.startsWith(Access.SESSION_COOKIE));
+  }
+
+  @Test
   void api_withoutTheLocalSessionsCookie_isRefusedWith401_evenFromTheLoopbackAddress() {
     var response = docket.send(docket.anonymous("/api/queues").GET());
 
