@@ -120,8 +120,22 @@ final class Serve implements Callable<Integer> {
 
   @Option(
       names = "--dashboard-open-on-localhost",
-      description = "Open the dashboard without the token to browsers on this machine.")
+      description =
+          "Open the dashboard's pages and buttons without the token to browsers on this machine"
+              + " (not the rest of the API).")
   boolean openOnLocalhost;
+
+  @Option(
+      names = "--secure-cookies",
+      description = "Always mark the session cookie Secure: the server is reached over HTTPS.")
+  boolean secureCookies;
+
+  @Option(
+      names = "--trust-proxy",
+      description =
+          "Behind a reverse proxy: trust X-Forwarded-Proto (https makes the cookie Secure) and"
+              + " X-Forwarded-For (the client's address).")
+  boolean trustProxy;
 
   @Override
   public Integer call() throws InterruptedException {
@@ -140,7 +154,12 @@ final class Serve implements Callable<Integer> {
     modules.add(new DocketModule(options.build()));
     if (!noHttp) {
       var http =
-          HttpOptions.builder().host(httpHost).port(httpPort).openOnLocalhost(openOnLocalhost);
+          HttpOptions.builder()
+              .host(httpHost)
+              .port(httpPort)
+              .openOnLocalhost(openOnLocalhost)
+              .secureCookies(secureCookies)
+              .trustProxy(trustProxy);
       if (apiToken != null && !apiToken.isEmpty()) {
         http.token(apiToken);
       }
@@ -277,7 +296,7 @@ final class Serve implements Callable<Integer> {
       LOG.log(
           Level.WARNING,
           "The schedules could not be read ({0}); they fire once the store answers.",
-          e.getMessage());
+          dev.docket.domain.LogText.escape(e.getMessage()));
       return;
     }
     for (DocketRuntime.ScheduleView view : views) {

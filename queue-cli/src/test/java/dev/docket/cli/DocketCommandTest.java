@@ -74,6 +74,33 @@ class DocketCommandTest {
   }
 
   @Test
+  void serve_withAnObviouslyWeakToken_refusesToStart_sayingWhyInOneLine() {
+    int status = run("serve", "--api-token", "aaaaaaaaaaaaaaaa", "--http-port", "0");
+
+    assertThat(status).isEqualTo(1);
+    assertThat(err.toString())
+        .startsWith("docket: The API token is refused: it has only 1 different character(s)")
+        .contains("openssl rand -hex 24")
+        .doesNotContain("aaaaaaaaaaaaaaaa")
+        .hasLineCount(1);
+  }
+
+  @Test
+  void serve_takesTheSecureCookieAndTrustProxyOptions() {
+    int status =
+        run(
+            "serve",
+            "--secure-cookies",
+            "--trust-proxy",
+            "--run-for",
+            "PT0.5S",
+            "--http-port",
+            "0");
+
+    assertThat(status).as("%s", err).isZero();
+  }
+
+  @Test
   void servePrintStats_refusesANegativeInterval() {
     assertThat(run("serve", "--print-stats", "-PT1S")).isEqualTo(2);
     assertThat(err.toString())

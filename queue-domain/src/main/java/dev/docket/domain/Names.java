@@ -68,8 +68,10 @@ public final class Names {
   }
 
   /**
-   * Checks a unique key: 1 to {@value #MAX_UNIQUE_KEY_LENGTH} characters with no control
-   * characters. Any other text is allowed, because keys are often built from user data.
+   * Checks a unique key: 1 to {@value #MAX_UNIQUE_KEY_LENGTH} characters with no control characters
+   * (C0, C1, the line and paragraph separators) and no bidirectional controls, which would make a
+   * key display as another. Any other text is allowed, because keys are often built from user data.
+   * See {@link LogText#isControl}.
    *
    * @return the key
    * @throws IllegalArgumentException naming the value, if it breaks the rule
@@ -83,7 +85,12 @@ public final class Names {
     }
     for (int i = 0; i < key.length(); i++) {
       char c = key.charAt(i);
-      if (Character.isISOControl(c) || (Character.isSurrogate(c) && !isPairedSurrogate(key, i))) {
+      if (LogText.isBidiControl(c)) {
+        throw new IllegalArgumentException(
+            "Unique key %s is invalid: it contains a bidirectional control character (U+%04X) at index %d, which would change how the key displays."
+                .formatted(quote(key), (int) c, i));
+      }
+      if (LogText.isControl(c) || (Character.isSurrogate(c) && !isPairedSurrogate(key, i))) {
         throw new IllegalArgumentException(
             "Unique key %s is invalid: it contains a control character or a broken surrogate at index %d."
                 .formatted(quote(key), i));
@@ -93,8 +100,8 @@ public final class Names {
   }
 
   /**
-   * Quotes a value for an error message: in single quotes, control characters escaped, cut to a
-   * readable length.
+   * Quotes a value for an error message: in single quotes, control and bidirectional characters
+   * escaped as {@link LogText#escape} does, cut to a readable length.
    */
   public static String quote(String value) {
     if (value == null) {
@@ -103,7 +110,7 @@ public final class Names {
     var out = new StringBuilder(Math.min(value.length(), MAX_QUOTED) + 8).append('\'');
     for (int i = 0; i < value.length() && i < MAX_QUOTED; i++) {
       char c = value.charAt(i);
-      if (Character.isISOControl(c) || Character.isSurrogate(c)) {
+      if (LogText.isControl(c) || Character.isSurrogate(c)) {
         out.append("\\u%04x".formatted((int) c));
       } else {
         out.append(c);

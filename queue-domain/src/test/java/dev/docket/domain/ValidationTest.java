@@ -58,6 +58,31 @@ class ValidationTest {
     assertThatThrownBy(() -> Names.requireKind("x".repeat(500) + " ")).hasMessageContaining("...'");
   }
 
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "invoice-\u202Efdp.exe",
+        "\u202Aa",
+        "\u202Ba",
+        "\u202Ca",
+        "\u202Da",
+        "\u2066a",
+        "\u2067a",
+        "\u2068a",
+        "\u2069a",
+        "a\u200Fb",
+        "a\u061Cb",
+        "a\u2028b",
+        "a\u0085b"
+      })
+  void uniqueKeys_refuseBidirectionalAndOtherControlCharacters_thatWouldSpoofTheirDisplay(
+      String key) {
+    assertThatThrownBy(() -> Names.requireUniqueKey(key))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("Unique key")
+        .hasMessageNotContaining("\u202E");
+  }
+
   @Test
   void uniqueKeys_allowAnyText_butNoControlCharactersOrBrokenSurrogates() {
     assertThat(Names.requireUniqueKey("order 42 / caf\u00e9 \uD83D\uDE00")).isNotEmpty();

@@ -3,67 +3,77 @@ package dev.docket.http;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.InvalidKeyException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Locale;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Who may do what over HTTP.
  *
  * <p>Three kinds of caller: an API client that sends {@code Authorization: Bearer <token>}; a
  * browser with a dashboard session, a cookie it got by entering the token on the login page; and,
- * only when {@link HttpOptions#openOnLocalhost()} says so, a browser on this machine with neither.
+ * only when {@link HttpOptions#openOnLocalhost()} says so, a browser on this machine, which gets a
+ * <em>local</em> session of its own without the token. A local session opens the dashboard's pages
+ * and the few API routes its buttons use ({@link Dashboard#grantsLocally}), nothing else.
  *
- * <p>A session is stateless, the expiry and an HMAC of it under a key derived from the token, so
- * every node with the same token accepts it and a new token ends every session. A browser's ambient
- * credentials (the cookie, or merely being on localhost) never suffice for a change: a change also
- * needs the {@value #CSRF_HEADER} header with a value only a page of ours can read, which a
- * cross-site form cannot send and a cross-site script cannot learn, and its {@code Origin}, when
- * the browser sends one, must be ours. Tokens and MACs are compared in constant time. Thread-safe.
+ * <p>Sessions are {@link Sessions}: a random id per login, kept in this node's memory, revoked by
+ * logging out. A browser's ambient credentials (the cookie) never suffice for a change: a change
+ * also needs the {@value #CSRF_HEADER} header with its session's CSRF value, which only a page of
+ * ours shows, which a cross-site form cannot send and a cross-site script cannot learn; and its
+ * {@code Origin}, when the browser sends one, must be ours. Tokens and CSRF values are compared in
+ * constant time. Thread-safe.
  */
 final class Access {
   static final String SESSION_COOKIE = "docket_session";
   static final String CSRF_HEADER = "X-Docket-CSRF";
-  static final Duration SESSION_LENGTH = Duration.ofHours(12);
+  static final Duration SESSION_LENGTH = Sessions.LENGTH;
 
   private final byte[] tokenDigest;
-  private final byte[] key;
   private final boolean openOnLocalhost;
+  private final Sessions sessions;
 
-  /** Who a request comes from, if anyone we know. */
-  enum Caller {
-    /** An API client with the bearer token. */
+  /** Who sent a request: what kind of caller, and the session it came with, if any. */
+  record Caller(Kind kind, Sessions.Session session) {
+    static final Caller TOKEN = new Caller(Kind.TOKEN, null);
+    static final Caller NONE = new Caller(Kind.NONE, null);
+
+    /** Whether it is a browser with a session, logged in or local. */
+    boolean isBrowser() {
+      return kind == Kind.SESSION || kind == Kind.LOCAL;
+    }
+  }
+
+  /** The kinds of caller. */
+  enum Kind {
+    /** An API client with the bearer token: everything. */
     TOKEN,
-    /** A browser with a dashboard session, or on localhost when the dashboard is open there. */
-    BROWSER,
+    /** A browser that logged in with the token: the dashboard and the API, changes with CSRF. */
+    SESSION,
+    /** A browser on this machine, open mode: the dashboard's pages and actions, with CSRF. */
+    LOCAL,
     /** Nobody we know. */
     NONE
   }
 
-  Access(String token, boolean openOnLocalhost) {
+  Access(String token, boolean openOnLocalhost, Sessions sessions) {
     this.tokenDigest = sha256(token.getBytes(StandardCharsets.UTF_8));
-    this.key = sha256(("docket-session-key:" + token).getBytes(StandardCharsets.UTF_8));
     this.openOnLocalhost = openOnLocalhost;
+    this.sessions = sessions;
   }
 
   /** A random token of 32 bytes, URL-safe: for a server started without one. */
   static String randomToken() {
     byte[] bytes = new byte[32];
-    new SecureRandom().nextBytes(bytes);
+    Sessions.RANDOM.nextBytes(bytes);
     return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
   }
 
-  boolean openOnLocalhost() {
-    return openOnLocalhost;
+  Sessions sessions() {
+    return sessions;
   }
 
   /** Whether {@code candidate} is the token, in time that does not depend on where they differ. */
@@ -76,11 +86,11 @@ final class Access {
    * Who sent a request.
    *
    * @param authorization the Authorization header, or null
-   * @param session the session cookie, or null
-   * @param remote the peer's address
+   * @param cookie the session cookie, or null
+   * @param client the client's address
    * @param host the Host header, or null
    */
-  Caller identify(String authorization, String session, String remote, String host, Instant now) {
+  Caller identify(String authorization, String cookie, String client, String host, Instant now) {
     if (authorization != null) {
       // A wrong token is a wrong token: no falling back to the cookie.
       return authorization.regionMatches(true, 0, "Bearer ", 0, 7)
@@ -88,52 +98,31 @@ final class Access {
           ? Caller.TOKEN
           : Caller.NONE;
     }
-    if (session != null && isSession(session, now)) {
-      return Caller.BROWSER;
+    if (cookie == null) {
+      return Caller.NONE;
     }
-    if (openOnLocalhost && isLoopback(remote) && isLoopbackHost(host)) {
-      return Caller.BROWSER;
+    var session = sessions.find(cookie, now).orElse(null);
+    if (session == null) {
+      return Caller.NONE;
     }
-    return Caller.NONE;
+    if (!session.local()) {
+      return new Caller(Kind.SESSION, session);
+    }
+    // A local session counts only while the request still comes from, and names, this machine.
+    return mayOpenLocally(client, host) ? new Caller(Kind.LOCAL, session) : Caller.NONE;
   }
 
-  /** A new session cookie value, valid until {@code now} plus {@link #SESSION_LENGTH}. */
-  String newSession(Instant now) {
-    long expires = now.plus(SESSION_LENGTH).getEpochSecond();
-    byte[] payload = ByteBuffer.allocate(Long.BYTES).putLong(expires).array();
-    return encode(payload) + "." + encode(mac("session", payload));
+  /** Whether a browser at {@code client} naming {@code host} may get a local session. */
+  boolean mayOpenLocally(String client, String host) {
+    return openOnLocalhost && isLoopback(client) && isLoopbackHost(host);
   }
 
-  boolean isSession(String value, Instant now) {
-    int dot = value.indexOf('.');
-    if (dot < 0) {
-      return false;
-    }
-    try {
-      byte[] payload = Base64.getUrlDecoder().decode(value.substring(0, dot));
-      byte[] given = Base64.getUrlDecoder().decode(value.substring(dot + 1));
-      if (payload.length != Long.BYTES || !MessageDigest.isEqual(mac("session", payload), given)) {
-        return false;
-      }
-      return ByteBuffer.wrap(payload).getLong() > now.getEpochSecond();
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
-  }
-
-  /**
-   * The value the {@value #CSRF_HEADER} header must carry for a browser: bound to its session, or
-   * to this token when the dashboard is open on localhost without one.
-   */
-  String csrfToken(String session) {
-    String binding = session == null ? "open" : session;
-    return encode(mac("csrf", binding.getBytes(StandardCharsets.UTF_8)));
-  }
-
-  boolean isCsrfToken(String session, String candidate) {
-    return candidate != null
+  /** Whether {@code candidate} is the CSRF value of {@code session}. */
+  static boolean isCsrfToken(Sessions.Session session, String candidate) {
+    return session != null
+        && candidate != null
         && MessageDigest.isEqual(
-            csrfToken(session).getBytes(StandardCharsets.US_ASCII),
+            session.csrf().getBytes(StandardCharsets.US_ASCII),
             candidate.getBytes(StandardCharsets.UTF_8));
   }
 
@@ -217,27 +206,11 @@ final class Access {
     return name.equals("localhost") || (IPV4.matcher(name).matches() && isLoopback(name));
   }
 
-  private byte[] mac(String purpose, byte[] data) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(key, "HmacSHA256"));
-      mac.update(purpose.getBytes(StandardCharsets.US_ASCII));
-      mac.update((byte) 0);
-      return mac.doFinal(data);
-    } catch (NoSuchAlgorithmException | InvalidKeyException e) {
-      throw new IllegalStateException("This JDK has no HmacSHA256, which every JDK must have.", e);
-    }
-  }
-
   private static byte[] sha256(byte[] data) {
     try {
       return MessageDigest.getInstance("SHA-256").digest(data);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("This JDK has no SHA-256, which every JDK must have.", e);
     }
-  }
-
-  private static String encode(byte[] bytes) {
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
   }
 }

@@ -6,27 +6,27 @@ package dev.docket.http;
  */
 final class ApiException extends RuntimeException {
   private final int status;
-  private final String code;
+  private final ErrorCode code;
 
-  ApiException(int status, String code, String message) {
+  ApiException(int status, ErrorCode code, String message) {
     super(message);
     this.status = status;
     this.code = code;
   }
 
-  static ApiException badRequest(String code, String message) {
+  static ApiException badRequest(ErrorCode code, String message) {
     return new ApiException(400, code, message);
   }
 
   static ApiException notFound(String message) {
-    return new ApiException(404, "not_found", message);
+    return new ApiException(404, ErrorCode.NOT_FOUND, message);
   }
 
   int status() {
     return status;
   }
 
-  String code() {
+  ErrorCode code() {
     return code;
   }
 }

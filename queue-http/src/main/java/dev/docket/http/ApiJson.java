@@ -44,6 +44,9 @@ import java.util.stream.Collectors;
  * trailing garbage, duplicate keys and wrong types are refused with the field's name.
  */
 final class ApiJson {
+  static final int MAX_NESTING = 200;
+  static final int MAX_NUMBER_LENGTH = 100;
+
   static final ObjectMapper MAPPER =
       JsonMapper.builder()
           .addModule(new JavaTimeModule())
@@ -74,7 +77,10 @@ final class ApiJson {
     MAPPER
         .getFactory()
         .setStreamReadConstraints(
-            StreamReadConstraints.builder().maxNestingDepth(200).maxNumberLength(100).build());
+            StreamReadConstraints.builder()
+                .maxNestingDepth(MAX_NESTING)
+                .maxNumberLength(MAX_NUMBER_LENGTH)
+                .build());
   }
 
   private ApiJson() {}
@@ -82,7 +88,8 @@ final class ApiJson {
   /** Reads a request body as {@code type}, or throws an {@link ApiException} saying why not. */
   static <T> T read(byte[] body, Class<T> type) {
     if (body.length == 0) {
-      throw ApiException.badRequest("empty_body", "The request has no body: send a JSON object.");
+      throw ApiException.badRequest(
+          ErrorCode.EMPTY_BODY, "The request has no body: send a JSON object.");
     }
     String text;
     try {
@@ -95,17 +102,18 @@ final class ApiJson {
               .decode(ByteBuffer.wrap(body))
               .toString();
     } catch (CharacterCodingException e) {
-      throw ApiException.badRequest("invalid_json", "The body is not valid UTF-8 text.");
+      throw ApiException.badRequest(ErrorCode.INVALID_JSON, "The body is not valid UTF-8 text.");
     }
     try {
       T value = MAPPER.readValue(text, type);
       if (value == null) {
-        throw ApiException.badRequest("invalid_json", "The body is null: send a JSON object.");
+        throw ApiException.badRequest(
+            ErrorCode.INVALID_JSON, "The body is null: send a JSON object.");
       }
       return value;
     } catch (UnrecognizedPropertyException e) {
       throw ApiException.badRequest(
-          "unknown_field",
+          ErrorCode.UNKNOWN_FIELD,
           "Unknown field %s%s; the fields are %s."
               .formatted(
                   quote(e.getPropertyName()),
@@ -116,40 +124,87 @@ final class ApiJson {
                       .collect(Collectors.joining(", "))));
     } catch (InvalidFormatException e) {
       throw ApiException.badRequest(
-          "invalid_field",
+          ErrorCode.INVALID_FIELD,
           "Field %s has a value of the wrong form: %s."
-              .formatted(path(e), String.valueOf(e.getValue())));
+              .formatted(path(e), dev.docket.domain.Names.quote(String.valueOf(e.getValue()))));
     } catch (MismatchedInputException e) {
       if (path(e).isEmpty()) {
         throw bodyProblem(text, e);
       }
       throw ApiException.badRequest(
-          "invalid_field",
+          ErrorCode.INVALID_FIELD,
           "Field %s has the wrong type%s."
               .formatted(
                   path(e).isEmpty() ? "(the body)" : path(e),
                   e.getTargetType() == null ? "" : ": expected " + simpleType(e.getTargetType())));
     } catch (JsonProcessingException e) {
-      throw ApiException.badRequest(
-          "invalid_json", "The body is not valid JSON: " + e.getOriginalMessage() + ".");
+      throw ApiException.badRequest(ErrorCode.INVALID_JSON, notJson(e));
     } catch (IOException e) {
-      throw ApiException.badRequest("invalid_json", "The body could not be read: " + e + ".");
+      throw ApiException.badRequest(ErrorCode.INVALID_JSON, "The body could not be read as JSON.");
     }
+  }
+
+  /**
+   * What is wrong with JSON that does not parse, in our words: Jackson's messages name its own
+   * features and constraints, which mean nothing to a caller.
+   */
+  static String notJson(JsonProcessingException e) {
+    String original = String.valueOf(e.getOriginalMessage());
+    Throwable constraint = e;
+    while (constraint != null
+        && !(constraint instanceof com.fasterxml.jackson.core.exc.StreamConstraintsException)) {
+      constraint = constraint.getCause();
+    }
+    if (constraint != null) {
+      original = String.valueOf(constraint.getMessage());
+      if (original.contains("nesting depth")) {
+        return "The body has nesting deeper than %d levels.".formatted(MAX_NESTING);
+      }
+      if (original.contains("Number value length")) {
+        return "A number in the body has more than %d digits.".formatted(MAX_NUMBER_LENGTH);
+      }
+      return "The body exceeds a limit of this server on the size of its JSON values.";
+    }
+    String where = "";
+    var location = e.getLocation();
+    if (location != null && location.getLineNr() > 0) {
+      where = " (line %d, column %d)".formatted(location.getLineNr(), location.getColumnNr());
+    }
+    String prefix = "The body is not valid JSON" + where;
+    if (original.startsWith("Duplicate field '")) {
+      int end = original.indexOf('\'', 17);
+      String name = end < 0 ? "" : original.substring(17, end);
+      return prefix
+          + ": field %s appears twice; give each field once."
+              .formatted(dev.docket.domain.Names.quote(name));
+    }
+    if (original.startsWith("Unexpected end-of-input")) {
+      return prefix + ": it ends too soon.";
+    }
+    if (original.contains("Invalid numeric value") || original.contains("Non-standard token")) {
+      return prefix + ": it has a number JSON does not allow (no leading zeros, NaN or Infinity).";
+    }
+    if (original.contains("Illegal unquoted character")) {
+      return prefix + ": a string holds a raw control character; escape it as \\uXXXX.";
+    }
+    return prefix + ".";
   }
 
   /** Something wrong with the body as a whole: blank, trailing data, or not an object. */
   private static ApiException bodyProblem(String text, MismatchedInputException e) {
     if (text.isBlank()) {
       return ApiException.badRequest(
-          "invalid_json", "The body is only whitespace: send a JSON object.");
+          ErrorCode.INVALID_JSON, "The body is only whitespace: send a JSON object.");
     }
     String message = String.valueOf(e.getOriginalMessage());
     if (message.startsWith("Trailing token")) {
       return ApiException.badRequest(
-          "invalid_json", "The body has trailing data after its JSON object: send one object.");
+          ErrorCode.INVALID_JSON,
+          "The body has trailing data after its JSON object: send one object.");
     }
     return ApiException.badRequest(
-        "invalid_field", "The JSON in the body has the wrong type: the body must be an object.");
+        ErrorCode.INVALID_FIELD,
+        "The JSON in the body has the wrong type: the body must be an object.");
   }
 
   private static String where(MismatchedInputException e) {

@@ -63,12 +63,13 @@ final class ApiRoutes {
     var bulk = ApiJson.read(body, ApiJson.BulkRequest.class);
     if (bulk.jobs() == null || bulk.jobs().isEmpty()) {
       throw ApiException.badRequest(
-          "invalid_job", "Field jobs is missing or empty: send an array of 1 to 10000 jobs.");
+          ErrorCode.INVALID_JOB,
+          "Field jobs is missing or empty: send an array of 1 to 10000 jobs.");
     }
     if (bulk.jobs().size() > MAX_BULK) {
       throw new ApiException(
           413,
-          "too_many_jobs",
+          ErrorCode.TOO_MANY_JOBS,
           "The request has %d jobs, more than the %d one request may enqueue: split it."
               .formatted(bulk.jobs().size(), MAX_BULK));
     }
@@ -222,7 +223,7 @@ final class ApiRoutes {
       return JobId.parse(text);
     } catch (IllegalArgumentException e) {
       throw ApiException.badRequest(
-          "invalid_id", "%s is not a job id: ids are UUIDs.".formatted(Names.quote(text)));
+          ErrorCode.INVALID_ID, "%s is not a job id: ids are UUIDs.".formatted(Names.quote(text)));
     }
   }
 
@@ -230,7 +231,7 @@ final class ApiRoutes {
     try {
       return Names.requireQueue(name);
     } catch (IllegalArgumentException e) {
-      throw ApiException.badRequest("invalid_queue", e.getMessage());
+      throw ApiException.badRequest(ErrorCode.INVALID_QUEUE, e.getMessage());
     }
   }
 
@@ -250,7 +251,7 @@ final class ApiRoutes {
       // falls through to the error below
     }
     throw ApiException.badRequest(
-        "invalid_cursor",
+        ErrorCode.INVALID_CURSOR,
         "%s is not a cursor of this API: pass back the nextCursor of the page before."
             .formatted(Names.quote(cursor)));
   }
@@ -260,7 +261,7 @@ final class ApiRoutes {
     for (var entry : parameters.entrySet()) {
       if (!LIST_PARAMETERS.contains(entry.getKey())) {
         throw ApiException.badRequest(
-            "invalid_parameter",
+            ErrorCode.INVALID_PARAMETER,
             "Unknown parameter %s; the parameters are %s."
                 .formatted(
                     Names.quote(entry.getKey()),
@@ -268,7 +269,7 @@ final class ApiRoutes {
       }
       if (entry.getValue().size() > 1) {
         throw ApiException.badRequest(
-            "invalid_parameter",
+            ErrorCode.INVALID_PARAMETER,
             "Parameter %s is given %d times; give it once."
                 .formatted(entry.getKey(), entry.getValue().size()));
       }
@@ -286,7 +287,7 @@ final class ApiRoutes {
       one(parameters, "limit").ifPresent(l -> builder.limit(limit(l)));
       return builder.build();
     } catch (IllegalArgumentException e) {
-      throw ApiException.badRequest("invalid_parameter", e.getMessage());
+      throw ApiException.badRequest(ErrorCode.INVALID_PARAMETER, e.getMessage());
     }
   }
 
@@ -304,7 +305,7 @@ final class ApiRoutes {
       }
     }
     throw ApiException.badRequest(
-        "invalid_parameter",
+        ErrorCode.INVALID_PARAMETER,
         "State %s is not one of pending, running, completed, failed, cancelled."
             .formatted(Names.quote(text)));
   }
@@ -314,7 +315,7 @@ final class ApiRoutes {
       return Instant.parse(text);
     } catch (DateTimeParseException e) {
       throw ApiException.badRequest(
-          "invalid_parameter",
+          ErrorCode.INVALID_PARAMETER,
           "Parameter %s is %s, not an ISO-8601 instant such as 2030-01-31T09:00:00Z."
               .formatted(name, Names.quote(text)));
     }
@@ -325,7 +326,7 @@ final class ApiRoutes {
       return Integer.parseInt(text);
     } catch (NumberFormatException e) {
       throw ApiException.badRequest(
-          "invalid_parameter",
+          ErrorCode.INVALID_PARAMETER,
           "Parameter limit is %s, not a whole number from 1 to %d."
               .formatted(Names.quote(text), JobQuery.MAX_LIMIT));
     }
@@ -334,10 +335,11 @@ final class ApiRoutes {
   /** Turns one enqueue request into a job request, or says what is wrong with it. */
   static JobRequest toJobRequest(ApiJson.EnqueueRequest r, String prefix) {
     if (r == null) {
-      throw ApiException.badRequest("invalid_job", prefix + "The job is null: send an object.");
+      throw ApiException.badRequest(
+          ErrorCode.INVALID_JOB, prefix + "The job is null: send an object.");
     }
     if (r.kind() == null) {
-      throw ApiException.badRequest("invalid_job", prefix + "Field kind is missing.");
+      throw ApiException.badRequest(ErrorCode.INVALID_JOB, prefix + "Field kind is missing.");
     }
     String payload = payloadJson(r.payload(), prefix);
     try {
@@ -374,11 +376,14 @@ final class ApiRoutes {
         builder.retryPolicy(retry(r.retry()));
       }
       return builder.build();
-    } catch (IllegalArgumentException | NullPointerException | ArithmeticException e) {
-      throw ApiException.badRequest("invalid_job", prefix + e.getMessage());
-    } catch (java.time.DateTimeException e) {
+    } catch (IllegalArgumentException | NullPointerException e) {
+      throw ApiException.badRequest(ErrorCode.INVALID_JOB, prefix + e.getMessage());
+    } catch (ArithmeticException | java.time.DateTimeException e) {
       throw ApiException.badRequest(
-          "invalid_job", prefix + "A time is out of range: " + e.getMessage());
+          ErrorCode.INVALID_JOB,
+          prefix
+              + "A time or duration is out of range: run-at times go from %s to %s, delays up to %s."
+                  .formatted(JobSpec.MIN_RUN_AT, JobSpec.MAX_RUN_AT, JobRequest.MAX_DELAY));
     }
   }
 
@@ -390,18 +395,62 @@ final class ApiRoutes {
     try {
       json = ApiJson.MAPPER.writeValueAsString(payload);
     } catch (JsonProcessingException e) {
-      throw ApiException.badRequest("invalid_payload", prefix + "The payload cannot be written.");
+      throw ApiException.badRequest(
+          ErrorCode.INVALID_PAYLOAD, prefix + "The payload cannot be written.");
     }
+    requireStorable(payload, prefix);
     int bytes = json.getBytes(StandardCharsets.UTF_8).length;
     if (bytes > JobSpec.MAX_PAYLOAD_BYTES) {
       throw new ApiException(
           413,
-          "payload_too_large",
+          ErrorCode.PAYLOAD_TOO_LARGE,
           prefix
               + "The payload has %d bytes of JSON, more than the %d a job may carry."
                   .formatted(bytes, JobSpec.MAX_PAYLOAD_BYTES));
     }
     return json;
+  }
+
+  /**
+   * Refuses text no store can hold, a NUL or a lone surrogate, here where the job's index in a bulk
+   * is still known (the codec would say the same later, but not which job).
+   */
+  private static void requireStorable(JsonNode node, String prefix) {
+    if (node.isTextual()) {
+      requireStorable(node.textValue(), prefix);
+    } else if (node.isContainerNode()) {
+      for (var fields = node.fields(); fields.hasNext(); ) {
+        var field = fields.next();
+        requireStorable(field.getKey(), prefix);
+        requireStorable(field.getValue(), prefix);
+      }
+      if (node.isArray()) {
+        for (JsonNode element : node) {
+          requireStorable(element, prefix);
+        }
+      }
+    }
+  }
+
+  private static void requireStorable(String text, String prefix) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '\0') {
+        throw ApiException.badRequest(
+            ErrorCode.INVALID_PAYLOAD,
+            prefix + "The payload contains a NUL character (\\u0000), which stores cannot hold.");
+      }
+      if (Character.isSurrogate(c)) {
+        if (Character.isHighSurrogate(c)
+            && i + 1 < text.length()
+            && Character.isLowSurrogate(text.charAt(i + 1))) {
+          i++;
+          continue;
+        }
+        throw ApiException.badRequest(
+            ErrorCode.INVALID_PAYLOAD, prefix + "The payload contains an unpaired surrogate.");
+      }
+    }
   }
 
   private static Priority priority(JsonNode node) {

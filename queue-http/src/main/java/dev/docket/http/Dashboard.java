@@ -8,9 +8,11 @@ import dev.docket.runtime.DocketRuntime;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.Cookie;
+import io.javalin.http.HandlerType;
 import io.javalin.http.HttpStatus;
 import io.javalin.http.SameSite;
 import java.io.StringWriter;
+import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -38,6 +40,21 @@ final class Dashboard {
   /** Paths anyone may fetch: the login page, scripts and styles, probes, metrics, API docs. */
   private static final Set<String> PUBLIC_PREFIXES =
       Set.of("/login", "/static/", "/webjars/", "/health/", "/metrics", "/openapi.json");
+
+  /** The request attribute holding the caller's session, for the page's CSRF value. */
+  private static final String SESSION = "docket.session";
+
+  /**
+   * The API routes the dashboard's own buttons and chart call: all a local session, from the
+   * open-on-localhost mode, may use of the API.
+   */
+  private static final List<java.util.regex.Pattern> LOCAL_ROUTES =
+      List.of(
+          java.util.regex.Pattern.compile("GET /api/throughput"),
+          java.util.regex.Pattern.compile("POST /api/jobs/[^/]+/(retry|cancel)"),
+          java.util.regex.Pattern.compile("DELETE /api/jobs/[^/]+"),
+          java.util.regex.Pattern.compile("POST /api/queues/[^/]+/(pause|resume)"),
+          java.util.regex.Pattern.compile("POST /api/schedules/[^/]+/(run|enable|disable)"));
 
   private static final String CSP =
       "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
@@ -81,7 +98,16 @@ final class Dashboard {
     app.get("/schedules", ctx -> render(ctx, "schedules", schedules(ctx)));
   }
 
-  /** Lets a dashboard request through, or sends the browser to the login page. */
+  /** Whether a local session may call API route {@code path} with {@code method}. */
+  static boolean grantsLocally(HandlerType method, String path) {
+    String route = method + " " + path;
+    return LOCAL_ROUTES.stream().anyMatch(p -> p.matcher(route).matches());
+  }
+
+  /**
+   * Lets a dashboard request through, or sends the browser to the login page. In the
+   * open-on-localhost mode, a browser on this machine without a session gets a local one here.
+   */
   void secure(Context ctx) {
     ctx.header("Content-Security-Policy", CSP);
     ctx.header("X-Frame-Options", "DENY");
@@ -89,7 +115,19 @@ final class Dashboard {
     if (PUBLIC_PREFIXES.stream().anyMatch(path::startsWith)) {
       return;
     }
-    if (server.caller(ctx) == Access.Caller.NONE) {
+    Access.Caller caller = server.checkedCaller(ctx);
+    if (caller.isBrowser()) {
+      ctx.attribute(SESSION, caller.session());
+    } else if (caller.kind() == Access.Kind.NONE
+        && ctx.method() == HandlerType.GET
+        && ctx.header("Authorization") == null // a wrong token is a wrong token
+        && access.mayOpenLocally(server.clientAddress(ctx), ctx.header("Host"))) {
+      var opened = access.sessions().open(true, clock.instant());
+      setSessionCookie(ctx, opened.cookie());
+      ctx.attribute(SESSION, opened.session());
+      caller = new Access.Caller(Access.Kind.LOCAL, opened.session());
+    }
+    if (caller.kind() == Access.Kind.NONE) {
       ctx.header("Cache-Control", "no-store");
       String next = ctx.queryString() == null ? path : path + "?" + ctx.queryString();
       ctx.redirect(
@@ -103,7 +141,7 @@ final class Dashboard {
   // ---- Login -----------------------------------------------------------------------------
 
   private void loginPage(Context ctx) {
-    if (server.caller(ctx) != Access.Caller.NONE) {
+    if (server.checkedCaller(ctx).kind() != Access.Kind.NONE) {
       ctx.redirect(safeNext(ctx.queryParam("next")), HttpStatus.SEE_OTHER);
       return;
     }
@@ -113,12 +151,18 @@ final class Dashboard {
   }
 
   private void login(Context ctx) {
+    String client = server.clientAddress(ctx);
+    Instant now = clock.instant();
+    server.requireNotShutOut(ctx, client, now);
     if (!Access.isSameOrigin(
         ctx.header("Origin"), ctx.header("Host"), ctx.header("Sec-Fetch-Site"))) {
-      throw new ApiException(403, "cross_site", "A login from another site's page is refused.");
+      throw new ApiException(
+          403, ErrorCode.CROSS_SITE, "A login from another site's page is refused.");
     }
-    String next = safeNext(ctx.formParam("next"));
-    if (!access.isToken(ctx.formParam("token"))) {
+    Map<String, String> form = smallForm(ctx);
+    String next = safeNext(form.get("next"));
+    if (!access.isToken(form.get("token"))) {
+      server.throttle().failed(client, now);
       var model = new HashMap<String, Object>();
       model.put("next", next);
       model.put("error", "That is not the token. Try again.");
@@ -126,23 +170,82 @@ final class Dashboard {
       render(ctx, "login", model);
       return;
     }
-    var cookie = new Cookie(Access.SESSION_COOKIE, access.newSession(clock.instant()));
+    server.throttle().succeeded(client);
+    setSessionCookie(ctx, access.sessions().open(false, now).cookie());
+    ctx.redirect(next, HttpStatus.SEE_OTHER);
+  }
+
+  private void setSessionCookie(Context ctx, String value) {
+    var cookie = new Cookie(Access.SESSION_COOKIE, value);
     cookie.setHttpOnly(true);
     cookie.setSameSite(SameSite.STRICT);
     cookie.setPath("/");
     cookie.setMaxAge((int) Access.SESSION_LENGTH.toSeconds());
-    cookie.setSecure("https".equals(ctx.scheme()));
+    cookie.setSecure(server.overHttps(ctx));
     ctx.cookie(cookie);
-    ctx.redirect(next, HttpStatus.SEE_OTHER);
   }
 
+  /** Ends this browser's session on the server, so its cookie opens nothing any more. */
   private void logout(Context ctx) {
+    Access.Caller caller = server.checkedCaller(ctx);
     if (!Access.isSameOrigin(ctx.header("Origin"), ctx.header("Host"), ctx.header("Sec-Fetch-Site"))
-        || !access.isCsrfToken(server.csrfBinding(ctx), ctx.formParam("csrf"))) {
-      throw new ApiException(403, "csrf", "A log-out from another site's page is refused.");
+        || !Access.isCsrfToken(caller.session(), smallForm(ctx).get("csrf"))) {
+      throw new ApiException(403, ErrorCode.CSRF, "A log-out from another site's page is refused.");
     }
+    access.sessions().revoke(ctx.cookie(Access.SESSION_COOKIE));
     ctx.removeCookie(Access.SESSION_COOKIE, "/");
     ctx.redirect("/login", HttpStatus.SEE_OTHER);
+  }
+
+  /**
+   * A small urlencoded form (the login's, the logout's), read by us and never past {@link
+   * HttpOptions#MAX_LOGIN_BODY_BYTES}: refused on its declared length before a byte is read, and
+   * cut off when a chunked body runs longer. Javalin would read up to the API's limit.
+   */
+  static Map<String, String> smallForm(Context ctx) {
+    int max = HttpOptions.MAX_LOGIN_BODY_BYTES;
+    long declared = ctx.req().getContentLengthLong();
+    if (declared > max) {
+      // The body is never read, so the connection cannot carry another request after it.
+      ctx.header("Connection", "close");
+      throw formTooLarge(declared, max);
+    }
+    byte[] body;
+    try (var in = ctx.req().getInputStream()) {
+      body = in.readNBytes(max + 1);
+    } catch (java.io.IOException e) {
+      throw ApiException.badRequest(
+          ErrorCode.UNREADABLE_BODY, "The request body could not be read.");
+    }
+    if (body.length > max) {
+      ctx.header("Connection", "close");
+      throw formTooLarge(body.length, max);
+    }
+    var form = new HashMap<String, String>();
+    for (String pair : new String(body, StandardCharsets.UTF_8).split("&")) {
+      if (pair.isEmpty()) {
+        continue;
+      }
+      int eq = pair.indexOf('=');
+      try {
+        String name =
+            URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+        String value =
+            eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+        form.putIfAbsent(name, value);
+      } catch (IllegalArgumentException e) {
+        throw ApiException.badRequest(
+            ErrorCode.INVALID_REQUEST, "The form has a % that is not followed by two hex digits.");
+      }
+    }
+    return form;
+  }
+
+  private static ApiException formTooLarge(long size, int max) {
+    return new ApiException(
+        413,
+        ErrorCode.BODY_TOO_LARGE,
+        "The form has %d bytes, more than the %d this page accepts.".formatted(size, max));
   }
 
   /** Only a path of this server: never another site, so the login cannot redirect away. */
@@ -163,8 +266,10 @@ final class Dashboard {
   private Map<String, Object> page(Context ctx, String title, String nav) {
     var model = new HashMap<String, Object>();
     model.put("title", title);
-    model.put("csrf", access.csrfToken(server.csrfBinding(ctx)));
-    model.put("session", server.csrfBinding(ctx) != null);
+    Sessions.Session session = ctx.attribute(SESSION);
+    model.put("csrf", session == null ? "" : session.csrf());
+    // A local session needs no log-out: the next page would open a new one.
+    model.put("session", session != null && !session.local());
     model.put("htmx", HTMX);
     model.put("chartjs", CHART_JS);
     model.put("owner", runtime.options().owner());

@@ -14,11 +14,14 @@ import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.staticfiles.Location;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,6 +73,8 @@ public final class DocketServer implements AutoCloseable {
 
   private final DocketMetrics metrics;
   private final PrometheusMeterRegistry prometheus;
+  private final AuthThrottle throttle = new AuthThrottle();
+  private final MalformedRequests malformed = new MalformedRequests();
 
   private DocketServer(
       DocketRuntime runtime, HttpOptions options, InstantSource clock, DocketMetrics metrics) {
@@ -86,8 +91,11 @@ public final class DocketServer implements AutoCloseable {
     this.clock = clock;
     this.tokenGenerated = options.token().isEmpty();
     this.token = options.token().orElseGet(Access::randomToken);
-    this.access = new Access(token, options.openOnLocalhost());
+    this.access = new Access(token, options.openOnLocalhost(), new Sessions());
     this.api = new ApiRoutes(runtime, clock);
+    if (metrics != null) {
+      registerMeters(metrics.registry());
+    }
     this.dashboard = new Dashboard(this, runtime, api, access, clock);
   }
 
@@ -134,7 +142,9 @@ public final class DocketServer implements AutoCloseable {
               config.useVirtualThreads = true;
               config.http.prefer405over404 = true;
               config.http.maxRequestSize = options.maxBodyBytes();
-              config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
+              config.jetty.modifyServer(
+                  server -> server.setErrorHandler(new JsonErrorHandler(malformed)));
+              config.jetty.modifyServletContextHandler(NoMethodOverride::install);
               config.staticFiles.enableWebjars();
               config.staticFiles.add(
                   files -> {
@@ -146,13 +156,15 @@ public final class DocketServer implements AutoCloseable {
     app.before(this::secure);
     app.exception(Exception.class, this::fail);
     app.exception(HttpResponseException.class, this::fail);
-    app.error(404, ctx -> failIfEmpty(ctx, "not_found", "There is nothing at " + ctx.path() + "."));
+    app.error(
+        404,
+        ctx -> failIfEmpty(ctx, ErrorCode.NOT_FOUND, "There is nothing at " + ctx.path() + "."));
     app.error(
         405,
         ctx ->
             failIfEmpty(
                 ctx,
-                "method_not_allowed",
+                ErrorCode.METHOD_NOT_ALLOWED,
                 "%s is not allowed on %s.".formatted(ctx.method(), ctx.path())));
     routes();
     dashboard.routes(app);
@@ -273,11 +285,24 @@ public final class DocketServer implements AutoCloseable {
     route(HandlerType.GET, "/api/throughput", ctx -> json(ctx, 200, runtime.throughput()));
   }
 
+  /** Counters of what the server refused, on the metrics registry next to Docket's own. */
+  private void registerMeters(MeterRegistry registry) {
+    FunctionCounter.builder("docket.http.malformed.requests", malformed, MalformedRequests::count)
+        .description("Requests refused before routing because they were malformed")
+        .register(registry);
+    FunctionCounter.builder("docket.http.auth.failures", throttle, AuthThrottle::failures)
+        .description("Wrong tokens, on the login page and the API")
+        .register(registry);
+    FunctionCounter.builder("docket.http.auth.refusals", throttle, AuthThrottle::refusals)
+        .description("Token attempts refused with 429 because their address sent too many wrong")
+        .register(registry);
+  }
+
   private void scrape(Context ctx) {
     if (prometheus == null) {
       throw new ApiException(
           404,
-          "metrics_disabled",
+          ErrorCode.METRICS_DISABLED,
           "This server was made without metrics: there is nothing to scrape.");
     }
     metrics.refreshGauges(); // so that queues seen for the first time are in this scrape
@@ -331,7 +356,7 @@ public final class DocketServer implements AutoCloseable {
 
   // ---- Access ----------------------------------------------------------------------------
 
-  /** Lets a request through, or answers 401 or 403 for it. Runs before every handler. */
+  /** Lets a request through, or answers 401, 403 or 429 for it. Runs before every handler. */
   private void secure(Context ctx) {
     String path = ctx.path();
     ctx.header("X-Content-Type-Options", "nosniff");
@@ -343,24 +368,98 @@ public final class DocketServer implements AutoCloseable {
       return;
     }
     ctx.header("Cache-Control", "no-store");
-    Access.Caller caller = caller(ctx);
-    if (caller == Access.Caller.NONE) {
+    Access.Caller caller = checkedCaller(ctx);
+    if (caller.kind() == Access.Kind.NONE) {
       ctx.header("WWW-Authenticate", "Bearer realm=\"docket\"");
       throw new ApiException(
           401,
-          "unauthorized",
+          ErrorCode.UNAUTHORIZED,
           "This API needs the header Authorization: Bearer <token>, with the token the server"
               + " was configured with.");
     }
     if (ctx.method() == HandlerType.HEAD) {
       // Javalin would answer HEAD without running the GET handler: 200 even for a missing job.
       throw new ApiException(
-          405, "method_not_allowed", "HEAD is not supported on the API: use GET.");
+          405, ErrorCode.METHOD_NOT_ALLOWED, "HEAD is not supported on the API: use GET.");
     }
-    if (caller == Access.Caller.BROWSER && !isSafe(ctx.method())) {
-      requireSameOriginChange(ctx, csrfBinding(ctx));
+    if (caller.kind() == Access.Kind.LOCAL && !Dashboard.grantsLocally(ctx.method(), path)) {
+      throw new ApiException(
+          403,
+          ErrorCode.FORBIDDEN,
+          "Without the token, a browser on this machine may use the dashboard and its buttons"
+              + " only: send Authorization: Bearer <token> for the rest of the API.");
+    }
+    if (caller.isBrowser() && !isSafe(ctx.method())) {
+      requireSameOriginChange(ctx, caller.session());
     }
     requireWellFormedQuery(ctx.queryString());
+  }
+
+  /**
+   * Who sent a request, with wrong tokens counted against the client's address: while it is shut
+   * out for too many, any token it sends is refused with 429 without being looked at. Every request
+   * that may carry a token, to the API or to a page, is identified through here.
+   */
+  Access.Caller checkedCaller(Context ctx) {
+    String authorization = ctx.header("Authorization");
+    if (authorization == null) {
+      return caller(ctx);
+    }
+    String client = clientAddress(ctx);
+    Instant now = clock.instant();
+    requireNotShutOut(ctx, client, now);
+    Access.Caller caller = caller(ctx);
+    if (caller.kind() == Access.Kind.NONE) {
+      throttle.failed(client, now);
+    } else {
+      throttle.succeeded(client);
+    }
+    return caller;
+  }
+
+  /** Refuses with 429 while {@code client} is shut out for sending wrong tokens. */
+  void requireNotShutOut(Context ctx, String client, Instant now) {
+    throttle
+        .shutOut(client, now)
+        .ifPresent(
+            wait -> {
+              long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
+              ctx.header("Retry-After", String.valueOf(seconds));
+              throw new ApiException(
+                  429,
+                  ErrorCode.TOO_MANY_FAILURES,
+                  "Too many wrong tokens came from this address: try again in %d s."
+                      .formatted(seconds));
+            });
+  }
+
+  AuthThrottle throttle() {
+    return throttle;
+  }
+
+  /**
+   * The client's address: the peer's, or behind a trusted proxy the last address in {@code
+   * X-Forwarded-For}, the one that proxy saw.
+   */
+  String clientAddress(Context ctx) {
+    String peer = ctx.req().getRemoteAddr();
+    if (!options.trustProxy()) {
+      return peer;
+    }
+    String forwarded = ctx.header("X-Forwarded-For");
+    if (forwarded == null || forwarded.isBlank()) {
+      return peer;
+    }
+    String last = forwarded.substring(forwarded.lastIndexOf(',') + 1).strip();
+    return last.isEmpty() ? peer : last;
+  }
+
+  /** Whether the browser reached us over HTTPS, directly or through a trusted proxy. */
+  boolean overHttps(Context ctx) {
+    if (options.secureCookies() || "https".equals(ctx.scheme())) {
+      return true;
+    }
+    return options.trustProxy() && "https".equalsIgnoreCase(ctx.header("X-Forwarded-Proto"));
   }
 
   /** The container drops what it cannot decode, which would silently widen a search. */
@@ -372,7 +471,7 @@ public final class DocketServer implements AutoCloseable {
       if (MALFORMED_ESCAPE.matcher(part).find()) {
         String name = part.contains("=") ? part.substring(0, part.indexOf('=')) : part;
         throw ApiException.badRequest(
-            "invalid_parameter",
+            ErrorCode.INVALID_PARAMETER,
             "Parameter %s has a %% that is not followed by two hex digits: encode it as %%25."
                 .formatted(dev.docket.domain.Names.quote(name)));
       }
@@ -382,17 +481,12 @@ public final class DocketServer implements AutoCloseable {
   private static final java.util.regex.Pattern MALFORMED_ESCAPE =
       java.util.regex.Pattern.compile("%(?![0-9A-Fa-f]{2})");
 
-  /** The session a browser's CSRF token is bound to: its valid cookie, or null when open. */
-  String csrfBinding(Context ctx) {
-    String session = ctx.cookie(Access.SESSION_COOKIE);
-    return session != null && access.isSession(session, clock.instant()) ? session : null;
-  }
-
-  Access.Caller caller(Context ctx) {
+  /** Who sent a request; wrong tokens are not counted: see {@link #checkedCaller}. */
+  private Access.Caller caller(Context ctx) {
     return access.identify(
         ctx.header("Authorization"),
         ctx.cookie(Access.SESSION_COOKIE),
-        ctx.req().getRemoteAddr(),
+        clientAddress(ctx),
         ctx.header("Host"),
         clock.instant());
   }
@@ -402,15 +496,16 @@ public final class DocketServer implements AutoCloseable {
   }
 
   /** A browser's change must come from our page: its CSRF header and its origin say so. */
-  void requireSameOriginChange(Context ctx, String binding) {
+  void requireSameOriginChange(Context ctx, Sessions.Session session) {
     if (!Access.isSameOrigin(
         ctx.header("Origin"), ctx.header("Host"), ctx.header("Sec-Fetch-Site"))) {
-      throw new ApiException(403, "cross_site", "Changes from another site's page are refused.");
+      throw new ApiException(
+          403, ErrorCode.CROSS_SITE, "Changes from another site's page are refused.");
     }
-    if (!access.isCsrfToken(binding, ctx.header(Access.CSRF_HEADER))) {
+    if (!Access.isCsrfToken(session, ctx.header(Access.CSRF_HEADER))) {
       throw new ApiException(
           403,
-          "csrf",
+          ErrorCode.CSRF,
           "A change from a browser needs the %s header of the dashboard's page: reload it."
               .formatted(Access.CSRF_HEADER));
     }
@@ -418,8 +513,9 @@ public final class DocketServer implements AutoCloseable {
 
   // ---- Bodies and answers ----------------------------------------------------------------
 
-  /** The request body, refused with 413 when longer than the configured limit. */
+  /** The request body: JSON, else 415; refused with 413 when longer than the configured limit. */
   private byte[] body(Context ctx) {
+    requireJson(ctx.header("Content-Type"));
     int max = options.maxBodyBytes();
     long declared = ctx.req().getContentLengthLong();
     if (declared > max) {
@@ -432,14 +528,33 @@ public final class DocketServer implements AutoCloseable {
       }
       return body;
     } catch (IOException e) {
-      throw ApiException.badRequest("unreadable_body", "The request body could not be read.");
+      throw ApiException.badRequest(
+          ErrorCode.UNREADABLE_BODY, "The request body could not be read.");
+    }
+  }
+
+  /** The API reads JSON only: a form or text would be parsed as something it did not say. */
+  static void requireJson(String contentType) {
+    String type =
+        contentType == null
+            ? ""
+            : contentType.split(";", 2)[0].strip().toLowerCase(java.util.Locale.ROOT);
+    if (!type.equals("application/json")) {
+      throw new ApiException(
+          415,
+          ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+          "The body must be JSON, sent with Content-Type: application/json%s."
+              .formatted(
+                  contentType == null
+                      ? ""
+                      : " (this request says " + dev.docket.domain.Names.quote(contentType) + ")"));
     }
   }
 
   private static ApiException tooLarge(long size, int max) {
     return new ApiException(
         413,
-        "body_too_large",
+        ErrorCode.BODY_TOO_LARGE,
         "The request body has %s bytes, more than the %d this server accepts."
             .formatted(size, max));
   }
@@ -456,7 +571,7 @@ public final class DocketServer implements AutoCloseable {
 
   private void fail(Exception e, Context ctx) {
     int status;
-    String code;
+    ErrorCode code;
     String message = e.getMessage() == null ? e.toString() : e.getMessage();
     switch (e) {
       case ApiException api -> {
@@ -465,37 +580,41 @@ public final class DocketServer implements AutoCloseable {
       }
       case JobNotFoundException notFound -> {
         status = 404;
-        code = "not_found";
+        code = ErrorCode.NOT_FOUND;
       }
       case IllegalTransitionException transition -> {
         status = 409;
-        code = "conflict";
+        code = ErrorCode.CONFLICT;
       }
       case PayloadException payload -> {
         status = 400;
-        code = "invalid_payload";
+        code = ErrorCode.INVALID_PAYLOAD;
       }
       case StorageException storage -> {
         status = 503;
-        code = "store_unavailable";
-        LOG.log(Level.WARNING, "A request failed because the store did: {0}", message);
+        code = ErrorCode.STORE_UNAVAILABLE;
+        LOG.log(
+            Level.WARNING,
+            "A request failed because the store did: {0}",
+            dev.docket.domain.LogText.escape(message));
       }
       case IllegalStateException state -> {
         status = 409;
-        code = "conflict";
+        code = ErrorCode.CONFLICT;
       }
       case IllegalArgumentException argument -> {
         status = 400;
-        code = "invalid_request";
+        code = ErrorCode.INVALID_REQUEST;
       }
       case HttpResponseException http -> {
         status = http.getStatus();
         code =
             switch (status) {
-              case 404 -> "not_found";
-              case 405 -> "method_not_allowed";
-              case 413 -> "body_too_large";
-              default -> "invalid_request";
+              case 404 -> ErrorCode.NOT_FOUND;
+              case 405 -> ErrorCode.METHOD_NOT_ALLOWED;
+              case 413 -> ErrorCode.BODY_TOO_LARGE;
+              case 415 -> ErrorCode.UNSUPPORTED_MEDIA_TYPE;
+              default -> ErrorCode.INVALID_REQUEST;
             };
         message =
             switch (status) {
@@ -506,18 +625,25 @@ public final class DocketServer implements AutoCloseable {
       }
       case DocketException docket -> {
         status = 409;
-        code = "conflict";
+        code = ErrorCode.CONFLICT;
       }
       default -> {
         status = 500;
-        code = "internal_error";
+        code = ErrorCode.INTERNAL_ERROR;
         message = "The server failed; its log says why.";
-        LOG.log(Level.ERROR, "Request " + ctx.method() + " " + ctx.path() + " failed.", e);
+        LOG.log(
+            Level.ERROR,
+            "Request "
+                + ctx.method()
+                + " "
+                + dev.docket.domain.LogText.escape(ctx.path())
+                + " failed.",
+            e);
       }
     }
     ctx.attribute(ANSWERED, true);
     if (isMachinePath(ctx.path()) || status == 401) {
-      json(ctx, status, new ApiJson.ErrorView(code, message));
+      json(ctx, status, new ApiJson.ErrorView(code.wire(), message));
     } else {
       dashboard.error(ctx, status, message);
     }
@@ -532,14 +658,14 @@ public final class DocketServer implements AutoCloseable {
         || path.startsWith("/openapi");
   }
 
-  private void failIfEmpty(Context ctx, String code, String message) {
+  private void failIfEmpty(Context ctx, ErrorCode code, String message) {
     if (Boolean.TRUE.equals(ctx.attribute(ANSWERED))) {
       return; // an exception's answer stands
     }
     if (ctx.path().startsWith("/api/")
         || ctx.path().startsWith("/health")
         || ctx.path().startsWith("/metrics")) {
-      json(ctx, ctx.statusCode(), new ApiJson.ErrorView(code, message));
+      json(ctx, ctx.statusCode(), new ApiJson.ErrorView(code.wire(), message));
     } else {
       dashboard.error(ctx, ctx.statusCode(), message);
     }
@@ -550,15 +676,22 @@ public final class DocketServer implements AutoCloseable {
    * before Javalin sees it: JSON like every other error, not Jetty's HTML page.
    */
   static final class JsonErrorHandler extends org.eclipse.jetty.server.handler.ErrorHandler {
+    private final MalformedRequests malformed;
+
+    JsonErrorHandler(MalformedRequests malformed) {
+      this.malformed = malformed;
+    }
+
     @Override
     public java.nio.ByteBuffer badMessageError(
         int status, String reason, org.eclipse.jetty.http.HttpFields.Mutable fields) {
+      malformed.refused(status, reason);
       fields.put(org.eclipse.jetty.http.HttpHeader.CONTENT_TYPE, "application/json");
       String message =
           "The request is malformed"
               + (reason == null || reason.isBlank() ? "." : ": " + reason + ".");
       return java.nio.ByteBuffer.wrap(
-          ApiJson.write(new ApiJson.ErrorView("invalid_request", message))
+          ApiJson.write(new ApiJson.ErrorView(ErrorCode.INVALID_REQUEST.wire(), message))
               .getBytes(StandardCharsets.UTF_8));
     }
 
@@ -577,7 +710,7 @@ public final class DocketServer implements AutoCloseable {
           .write(
               ApiJson.write(
                       new ApiJson.ErrorView(
-                          code == 404 ? "not_found" : "invalid_request",
+                          (code == 404 ? ErrorCode.NOT_FOUND : ErrorCode.INVALID_REQUEST).wire(),
                           "The request could not be served"
                               + (message == null || message.isBlank()
                                   ? "."

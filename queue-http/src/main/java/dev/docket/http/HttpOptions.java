@@ -8,7 +8,8 @@ import java.util.Optional;
  *
  * <p>Defaults: bound to {@value #DEFAULT_HOST} (this machine only) on port {@value #DEFAULT_PORT},
  * a random token made at start and logged when none is configured, the dashboard behind the token
- * too, request bodies up to {@value #DEFAULT_MAX_BODY_BYTES} bytes. Immutable and thread-safe.
+ * too, request bodies up to {@value #DEFAULT_MAX_BODY_BYTES} bytes, session cookies marked {@code
+ * Secure} only when the request came over HTTPS, proxy headers ignored. Immutable and thread-safe.
  */
 public final class HttpOptions {
   /** The address the server binds when none is given: the loopback interface. */
@@ -23,11 +24,22 @@ public final class HttpOptions {
   /** The shortest token accepted: shorter ones can be guessed. */
   public static final int MIN_TOKEN_LENGTH = 16;
 
+  /** The fewest different characters a token must have: {@code aaaaaaaaaaaaaaaa} is no secret. */
+  public static final int MIN_TOKEN_DISTINCT_CHARACTERS = 8;
+
+  /**
+   * The largest body the login form accepts, in bytes: a token and a path fit many times over, and
+   * nobody without the token makes the server read more.
+   */
+  public static final int MAX_LOGIN_BODY_BYTES = 4 * 1024;
+
   private final String host;
   private final int port;
   private final String token;
   private final boolean openOnLocalhost;
   private final int maxBodyBytes;
+  private final boolean secureCookies;
+  private final boolean trustProxy;
 
   private HttpOptions(Builder b) {
     this.host = b.host;
@@ -35,6 +47,8 @@ public final class HttpOptions {
     this.token = b.token;
     this.openOnLocalhost = b.openOnLocalhost;
     this.maxBodyBytes = b.maxBodyBytes;
+    this.secureCookies = b.secureCookies;
+    this.trustProxy = b.trustProxy;
   }
 
   /** A builder with the defaults. */
@@ -63,8 +77,10 @@ public final class HttpOptions {
   }
 
   /**
-   * Whether the dashboard opens without the token for browsers on this machine. The API still wants
-   * the token from every other client.
+   * Whether the dashboard opens without the token for browsers on this machine: its pages and the
+   * API routes of its buttons (retry, cancel, delete, pause, resume, the schedules' run, enable and
+   * disable, the throughput chart), nothing else of the API. Every other client still needs the
+   * token.
    */
   public boolean openOnLocalhost() {
     return openOnLocalhost;
@@ -75,6 +91,52 @@ public final class HttpOptions {
     return maxBodyBytes;
   }
 
+  /** Whether session cookies are always marked {@code Secure}, for a server reached over HTTPS. */
+  public boolean secureCookies() {
+    return secureCookies;
+  }
+
+  /**
+   * Whether the server sits behind a reverse proxy it trusts: then {@code X-Forwarded-Proto: https}
+   * marks the session cookie {@code Secure}, and the last address of {@code X-Forwarded-For} is the
+   * client's, for throttling wrong tokens and for the open-on-localhost mode. Without a proxy in
+   * front, leave it off: any client could send these headers.
+   */
+  public boolean trustProxy() {
+    return trustProxy;
+  }
+
+  /**
+   * Why {@code token} is too weak to guard the API, or empty if it is not: fewer than {@value
+   * #MIN_TOKEN_LENGTH} characters, fewer than {@value #MIN_TOKEN_DISTINCT_CHARACTERS} different
+   * ones, or more than three quarters of its neighbouring characters repeating or counting up or
+   * down by one ({@code aaaa...}, {@code abcd...}, {@code 1234...}).
+   */
+  static Optional<String> weakness(String token) {
+    if (token.length() < MIN_TOKEN_LENGTH) {
+      return Optional.of(
+          "it has %d characters, too few to be safe: use at least %d"
+              .formatted(token.length(), MIN_TOKEN_LENGTH));
+    }
+    long distinct = token.chars().distinct().count();
+    if (distinct < MIN_TOKEN_DISTINCT_CHARACTERS) {
+      return Optional.of(
+          "it has only %d different character(s), so it is easy to guess: use at least %d"
+              .formatted(distinct, MIN_TOKEN_DISTINCT_CHARACTERS));
+    }
+    int runs = 0;
+    for (int i = 1; i < token.length(); i++) {
+      if (Math.abs(token.charAt(i) - token.charAt(i - 1)) <= 1) {
+        runs++;
+      }
+    }
+    if (runs * 4 > (token.length() - 1) * 3) {
+      return Optional.of(
+          "it is mostly a run of repeated or consecutive characters, so it is easy to guess");
+    }
+    return Optional.empty();
+  }
+
   /** Builds {@link HttpOptions}; each setter checks its value at once. Not thread-safe. */
   public static final class Builder {
     private String host = DEFAULT_HOST;
@@ -82,6 +144,8 @@ public final class HttpOptions {
     private String token;
     private boolean openOnLocalhost;
     private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
+    private boolean secureCookies;
+    private boolean trustProxy;
 
     private Builder() {}
 
@@ -105,26 +169,48 @@ public final class HttpOptions {
       return this;
     }
 
-    /** The bearer token changes and the dashboard require, at least 16 characters. */
+    /**
+     * The bearer token the API and the dashboard require: at least {@value #MIN_TOKEN_LENGTH}
+     * printable ASCII characters without spaces, at least {@value #MIN_TOKEN_DISTINCT_CHARACTERS}
+     * of them different, and not mostly a run of repeated or consecutive characters. A random one
+     * ({@code openssl rand -hex 24}) always passes.
+     *
+     * @throws IllegalArgumentException saying what is wrong with it, without showing it
+     */
     public Builder token(String token) {
       Objects.requireNonNull(token, "token");
-      if (token.length() < MIN_TOKEN_LENGTH) {
-        throw new IllegalArgumentException(
-            "The API token has %d characters, too few to be safe: use at least %d."
-                .formatted(token.length(), MIN_TOKEN_LENGTH));
-      }
       if (!token.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
         throw new IllegalArgumentException(
             "The API token has spaces or characters outside printable ASCII, which an"
                 + " Authorization header cannot carry.");
       }
+      weakness(token)
+          .ifPresent(
+              why -> {
+                throw new IllegalArgumentException(
+                    "The API token is refused: "
+                        + why
+                        + ". Make a random one, such as with: openssl rand -hex 24");
+              });
       this.token = token;
       return this;
     }
 
-    /** Opens the dashboard without the token to browsers on this machine. */
+    /** Opens the dashboard without the token to browsers on this machine; see the getter. */
     public Builder openOnLocalhost(boolean open) {
       this.openOnLocalhost = open;
+      return this;
+    }
+
+    /** Always marks session cookies {@code Secure}: the server is reached over HTTPS only. */
+    public Builder secureCookies(boolean secure) {
+      this.secureCookies = secure;
+      return this;
+    }
+
+    /** Trusts {@code X-Forwarded-Proto} and {@code X-Forwarded-For}; see the getter. */
+    public Builder trustProxy(boolean trust) {
+      this.trustProxy = trust;
       return this;
     }
 

@@ -12,7 +12,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class AccessTest {
   private static final String TOKEN = "a-token-of-sixteen-or-more";
   private static final Instant NOW = Instant.parse("2030-01-01T12:00:00Z");
-  private final Access access = new Access(TOKEN, false);
+  private final Sessions sessions = new Sessions();
+  private final Access access = new Access(TOKEN, false, sessions);
 
   @Test
   void theBearerToken_identifiesAnApiClient_andAnyOtherTokenNobody() {
@@ -30,62 +31,100 @@ class AccessTest {
 
   @Test
   void aWrongToken_doesNotFallBackToAValidSession() {
-    String session = access.newSession(NOW);
+    String cookie = sessions.open(false, NOW).cookie();
 
-    assertThat(access.identify("Bearer nope", session, "127.0.0.1", "localhost", NOW))
+    assertThat(access.identify("Bearer nope", cookie, "127.0.0.1", "localhost", NOW))
         .isEqualTo(Access.Caller.NONE);
   }
 
   @Test
-  void aSession_lastsTwelveHours_andIsBoundToTheToken() {
-    String session = access.newSession(NOW);
+  void aSession_lastsTwelveHours_andEndsWhenRevoked() {
+    var opened = sessions.open(false, NOW);
 
-    assertThat(access.isSession(session, NOW.plus(Duration.ofHours(11)))).isTrue();
-    assertThat(access.isSession(session, NOW.plus(Access.SESSION_LENGTH))).isFalse();
-    assertThat(new Access(TOKEN + "-rotated", false).isSession(session, NOW)).isFalse();
-    assertThat(new Access(TOKEN, false).isSession(session, NOW)).isTrue();
+    assertThat(access.identify(null, opened.cookie(), "10.0.0.9", "docket", NOW.plusSeconds(60)))
+        .isEqualTo(new Access.Caller(Access.Kind.SESSION, opened.session()));
+    assertThat(sessions.find(opened.cookie(), NOW.plus(Duration.ofHours(11)))).isPresent();
+    assertThat(sessions.find(opened.cookie(), NOW.plus(Access.SESSION_LENGTH))).isEmpty();
+
+    var other = sessions.open(false, NOW);
+    sessions.revoke(other.cookie());
+
+    assertThat(access.identify(null, other.cookie(), "10.0.0.9", "docket", NOW))
+        .isEqualTo(Access.Caller.NONE);
+  }
+
+  @Test
+  void eachSession_hasItsOwnRandomCookieAndCsrfValue_evenInTheSameInstant() {
+    var values = new java.util.HashSet<String>();
+    for (int i = 0; i < 100; i++) {
+      var opened = sessions.open(false, NOW);
+      // 32 random bytes, URL-safe base64 without padding: 256 bits.
+      assertThat(opened.cookie()).matches("[A-Za-z0-9_-]{43}");
+      assertThat(values.add(opened.cookie())).isTrue();
+      assertThat(values.add(opened.session().csrf())).isTrue();
+    }
+    assertThat(opened().toString()).doesNotContain(opened().session().csrf());
+  }
+
+  private Sessions.Opened opened() {
+    return sessions.open(false, NOW);
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"", ".", "abc", "abc.def", "AAAAAAAAAAA.AAAA", "!!!.???"})
   void aForgedSession_isRefused(String forged) {
-    assertThat(access.isSession(forged, NOW)).isFalse();
+    sessions.open(false, NOW);
+
+    assertThat(sessions.find(forged, NOW)).isEmpty();
+    assertThat(access.identify(null, forged, "127.0.0.1", "localhost", NOW))
+        .isEqualTo(Access.Caller.NONE);
   }
 
   @Test
-  void aSessionWithAnotherExpiry_isRefused_becauseItsMacNoLongerMatches() {
-    String session = access.newSession(NOW);
-    String other = access.newSession(NOW.plus(Duration.ofDays(1)));
-    String spliced =
-        other.substring(0, other.indexOf('.')) + session.substring(session.indexOf('.'));
+  void theSessionTable_keepsAtMostItsLimit_droppingTheOldest() {
+    var first = sessions.open(false, NOW);
+    for (int i = 0; i < Sessions.MAX_SESSIONS; i++) {
+      sessions.open(false, NOW);
+    }
 
-    assertThat(access.isSession(spliced, NOW)).isFalse();
+    assertThat(sessions.size()).isEqualTo(Sessions.MAX_SESSIONS);
+    assertThat(sessions.find(first.cookie(), NOW)).isEmpty();
   }
 
   @Test
-  void csrfTokens_areBoundToTheSession() {
-    String one = access.newSession(NOW);
-    String two = access.newSession(NOW.plusSeconds(1));
+  void csrfValues_areBoundToTheSession() {
+    var one = sessions.open(false, NOW).session();
+    var two = sessions.open(false, NOW).session();
 
-    assertThat(access.isCsrfToken(one, access.csrfToken(one))).isTrue();
-    assertThat(access.isCsrfToken(two, access.csrfToken(one))).isFalse();
-    assertThat(access.isCsrfToken(null, access.csrfToken(one))).isFalse();
-    assertThat(access.isCsrfToken(one, null)).isFalse();
+    assertThat(Access.isCsrfToken(one, one.csrf())).isTrue();
+    assertThat(Access.isCsrfToken(two, one.csrf())).isFalse();
+    assertThat(Access.isCsrfToken(null, one.csrf())).isFalse();
+    assertThat(Access.isCsrfToken(one, null)).isFalse();
   }
 
   @Test
   void openOnLocalhost_letsInBrowsersOnThisMachine_butNotARebindingHostName() {
-    var open = new Access(TOKEN, true);
+    var open = new Access(TOKEN, true, sessions);
 
+    assertThat(open.mayOpenLocally("127.0.0.1", "localhost:7070")).isTrue();
+    assertThat(open.mayOpenLocally("0:0:0:0:0:0:0:1", "[::1]:7070")).isTrue();
+    assertThat(open.mayOpenLocally("127.0.0.1", "evil.example:7070")).isFalse();
+    assertThat(open.mayOpenLocally("192.168.1.20", "localhost:7070")).isFalse();
+    assertThat(access.mayOpenLocally("127.0.0.1", "localhost:7070")).isFalse();
+  }
+
+  @Test
+  void aLocalSession_countsOnlyFromThisMachine_andNeverWithoutItsCookie() {
+    var open = new Access(TOKEN, true, sessions);
+    var local = sessions.open(true, NOW);
+
+    assertThat(open.identify(null, local.cookie(), "127.0.0.1", "localhost:7070", NOW))
+        .isEqualTo(new Access.Caller(Access.Kind.LOCAL, local.session()));
+    assertThat(open.identify(null, local.cookie(), "127.0.0.1", "evil.example:7070", NOW))
+        .isEqualTo(Access.Caller.NONE);
+    assertThat(open.identify(null, local.cookie(), "10.0.0.9", "localhost:7070", NOW))
+        .isEqualTo(Access.Caller.NONE);
     assertThat(open.identify(null, null, "127.0.0.1", "localhost:7070", NOW))
-        .isEqualTo(Access.Caller.BROWSER);
-    assertThat(open.identify(null, null, "0:0:0:0:0:0:0:1", "[::1]:7070", NOW))
-        .isEqualTo(Access.Caller.BROWSER);
-    assertThat(open.identify(null, null, "127.0.0.1", "evil.example:7070", NOW))
-        .isEqualTo(Access.Caller.NONE);
-    assertThat(open.identify(null, null, "192.168.1.20", "localhost:7070", NOW))
-        .isEqualTo(Access.Caller.NONE);
-    assertThat(access.identify(null, null, "127.0.0.1", "localhost:7070", NOW))
         .isEqualTo(Access.Caller.NONE);
   }
 

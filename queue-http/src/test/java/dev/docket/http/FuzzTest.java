@@ -11,6 +11,7 @@ import dev.docket.runtime.PostgresRuntimes;
 import dev.docket.runtime.RuntimeOptions;
 import dev.docket.store.memory.MemoryStore;
 import dev.docket.store.postgres.PostgresStore;
+import dev.docket.store.postgres.PostgresStoreModule;
 import dev.docket.store.postgres.TestDatabase;
 import dev.docket.usecase.JobClient;
 import dev.docket.usecase.JobRequest;
@@ -19,6 +20,7 @@ import dev.docket.usecase.port.PayloadException;
 import java.io.ByteArrayOutputStream;
 import java.io.UncheckedIOException;
 import java.net.URLEncoder;
+import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,18 +39,23 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Seeded random input against the HTTP API and the Java enqueue API. The seed is fixed and printed;
- * set {@code -Ddocket.fuzz.seed=N} to replay a run. Every HTTP answer must be a 2xx or a 4xx with a
- * JSON error, every accepted job must read back as it was sent, and every refused Java request must
- * be refused with a message.
+ * Seeded random input against the HTTP API, on the memory store and on PostgreSQL, and the Java
+ * enqueue API. The seed is fixed and printed; set {@code -Ddocket.fuzz.seed=N} to replay a run.
+ * Every HTTP answer must be a 2xx or a 4xx with a JSON error (a page may redirect or answer a
+ * page), never a 5xx; every accepted job must read back as it was sent; a login without the token
+ * never gets in, a cookie used after its logout opens nothing, a method-override header changes
+ * nothing; and every refused Java request must be refused with a message.
  */
 class FuzzTest {
   static final long SEED = Long.getLong("docket.fuzz.seed", 20_240_601L);
   static final int HTTP_INPUTS = 3_000;
+  static final int POSTGRES_HTTP_INPUTS = 1_000;
   static final int JAVA_INPUTS = 3_000;
   static final int POSTGRES_INPUTS = 600;
 
   static HttpFixture docket;
+  static HttpFixture onPostgres;
+  static String schema;
 
   /** Reads numbers exactly, so 1e309 compares as itself rather than as infinity. */
   static final com.fasterxml.jackson.databind.ObjectMapper EXACT =
@@ -64,6 +71,13 @@ class FuzzTest {
         HttpFixture.start(
             RuntimeOptions.builder().queue("fuzz-idle", 1).build(),
             HttpFixture.httpOptions().build());
+    TestDatabase db = TestDatabase.get();
+    schema = db.freshSchema("fuzz_http");
+    onPostgres =
+        HttpFixture.startOn(
+            new PostgresStoreModule(db.options(schema).listen(false).build()),
+            RuntimeOptions.builder().queue("fuzz-idle", 1).build(),
+            HttpFixture.httpOptions().build());
   }
 
   @AfterAll
@@ -71,36 +85,56 @@ class FuzzTest {
     if (docket != null) {
       docket.close();
     }
+    if (onPostgres != null) {
+      onPostgres.close();
+      TestDatabase.get().dropSchema(schema);
+    }
   }
 
   // ---- (a) the HTTP API ---------------------------------------------------------------------
 
   @Test
-  @Timeout(120)
-  void randomHttpInput_isAnswered2xxOr4xxWithAJsonError_andEveryAcceptedJobReadsBack() {
-    var random = new SplittableRandom(SEED);
+  @Timeout(150)
+  void randomHttpInput_isAnswered2xxOr4xx_andEveryAcceptedJobReadsBack_inMemory() {
+    fuzzHttp(docket, "memory", HTTP_INPUTS, SEED);
+  }
+
+  @Test
+  @Timeout(150)
+  void randomHttpInput_isAnswered2xxOr4xx_andEveryAcceptedJobReadsBack_onPostgres() {
+    fuzzHttp(onPostgres, "PostgreSQL", POSTGRES_HTTP_INPUTS, SEED + 3);
+  }
+
+  /**
+   * Random requests at every kind of target: the JSON API, the login form, sessions (log in, use
+   * the cookie, log out, use it again) and method-override headers. Each answer is a 2xx, a 3xx
+   * where a page redirects, or a 4xx (JSON on the API); never a 5xx.
+   */
+  private static void fuzzHttp(HttpFixture docket, String store, int inputs, long seed) {
+    var random = new SplittableRandom(seed);
     var gen = new Gen(random);
     var problems = new ArrayList<String>();
     var statuses = new TreeMap<Integer, Integer>();
     var perTarget = new TreeMap<String, Integer>();
     var knownIds = new ArrayList<String>();
     int accepted = 0;
-    for (int i = 0; i < HTTP_INPUTS; i++) {
+    for (int i = 0; i < inputs; i++) {
       int pick = random.nextInt(100);
       String target;
       HttpFixture.Response response;
       String shown;
+      boolean page = false;
       try {
-        if (pick < 40) {
+        if (pick < 34) {
           target = "POST /api/jobs";
           byte[] body = gen.enqueueBody();
           shown = preview(body);
           response = docket.postBytes("/api/jobs", body);
           if (response.status() == 201) {
             accepted++;
-            checkReadsBack(exact(response.body()), body, problems, shown, knownIds);
+            checkReadsBack(docket, exact(response.body()), body, problems, shown, knownIds);
           }
-        } else if (pick < 55) {
+        } else if (pick < 46) {
           target = "POST /api/jobs/bulk";
           byte[] body = gen.bulkBody();
           shown = preview(body);
@@ -108,10 +142,10 @@ class FuzzTest {
           if (response.status() == 201) {
             for (JsonNode job : exact(response.body())) {
               accepted++;
-              checkReadsBack(job, null, problems, shown, knownIds);
+              checkReadsBack(docket, job, null, problems, shown, knownIds);
             }
           }
-        } else if (pick < 80) {
+        } else if (pick < 66) {
           target = "GET /api/jobs?";
           String query = gen.query();
           shown = query;
@@ -125,7 +159,7 @@ class FuzzTest {
                           + "\r\n",
                       new byte[0])
                   : docket.get("/api/jobs?" + query);
-        } else {
+        } else if (pick < 80) {
           target = "/api/jobs/{id}";
           String id =
               !knownIds.isEmpty() && random.nextInt(3) == 0
@@ -140,6 +174,36 @@ class FuzzTest {
                 case 2 -> docket.post(path + "/retry");
                 default -> docket.delete(path);
               };
+        } else if (pick < 88) {
+          target = "POST /login";
+          page = true;
+          var login = gen.loginForm();
+          shown = login.shown();
+          response = docket.send(login.request(docket));
+          int status = response.status();
+          if (status == 303 && !login.rightToken()) {
+            problems.add("input " + i + ": a login without the token got in: " + shown);
+          }
+          if (status != 303 && status != 413 && login.rightToken() && login.plain()) {
+            problems.add("input " + i + ": a plain login with the token answered " + status);
+          }
+          docket.forgiveWrongTokens(); // the next inputs are not shut out for this one's guesses
+        } else if (pick < 94) {
+          target = "session";
+          shown = "login, use, logout, reuse";
+          response = sessionRound(docket, random, problems, i);
+        } else {
+          target = "method override";
+          var override = gen.override(docket);
+          shown = override.shown();
+          response = docket.send(override.request());
+          String state = docket.state(override.jobId());
+          boolean paused = docket.get("/api/queues/fuzz-idle").json().path("paused").asBoolean();
+          if (!state.equals("pending") || paused) {
+            problems.add(
+                "input %d: %s changed something: job %s, queue paused %s"
+                    .formatted(i, shown, state, paused));
+          }
         }
       } catch (UncheckedIOException e) {
         problems.add("input " + i + ": no answer (" + e.getMessage() + ")");
@@ -147,7 +211,7 @@ class FuzzTest {
       }
       perTarget.merge(target, 1, Integer::sum);
       statuses.merge(response.status(), 1, Integer::sum);
-      checkAnswer(i, target, shown, response, problems);
+      checkAnswer(i, target, shown, response, problems, page);
     }
     int fivexx =
         statuses.entrySet().stream()
@@ -155,23 +219,86 @@ class FuzzTest {
             .mapToInt(Map.Entry::getValue)
             .sum();
     System.out.println(
-        "fuzz: %d HTTP inputs, %d 5xx, %d jobs accepted; per target %s; statuses %s"
-            .formatted(HTTP_INPUTS, fivexx, accepted, perTarget, statuses));
-    assertThat(problems).as("seed " + SEED).isEmpty();
-    assertThat(perTarget.values().stream().mapToInt(Integer::intValue).sum())
-        .isEqualTo(HTTP_INPUTS);
+        "fuzz: %d HTTP inputs on the %s store, %d 5xx, %d jobs accepted; per target %s; statuses %s"
+            .formatted(inputs, store, fivexx, accepted, perTarget, statuses));
+    assertThat(problems).as("seed " + seed + " on " + store).isEmpty();
+    assertThat(fivexx).isZero();
+    assertThat(perTarget.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(inputs);
+  }
+
+  /**
+   * Logs in, uses the cookie, and sometimes logs out and tries the cookie again, which must then
+   * open nothing. Returns the last answer.
+   */
+  private static HttpFixture.Response sessionRound(
+      HttpFixture docket, SplittableRandom random, List<String> problems, int i) {
+    var login =
+        docket.send(
+            docket
+                .anonymous("/login")
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("token=" + HttpFixture.TOKEN)));
+    String cookie =
+        login.headers("Set-Cookie").stream()
+            .filter(c -> c.startsWith(Access.SESSION_COOKIE + "="))
+            .map(c -> c.split(";")[0])
+            .findFirst()
+            .orElse(null);
+    if (login.status() != 303 || cookie == null) {
+      problems.add("input " + i + ": the login with the token answered " + login);
+      return login;
+    }
+    var page = docket.send(docket.anonymous("/").header("Cookie", cookie).GET());
+    String csrf = HttpFixture.csrfOf(page);
+    if (random.nextInt(4) == 0) {
+      return docket.send(docket.anonymous("/api/queues").header("Cookie", cookie).GET());
+    }
+    var logout =
+        docket.send(
+            docket
+                .anonymous("/logout")
+                .header("Cookie", cookie)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("csrf=" + csrf)));
+    if (logout.status() != 303) {
+      problems.add("input " + i + ": the logout answered " + logout);
+    }
+    var reuse =
+        random.nextBoolean()
+            ? docket.send(docket.anonymous("/api/queues").header("Cookie", cookie).GET())
+            : docket.send(
+                docket
+                    .anonymous("/api/queues/fuzz-idle/pause")
+                    .header("Cookie", cookie)
+                    .header(Access.CSRF_HEADER, csrf)
+                    .POST(HttpRequest.BodyPublishers.noBody()));
+    if (reuse.status() != 401) {
+      problems.add("input " + i + ": a cookie used after its logout answered " + reuse);
+    }
+    return reuse;
   }
 
   private static void checkAnswer(
-      int i, String target, String shown, HttpFixture.Response response, List<String> problems) {
+      int i,
+      String target,
+      String shown,
+      HttpFixture.Response response,
+      List<String> problems,
+      boolean page) {
     int status = response.status();
     String where = "input " + i + " " + target + " " + shown + " -> " + status + " ";
-    if (status >= 200 && status < 300) {
+    if (status >= 200 && status < 300 || page && status == 303) {
       return;
     }
     if (status < 400 || status >= 500) {
       problems.add(where + clip(response.body()));
       return;
+    }
+    if (page && response.contentType().startsWith("text/html")) {
+      return; // a page's refusal is a page
+    }
+    if (shown.startsWith("HEAD ") && response.body().isEmpty()) {
+      return; // an answer to HEAD has no body
     }
     try {
       JsonNode error = HttpFixture.JSON.readTree(response.body());
@@ -187,7 +314,12 @@ class FuzzTest {
 
   /** The stored job reads back with the kind and queue the answer (and the request) named. */
   private static void checkReadsBack(
-      JsonNode answered, byte[] sent, List<String> problems, String shown, List<String> ids) {
+      HttpFixture docket,
+      JsonNode answered,
+      byte[] sent,
+      List<String> problems,
+      String shown,
+      List<String> ids) {
     String id = answered.path("id").asText();
     ids.add(id);
     HttpFixture.Response read = docket.get("/api/jobs/" + id);
@@ -822,6 +954,116 @@ class FuzzTest {
             default -> "01" + "0".repeat(random.nextInt(0, 40));
           };
       return id.replace("+", "%2B").replace(".", random.nextBoolean() ? "." : "%2E");
+    }
+
+    /** A login form: the token or not, a next path, odd encodings, sometimes too long. */
+    record LoginForm(
+        String body, String contentType, boolean rightToken, boolean plain, boolean chunked) {
+      HttpRequest.Builder request(HttpFixture docket) {
+        var request = docket.anonymous("/login");
+        if (contentType != null) {
+          request.header("Content-Type", contentType);
+        }
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        return request.POST(
+            chunked
+                ? HttpRequest.BodyPublishers.ofInputStream(
+                    () -> new java.io.ByteArrayInputStream(bytes))
+                : HttpRequest.BodyPublishers.ofByteArray(bytes));
+      }
+
+      String shown() {
+        return (chunked ? "chunked " : "")
+            + contentType
+            + " "
+            + clip(body.replace(HttpFixture.TOKEN, "<token>"));
+      }
+    }
+
+    LoginForm loginForm() {
+      boolean right = random.nextInt(4) == 0;
+      String token =
+          right
+              ? HttpFixture.TOKEN
+              : switch (random.nextInt(4)) {
+                case 0 -> "";
+                case 1 -> HttpFixture.TOKEN + "x";
+                case 2 -> validName(random.nextInt(1, 40));
+                default -> text();
+              };
+      String next =
+          switch (random.nextInt(4)) {
+            case 0 -> "/jobs";
+            case 1 -> "https://evil.example/";
+            case 2 -> "/" + validName(random.nextInt(1, 30));
+            default -> text();
+          };
+      var body = new StringBuilder();
+      boolean plain = true;
+      switch (random.nextInt(8)) {
+        case 0 -> {
+          body.append("next=").append(encode(next)).append("&token=").append(encode(token));
+        }
+        case 1 -> {
+          body.append("token=")
+              .append(encode(token))
+              .append("&pad=")
+              .append("p".repeat(random.nextInt(3_000, 20_000)));
+          plain = false;
+        }
+        case 2 -> {
+          body.append(text());
+          plain = false;
+        }
+        case 3 -> {
+          body.append("token=").append(encode(token)).append("&token=x&next=%zz");
+          plain = false;
+        }
+        default ->
+            body.append("token=").append(encode(token)).append("&next=").append(encode(next));
+      }
+      String type =
+          switch (random.nextInt(8)) {
+            case 0 -> null;
+            case 1 -> "application/json";
+            case 2 -> "multipart/form-data; boundary=x";
+            default -> "application/x-www-form-urlencoded";
+          };
+      boolean chunked = random.nextInt(5) == 0;
+      return new LoginForm(body.toString(), type, right, plain, chunked);
+    }
+
+    /** A GET or HEAD on a change's path, carrying a method-override header. */
+    record Override(HttpRequest.Builder request, String jobId, String shown) {}
+
+    Override override(HttpFixture docket) {
+      String id = docket.enqueue("{\"kind\": \"k\", \"queue\": \"fuzz-idle\"}").path("id").asText();
+      String header =
+          List.of(
+                  "X-HTTP-Method-Override",
+                  "X-HTTP-Method",
+                  "X-Method-Override",
+                  "x-http-method-override")
+              .get(random.nextInt(4));
+      String value =
+          List.of("DELETE", "POST", "PUT", "PATCH", "delete", text()).get(random.nextInt(6));
+      String path =
+          List.of(
+                  "/api/jobs/" + id,
+                  "/api/jobs/" + id + "/cancel",
+                  "/api/jobs/" + id + "/retry",
+                  "/api/queues/fuzz-idle/pause",
+                  "/api/jobs",
+                  "/api/schedules/none/run")
+              .get(random.nextInt(6));
+      String method = random.nextBoolean() ? "GET" : "HEAD";
+      var request = docket.request(path).method(method, HttpRequest.BodyPublishers.noBody());
+      if (value.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+        request.header(header, value);
+      } else {
+        request.header(header, "DELETE");
+      }
+      return new Override(request, id, method + " " + path + " " + header + ": " + clip(value));
     }
 
     /** A request from random builder inputs; {@code input} says what was tried. */

@@ -68,10 +68,25 @@ final class HttpFixture implements AutoCloseable {
     return fixture;
   }
 
+  /** The runtime on {@code store} and the server, both started. */
+  static HttpFixture startOn(
+      Module store, RuntimeOptions options, HttpOptions http, Module... extra) {
+    HttpFixture fixture = createOn(store, options, http, extra);
+    fixture.runtime.start();
+    fixture.server.start();
+    return fixture;
+  }
+
   /** The runtime and the server, neither started. */
   static HttpFixture create(RuntimeOptions options, HttpOptions http, Module... extra) {
+    return createOn(new MemoryStoreModule(), options, http, extra);
+  }
+
+  /** The runtime on {@code store} and the server, neither started. */
+  static HttpFixture createOn(
+      Module store, RuntimeOptions options, HttpOptions http, Module... extra) {
     var modules = new ArrayList<Module>();
-    modules.add(new MemoryStoreModule());
+    modules.add(store);
     modules.add(new DocketModule(options));
     modules.add(new HttpModule(http));
     modules.addAll(List.of(extra));
@@ -222,6 +237,11 @@ final class HttpFixture implements AutoCloseable {
   /** The state of job {@code id}, read with the token. */
   String state(String id) {
     return get("/api/jobs/" + id).json().path("state").asText();
+  }
+
+  /** Forgets the wrong tokens this machine sent, which would shut the tests out for a while. */
+  void forgiveWrongTokens() {
+    server.throttle().succeeded("127.0.0.1");
   }
 
   /** The CSRF value in the {@code docket-csrf} meta tag of a dashboard page. */

@@ -13,8 +13,10 @@ import org.junit.jupiter.api.Test;
 /**
  * With {@link HttpOptions#openOnLocalhost()}, the dashboard opens without the token to a browser on
  * this machine, but only when the request names this machine in its {@code Host} header too: a
- * hostile name that resolves to 127.0.0.1 (DNS rebinding) does not count as local. Changes still
- * need the page's CSRF header and our own origin.
+ * hostile name that resolves to 127.0.0.1 (DNS rebinding) does not count as local. Each such
+ * browser gets a local session of its own with its own CSRF value; it opens the dashboard's pages
+ * and the API routes of its buttons, nothing else. Changes still need the session's CSRF header and
+ * our own origin.
  */
 class HttpLocalhostTest {
   static HttpFixture docket;
@@ -67,87 +69,124 @@ class HttpLocalhostTest {
   }
 
   @Test
-  void api_readsFromTheLoopbackAddress_withoutAToken() {
+  void eachBrowser_getsALocalSessionOfItsOwn_withItsOwnCsrfValue() {
+    var one = LocalSession.open();
+    var two = LocalSession.open();
+
+    assertThat(one.cookie()).isNotEqualTo(two.cookie());
+    assertThat(one.csrf()).isNotEqualTo(two.csrf());
+    assertThat(one.setCookie().toLowerCase(java.util.Locale.ROOT))
+        .contains("; httponly")
+        .contains("; samesite=strict");
+    String id = docket.enqueue(job("local-mixed")).path("id").asText();
+
+    var mixed = cancel(id, one.cookie(), two.csrf(), docket.origin());
+
+    assertThat(mixed.status()).as("%s", mixed).isEqualTo(403);
+    assertThat(docket.state(id)).isEqualTo("pending");
+  }
+
+  @Test
+  void aPage_withAWrongToken_getsNoLocalSession_forAWrongTokenIsAWrongToken() {
+    var page =
+        docket.send(
+            docket.anonymous("/").header("Authorization", "Bearer wrong-wrong-wrong").GET());
+    docket.forgiveWrongTokens();
+
+    assertThat(page.status()).as("%s", page).isEqualTo(303);
+    assertThat(page.headers("Set-Cookie")).noneMatch(c -> c.startsWith(Access.SESSION_COOKIE));
+  }
+
+  @Test
+  void api_withoutTheLocalSessionsCookie_isRefusedWith401_evenFromTheLoopbackAddress() {
     var response = docket.send(docket.anonymous("/api/queues").GET());
 
-    assertThat(response.status()).isEqualTo(200);
-    assertThat(response.json().isArray()).isTrue();
-  }
-
-  @Test
-  void api_withTheHostOfAnotherName_isRefusedWith401() {
-    var response = raw("GET", "/api/jobs", "evil.example:" + docket.port(), List.of(), "");
-
     assertThat(response.status()).as("%s", response).isEqualTo(401);
-    assertThat(response.header("WWW-Authenticate")).isPresent();
-    assertThat(response.json().path("error").asText()).isEqualTo("unauthorized");
   }
 
   @Test
-  void aLocalChange_withoutTheCsrfHeader_is403_andStoresNothing() {
-    var response =
+  void aLocalSession_opensTheDashboardsActions_butNotTheRestOfTheApi() {
+    var local = LocalSession.open();
+
+    var chart =
+        docket.send(docket.anonymous("/api/throughput").header("Cookie", local.cookie()).GET());
+    var list = docket.send(docket.anonymous("/api/jobs").header("Cookie", local.cookie()).GET());
+    var queues =
+        docket.send(docket.anonymous("/api/queues").header("Cookie", local.cookie()).GET());
+    var enqueue =
         docket.send(
             docket
                 .anonymous("/api/jobs")
-                .POST(HttpRequest.BodyPublishers.ofString(job("local-nocsrf"))));
+                .header("Cookie", local.cookie())
+                .header(Access.CSRF_HEADER, local.csrf())
+                .header("Origin", docket.origin())
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(job("local-enqueue"))));
+
+    assertThat(chart.status()).as("%s", chart).isEqualTo(200);
+    for (var refused : List.of(list, queues, enqueue)) {
+      assertThat(refused.status()).as("%s", refused).isEqualTo(403);
+      assertThat(refused.json().path("error").asText()).isEqualTo("forbidden");
+    }
+    assertThat(jobsIn("local-enqueue")).isZero();
+  }
+
+  @Test
+  void aLocalChange_withoutTheCsrfHeader_is403_andChangesNothing() {
+    var local = LocalSession.open();
+    String id = docket.enqueue(job("local-nocsrf")).path("id").asText();
+
+    var response = cancel(id, local.cookie(), null, null);
 
     assertThat(response.status()).as("%s", response).isEqualTo(403);
     assertThat(response.json().path("error").asText()).isEqualTo("csrf");
-    assertThat(jobsIn("local-nocsrf")).isZero();
+    assertThat(docket.state(id)).isEqualTo("pending");
   }
 
   @Test
   void aLocalChange_withThePagesCsrfHeader_isDone() {
-    String csrf = HttpFixture.csrfOf(docket.send(docket.anonymous("/").GET()));
+    var local = LocalSession.open();
+    String id = docket.enqueue(job("local-csrf")).path("id").asText();
 
-    var response =
-        docket.send(
-            docket
-                .anonymous("/api/jobs")
-                .header(Access.CSRF_HEADER, csrf)
-                .header("Origin", docket.origin())
-                .POST(HttpRequest.BodyPublishers.ofString(job("local-csrf"))));
+    var response = cancel(id, local.cookie(), local.csrf(), docket.origin());
 
-    assertThat(response.status()).as("%s", response).isEqualTo(201);
-    assertThat(jobsIn("local-csrf")).isEqualTo(1);
+    assertThat(response.status()).as("%s", response).isEqualTo(200);
+    assertThat(docket.state(id)).isEqualTo("cancelled");
   }
 
   @Test
   void aLocalChange_fromAnotherOrigin_is403_evenWithTheCsrfHeader() {
-    String csrf = HttpFixture.csrfOf(docket.send(docket.anonymous("/").GET()));
+    var local = LocalSession.open();
+    String id = docket.enqueue(job("local-cross")).path("id").asText();
 
-    var response =
-        docket.send(
-            docket
-                .anonymous("/api/jobs")
-                .header(Access.CSRF_HEADER, csrf)
-                .header("Origin", "http://evil.example")
-                .POST(HttpRequest.BodyPublishers.ofString(job("local-cross"))));
+    var response = cancel(id, local.cookie(), local.csrf(), "http://evil.example");
 
     assertThat(response.status()).isEqualTo(403);
     assertThat(response.json().path("error").asText()).isEqualTo("cross_site");
-    assertThat(jobsIn("local-cross")).isZero();
+    assertThat(docket.state(id)).isEqualTo("pending");
   }
 
   @Test
-  void aRebindingPagesChange_isRefused_evenWithAValidCsrfValue() {
-    // Suppose the page on evil.example learnt the CSRF value somehow: its Host still gives it away.
-    String csrf = HttpFixture.csrfOf(docket.send(docket.anonymous("/").GET()));
+  void aRebindingPagesChange_isRefused_evenWithAValidCookieAndCsrfValue() {
+    // Suppose the page on evil.example got the cookie and the CSRF value: its Host gives it away.
+    var local = LocalSession.open();
+    String id = docket.enqueue(job("local-rebind")).path("id").asText();
     String host = "evil.example:" + docket.port();
 
     var response =
         raw(
             "POST",
-            "/api/jobs",
+            "/api/jobs/" + id + "/cancel",
             host,
             List.of(
-                Access.CSRF_HEADER + ": " + csrf,
+                "Cookie: " + local.cookie(),
+                Access.CSRF_HEADER + ": " + local.csrf(),
                 "Origin: http://" + host,
-                "Content-Type: application/json"),
-            job("local-rebind"));
+                "Content-Length: 0"),
+            "");
 
     assertThat(response.status()).as("%s", response).isEqualTo(401);
-    assertThat(jobsIn("local-rebind")).isZero();
+    assertThat(docket.state(id)).isEqualTo("pending");
   }
 
   @Test
@@ -167,16 +206,17 @@ class HttpLocalhostTest {
             "/api/jobs/ID/cancel;x",
             "/api/jobs/ID/%63ancel")) {
       String id = docket.enqueue(job("local-paths")).path("id").asText();
+      String cookie = LocalSession.open().cookie();
 
       var response =
           raw(
               "POST",
               path.replace("ID", id),
               "127.0.0.1:" + docket.port(),
-              List.of("Content-Length: 0"),
+              List.of("Content-Length: 0", "Cookie: " + cookie),
               "");
 
-      assertThat(response.status()).as("%s: %s", path, response).isIn(400, 403, 404);
+      assertThat(response.status()).as("%s: %s", path, response).isIn(303, 400, 401, 403, 404);
       assertThat(docket.state(id)).as(path).isEqualTo("pending");
     }
   }
@@ -195,6 +235,31 @@ class HttpLocalhostTest {
   }
 
   // ---- Helpers -------------------------------------------------------------------------------
+
+  /** The local session a page gives a browser on this machine: its cookie and CSRF value. */
+  record LocalSession(String setCookie, String cookie, String csrf) {
+    static LocalSession open() {
+      var page = docket.send(docket.anonymous("/").GET());
+      assertThat(page.status()).as("%s", page).isEqualTo(200);
+      String setCookie =
+          page.headers("Set-Cookie").stream()
+              .filter(c -> c.startsWith(Access.SESSION_COOKIE + "="))
+              .findFirst()
+              .orElseThrow(() -> new AssertionError("No session cookie: " + page));
+      return new LocalSession(setCookie, setCookie.split(";")[0].strip(), HttpFixture.csrfOf(page));
+    }
+  }
+
+  private static HttpFixture.Response cancel(String id, String cookie, String csrf, String origin) {
+    var request = docket.anonymous("/api/jobs/" + id + "/cancel").header("Cookie", cookie);
+    if (csrf != null) {
+      request.header(Access.CSRF_HEADER, csrf);
+    }
+    if (origin != null) {
+      request.header("Origin", origin);
+    }
+    return docket.send(request.POST(HttpRequest.BodyPublishers.noBody()));
+  }
 
   private static String job(String queue) {
     return "{\"kind\": \"k\", \"queue\": \"" + queue + "\"}";

@@ -727,7 +727,10 @@ public final class DocketRuntime implements AutoCloseable {
       try {
         leaderLease.release(MAINTENANCE_LEASE, options.owner());
       } catch (RuntimeException e) {
-        LOG.log(Level.WARNING, "Giving up the maintenance lease failed: {0}", e.getMessage());
+        LOG.log(
+            Level.WARNING,
+            "Giving up the maintenance lease failed: {0}",
+            dev.docket.domain.LogText.escape(e.getMessage()));
       }
       // After the timers stopped, so no late record of presence brings the node back.
       try {
@@ -746,7 +749,11 @@ public final class DocketRuntime implements AutoCloseable {
       try {
         resource.close();
       } catch (Exception e) {
-        LOG.log(Level.WARNING, "Closing {0} failed: {1}", resource, e.getMessage());
+        LOG.log(
+            Level.WARNING,
+            "Closing {0} failed: {1}",
+            resource,
+            dev.docket.domain.LogText.escape(e.getMessage()));
       }
     }
     if (interrupted) {

@@ -26,7 +26,9 @@ public final class OutageLog {
       first = !down;
       down = true;
     }
-    String reason = failure.getMessage() == null ? failure.toString() : failure.getMessage();
+    String reason =
+        dev.docket.domain.LogText.escape(
+            failure.getMessage() == null ? failure.toString() : failure.getMessage());
     if (first) {
       log.log(
           Level.WARNING,

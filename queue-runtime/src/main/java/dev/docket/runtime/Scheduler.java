@@ -40,7 +40,11 @@ final class Scheduler {
       try {
         fired += tick(schedule, now);
       } catch (RuntimeException e) {
-        LOG.log(Level.WARNING, "Schedule {0} could not fire: {1}", schedule.name(), e.getMessage());
+        LOG.log(
+            Level.WARNING,
+            "Schedule {0} could not fire: {1}",
+            schedule.name(),
+            dev.docket.domain.LogText.escape(e.getMessage()));
       }
     }
     return fired;

@@ -219,7 +219,7 @@ final class WorkerPool {
               Level.WARNING,
               "Queue {0}: claiming failed ({1}); retrying with backoff until the store answers.",
               queue,
-              e.getMessage());
+              dev.docket.domain.LogText.escape(e.getMessage()));
           outage = true;
         }
         prefetch.idle();
@@ -358,7 +358,7 @@ final class WorkerPool {
             "Queue {0}: job {1} could not start ({2}); giving it back.",
             queue,
             job.id(),
-            e);
+            dev.docket.domain.LogText.escape(e));
         deliver(released(job));
       }
     }
@@ -454,7 +454,7 @@ final class WorkerPool {
           "Queue {0}: the late outcome of job {1} could not be stored: {2}",
           queue,
           outcome.jobId(),
-          e.getMessage());
+          dev.docket.domain.LogText.escape(e.getMessage()));
     } finally {
       settled(1);
     }
@@ -573,7 +573,7 @@ final class WorkerPool {
             "Queue {0}: giving up storing the outcome of job {1}: {2}",
             queue,
             outcome.jobId(),
-            e.getMessage());
+            dev.docket.domain.LogText.escape(e.getMessage()));
         processor.abandon(List.of(outcome));
       }
     }
@@ -722,7 +722,7 @@ final class WorkerPool {
     try {
       observer.claimed(queue, jobs, Duration.ofNanos(System.nanoTime() - startedNanos));
     } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "A worker observer failed: {0}", e.toString());
+      LOG.log(Level.WARNING, "A worker observer failed: {0}", dev.docket.domain.LogText.escape(e));
     }
   }
 
@@ -730,7 +730,7 @@ final class WorkerPool {
     try {
       observer.reported(queue, outcomes, Duration.ofNanos(System.nanoTime() - startedNanos));
     } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "A worker observer failed: {0}", e.toString());
+      LOG.log(Level.WARNING, "A worker observer failed: {0}", dev.docket.domain.LogText.escape(e));
     }
   }
 }

@@ -279,6 +279,22 @@ public abstract class OperationsContract extends JobStorageFixture {
     }
 
     @Test
+    void list_answers_forTheWidestTimesAQueryMayName() {
+      var everything =
+          storage.list(
+              query()
+                  .createdFrom(JobQuery.EARLIEST_TIME)
+                  .createdBefore(JobQuery.LATEST_TIME)
+                  .build());
+      var afterAll = storage.list(query().createdFrom(JobQuery.LATEST_TIME).build());
+      var beforeAll = storage.list(query().createdBefore(JobQuery.EARLIEST_TIME).build());
+
+      assertThat(everything.jobs()).containsExactlyElementsOf(sortedNewestFirst(job -> true));
+      assertThat(afterAll.jobs()).isEmpty();
+      assertThat(beforeAll.jobs()).isEmpty();
+    }
+
+    @Test
     void list_combinesFilters() {
       assertListed(
           query().queue(ALPHA).tag(NIGHTLY).build(),

@@ -108,7 +108,7 @@ final class NotificationListener implements WakeUps, AutoCloseable {
               Level.WARNING,
               "Wake-ups on channel {0} are down ({1}); reconnecting, and workers poll meanwhile.",
               channel,
-              e.getMessage());
+              dev.docket.domain.LogText.escape(e.getMessage()));
           outageLogged = true;
         }
         reconnecting = true;
@@ -132,7 +132,10 @@ final class NotificationListener implements WakeUps, AutoCloseable {
       try {
         listener.wake(queue);
       } catch (RuntimeException e) {
-        LOG.log(Level.WARNING, "A wake-up listener failed for queue " + queue, e);
+        LOG.log(
+            Level.WARNING,
+            "A wake-up listener failed for queue " + dev.docket.domain.LogText.escape(queue),
+            e);
       }
     }
   }

@@ -81,10 +81,47 @@ public final class JacksonPayloadCodec implements PayloadCodec {
       return mapper.readValue(json, type);
     } catch (JacksonException e) {
       throw new PayloadException(
-          "The payload cannot be read as a %s: %s"
-              .formatted(type.getName(), e.getOriginalMessage()),
-          e);
+          "The payload cannot be read as a %s: %s".formatted(type.getName(), describe(e)), e);
     }
+  }
+
+  /**
+   * What went wrong, without quoting the payload: Jackson's messages quote the offending text, and
+   * this message goes into the job's error, the dashboard and the dead-letter log line, where
+   * whoever enqueued the job would choose what it says. Field names are quoted escaped.
+   */
+  private static String describe(JacksonException e) {
+    String where = "";
+    if (e instanceof com.fasterxml.jackson.databind.JsonMappingException mapping
+        && !mapping.getPath().isEmpty()) {
+      var path = new StringBuilder();
+      for (var ref : mapping.getPath()) {
+        if (ref.getFieldName() != null) {
+          path.append(path.isEmpty() ? "" : ".").append(ref.getFieldName());
+        } else if (ref.getIndex() >= 0) {
+          path.append('[').append(ref.getIndex()).append(']');
+        }
+      }
+      where = "field " + dev.docket.domain.Names.quote(path.toString()) + " ";
+    }
+    var location = e.getLocation();
+    String at =
+        location == null || location.getLineNr() < 1
+            ? ""
+            : " (line %d, column %d)".formatted(location.getLineNr(), location.getColumnNr());
+    if (e instanceof com.fasterxml.jackson.core.JsonParseException
+        || e instanceof com.fasterxml.jackson.core.io.JsonEOFException) {
+      return "it is not valid JSON" + at + ".";
+    }
+    if (e instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException mismatch) {
+      Class<?> target = mismatch.getTargetType();
+      return where
+          + "has a value of the wrong type or form"
+          + (target == null ? "" : " for a " + target.getSimpleName())
+          + at
+          + ".";
+    }
+    return where + "cannot be mapped onto the type" + at + ".";
   }
 
   @Override

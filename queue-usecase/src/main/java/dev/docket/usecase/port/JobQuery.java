@@ -18,8 +18,9 @@ import java.util.Optional;
  * @param state only jobs in this state
  * @param kind only jobs of this kind
  * @param tag only jobs carrying this tag
- * @param createdFrom only jobs created at or after this time
- * @param createdBefore only jobs created strictly before this time
+ * @param createdFrom only jobs created at or after this time, from {@link #EARLIEST_TIME} to {@link
+ *     #LATEST_TIME}
+ * @param createdBefore only jobs created strictly before this time, in the same range
  * @param afterId continue after this id (exclusive)
  * @param limit the page size, 1 to {@link #MAX_LIMIT}
  */
@@ -38,18 +39,37 @@ public record JobQuery(
   /** The largest page. */
   public static final int MAX_LIMIT = 1_000;
 
+  /**
+   * The earliest time a filter may name: the start of year 1. Every store holds years 1 to 9999
+   * (PostgreSQL's {@code timestamptz} reaches further, but not as far as {@link Instant}), so every
+   * store answers a filter in this range alike and refuses one outside it alike.
+   */
+  public static final Instant EARLIEST_TIME = Instant.parse("0001-01-01T00:00:00Z");
+
+  /** The latest time a filter may name: the end of year 9999, to the microsecond. */
+  public static final Instant LATEST_TIME = Instant.parse("9999-12-31T23:59:59.999999Z");
+
   /** Validates every filter. */
   public JobQuery {
     Objects.requireNonNull(queue, "queue").ifPresent(Names::requireQueue);
     Objects.requireNonNull(state, "state");
     Objects.requireNonNull(kind, "kind").ifPresent(Names::requireKind);
     Objects.requireNonNull(tag, "tag").ifPresent(Names::requireTag);
-    Objects.requireNonNull(createdFrom, "createdFrom");
-    Objects.requireNonNull(createdBefore, "createdBefore");
+    Objects.requireNonNull(createdFrom, "createdFrom").ifPresent(t -> requireInRange("from", t));
+    Objects.requireNonNull(createdBefore, "createdBefore")
+        .ifPresent(t -> requireInRange("before", t));
     Objects.requireNonNull(afterId, "afterId");
     if (limit < 1 || limit > MAX_LIMIT) {
       throw new IllegalArgumentException(
           "Page size %d is out of range: use 1 to %d.".formatted(limit, MAX_LIMIT));
+    }
+  }
+
+  private static void requireInRange(String which, Instant time) {
+    if (time.isBefore(EARLIEST_TIME) || time.isAfter(LATEST_TIME)) {
+      throw new IllegalArgumentException(
+          "Created-%s %s is out of range: use a time from %s to %s."
+              .formatted(which, time, EARLIEST_TIME, LATEST_TIME));
     }
   }
 
@@ -133,7 +153,8 @@ public record JobQuery(
     /**
      * The query.
      *
-     * @throws IllegalArgumentException if the time range is empty or the limit out of range
+     * @throws IllegalArgumentException if the time range is empty or outside {@link #EARLIEST_TIME}
+     *     to {@link #LATEST_TIME}, or the limit out of range
      */
     public JobQuery build() {
       if (createdFrom != null && createdBefore != null && !createdFrom.isBefore(createdBefore)) {

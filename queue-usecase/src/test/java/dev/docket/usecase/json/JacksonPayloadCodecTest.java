@@ -42,6 +42,23 @@ class JacksonPayloadCodecTest {
 
   @ParameterizedTest
   @ValueSource(
+      strings = {
+        "{\"cents\":\"lots\\n12:00:00 WARN forged line\"}",
+        "{\"cents\":12, \"due\":\"tomorrow\\r\\nforged line\"}",
+        "{\"customer\":{\"forged line\":1}}",
+        "{\"cents\": forged line}",
+        "{\"lines\":[\"a\", {\"x\": \"forged line\"}]}"
+      })
+  void decodeErrors_nameTheFieldAndTheType_butNeverQuoteThePayload(String json) {
+    assertThatThrownBy(() -> codec.decode(json, Invoice.class))
+        .isInstanceOf(PayloadException.class)
+        .hasMessageStartingWith("The payload cannot be read as a " + Invoice.class.getName())
+        .hasMessageNotContaining("forged")
+        .hasMessageNotContaining("\n");
+  }
+
+  @ParameterizedTest
+  @ValueSource(
       strings = {"", " ", "{", "{\"a\":}", "[1,2", "{} {}", "nul", "'single'", "{\"a\":1,}"})
   void validate_refusesAnythingButOneCompleteJsonValue(String text) {
     assertThatThrownBy(() -> codec.validate(text)).isInstanceOf(PayloadException.class);
