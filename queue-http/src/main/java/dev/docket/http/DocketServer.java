@@ -13,6 +13,7 @@ import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
+import io.javalin.http.sse.SseClient;
 import io.javalin.http.staticfiles.Location;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -75,6 +76,7 @@ public final class DocketServer implements AutoCloseable {
   private final PrometheusMeterRegistry prometheus;
   private final AuthThrottle throttle = new AuthThrottle();
   private final MalformedRequests malformed = new MalformedRequests();
+  private final EventStreams events;
 
   private DocketServer(
       DocketRuntime runtime, HttpOptions options, InstantSource clock, DocketMetrics metrics) {
@@ -93,6 +95,9 @@ public final class DocketServer implements AutoCloseable {
     this.token = options.token().orElseGet(Access::randomToken);
     this.access = new Access(token, options.openOnLocalhost(), new Sessions());
     this.api = new ApiRoutes(runtime, clock);
+    this.events =
+        new EventStreams(
+            runtime.subscriptions(), options.maxEventStreams(), options.eventHeartbeat());
     if (metrics != null) {
       registerMeters(metrics.registry());
     }
@@ -214,9 +219,26 @@ public final class DocketServer implements AutoCloseable {
   /** Stops listening; requests in flight finish. Closing twice does nothing. */
   @Override
   public synchronized void close() {
+    // the streams first: each holds a request open, which the server would wait for
+    events.close();
     if (app != null) {
       app.stop();
     }
+  }
+
+  /** How many event streams are open now. */
+  int openEventStreams() {
+    return events.open();
+  }
+
+  /** For tests: how long the event streams keep their subscription after the last one closes. */
+  void eventLinger(java.time.Duration linger) {
+    events.linger(linger);
+  }
+
+  /** Whether the event streams hold their subscription to the job changes now. */
+  boolean eventsSubscribed() {
+    return events.subscribed();
   }
 
   // ---- Routes ----------------------------------------------------------------------------
@@ -283,6 +305,31 @@ public final class DocketServer implements AutoCloseable {
         });
 
     route(HandlerType.GET, "/api/throughput", ctx -> json(ctx, 200, runtime.throughput()));
+    route(HandlerType.GET, "/api/events", this::events);
+  }
+
+  /**
+   * Opens an event stream: the filter and the place are checked first, while an error can still
+   * be answered with a status.
+   */
+  private void events(Context ctx) throws Exception {
+    var request = ApiRoutes.eventFilter(ctx.queryParamMap());
+    var lastEventId = java.util.Optional.ofNullable(ctx.header("Last-Event-ID"));
+    events.reserve();
+    // Not Javalin's SseHandler: it answers an empty 200 unless Accept is exactly
+    // text/event-stream, which curl and many clients do not send.
+    try {
+      var response = ctx.res();
+      response.setStatus(200);
+      response.setCharacterEncoding("UTF-8");
+      response.setContentType("text/event-stream");
+      response.setHeader("X-Accel-Buffering", "no"); // nginx would hold events back otherwise
+      response.flushBuffer();
+    } catch (IOException | RuntimeException e) {
+      events.unreserve();
+      throw e;
+    }
+    events.serve(new SseClient(ctx), request.filter(), request.changes(), lastEventId);
   }
 
   /** Counters of what the server refused, on the metrics registry next to Docket's own. */
