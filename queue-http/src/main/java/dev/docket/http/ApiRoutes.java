@@ -44,7 +44,8 @@ final class ApiRoutes {
   private static final Set<String> LIST_PARAMETERS =
       Set.of("state", "queue", "kind", "tag", "createdFrom", "createdBefore", "cursor", "limit");
 
-  private static final Set<String> EVENT_PARAMETERS = Set.of("queue", "kind", "jobId", "tag", "stats", "changes");
+  private static final Set<String> EVENT_PARAMETERS =
+      Set.of("queue", "kind", "jobId", "tag", "stats", "changes");
 
   /** The most values of one filter parameter of {@code /api/events}. */
   static final int MAX_EVENT_FILTER_VALUES = 100;
@@ -304,16 +305,13 @@ final class ApiRoutes {
       default ->
           throw ApiException.badRequest(
               ErrorCode.INVALID_PARAMETER,
-              "Parameter %s is %s, not true or false."
-                  .formatted(name, Names.quote(values.get(0))));
+              "Parameter %s is %s, not true or false.".formatted(name, Names.quote(values.get(0))));
     };
   }
 
   private static Set<String> names(
       Map<String, List<String>> parameters, String name, UnaryOperator<String> check) {
-    return parameters.getOrDefault(name, List.of()).stream()
-        .map(check)
-        .collect(Collectors.toSet());
+    return parameters.getOrDefault(name, List.of()).stream().map(check).collect(Collectors.toSet());
   }
 
   static String cursor(JobId after) {

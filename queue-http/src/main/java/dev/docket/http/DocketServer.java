@@ -309,26 +309,22 @@ public final class DocketServer implements AutoCloseable {
   }
 
   /**
-   * Opens an event stream: the filter and the place are checked first, while an error can still
-   * be answered with a status.
+   * Opens an event stream: the filter and the place are checked first, while an error can still be
+   * answered with a status.
    */
   private void events(Context ctx) throws Exception {
     var request = ApiRoutes.eventFilter(ctx.queryParamMap());
     var lastEventId = java.util.Optional.ofNullable(ctx.header("Last-Event-ID"));
     events.reserve();
     // Not Javalin's SseHandler: it answers an empty 200 unless Accept is exactly
-    // text/event-stream, which curl and many clients do not send.
-    try {
-      var response = ctx.res();
-      response.setStatus(200);
-      response.setCharacterEncoding("UTF-8");
-      response.setContentType("text/event-stream");
-      response.setHeader("X-Accel-Buffering", "no"); // nginx would hold events back otherwise
-      response.flushBuffer();
-    } catch (IOException | RuntimeException e) {
-      events.unreserve();
-      throw e;
-    }
+    // text/event-stream, which curl and many clients do not send. The headers go out with the
+    // stream's first line, written once it is registered: a client that has its 200 misses
+    // nothing after it.
+    var response = ctx.res();
+    response.setStatus(200);
+    response.setCharacterEncoding("UTF-8");
+    response.setContentType("text/event-stream");
+    response.setHeader("X-Accel-Buffering", "no"); // nginx would hold events back otherwise
     events.serve(new SseClient(ctx), request.filter(), request.changes(), lastEventId);
   }
 

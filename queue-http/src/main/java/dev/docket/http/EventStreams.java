@@ -29,8 +29,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The streams of {@code GET /api/events}. However many are open, they share one subscription to
- * the runtime's job changes (so the store carries changes for this node once, and only while some
+ * The streams of {@code GET /api/events}. However many are open, they share one subscription to the
+ * runtime's job changes (so the store carries changes for this node once, and only while some
  * stream is open), and each stream has a bounded queue and a virtual thread that writes it, so a
  * slow client is dropped without slowing the others.
  *
@@ -97,11 +97,11 @@ final class EventStreams implements AutoCloseable {
   }
 
   /**
-   * Holds a place for one more stream, before its response starts (after that, no error status
-   * can be sent).
+   * Holds a place for one more stream, before its response starts (after that, no error status can
+   * be sent).
    *
-   * @throws ApiException 503 when the server is closing, or {@code maxStreams} streams are open
-   *     or about to open
+   * @throws ApiException 503 when the server is closing, or {@code maxStreams} streams are open or
+   *     about to open
    */
   synchronized void reserve() {
     if (closed) {
@@ -119,33 +119,28 @@ final class EventStreams implements AutoCloseable {
     reserved++;
   }
 
-  /** Gives back a place {@link #reserve()} held, for a stream that could not start. */
-  synchronized void unreserve() {
-    reserved--;
-  }
-
   /**
-   * Serves one stream, in the place {@link #reserve()} held, until the client goes away, the
-   * server closes or the client falls behind. Returns at once; a thread of the stream's own writes.
+   * Serves one stream, in the place {@link #reserve()} held, until the client goes away, the server
+   * closes or the client falls behind. Returns at once; a thread of the stream's own writes, and
+   * its first line (a comment) goes out once the stream is registered.
    */
-  void serve(
-      SseClient client, JobFilter filter, boolean changes, Optional<String> lastEventId) {
+  void serve(SseClient client, JobFilter filter, boolean changes, Optional<String> lastEventId) {
     var stream = new Stream(client, filter, changes);
     synchronized (this) {
       reserved--;
       if (closed) {
-        client.close();
-        return;
+        throw new ApiException(
+            503, ErrorCode.UNAVAILABLE, "The server is stopping: connect to another node.");
       }
-      client.keepAlive();
-      streams.add(stream);
+      if (feed == null) {
+        subscribe(); // first: if the runtime refuses, nothing is registered yet
+      }
       if (release != null) {
         release.cancel(false);
         release = null;
       }
-      if (feed == null) {
-        subscribe();
-      }
+      client.keepAlive();
+      streams.add(stream);
       if (changes) {
         lastEventId.ifPresent(id -> replay(stream, id));
       }
@@ -170,7 +165,8 @@ final class EventStreams implements AutoCloseable {
       stream.offer(
           Message.missed(
               "Event %s is not one this node still keeps: read what you show afresh."
-                  .formatted(Names.quote(lastId.length() > 60 ? lastId.substring(0, 60) + "…" : lastId))));
+                  .formatted(
+                      Names.quote(lastId.length() > 60 ? lastId.substring(0, 60) + "…" : lastId))));
       return;
     }
     for (Event event : recent) {
@@ -288,7 +284,8 @@ final class EventStreams implements AutoCloseable {
           return;
         }
         subscribe();
-        var missed = Message.missed("This node fell behind the changes: read what you show afresh.");
+        var missed =
+            Message.missed("This node fell behind the changes: read what you show afresh.");
         streams.forEach(s -> s.offer(missed));
       }
     }

@@ -11,7 +11,8 @@ import java.util.Optional;
  * a random token made at start and logged when none is configured, the dashboard behind the token
  * too, request bodies up to {@value #DEFAULT_MAX_BODY_BYTES} bytes, session cookies marked {@code
  * Secure} only when the request came over HTTPS, proxy headers ignored, up to {@value
- * #DEFAULT_MAX_EVENT_STREAMS} event streams with a comment line after 15 idle seconds. Immutable and thread-safe.
+ * #DEFAULT_MAX_EVENT_STREAMS} event streams with a comment line after 15 idle seconds. Immutable
+ * and thread-safe.
  */
 public final class HttpOptions {
   /** The address the server binds when none is given: the loopback interface. */
@@ -94,8 +95,8 @@ public final class HttpOptions {
   /**
    * Whether the dashboard opens without the token for browsers on this machine: its pages and the
    * API routes of its buttons (retry, cancel, delete, pause, resume, the schedules' run, enable and
-   * disable, the throughput chart), nothing else of the API. Every other client still needs the
-   * token.
+   * disable, the throughput chart, the event stream), nothing else of the API. Every other client
+   * still needs the token.
    */
   public boolean openOnLocalhost() {
     return openOnLocalhost;

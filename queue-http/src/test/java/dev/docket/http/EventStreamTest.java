@@ -95,8 +95,7 @@ class EventStreamTest {
     return docket
         .runtime
         .client()
-        .submit(
-            JobRequest.ofJson(REPORT.kind(), "{\"title\":\"" + title + "\"}").tags(tag).build())
+        .submit(JobRequest.ofJson(REPORT.kind(), "{\"title\":\"" + title + "\"}").tags(tag).build())
         .id()
         .toString();
   }
@@ -138,7 +137,8 @@ class EventStreamTest {
       String id = submitReport(tag, "Quarterly");
       stream.until(EventStreamTest::completed, WAIT);
     }
-    var job = docket.runtime.client().list(dev.docket.usecase.port.JobQuery.builder().tag(tag).build());
+    var job =
+        docket.runtime.client().list(dev.docket.usecase.port.JobQuery.builder().tag(tag).build());
     String id = job.jobs().getFirst().id().toString();
 
     JsonNode view = docket.get("/api/jobs/" + id).json();
@@ -167,8 +167,10 @@ class EventStreamTest {
 
       var events = stream.until(EventStreamTest::completed, WAIT);
 
-      assertThat(events).allSatisfy(e -> assertThat(e.json().path("queue").asText()).isEqualTo("other"));
-      assertThat(events).allSatisfy(e -> assertThat(e.json().path("jobId").asText()).isEqualTo(other));
+      assertThat(events)
+          .allSatisfy(e -> assertThat(e.json().path("queue").asText()).isEqualTo("other"));
+      assertThat(events)
+          .allSatisfy(e -> assertThat(e.json().path("jobId").asText()).isEqualTo(other));
     }
   }
 
@@ -179,8 +181,7 @@ class EventStreamTest {
       docket.runtime.client().submit(JobRequest.ofJson(NOOP.kind(), "{}").queue("waiting").build());
 
       var events =
-          stream.until(
-              e -> e.name().equals("stats") && e.json().path("queues").size() == 1, WAIT);
+          stream.until(e -> e.name().equals("stats") && e.json().path("queues").size() == 1, WAIT);
 
       assertThat(events).allSatisfy(e -> assertThat(e.name()).isEqualTo("stats"));
       JsonNode waiting = events.getLast().json().path("queues").get(0);
@@ -276,7 +277,8 @@ class EventStreamTest {
         streams.add(open("?tag=" + tag));
       }
       assertThat(streams).allSatisfy(s -> assertThat(s.status()).isEqualTo(200));
-      assertThat(docket.server.openEventStreams()).isEqualTo(before + 500);
+      // each is registered just after its headers went out
+      await().atMost(WAIT).until(() -> docket.server.openEventStreams() == before + 500);
       assertThat(docket.runtime.subscriptions().subscriberCount()).isEqualTo(1);
 
       docket.runtime.client().submit(JobRequest.ofJson(NOOP.kind(), "{}").tags(tag).build());
@@ -294,11 +296,12 @@ class EventStreamTest {
   @Test
   void aClientThatDoesNotRead_isDropped_withASignal_whileEveryJobStillRuns() throws Exception {
     String tag = tag();
-    var slow = SseStream.connect(
-        http,
-        docket.uri("/api/events?tag=" + tag),
-        "Authorization",
-        "Bearer " + HttpFixture.TOKEN);
+    var slow =
+        SseStream.connect(
+            http,
+            docket.uri("/api/events?tag=" + tag),
+            "Authorization",
+            "Bearer " + HttpFixture.TOKEN);
     try {
       var requests = new ArrayList<JobRequest>();
       for (int i = 0; i < 20_000; i++) {
@@ -334,7 +337,8 @@ class EventStreamTest {
     docket.server.eventLinger(Duration.ofMillis(100));
     try {
       try (var stream = open("?tag=" + tag())) {
-        assertThat(docket.server.eventsSubscribed()).isTrue();
+        // the headers go out first, then the stream is registered
+        await().atMost(WAIT).until(docket.server::eventsSubscribed);
       }
       await().atMost(WAIT).until(() -> docket.server.openEventStreams() == 0);
       await().atMost(WAIT).until(() -> !docket.server.eventsSubscribed());
@@ -342,7 +346,7 @@ class EventStreamTest {
 
       try (var again = open("?tag=" + tag())) {
         assertThat(again.status()).isEqualTo(200);
-        assertThat(docket.server.eventsSubscribed()).isTrue();
+        await().atMost(WAIT).until(docket.server::eventsSubscribed);
       }
     } finally {
       docket.server.eventLinger(EventStreams.LINGER);

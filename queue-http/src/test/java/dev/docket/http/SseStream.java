@@ -24,10 +24,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 /**
- * A test client of {@code /api/events}: it parses the stream into events on a virtual thread of
- * its own, by the rules of the EventSource standard (fields {@code event}, {@code data}, {@code
- * id}; comment lines counted), and lets a test wait for them. Reading can start later, to play a
- * client that does not read.
+ * A test client of {@code /api/events}: it parses the stream into events on a virtual thread of its
+ * own, by the rules of the EventSource standard (fields {@code event}, {@code data}, {@code id};
+ * comment lines counted), and lets a test wait for them. Reading can start later, to play a client
+ * that does not read.
  */
 final class SseStream implements AutoCloseable {
   /** One event as a browser would dispatch it. */
@@ -96,8 +96,7 @@ final class SseStream implements AutoCloseable {
   }
 
   private void read() {
-    var reader =
-        new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8));
+    var reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8));
     String name = null;
     String id = null;
     var data = new StringBuilder();
