@@ -16,6 +16,7 @@ import io.javalin.http.HttpResponseException;
 import io.javalin.http.sse.SseClient;
 import io.javalin.http.staticfiles.Location;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -89,15 +90,15 @@ public final class DocketServer implements AutoCloseable {
               .formatted(metrics.registry().getClass().getName()));
     }
     this.prometheus = metrics == null ? null : (PrometheusMeterRegistry) metrics.registry();
+    this.events =
+        new EventStreams(
+            runtime.subscriptions(), options.maxEventStreams(), options.eventHeartbeat());
     this.options = options;
     this.clock = clock;
     this.tokenGenerated = options.token().isEmpty();
     this.token = options.token().orElseGet(Access::randomToken);
     this.access = new Access(token, options.openOnLocalhost(), new Sessions());
     this.api = new ApiRoutes(runtime, clock);
-    this.events =
-        new EventStreams(
-            runtime.subscriptions(), options.maxEventStreams(), options.eventHeartbeat());
     if (metrics != null) {
       registerMeters(metrics.registry());
     }
@@ -338,6 +339,9 @@ public final class DocketServer implements AutoCloseable {
         .register(registry);
     FunctionCounter.builder("docket.http.auth.refusals", throttle, AuthThrottle::refusals)
         .description("Token attempts refused with 429 because their address sent too many wrong")
+        .register(registry);
+    Gauge.builder("docket.http.event.streams", events, EventStreams::open)
+        .description("Event streams (GET /api/events) open on this node")
         .register(registry);
   }
 
