@@ -169,6 +169,14 @@ public final class JobSubscriptions implements AutoCloseable {
   }
 
   /**
+   * How many awaits are pending, for tests and metrics: each future of {@link
+   * JobClient#awaitFinished} or {@link JobClient#awaitResult} that is not done yet.
+   */
+  public int awaitCount() {
+    return waiters.values().stream().mapToInt(waiter -> waiter.futures.size()).sum();
+  }
+
+  /**
    * The job once it has finished, whatever its end. Completes exceptionally with {@link
    * JobNotFoundException} if the job is not found (or is deleted before it finishes).
    */
