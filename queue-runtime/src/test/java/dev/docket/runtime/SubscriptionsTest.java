@@ -236,6 +236,36 @@ class SubscriptionsTest {
   }
 
   @Test
+  void aSubscriberThatSwallowsTheInterrupt_stillHasItsThreadEnded_whenClosed() throws Exception {
+    start(silent);
+    var delivering = new CountDownLatch(1);
+    var never = new CountDownLatch(1);
+    var deliveryThread = new AtomicReference<Thread>();
+    var subscription =
+        runtime
+            .client()
+            .subscribe(
+                JobFilter.all(),
+                change -> {
+                  deliveryThread.set(Thread.currentThread());
+                  delivering.countDown();
+                  try {
+                    never.await();
+                  } catch (InterruptedException swallowed) {
+                    // As careless subscriber code does: the flag is gone when it returns.
+                  }
+                });
+    sink.get().changed(List.of(JobChange.of(JobChange.Type.CREATED, aJobDueInAnHour())));
+    assertThat(delivering.await(10, TimeUnit.SECONDS)).as("the change was delivered").isTrue();
+
+    subscription.close();
+
+    assertThat(deliveryThread.get().join(Duration.ofSeconds(10)))
+        .as("the delivery thread ended")
+        .isTrue();
+  }
+
+  @Test
   void subscribersWhoAskForStatistics_getThem_withTheOldestRunnableJobsAge() throws Exception {
     start(memory);
     runtime.pause("default");
