@@ -24,6 +24,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -184,6 +185,84 @@ class SubscriptionsTest {
     assertThatThrownBy(() -> runtime.client().subscribe(JobFilter.all(), change -> {}))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("stopped");
+  }
+
+  /** A job that stays scheduled for an hour, so that nothing but the test ends its awaits. */
+  private Job aJobDueInAnHour() {
+    return runtime
+        .client()
+        .submit(
+            JobRequest.of(NOTE, new Note("later")).runAt(Instant.now().plusSeconds(3600)).build());
+  }
+
+  @Test
+  void cancellingAnAwaitedResult_letsGoOfTheAwaitUnderneath() {
+    start(silent);
+    Job later = aJobDueInAnHour();
+    CompletableFuture<Object> result = runtime.client().awaitResult(later.id(), Object.class);
+    assertThat(runtime.subscriptions().awaitCount()).isEqualTo(1);
+
+    result.cancel(false);
+
+    assertThat(runtime.subscriptions().awaitCount()).isZero();
+  }
+
+  @Test
+  void aTimedAwaitThatGivesUp_letsGoOfTheAwaitUnderneath() {
+    start(silent);
+    Job later = aJobDueInAnHour();
+
+    assertThatThrownBy(
+            () -> runtime.client().awaitResult(later.id(), Object.class, Duration.ofMillis(20)))
+        .isInstanceOf(TimeoutException.class);
+
+    assertThat(runtime.subscriptions().awaitCount()).isZero();
+  }
+
+  @Test
+  void anAwaitedResultThatTimesOut_letsGoOfTheAwaitUnderneath() {
+    start(silent);
+    Job later = aJobDueInAnHour();
+    CompletableFuture<Object> result =
+        runtime.client().awaitResult(later.id(), Object.class).orTimeout(20, TimeUnit.MILLISECONDS);
+
+    assertThatThrownBy(result::join).hasCauseInstanceOf(TimeoutException.class);
+
+    // The timeout completes the future on the JDK's delayer thread, which releases the await
+    // just after waking the joining thread.
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> runtime.subscriptions().awaitCount() == 0);
+  }
+
+  @Test
+  void aSubscriberThatSwallowsTheInterrupt_stillHasItsThreadEnded_whenClosed() throws Exception {
+    start(silent);
+    var delivering = new CountDownLatch(1);
+    var never = new CountDownLatch(1);
+    var deliveryThread = new AtomicReference<Thread>();
+    var subscription =
+        runtime
+            .client()
+            .subscribe(
+                JobFilter.all(),
+                change -> {
+                  deliveryThread.set(Thread.currentThread());
+                  delivering.countDown();
+                  try {
+                    never.await();
+                  } catch (InterruptedException swallowed) {
+                    // As careless subscriber code does: the flag is gone when it returns.
+                  }
+                });
+    sink.get().changed(List.of(JobChange.of(JobChange.Type.CREATED, aJobDueInAnHour())));
+    assertThat(delivering.await(10, TimeUnit.SECONDS)).as("the change was delivered").isTrue();
+
+    subscription.close();
+
+    assertThat(deliveryThread.get().join(Duration.ofSeconds(10)))
+        .as("the delivery thread ended")
+        .isTrue();
   }
 
   @Test

@@ -364,8 +364,17 @@ public final class JobClient {
 
   /**
    * The result of the job once it has completed, read as {@code resultType}: null if its handler
-   * returned none. The future fails with {@link JobFailedException} if the job ends failed or
-   * cancelled instead, and with {@link JobNotFoundException} if there is no such job.
+   * returned none. If the job ends failed or cancelled instead, the future fails with a {@link
+   * java.util.concurrent.CompletionException} wrapping a {@link JobFailedException}, and if there
+   * is no such job, with one wrapping a {@link JobNotFoundException}: that is what {@link
+   * CompletableFuture#join}, {@link CompletableFuture#exceptionally} and {@link
+   * CompletableFuture#whenComplete} see, while {@link CompletableFuture#get()} throws an {@link
+   * ExecutionException} whose cause is the {@code JobFailedException} or {@code
+   * JobNotFoundException}.
+   *
+   * <p>Cancelling this future, or its {@link CompletableFuture#orTimeout timeout}, stops the wait
+   * underneath at once; the job is not affected. A future derived from it (by {@code thenApply} and
+   * the like) does not pass its own cancellation back: cancel this one.
    *
    * <pre>{@code
    * Job job = client.submit(RESIZE, new Resize(imageId, 640));
@@ -378,7 +387,13 @@ public final class JobClient {
    */
   public <R> CompletableFuture<R> awaitResult(JobId id, Class<R> resultType) {
     Objects.requireNonNull(resultType, "resultType");
-    return awaitFinished(id).thenApply(job -> resultOf(job, resultType));
+    CompletableFuture<Job> finished = awaitFinished(id);
+    CompletableFuture<R> result = finished.thenApply(job -> resultOf(job, resultType));
+    // A dependent future does not pass its cancellation or timeout back to its source: without
+    // this, the await underneath would hold its place in the subscriptions until the job ends,
+    // however long ago the caller gave up.
+    result.whenComplete((value, failure) -> finished.cancel(false));
+    return result;
   }
 
   /**

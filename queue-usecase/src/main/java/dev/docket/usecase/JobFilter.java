@@ -2,6 +2,7 @@ package dev.docket.usecase;
 
 import dev.docket.domain.JobId;
 import dev.docket.usecase.port.JobChange;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.Set;
 
@@ -41,24 +42,42 @@ public record JobFilter(
     return all().jobIds(Objects.requireNonNull(id, "id"));
   }
 
-  /** This filter, narrowed to {@code names}. */
+  /**
+   * This filter with its queues set to {@code names}: the queues a previous call gave are replaced,
+   * not narrowed further. Duplicates are ignored; no name may be null.
+   */
   public JobFilter queues(String... names) {
-    return new JobFilter(Set.of(names), kinds, jobIds, tags, stats);
+    return new JobFilter(setOf(names), kinds, jobIds, tags, stats);
   }
 
-  /** This filter, narrowed to {@code names}. */
+  /**
+   * This filter with its kinds set to {@code names}, replacing those a previous call gave.
+   * Duplicates are ignored; no name may be null.
+   */
   public JobFilter kinds(String... names) {
-    return new JobFilter(queues, Set.of(names), jobIds, tags, stats);
+    return new JobFilter(queues, setOf(names), jobIds, tags, stats);
   }
 
-  /** This filter, narrowed to {@code ids}. */
+  /**
+   * This filter with its jobs set to {@code ids}, replacing those a previous call gave. Duplicates
+   * are ignored; no id may be null.
+   */
   public JobFilter jobIds(JobId... ids) {
-    return new JobFilter(queues, kinds, Set.of(ids), tags, stats);
+    return new JobFilter(queues, kinds, setOf(ids), tags, stats);
   }
 
-  /** This filter, narrowed to jobs with one of {@code names}. */
+  /**
+   * This filter with its tags set to {@code names} (a job must carry at least one), replacing those
+   * a previous call gave. Duplicates are ignored; no name may be null.
+   */
   public JobFilter tags(String... names) {
-    return new JobFilter(queues, kinds, jobIds, Set.of(names), stats);
+    return new JobFilter(queues, kinds, jobIds, setOf(names), stats);
+  }
+
+  /** The distinct elements; Set.of would throw on a duplicate, which a caller may well pass. */
+  @SafeVarargs
+  private static <T> Set<T> setOf(T... elements) {
+    return Set.copyOf(Arrays.asList(elements));
   }
 
   /** This filter, with the queues' statistics pushed too. */

@@ -267,12 +267,15 @@ public final class JobProcessor {
       if (!running.finishInTime()) {
         Thread.interrupted(); // it finished anyway: the work is done, the interrupt is stale
       }
-      running.flushProgress();
+      flushUninterrupted(running);
       return completion(running, result);
     } catch (Throwable failure) {
-      running.flushProgress();
+      // Decided before the flush, so that an alarm firing during the flush neither interrupts it
+      // nor turns a handler that ended in time into a timeout.
+      boolean inTime = running.finishInTime();
+      flushUninterrupted(running);
       Instant at = clock.instant();
-      if (!running.finishInTime()) {
+      if (!inTime) {
         Thread.interrupted(); // the interrupt was the timeout's, not a shutdown's
         var error =
             AttemptError.reason(
@@ -342,6 +345,24 @@ public final class JobProcessor {
     return new Outcome.Completed(job.id(), running.fence(), at, Optional.of(json));
   }
 
+  /**
+   * Writes the handler's last progress report with the thread's interrupt flag cleared, and sets
+   * the flag again after. A timeout or a stopping worker leaves the flag set, and an interrupted
+   * thread's JDBC write fails (on a virtual thread it closes the socket, and with it a pooled
+   * connection): the last report would be lost just when it says how far an unfinished attempt
+   * came. The flag is restored before the failure is classified, which reads it.
+   */
+  private static void flushUninterrupted(RunningJob running) {
+    boolean interrupted = Thread.interrupted();
+    try {
+      running.flushProgress();
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
   Instant now() {
     return clock.instant();
   }
@@ -354,12 +375,18 @@ public final class JobProcessor {
         TimeUnit.NANOSECONDS);
   }
 
-  /** Stores a progress report; best effort, since the next report or the outcome supersedes it. */
-  void writeProgress(RunningJob running, Progress progress) {
+  /**
+   * Stores a progress report; best effort, since the next report or the outcome supersedes it.
+   *
+   * @return false only if the store refused it because the job is no longer leased under the
+   *     running job's fence; true also when the write failed, which says nothing of the lease
+   */
+  boolean writeProgress(RunningJob running, Progress progress) {
     try {
-      claims.reportProgress(new ProgressReport(running.jobId(), running.fence(), progress));
+      return claims.reportProgress(new ProgressReport(running.jobId(), running.fence(), progress));
     } catch (RuntimeException e) {
       LOG.log(Level.DEBUG, "Job " + running.jobId() + ": its progress could not be stored", e);
+      return true;
     }
   }
 

@@ -22,8 +22,9 @@ public interface JobSubscriber {
   default void onStats(List<QueueStats> stats, Instant at) {}
 
   /**
-   * Changes may have been lost before this point (the store's connection was down): what the
-   * subscriber keeps of jobs should be read again.
+   * Changes may have been lost before this point (the store's connection was down, or the store has
+   * just started sending changes to this node): what the subscriber keeps of jobs should be read
+   * again.
    */
   default void onMissed() {}
 

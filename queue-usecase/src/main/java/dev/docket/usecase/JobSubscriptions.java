@@ -169,6 +169,14 @@ public final class JobSubscriptions implements AutoCloseable {
   }
 
   /**
+   * How many awaits are pending, for tests and metrics: each future of {@link
+   * JobClient#awaitFinished} or {@link JobClient#awaitResult} that is not done yet.
+   */
+  public int awaitCount() {
+    return waiters.values().stream().mapToInt(waiter -> waiter.futures.size()).sum();
+  }
+
+  /**
    * The job once it has finished, whatever its end. Completes exceptionally with {@link
    * JobNotFoundException} if the job is not found (or is deleted before it finishes).
    */
@@ -339,18 +347,30 @@ public final class JobSubscriptions implements AutoCloseable {
     INSTANCE
   }
 
+  /** Put in a closed subscription's buffer, so that its thread ends even if no interrupt does. */
+  private enum Stop {
+    INSTANCE
+  }
+
   private record Stats(List<QueueStats> stats, Instant at) {}
 
   private record Dropped(String reason) {}
 
-  /** One subscriber's buffer and the virtual thread that empties it. */
+  /**
+   * One subscriber's buffer and the virtual thread that empties it. The thread ends at a {@link
+   * Stop} (closed) or after delivering a {@link Dropped}: one of the two is always in the buffer
+   * once the subscription is no longer open, so the thread ends even if the subscriber swallows the
+   * interrupt that close sends.
+   */
   private final class Delivery implements Subscription {
     final JobFilter filter;
     private final JobSubscriber subscriber;
     private final BlockingQueue<Object> buffer;
     private final int capacity;
     private final AtomicBoolean open = new AtomicBoolean(true);
-    private Thread thread;
+
+    /** Set before the thread starts, read by close from another thread. */
+    private volatile Thread thread;
 
     Delivery(JobFilter filter, JobSubscriber subscriber, int capacity) {
       this.filter = filter;
@@ -360,8 +380,15 @@ public final class JobSubscriptions implements AutoCloseable {
       this.buffer = new ArrayBlockingQueue<>(capacity + 1);
     }
 
+    /** Starts the thread, unless the subscription was closed since it was made. */
     void start() {
-      thread = Thread.ofVirtual().name("docket-subscriber").start(this::run);
+      Thread unstarted = Thread.ofVirtual().name("docket-subscriber").unstarted(this::run);
+      thread = unstarted;
+      // A close in between finds the thread set and the Stop in the buffer: the thread, if it
+      // starts, takes the Stop and ends.
+      if (open.get()) {
+        unstarted.start();
+      }
     }
 
     /** Whether the item was queued; false once the subscriber is dropped or closed. */
@@ -374,12 +401,22 @@ public final class JobSubscriptions implements AutoCloseable {
       }
       if (open.compareAndSet(true, false)) {
         deliveries.remove(this);
-        buffer.clear();
-        buffer.offer(
+        replaceBufferWith(
             new Dropped(
                 "the subscriber fell %,d changes behind and was dropped".formatted(capacity)));
       }
       return false;
+    }
+
+    /**
+     * Empties the buffer and puts {@code last} in it. A dispatch that saw the subscription open
+     * just before may still add an item, so this tries again until {@code last} is in.
+     */
+    private void replaceBufferWith(Object last) {
+      buffer.clear();
+      while (!buffer.offer(last)) {
+        buffer.clear();
+      }
     }
 
     private void run() {
@@ -388,7 +425,15 @@ public final class JobSubscriptions implements AutoCloseable {
         try {
           item = buffer.take();
         } catch (InterruptedException e) {
-          return; // closed
+          // Close interrupts too, but the Stop it enqueues is what ends the loop: a subscriber
+          // may also have left its own interrupt pending.
+          continue;
+        }
+        if (item == Stop.INSTANCE) {
+          return;
+        }
+        if (!open.get() && !(item instanceof Dropped)) {
+          continue; // closed or dropped: what is left is stale, up to the Stop or the Dropped
         }
         try {
           switch (item) {
@@ -416,9 +461,10 @@ public final class JobSubscriptions implements AutoCloseable {
     public void close() {
       open.set(false);
       deliveries.remove(this);
-      buffer.clear();
-      if (thread != null) {
-        thread.interrupt();
+      replaceBufferWith(Stop.INSTANCE);
+      Thread running = thread;
+      if (running != null) {
+        running.interrupt(); // wakes a subscriber that blocks, if it listens
       }
     }
   }

@@ -3,6 +3,7 @@ package dev.docket.usecase;
 import dev.docket.domain.Job;
 import dev.docket.domain.JobId;
 import java.time.Duration;
+import java.util.concurrent.locks.ReentrantLock;
 
 /** The context of one job while its handler runs on this worker. */
 final class RunningJob implements JobContext {
@@ -24,9 +25,11 @@ final class RunningJob implements JobContext {
   static final Duration PROGRESS_INTERVAL = Duration.ofMillis(500);
 
   // Guards the three fields below; a write to the store happens under progressWrite instead, so
-  // that writes of one job reach the store in the order they were reported.
+  // that writes of one job reach the store in the order they were reported. A lock, not a monitor:
+  // the write is JDBC I/O, which under a monitor would pin a virtual thread to its carrier on JDK
+  // 21.
   private final Object progressLock = new Object();
-  private final Object progressWrite = new Object();
+  private final ReentrantLock progressWrite = new ReentrantLock();
   private dev.docket.domain.Progress pendingProgress;
   private java.time.Instant lastProgressWrite;
   private boolean progressFlushScheduled;
@@ -140,7 +143,8 @@ final class RunningJob implements JobContext {
 
   /** Writes the latest unwritten progress report, if there is one and the job is still ours. */
   void flushProgress() {
-    synchronized (progressWrite) {
+    progressWrite.lock();
+    try {
       dev.docket.domain.Progress report;
       synchronized (progressLock) {
         report = pendingProgress;
@@ -150,9 +154,13 @@ final class RunningJob implements JobContext {
           lastProgressWrite = processor.now();
         }
       }
-      if (report != null && !leaseLost) {
-        processor.writeProgress(this, report);
+      if (report != null && !leaseLost && !processor.writeProgress(this, report)) {
+        // The store refused it: the job is no longer leased under this fence (rescued, or
+        // finished elsewhere), which is what a heartbeat that finds the lease gone says too.
+        loseLease();
       }
+    } finally {
+      progressWrite.unlock();
     }
   }
 }

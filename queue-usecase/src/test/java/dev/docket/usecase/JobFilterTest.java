@@ -1,6 +1,7 @@
 package dev.docket.usecase;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.docket.domain.JobId;
 import dev.docket.domain.JobState;
@@ -25,6 +26,30 @@ class JobFilterTest {
           2,
           Optional.empty(),
           Instant.parse("2026-12-02T10:00:00Z"));
+
+  @Test
+  void duplicateNames_areAccepted_andCountOnce() {
+    JobFilter filter = JobFilter.all().queues("emails", "emails").kinds("a", "a").tags("t", "t");
+
+    assertThat(filter.queues()).containsExactly("emails");
+    assertThat(filter.kinds()).containsExactly("a");
+    assertThat(filter.tags()).containsExactly("t");
+    assertThat(JobFilter.all().jobIds(ID, ID).jobIds()).containsExactly(ID);
+  }
+
+  @Test
+  void aNullName_isRejected() {
+    assertThatThrownBy(() -> JobFilter.all().queues("emails", null))
+        .isInstanceOf(NullPointerException.class);
+  }
+
+  @Test
+  void aSecondCall_replacesTheFirstsNames_ratherThanNarrowingThem() {
+    JobFilter filter = JobFilter.all().queues("reports").queues("emails");
+
+    assertThat(filter.queues()).containsExactly("emails");
+    assertThat(filter.matches(CHANGE)).isTrue();
+  }
 
   @Test
   void all_matchesEveryChange() {

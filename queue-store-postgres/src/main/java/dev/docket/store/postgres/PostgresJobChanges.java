@@ -19,10 +19,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -54,12 +54,31 @@ final class PostgresJobChanges implements JobChanges {
    */
   static final Duration LISTENER_RENEWAL = Duration.ofSeconds(30);
 
+  /**
+   * How long after its row is committed a registration tells the sinks they may have missed
+   * changes. A writer whose trigger looked for a row before this one was committed sent nothing,
+   * and its transaction may commit after the sink's first read: by then such transactions have
+   * committed (or are long-running, which the awaits' own rechecks cover).
+   */
+  static final Duration REGISTRATION_SETTLE = Duration.ofSeconds(1);
+
+  /** How long stopping waits for a renewal in progress, before it deletes the row. */
+  private static final Duration STOP_WAIT = Duration.ofSeconds(5);
+
   private final Jdbi jdbi;
   private final Sql sql;
-  private final UUID listener = UUID.randomUUID();
 
-  /** Renews this node's row while it has sinks; null while it has none. Guarded by this. */
-  private ScheduledExecutorService renewals;
+  /**
+   * Guards the registration and the closed flag. A lock rather than a monitor: the first sink's
+   * subscribe writes the row while holding it, and may run on a virtual thread.
+   */
+  private final ReentrantLock lock = new ReentrantLock();
+
+  /** This node's row while it has sinks; null while it has none. Guarded by lock. */
+  private Registration registration;
+
+  /** Set by close: no sink is taken after it. Guarded by lock. */
+  private boolean closed;
 
   /** A feed that reads notifications only, and never asks the triggers to send them. */
   PostgresJobChanges(String channel) {
@@ -86,86 +105,155 @@ final class PostgresJobChanges implements JobChanges {
   /**
    * Adds {@code sink}. The first sink of this store registers it as a listener, before this
    * returns, so that the triggers send every change committed from then on; the last one to go
-   * unregisters it.
+   * unregisters it. About {@link #REGISTRATION_SETTLE} after registering, every sink hears {@link
+   * Sink#missed()}, for changes whose transactions were already under way.
+   *
+   * @throws IllegalStateException if the store is closed
    */
   @Override
   public Subscription subscribe(Sink sink) {
     java.util.Objects.requireNonNull(sink, "sink");
-    synchronized (this) {
-      sinks.add(sink);
-      if (jdbi != null && renewals == null) {
-        startRenewals();
+    lock.lock();
+    try {
+      if (closed) {
+        throw new IllegalStateException("The PostgreSQL store is closed: it sends no job changes.");
       }
+      sinks.add(sink);
+      if (jdbi != null && registration == null) {
+        // Under the lock: a sink that subscribes meanwhile waits, so that it too finds the row
+        // committed when its subscribe returns.
+        registration = new Registration();
+        registration.start();
+      }
+    } finally {
+      lock.unlock();
     }
     return () -> unsubscribe(sink);
   }
 
-  private synchronized void unsubscribe(Sink sink) {
-    if (sinks.remove(sink) && sinks.isEmpty()) {
-      stopRenewals();
+  private void unsubscribe(Sink sink) {
+    Registration ending = null;
+    lock.lock();
+    try {
+      if (sinks.remove(sink) && sinks.isEmpty()) {
+        ending = registration;
+        registration = null;
+      }
+    } finally {
+      lock.unlock();
+    }
+    if (ending != null) {
+      // Outside the lock: a new first sink meanwhile makes a registration of its own, under a
+      // new id, which this one's DELETE does not touch.
+      ending.stop();
     }
   }
 
-  /** Stops asking for changes: the store is closing. */
-  synchronized void close() {
-    stopRenewals();
+  /** Stops asking for changes, and takes no more sinks: the store is closing. */
+  void close() {
+    Registration ending;
+    lock.lock();
+    try {
+      closed = true;
+      ending = registration;
+      registration = null;
+    } finally {
+      lock.unlock();
+    }
+    if (ending != null) {
+      ending.stop();
+    }
   }
 
-  private void startRenewals() {
-    renewals =
-        Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().daemon().name("docket-change-listener").factory());
-    boolean registered = renew();
-    renewals.scheduleWithFixedDelay(
-        new Runnable() {
-          private boolean up = registered;
+  /**
+   * One stretch of this node's asking for changes, from a first sink to the last one's going: a row
+   * of its own in change_listeners, under an id of its own, renewed on a thread of its own.
+   */
+  private final class Registration {
+    private final UUID listener = UUID.randomUUID();
+    private final ScheduledThreadPoolExecutor renewals;
 
-          @Override
-          public void run() {
-            boolean now = renew();
-            if (now && !up) {
-              missed(); // changes made while the row was missing were not sent
+    Registration() {
+      renewals =
+          new ScheduledThreadPoolExecutor(
+              1, Thread.ofPlatform().daemon().name("docket-change-listener").factory());
+      // On stop, a pending renewal or notice is dropped, while one in progress is waited for.
+      renewals.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+      renewals.setContinueExistingPeriodicTasksAfterShutdownPolicy(false);
+    }
+
+    /** Writes the row, and renews it from now on. */
+    void start() {
+      boolean registered = renew();
+      if (registered) {
+        missedSoon();
+      }
+      renewals.scheduleWithFixedDelay(
+          new Runnable() {
+            private boolean up = registered;
+
+            @Override
+            public void run() {
+              boolean now = renew();
+              if (now && !up) {
+                missed(); // changes made while the row was missing were not sent
+                missedSoon(); // nor those whose triggers ran just before it was back
+              }
+              up = now;
             }
-            up = now;
-          }
-        },
-        LISTENER_RENEWAL.toMillis(),
-        LISTENER_RENEWAL.toMillis(),
-        TimeUnit.MILLISECONDS);
-  }
-
-  private void stopRenewals() {
-    if (renewals == null) {
-      return;
+          },
+          LISTENER_RENEWAL.toMillis(),
+          LISTENER_RENEWAL.toMillis(),
+          TimeUnit.MILLISECONDS);
     }
-    renewals.shutdownNow();
-    renewals = null;
-    try {
-      jdbi.useHandle(
-          h -> h.createUpdate(sql.unregisterListener).bind("listener", listener).execute());
-    } catch (RuntimeException e) {
-      // The row lapses on its own within three renewals; until then the triggers send for nobody.
-      LOG.log(Level.DEBUG, "Unregistering change listener {0} failed: {1}", listener, e.toString());
-    }
-  }
 
-  /** Registers or renews this node's row; whether it worked. */
-  private boolean renew() {
-    try {
-      jdbi.useHandle(
-          h ->
-              h.createUpdate(sql.registerListener)
-                  .bind("listener", listener)
-                  .bind("seconds", (double) LISTENER_RENEWAL.multipliedBy(3).toSeconds())
-                  .execute());
-      return true;
-    } catch (RuntimeException e) {
-      LOG.log(
-          Level.WARNING,
-          "Asking the database for job changes failed ({0}); subscribers and awaits hear of"
-              + " changes once it answers, and awaits read their jobs meanwhile.",
-          LogText.escape(e.getMessage()));
-      return false;
+    private void missedSoon() {
+      renewals.schedule(
+          PostgresJobChanges.this::missed, REGISTRATION_SETTLE.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Stops renewing, waits for a renewal in progress (whose upsert would otherwise land after the
+     * DELETE and keep the triggers sending for nobody until the row lapses), and deletes the row.
+     */
+    void stop() {
+      renewals.shutdown();
+      try {
+        if (!renewals.awaitTermination(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+          LOG.log(Level.DEBUG, "A renewal of change listener {0} is still running", listener);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      try {
+        jdbi.useHandle(
+            h -> h.createUpdate(sql.unregisterListener).bind("listener", listener).execute());
+      } catch (RuntimeException e) {
+        // The row lapses on its own within three renewals; until then the triggers send for
+        // nobody.
+        LOG.log(
+            Level.DEBUG, "Unregistering change listener {0} failed: {1}", listener, e.toString());
+      }
+    }
+
+    /** Registers or renews this row; whether it worked. */
+    private boolean renew() {
+      try {
+        jdbi.useHandle(
+            h ->
+                h.createUpdate(sql.registerListener)
+                    .bind("listener", listener)
+                    .bind("seconds", (double) LISTENER_RENEWAL.multipliedBy(3).toSeconds())
+                    .execute());
+        return true;
+      } catch (RuntimeException e) {
+        LOG.log(
+            Level.WARNING,
+            "Asking the database for job changes failed ({0}); subscribers and awaits hear of"
+                + " changes once it answers, and awaits read their jobs meanwhile.",
+            LogText.escape(e.getMessage()));
+        return false;
+      }
     }
   }
 
@@ -187,7 +275,10 @@ final class PostgresJobChanges implements JobChanges {
     }
   }
 
-  /** Tells every sink that changes may have been lost: the listener's connection was down. */
+  /**
+   * Tells every sink that changes may have been lost: the listener's connection was down, or this
+   * node has just asked for changes.
+   */
   void missed() {
     for (Sink sink : sinks) {
       try {

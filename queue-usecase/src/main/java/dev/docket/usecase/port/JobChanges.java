@@ -20,7 +20,10 @@ public interface JobChanges {
     /** Changes the store accepted, oldest first. */
     void changed(List<JobChange> changes);
 
-    /** Changes may have been lost (the connection was down): read again what you need. */
+    /**
+     * Changes may have been lost (the connection was down, or the feed has just begun sending to
+     * this process and changes already under way may not reach it): read again what you need.
+     */
     void missed();
   }
 

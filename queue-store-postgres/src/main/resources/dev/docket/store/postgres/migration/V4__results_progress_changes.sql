@@ -74,7 +74,14 @@ BEGIN
 END
 $$;
 
-CREATE FUNCTION "${docket_schema}".docket_jobs_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
+-- The trigger functions run with their owner's rights (SECURITY DEFINER): they read
+-- change_listeners, which an application's role, granted only what it needs on jobs, can't read,
+-- and that role's every write would fail. Their search_path is fixed, as a SECURITY DEFINER
+-- function's must be, so that no schema the writer controls can stand in for pg_catalog's
+-- operators and functions (every table is named with its schema anyway; pg_temp comes last, where
+-- nothing is looked up in it before the others). A trigger function can't be called directly.
+CREATE FUNCTION "${docket_schema}".docket_jobs_inserted() RETURNS trigger LANGUAGE plpgsql
+  SECURITY DEFINER SET search_path = pg_catalog, "${docket_schema}", pg_temp AS $$
 BEGIN
   IF NOT EXISTS (SELECT 1 FROM "${docket_schema}".change_listeners WHERE expires_at > now()) THEN
     RETURN NULL;
@@ -92,7 +99,8 @@ $$;
 -- Only rows whose state, attempt or progress changed: a lease extension, a cancel request, an
 -- aged priority or a due job moved from 'scheduled' to 'pending' (both pending to the domain)
 -- sends nothing.
-CREATE FUNCTION "${docket_schema}".docket_jobs_updated() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION "${docket_schema}".docket_jobs_updated() RETURNS trigger LANGUAGE plpgsql
+  SECURITY DEFINER SET search_path = pg_catalog, "${docket_schema}", pg_temp AS $$
 BEGIN
   IF NOT EXISTS (SELECT 1 FROM "${docket_schema}".change_listeners WHERE expires_at > now()) THEN
     RETURN NULL;
