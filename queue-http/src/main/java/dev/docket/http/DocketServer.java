@@ -92,7 +92,11 @@ public final class DocketServer implements AutoCloseable {
     this.prometheus = metrics == null ? null : (PrometheusMeterRegistry) metrics.registry();
     this.events =
         new EventStreams(
-            runtime.subscriptions(), options.maxEventStreams(), options.eventHeartbeat());
+            runtime.subscriptions(),
+            runtime::stats,
+            clock,
+            options.maxEventStreams(),
+            options.eventHeartbeat());
     this.options = options;
     this.clock = clock;
     this.tokenGenerated = options.token().isEmpty();

@@ -12,6 +12,7 @@ import io.javalin.http.sse.SseClient;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -27,6 +28,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 /**
  * The streams of {@code GET /api/events}. However many are open, they share one subscription to the
@@ -56,7 +58,15 @@ final class EventStreams implements AutoCloseable {
 
   private volatile Duration linger = LINGER;
 
+  /** How often the statistics are read for the streams that asked for them. */
+  static final Duration STATS_INTERVAL = Duration.ofSeconds(1);
+
+  /** How long statistics that did not change go unsent. */
+  static final Duration STATS_IDLE_INTERVAL = Duration.ofSeconds(15);
+
   private final JobSubscriptions subscriptions;
+  private final Supplier<List<QueueStats>> stats;
+  private final InstantSource clock;
   private final int maxStreams;
   private final Duration heartbeat;
   private final ScheduledExecutorService timer;
@@ -72,13 +82,29 @@ final class EventStreams implements AutoCloseable {
   private boolean closed;
   private int reserved;
 
-  EventStreams(JobSubscriptions subscriptions, int maxStreams, Duration heartbeat) {
+  // only on the timer's thread
+  private List<QueueStats> lastStats;
+  private Instant lastStatsAt = Instant.MIN;
+
+  EventStreams(
+      JobSubscriptions subscriptions,
+      Supplier<List<QueueStats>> stats,
+      InstantSource clock,
+      int maxStreams,
+      Duration heartbeat) {
     this.subscriptions = subscriptions;
+    this.stats = stats;
+    this.clock = clock;
     this.maxStreams = maxStreams;
     this.heartbeat = heartbeat;
     this.timer =
         Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("docket-http-events").factory());
+    timer.scheduleWithFixedDelay(
+        this::pushStats,
+        STATS_INTERVAL.toMillis(),
+        STATS_INTERVAL.toMillis(),
+        TimeUnit.MILLISECONDS);
   }
 
   /** For tests: how long the subscription stays after the last stream. */
@@ -132,12 +158,14 @@ final class EventStreams implements AutoCloseable {
         throw new ApiException(
             503, ErrorCode.UNAVAILABLE, "The server is stopping: connect to another node.");
       }
-      if (feed == null) {
-        subscribe(); // first: if the runtime refuses, nothing is registered yet
-      }
-      if (release != null) {
-        release.cancel(false);
-        release = null;
+      if (changes) {
+        if (feed == null) {
+          subscribe(); // first: if the runtime refuses, nothing is registered yet
+        }
+        if (release != null) {
+          release.cancel(false);
+          release = null;
+        }
       }
       client.keepAlive();
       streams.add(stream);
@@ -180,24 +208,74 @@ final class EventStreams implements AutoCloseable {
     epoch = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
     sequence = 0;
     recent.clear();
-    feed = subscriptions.subscribe(JobFilter.all().withStats(), new Hub());
+    feed = subscriptions.subscribe(JobFilter.all(), new Hub());
   }
 
   private void remove(Stream stream) {
     stream.stop();
     synchronized (this) {
-      if (!streams.remove(stream) || !streams.isEmpty() || closed || feed == null) {
+      if (!streams.remove(stream) || wantChanges() || closed || feed == null || release != null) {
         return;
       }
       release = timer.schedule(this::releaseIfIdle, linger.toMillis(), TimeUnit.MILLISECONDS);
     }
   }
 
+  private boolean wantChanges() {
+    return streams.stream().anyMatch(s -> s.changes);
+  }
+
   private synchronized void releaseIfIdle() {
-    if (streams.isEmpty() && feed != null) {
+    release = null;
+    if (!wantChanges() && feed != null) {
       feed.close();
       feed = null;
       recent.clear();
+    }
+  }
+
+  /**
+   * Sends the statistics to the streams that asked for them: when they changed, every {@link
+   * #STATS_IDLE_INTERVAL} when they did not, and at once to a stream that has none yet. They are
+   * read here rather than taken from the job changes, so that a page of counts costs the store no
+   * change feed, only the read the runtime caches for every caller.
+   */
+  private void pushStats() {
+    try {
+      List<Stream> asking = streams.stream().filter(s -> s.filter.stats()).toList();
+      if (asking.isEmpty()) {
+        lastStats = null;
+        return;
+      }
+      Instant now = clock.instant();
+      List<QueueStats> current = stats.get();
+      boolean due =
+          !current.equals(lastStats) || !now.isBefore(lastStatsAt.plus(STATS_IDLE_INTERVAL));
+      Message all = null;
+      for (Stream stream : asking) {
+        if (!due && stream.hasStats) {
+          continue;
+        }
+        stream.hasStats = true;
+        if (stream.filter.queues().isEmpty()) {
+          if (all == null) {
+            all = Message.stats(current, now);
+          }
+          stream.offer(all);
+        } else {
+          stream.offer(
+              Message.stats(
+                  current.stream().filter(q -> stream.filter.queues().contains(q.queue())).toList(),
+                  now));
+        }
+      }
+      if (due) {
+        lastStats = current;
+        lastStatsAt = now;
+      }
+    } catch (RuntimeException e) {
+      // the store does not answer: the next tick tries again, and the streams stay open
+      LOG.log(Level.DEBUG, "Statistics for event streams could not be read: {0}", e.toString());
     }
   }
 
@@ -243,27 +321,6 @@ final class EventStreams implements AutoCloseable {
     }
 
     @Override
-    public void onStats(List<QueueStats> stats, Instant at) {
-      Message all = null;
-      for (Stream stream : streams) {
-        if (!stream.filter.stats()) {
-          continue;
-        }
-        if (stream.filter.queues().isEmpty()) {
-          if (all == null) {
-            all = Message.stats(stats, at);
-          }
-          stream.offer(all);
-        } else {
-          stream.offer(
-              Message.stats(
-                  stats.stream().filter(s -> stream.filter.queues().contains(s.queue())).toList(),
-                  at));
-        }
-      }
-    }
-
-    @Override
     public void onMissed() {
       synchronized (EventStreams.this) {
         // Events before the gap can no longer be resumed from: a client would not learn of it.
@@ -280,7 +337,7 @@ final class EventStreams implements AutoCloseable {
       LOG.log(Level.WARNING, "The event streams fell behind the job changes ({0}).", reason);
       synchronized (EventStreams.this) {
         feed = null;
-        if (closed || streams.isEmpty()) {
+        if (closed || !wantChanges()) {
           return;
         }
         subscribe();
@@ -330,6 +387,7 @@ final class EventStreams implements AutoCloseable {
     private final SseClient client;
     private final JobFilter filter;
     private final boolean changes;
+    private volatile boolean hasStats;
     private final BlockingQueue<Message> queue = new ArrayBlockingQueue<>(STREAM_BUFFER);
     private final AtomicBoolean stopped = new AtomicBoolean();
     private volatile String droppedReason;

@@ -354,6 +354,29 @@ class EventStreamTest {
   }
 
   @Test
+  void aStatisticsOnlyStream_holdsNoChangeFeed_soTheStoreSendsNoChanges() {
+    try (var own =
+        HttpFixture.start(
+            RuntimeOptions.builder().queue("default", 1).build(),
+            HttpFixture.httpOptions().build())) {
+      own.runtime.client().submit(JobRequest.ofJson(NOOP.kind(), "{}").queue("idle").build());
+      try (var stream =
+          SseStream.open(
+              http,
+              own.uri("/api/events?stats=true&changes=false"),
+              "Authorization",
+              "Bearer " + HttpFixture.TOKEN)) {
+        var event = stream.next(WAIT);
+
+        assertThat(event.name()).isEqualTo("stats");
+        assertThat(event.json().path("queues").findValuesAsText("name")).contains("idle");
+        assertThat(own.server.eventsSubscribed()).isFalse();
+        assertThat(own.runtime.subscriptions().subscriberCount()).isZero();
+      }
+    }
+  }
+
+  @Test
   void oneStreamOverTheLimit_isRefusedWith503_untilOneCloses_andClosingTheServerEndsThem() {
     try (var small =
         HttpFixture.start(
