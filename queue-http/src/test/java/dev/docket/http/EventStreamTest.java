@@ -420,5 +420,9 @@ class EventStreamTest {
     assertThat(page.body()).contains("<progress max=\"100\" value=\"50\"");
     assertThat(page.body()).contains("page 3 of 6");
     assertThat(page.body()).contains("id=\"job-result\"").contains("Annual");
+    // A finished job changes only when someone acts on it, which its stream says: no polling.
+    assertThat(page.body())
+        .contains("hx-trigger=\"docket-live, docket-changed from:body\">")
+        .doesNotContain("every 30s");
   }
 }
