@@ -246,6 +246,14 @@ final class BenchCommand implements Callable<Integer> {
       description = "Print one JSON object per run and line, and nothing else, on standard output.")
   boolean json;
 
+  @Option(
+      names = "--subscriber",
+      description =
+          "Fresh drain and backlog: one subscriber on every change of every job, as an open"
+              + " dashboard is, counting the finished jobs it hears of; the figures say how many"
+              + " and whether it was dropped for falling behind.")
+  boolean subscriber;
+
   @Option(names = "--no-progress", description = "No progress bar on standard error.")
   boolean noProgress;
 
@@ -390,6 +398,10 @@ final class BenchCommand implements Callable<Integer> {
           "--interval %s is out of range: use PT0.001S to PT1M.".formatted(interval));
     }
     if (warm) {
+      if (subscriber) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(), "--subscriber runs in fresh processes only: leave out --warm.");
+      }
       for (Workload workload : workloads) {
         if (workload == Workload.blocking || workload == Workload.cpu) {
           throw new CommandLine.ParameterException(
@@ -439,7 +451,8 @@ final class BenchCommand implements Callable<Integer> {
             concurrencyOption,
             (int) Math.max(1, duration.toNanos() / interval.toNanos()),
             interval.toNanos(),
-            memoryBacklog ? future : 0);
+            memoryBacklog ? future : 0,
+            subscriber);
     Map<String, Object> figures = new FreshBench(spec.commandLine().getErr()).run(plan);
     var result = header(workload, chosen);
     if (workload == Workload.backlog) {

@@ -109,7 +109,8 @@ final class BenchProcess {
       Integer concurrency,
       int latencyJobs,
       long intervalNanos,
-      int backlogJobs) {}
+      int backlogJobs,
+      boolean subscriber) {}
 
   private final Plan plan;
   private final AtomicLong firstStart = new AtomicLong(Long.MIN_VALUE);
@@ -179,6 +180,29 @@ final class BenchProcess {
     var figures = new LinkedHashMap<String, Object>();
     try (runtime) {
       JobClient client = runtime.client();
+      // A dashboard open on everything: one subscriber that hears of every change of every job.
+      var terminal = new AtomicLong();
+      var dropped = new java.util.concurrent.atomic.AtomicReference<String>();
+      var heardAll = new java.util.concurrent.CountDownLatch(1);
+      dev.docket.usecase.Subscription subscription =
+          !plan.subscriber()
+              ? null
+              : client.subscribe(
+                  dev.docket.usecase.JobFilter.all(),
+                  new dev.docket.usecase.JobSubscriber() {
+                    @Override
+                    public void onChange(dev.docket.usecase.port.JobChange change) {
+                      if (change.isFinished() && terminal.incrementAndGet() == plan.jobs()) {
+                        heardAll.countDown();
+                      }
+                    }
+
+                    @Override
+                    public void onDropped(String reason) {
+                      dropped.set(reason);
+                      heardAll.countDown();
+                    }
+                  });
       if (plan.backlogJobs() > 0) {
         long fill = System.nanoTime();
         fillBacklog(client, plan.backlogJobs());
@@ -222,6 +246,12 @@ final class BenchProcess {
         figures.put("completion_seen_by", completion.describe());
         figures.put("process_cpu", cpu < 0 ? null : round(cpu / (drained * (double) cores())));
         putIdeal(figures, jobsPerSecond);
+      }
+      if (subscription != null) {
+        heardAll.await(30, TimeUnit.SECONDS);
+        figures.put("subscriber_terminal_events", terminal.get());
+        figures.put("subscriber_dropped", dropped.get());
+        subscription.close();
       }
       runtime.stop(Duration.ofSeconds(10));
     }

@@ -173,7 +173,20 @@ final class Jobs implements Runnable {
       fields.put("unique key", job.uniqueKey().orElse("-"));
       fields.put("tags", job.tags().isEmpty() ? "-" : String.join(", ", job.tags()));
       fields.put("version", Long.toString(job.version()));
+      fields.put(
+          "progress",
+          job.progress()
+              .map(
+                  p ->
+                      p.percent()
+                          + "%"
+                          + (p.message().isEmpty() ? "" : " " + p.message())
+                          + " (at "
+                          + p.at()
+                          + ")")
+              .orElse("-"));
       fields.put("payload", job.payload());
+      fields.put("result", job.result().orElse("-"));
       fields.forEach((name, value) -> out.printf("%-13s %s%n", name + ":", value));
       out.printf("errors:       %s%n", job.errors().isEmpty() ? "-" : job.errors().size());
       for (AttemptError error : job.errors()) {

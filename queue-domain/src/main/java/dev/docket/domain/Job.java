@@ -25,6 +25,13 @@ public final class Job {
   /** How many attempt errors a job keeps: the most recent ones. */
   public static final int MAX_ERRORS_KEPT = 50;
 
+  /**
+   * The longest result a job may keep, in characters of JSON: a result is for a summary of what a
+   * handler did (a count, a URL, an id), not for bulk data, which belongs in the application's own
+   * storage.
+   */
+  public static final int MAX_RESULT_LENGTH = 256 * 1024;
+
   private final JobId id;
   private final JobSpec spec;
   private final JobState state;
@@ -36,6 +43,8 @@ public final class Job {
   private final Lease lease;
   private final long version;
   private final boolean cancelRequested;
+  private final String result;
+  private final Progress progress;
 
   private Job(
       JobId id,
@@ -48,7 +57,9 @@ public final class Job {
       List<AttemptError> errors,
       Lease lease,
       long version,
-      boolean cancelRequested) {
+      boolean cancelRequested,
+      String result,
+      Progress progress) {
     this.id = id;
     this.spec = spec;
     this.state = state;
@@ -65,6 +76,8 @@ public final class Job {
     this.lease = lease;
     this.version = version;
     this.cancelRequested = cancelRequested;
+    this.result = result;
+    this.progress = progress;
   }
 
   /** A new pending job, runnable from {@code spec.runAt()}, with version 1. */
@@ -72,12 +85,14 @@ public final class Job {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(spec, "spec");
     Objects.requireNonNull(now, "now");
-    return new Job(id, spec, JobState.PENDING, 0, now, now, null, List.of(), null, 1, false);
+    return new Job(
+        id, spec, JobState.PENDING, 0, now, now, null, List.of(), null, 1, false, null, null);
   }
 
   /**
    * A job as a store saved it. Checks that the fields agree with each other: a running job has a
-   * lease and nothing else has; a finished job has a finish time and nothing else has.
+   * lease and nothing else has; a finished job has a finish time and nothing else has; only a
+   * completed job has a result.
    */
   public static Job restore(
       JobId id,
@@ -90,7 +105,9 @@ public final class Job {
       List<AttemptError> errors,
       Optional<Lease> lease,
       long version,
-      boolean cancelRequested) {
+      boolean cancelRequested,
+      Optional<String> result,
+      Optional<Progress> progress) {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(spec, "spec");
     Objects.requireNonNull(state, "state");
@@ -115,6 +132,10 @@ public final class Job {
       throw new IllegalArgumentException(
           "Job %s has version %d: versions start at 1.".formatted(id, version));
     }
+    if (result.isPresent() && state != JobState.COMPLETED) {
+      throw new IllegalArgumentException(
+          "Job %s is %s with a result: only completed jobs have one.".formatted(id, state));
+    }
     return new Job(
         id,
         spec,
@@ -126,7 +147,9 @@ public final class Job {
         List.copyOf(errors),
         lease.orElse(null),
         version,
-        cancelRequested && state == JobState.RUNNING);
+        cancelRequested && state == JobState.RUNNING,
+        result.orElse(null),
+        progress.orElse(null));
   }
 
   // ---- Questions -------------------------------------------------------------------------
@@ -211,7 +234,9 @@ public final class Job {
         errors,
         new Lease(owner, next, now.plus(leaseDuration)),
         next,
-        false);
+        false,
+        null,
+        null);
   }
 
   /**
@@ -221,8 +246,61 @@ public final class Job {
    * @throws LeaseLostException if it runs under another lease than {@code fence}'s
    */
   public Job complete(long fence, Instant at) {
+    return complete(fence, Optional.empty(), at);
+  }
+
+  /**
+   * The worker holding the lease finished the job with a result: the handler's return value,
+   * encoded as JSON, at most {@value #MAX_RESULT_LENGTH} characters.
+   *
+   * @throws IllegalTransitionException if the job is not running
+   * @throws LeaseLostException if it runs under another lease than {@code fence}'s
+   * @throws IllegalArgumentException if the result is too long
+   */
+  public Job complete(long fence, Optional<String> result, Instant at) {
     requireLease(fence, JobState.COMPLETED, "complete");
-    return finish(JobState.COMPLETED, errors, at);
+    result.ifPresent(Job::requireResult);
+    return finish(JobState.COMPLETED, errors, at, result.orElse(null));
+  }
+
+  /**
+   * Checks a result's length: every store keeps one this long.
+   *
+   * @throws IllegalArgumentException if it is longer than {@value #MAX_RESULT_LENGTH} characters
+   */
+  public static void requireResult(String result) {
+    Objects.requireNonNull(result, "result");
+    if (result.length() > MAX_RESULT_LENGTH) {
+      throw new IllegalArgumentException(
+          "The result has %,d characters; a job's result may have at most %,d."
+              .formatted(result.length(), MAX_RESULT_LENGTH));
+    }
+  }
+
+  /**
+   * The worker holding the lease reports how far the handler has come. The lease, state and attempt
+   * stay as they are.
+   *
+   * @throws IllegalTransitionException if the job is not running
+   * @throws LeaseLostException if it runs under another lease than {@code fence}'s
+   */
+  public Job reportProgress(long fence, Progress newProgress) {
+    requireLease(fence, JobState.RUNNING, "report progress");
+    Objects.requireNonNull(newProgress, "progress");
+    return new Job(
+        id,
+        spec,
+        state,
+        attempt,
+        createdAt,
+        newProgress.at().isAfter(updatedAt) ? newProgress.at() : updatedAt,
+        null,
+        errors,
+        lease,
+        version + 1,
+        cancelRequested,
+        null,
+        newProgress);
   }
 
   /**
@@ -308,7 +386,9 @@ public final class Job {
             lease.fence(),
             expiresAt.isAfter(lease.expiresAt()) ? expiresAt : lease.expiresAt()),
         version + 1,
-        cancelRequested);
+        cancelRequested,
+        null,
+        progress);
   }
 
   /**
@@ -355,7 +435,19 @@ public final class Job {
       return cancelRequested
           ? this
           : new Job(
-              id, spec, state, attempt, createdAt, at, null, errors, lease, version + 1, true);
+              id,
+              spec,
+              state,
+              attempt,
+              createdAt,
+              at,
+              null,
+              errors,
+              lease,
+              version + 1,
+              true,
+              null,
+              progress);
     }
     require(JobState.CANCELLED, "be cancelled");
     return finish(JobState.CANCELLED, errors, at);
@@ -390,7 +482,9 @@ public final class Job {
         errors,
         null,
         version + 1,
-        false);
+        false,
+        null,
+        progress);
   }
 
   /**
@@ -417,7 +511,9 @@ public final class Job {
         errors,
         null,
         version + 1,
-        false);
+        false,
+        null,
+        progress);
   }
 
   /**
@@ -449,10 +545,26 @@ public final class Job {
   }
 
   private Job finish(JobState target, List<AttemptError> newErrors, Instant at) {
+    return finish(target, newErrors, at, null);
+  }
+
+  private Job finish(JobState target, List<AttemptError> newErrors, Instant at, String result) {
     require(target, "become " + target);
     Objects.requireNonNull(at, "at");
     return new Job(
-        id, spec, target, attempt, createdAt, at, at, newErrors, null, version + 1, false);
+        id,
+        spec,
+        target,
+        attempt,
+        createdAt,
+        at,
+        at,
+        newErrors,
+        null,
+        version + 1,
+        false,
+        result,
+        progress);
   }
 
   private Job toPending(List<AttemptError> newErrors, Instant runAt, int newAttempt, Instant at) {
@@ -469,7 +581,9 @@ public final class Job {
         newErrors,
         null,
         version + 1,
-        false);
+        false,
+        null,
+        progress);
   }
 
   private JobSpec respec(Priority priority, Instant runAt, int maxAttempts) {
@@ -599,6 +713,19 @@ public final class Job {
     return spec.tags();
   }
 
+  /**
+   * The result the handler returned, as JSON: only for a completed job, and only if it returned
+   * one.
+   */
+  public Optional<String> result() {
+    return Optional.ofNullable(result);
+  }
+
+  /** The progress the handler of the current or last attempt reported, if it did. */
+  public Optional<Progress> progress() {
+    return Optional.ofNullable(progress);
+  }
+
   /** Whether someone asked this running job to stop. */
   public boolean isCancelRequested() {
     return cancelRequested;
@@ -617,7 +744,9 @@ public final class Job {
         && updatedAt.equals(other.updatedAt)
         && Objects.equals(finishedAt, other.finishedAt)
         && errors.equals(other.errors)
-        && Objects.equals(lease, other.lease);
+        && Objects.equals(lease, other.lease)
+        && Objects.equals(result, other.result)
+        && Objects.equals(progress, other.progress);
   }
 
   @Override

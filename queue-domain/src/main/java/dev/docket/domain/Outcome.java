@@ -2,6 +2,7 @@ package dev.docket.domain;
 
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.random.RandomGenerator;
 
 /**
@@ -59,17 +60,27 @@ public sealed interface Outcome {
    * @param jobId the job
    * @param fence the lease's fence
    * @param at when
+   * @param result what the handler returned, as JSON, if it returned something; see {@link
+   *     Job#requireResult}
    */
-  record Completed(JobId jobId, long fence, Instant at) implements Outcome {
-    /** Checks for nulls. */
+  record Completed(JobId jobId, long fence, Instant at, Optional<String> result)
+      implements Outcome {
+    /** Checks for nulls and the result's length. */
     public Completed {
       Objects.requireNonNull(jobId, "jobId");
       Objects.requireNonNull(at, "at");
+      Objects.requireNonNull(result, "result");
+      result.ifPresent(Job::requireResult);
+    }
+
+    /** A completion without a result. */
+    public Completed(JobId jobId, long fence, Instant at) {
+      this(jobId, fence, at, Optional.empty());
     }
 
     @Override
     public Job applyTo(Job job) {
-      return job.complete(fence, at);
+      return job.complete(fence, result, at);
     }
   }
 

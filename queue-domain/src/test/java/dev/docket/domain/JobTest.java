@@ -147,7 +147,9 @@ class JobTest {
             dead.errors(),
             Optional.empty(),
             dead.version(),
-            false);
+            false,
+            Optional.empty(),
+            Optional.empty());
 
     assertThatThrownBy(() -> atCap.requeue(T0))
         .isInstanceOf(IllegalStateException.class)
@@ -240,7 +242,9 @@ class JobTest {
             dead.errors(),
             Optional.empty(),
             dead.version(),
-            false);
+            false,
+            Optional.empty(),
+            Optional.empty());
 
     Job requeued = exhausted.requeue(T0.plusSeconds(9));
 
@@ -308,7 +312,9 @@ class JobTest {
                     running.errors(),
                     running.lease(),
                     running.version(),
-                    false))
+                    false,
+                    Optional.empty(),
+                    Optional.empty()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("only running jobs have one");
     assertThatThrownBy(
@@ -324,7 +330,9 @@ class JobTest {
                     running.errors(),
                     Optional.empty(),
                     running.version(),
-                    false))
+                    false,
+                    Optional.empty(),
+                    Optional.empty()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("only finished jobs have one");
   }
@@ -345,7 +353,9 @@ class JobTest {
             running.errors(),
             running.lease(),
             running.version(),
-            running.isCancelRequested());
+            running.isCancelRequested(),
+            Optional.empty(),
+            Optional.empty());
 
     assertThat(restored).isEqualTo(running).hasSameHashCodeAs(running);
   }

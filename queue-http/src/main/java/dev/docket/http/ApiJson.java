@@ -22,7 +22,9 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.docket.domain.AttemptError;
 import dev.docket.domain.Job;
 import dev.docket.domain.JobState;
+import dev.docket.domain.Progress;
 import dev.docket.domain.RetryPolicy;
+import dev.docket.usecase.port.JobChange;
 import dev.docket.usecase.port.Node;
 import dev.docket.usecase.port.QueueStats;
 import java.io.IOException;
@@ -316,7 +318,47 @@ final class ApiJson {
       @JsonRawValue String payload,
       int errorCount,
       String lastError,
-      List<ErrorEntry> errors) {}
+      List<ErrorEntry> errors,
+      ProgressView progress,
+      @JsonRawValue String result) {}
+
+  /** What a running job's handler last reported of its progress. */
+  @JsonInclude(JsonInclude.Include.ALWAYS)
+  record ProgressView(int percent, String message, Instant at) {}
+
+  /**
+   * One job change on {@code /api/events}: ids, names and states, never the payload or the result
+   * (read the job for those).
+   */
+  @JsonInclude(JsonInclude.Include.ALWAYS)
+  record JobEventView(
+      String type,
+      String jobId,
+      String queue,
+      String kind,
+      List<String> tags,
+      String state,
+      int attempt,
+      long version,
+      ProgressView progress,
+      Instant at) {}
+
+  /** The queues' statistics on {@code /api/events}, pushed at a bounded rate. */
+  @JsonInclude(JsonInclude.Include.ALWAYS)
+  record StatsEventView(Instant at, List<QueueStatsView> queues) {}
+
+  /** One queue's counts in a statistics event. */
+  @JsonInclude(JsonInclude.Include.ALWAYS)
+  record QueueStatsView(
+      String name,
+      Map<String, Long> counts,
+      long runnable,
+      Instant oldestRunnableAt,
+      Double oldestRunnableAgeSeconds) {}
+
+  /** Why an event stream says changes may have been lost, or why it ends. */
+  @JsonInclude(JsonInclude.Include.ALWAYS)
+  record StreamNoticeView(String reason) {}
 
   /** Who holds a running job, and until when. */
   record LeaseView(String owner, Instant expiresAt) {}
@@ -404,7 +446,42 @@ final class ApiJson {
         whole ? job.payload() : null,
         errors.size(),
         errors.isEmpty() ? null : errors.getLast().type() + ": " + errors.getLast().message(),
-        whole ? errors.stream().map(ApiJson::error).toList() : List.of());
+        whole ? errors.stream().map(ApiJson::error).toList() : List.of(),
+        job.progress().map(ApiJson::progress).orElse(null),
+        whole ? job.result().orElse(null) : null);
+  }
+
+  static ProgressView progress(Progress progress) {
+    return new ProgressView(progress.percent(), progress.message(), progress.at());
+  }
+
+  static JobEventView event(JobChange change) {
+    return new JobEventView(
+        change.type().name().toLowerCase(Locale.ROOT),
+        change.jobId().toString(),
+        change.queue(),
+        change.kind(),
+        change.tags(),
+        state(change.state()),
+        change.attempt(),
+        change.version(),
+        change.progress().map(ApiJson::progress).orElse(null),
+        change.at());
+  }
+
+  static StatsEventView stats(List<QueueStats> stats, Instant at) {
+    return new StatsEventView(
+        at,
+        stats.stream()
+            .map(
+                s ->
+                    new QueueStatsView(
+                        s.queue(),
+                        counts(s),
+                        s.runnable(),
+                        s.oldestRunnableAt().orElse(null),
+                        s.oldestRunnableAge(at).map(age -> age.toNanos() / 1e9).orElse(null)))
+            .toList());
   }
 
   private static ErrorEntry error(AttemptError e) {

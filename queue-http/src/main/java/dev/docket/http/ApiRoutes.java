@@ -11,6 +11,7 @@ import dev.docket.domain.Priority;
 import dev.docket.domain.RetryPolicy;
 import dev.docket.runtime.DocketRuntime;
 import dev.docket.runtime.Schedule;
+import dev.docket.usecase.JobFilter;
 import dev.docket.usecase.JobRequest;
 import dev.docket.usecase.port.JobPage;
 import dev.docket.usecase.port.JobQuery;
@@ -28,6 +29,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
 
 /**
  * What the JSON API does, free of HTTP: each method takes the request's parsed parts and returns
@@ -40,6 +43,12 @@ final class ApiRoutes {
 
   private static final Set<String> LIST_PARAMETERS =
       Set.of("state", "queue", "kind", "tag", "createdFrom", "createdBefore", "cursor", "limit");
+
+  private static final Set<String> EVENT_PARAMETERS =
+      Set.of("queue", "kind", "jobId", "tag", "stats", "changes");
+
+  /** The most values of one filter parameter of {@code /api/events}. */
+  static final int MAX_EVENT_FILTER_VALUES = 100;
 
   private static final String CURSOR_PREFIX = "docket1:";
 
@@ -233,6 +242,76 @@ final class ApiRoutes {
     } catch (IllegalArgumentException e) {
       throw ApiException.badRequest(ErrorCode.INVALID_QUEUE, e.getMessage());
     }
+  }
+
+  /**
+   * What an event stream sends: the changes its filter passes (unless {@code changes} is false)
+   * and, if the filter asks, the statistics.
+   */
+  record EventRequest(JobFilter filter, boolean changes) {}
+
+  /**
+   * The filter of an event stream from its URL parameters: each of queue, kind, jobId and tag may
+   * be given several times (any of them passes); stats and changes are true or false.
+   */
+  static EventRequest eventFilter(Map<String, List<String>> parameters) {
+    for (var entry : parameters.entrySet()) {
+      if (!EVENT_PARAMETERS.contains(entry.getKey())) {
+        throw ApiException.badRequest(
+            ErrorCode.INVALID_PARAMETER,
+            "Unknown parameter %s; the parameters are %s."
+                .formatted(
+                    Names.quote(entry.getKey()),
+                    String.join(", ", new TreeSet<>(EVENT_PARAMETERS))));
+      }
+      if (entry.getValue().size() > MAX_EVENT_FILTER_VALUES) {
+        throw ApiException.badRequest(
+            ErrorCode.INVALID_PARAMETER,
+            "Parameter %s is given %d times, more than %d."
+                .formatted(entry.getKey(), entry.getValue().size(), MAX_EVENT_FILTER_VALUES));
+      }
+    }
+    boolean withStats = flag(parameters, "stats", false);
+    boolean changes = flag(parameters, "changes", true);
+    try {
+      var filter =
+          new JobFilter(
+              names(parameters, "queue", Names::requireQueue),
+              names(parameters, "kind", Names::requireKind),
+              parameters.getOrDefault("jobId", List.of()).stream()
+                  .map(ApiRoutes::jobId)
+                  .collect(Collectors.toSet()),
+              names(parameters, "tag", Names::requireTag),
+              withStats);
+      return new EventRequest(filter, changes);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest(ErrorCode.INVALID_PARAMETER, e.getMessage());
+    }
+  }
+
+  private static boolean flag(Map<String, List<String>> parameters, String name, boolean absent) {
+    List<String> values = parameters.getOrDefault(name, List.of());
+    if (values.size() > 1) {
+      throw ApiException.badRequest(
+          ErrorCode.INVALID_PARAMETER,
+          "Parameter %s is given %d times; give it once.".formatted(name, values.size()));
+    }
+    if (values.isEmpty()) {
+      return absent;
+    }
+    return switch (values.get(0)) {
+      case "true" -> true;
+      case "false" -> false;
+      default ->
+          throw ApiException.badRequest(
+              ErrorCode.INVALID_PARAMETER,
+              "Parameter %s is %s, not true or false.".formatted(name, Names.quote(values.get(0))));
+    };
+  }
+
+  private static Set<String> names(
+      Map<String, List<String>> parameters, String name, UnaryOperator<String> check) {
+    return parameters.getOrDefault(name, List.of()).stream().map(check).collect(Collectors.toSet());
   }
 
   static String cursor(JobId after) {

@@ -51,6 +51,7 @@ final class Dashboard {
   private static final List<java.util.regex.Pattern> LOCAL_ROUTES =
       List.of(
           java.util.regex.Pattern.compile("GET /api/throughput"),
+          java.util.regex.Pattern.compile("GET /api/events"),
           java.util.regex.Pattern.compile("POST /api/jobs/[^/]+/(retry|cancel)"),
           java.util.regex.Pattern.compile("DELETE /api/jobs/[^/]+"),
           java.util.regex.Pattern.compile("POST /api/queues/[^/]+/(pause|resume)"),
@@ -448,6 +449,16 @@ final class Dashboard {
       errors.add(entry);
     }
     view.put("errors", errors);
+    view.put("hasProgress", job.progress() != null);
+    view.put("progressPercent", 0);
+    if (job.progress() != null) {
+      view.put("progressPercent", job.progress().percent());
+      view.put("progressMessage", job.progress().message());
+      view.put("progressAt", time(job.progress().at()));
+    }
+    view.put("hasResult", job.result() != null);
+    view.put("result", job.result() == null ? "" : pretty(job.result()));
+    view.put("live", job.state().equals("pending") || job.state().equals("running"));
     model.put("job", view);
     return model;
   }

@@ -13,8 +13,10 @@ import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
+import io.javalin.http.sse.SseClient;
 import io.javalin.http.staticfiles.Location;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -75,6 +77,7 @@ public final class DocketServer implements AutoCloseable {
   private final PrometheusMeterRegistry prometheus;
   private final AuthThrottle throttle = new AuthThrottle();
   private final MalformedRequests malformed = new MalformedRequests();
+  private final EventStreams events;
 
   private DocketServer(
       DocketRuntime runtime, HttpOptions options, InstantSource clock, DocketMetrics metrics) {
@@ -87,6 +90,13 @@ public final class DocketServer implements AutoCloseable {
               .formatted(metrics.registry().getClass().getName()));
     }
     this.prometheus = metrics == null ? null : (PrometheusMeterRegistry) metrics.registry();
+    this.events =
+        new EventStreams(
+            runtime.subscriptions(),
+            runtime::stats,
+            clock,
+            options.maxEventStreams(),
+            options.eventHeartbeat());
     this.options = options;
     this.clock = clock;
     this.tokenGenerated = options.token().isEmpty();
@@ -214,9 +224,26 @@ public final class DocketServer implements AutoCloseable {
   /** Stops listening; requests in flight finish. Closing twice does nothing. */
   @Override
   public synchronized void close() {
+    // the streams first: each holds a request open, which the server would wait for
+    events.close();
     if (app != null) {
       app.stop();
     }
+  }
+
+  /** How many event streams are open now. */
+  int openEventStreams() {
+    return events.open();
+  }
+
+  /** For tests: how long the event streams keep their subscription after the last one closes. */
+  void eventLinger(java.time.Duration linger) {
+    events.linger(linger);
+  }
+
+  /** Whether the event streams hold their subscription to the job changes now. */
+  boolean eventsSubscribed() {
+    return events.subscribed();
   }
 
   // ---- Routes ----------------------------------------------------------------------------
@@ -283,6 +310,27 @@ public final class DocketServer implements AutoCloseable {
         });
 
     route(HandlerType.GET, "/api/throughput", ctx -> json(ctx, 200, runtime.throughput()));
+    route(HandlerType.GET, "/api/events", this::events);
+  }
+
+  /**
+   * Opens an event stream: the filter and the place are checked first, while an error can still be
+   * answered with a status.
+   */
+  private void events(Context ctx) throws Exception {
+    var request = ApiRoutes.eventFilter(ctx.queryParamMap());
+    var lastEventId = java.util.Optional.ofNullable(ctx.header("Last-Event-ID"));
+    events.reserve();
+    // Not Javalin's SseHandler: it answers an empty 200 unless Accept is exactly
+    // text/event-stream, which curl and many clients do not send. The headers go out with the
+    // stream's first line, written once it is registered: a client that has its 200 misses
+    // nothing after it.
+    var response = ctx.res();
+    response.setStatus(200);
+    response.setCharacterEncoding("UTF-8");
+    response.setContentType("text/event-stream");
+    response.setHeader("X-Accel-Buffering", "no"); // nginx would hold events back otherwise
+    events.serve(new SseClient(ctx), request.filter(), request.changes(), lastEventId);
   }
 
   /** Counters of what the server refused, on the metrics registry next to Docket's own. */
@@ -295,6 +343,9 @@ public final class DocketServer implements AutoCloseable {
         .register(registry);
     FunctionCounter.builder("docket.http.auth.refusals", throttle, AuthThrottle::refusals)
         .description("Token attempts refused with 429 because their address sent too many wrong")
+        .register(registry);
+    Gauge.builder("docket.http.event.streams", events, EventStreams::open)
+        .description("Event streams (GET /api/events) open on this node")
         .register(registry);
   }
 

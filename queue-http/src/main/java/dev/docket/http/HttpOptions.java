@@ -1,5 +1,6 @@
 package dev.docket.http;
 
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -9,7 +10,9 @@ import java.util.Optional;
  * <p>Defaults: bound to {@value #DEFAULT_HOST} (this machine only) on port {@value #DEFAULT_PORT},
  * a random token made at start and logged when none is configured, the dashboard behind the token
  * too, request bodies up to {@value #DEFAULT_MAX_BODY_BYTES} bytes, session cookies marked {@code
- * Secure} only when the request came over HTTPS, proxy headers ignored. Immutable and thread-safe.
+ * Secure} only when the request came over HTTPS, proxy headers ignored, up to {@value
+ * #DEFAULT_MAX_EVENT_STREAMS} event streams with a comment line after 15 idle seconds. Immutable
+ * and thread-safe.
  */
 public final class HttpOptions {
   /** The address the server binds when none is given: the loopback interface. */
@@ -33,6 +36,15 @@ public final class HttpOptions {
    */
   public static final int MAX_LOGIN_BODY_BYTES = 4 * 1024;
 
+  /** How many {@code /api/events} streams one server serves at once unless told otherwise. */
+  public static final int DEFAULT_MAX_EVENT_STREAMS = 1_000;
+
+  /**
+   * How often an idle {@code /api/events} stream gets a comment line unless told otherwise: often
+   * enough for proxies that close idle connections after 30 or 60 seconds.
+   */
+  public static final Duration DEFAULT_EVENT_HEARTBEAT = Duration.ofSeconds(15);
+
   private final String host;
   private final int port;
   private final String token;
@@ -40,6 +52,8 @@ public final class HttpOptions {
   private final int maxBodyBytes;
   private final boolean secureCookies;
   private final boolean trustProxy;
+  private final int maxEventStreams;
+  private final Duration eventHeartbeat;
 
   private HttpOptions(Builder b) {
     this.host = b.host;
@@ -49,6 +63,8 @@ public final class HttpOptions {
     this.maxBodyBytes = b.maxBodyBytes;
     this.secureCookies = b.secureCookies;
     this.trustProxy = b.trustProxy;
+    this.maxEventStreams = b.maxEventStreams;
+    this.eventHeartbeat = b.eventHeartbeat;
   }
 
   /** A builder with the defaults. */
@@ -79,8 +95,8 @@ public final class HttpOptions {
   /**
    * Whether the dashboard opens without the token for browsers on this machine: its pages and the
    * API routes of its buttons (retry, cancel, delete, pause, resume, the schedules' run, enable and
-   * disable, the throughput chart), nothing else of the API. Every other client still needs the
-   * token.
+   * disable, the throughput chart, the event stream), nothing else of the API. Every other client
+   * still needs the token.
    */
   public boolean openOnLocalhost() {
     return openOnLocalhost;
@@ -104,6 +120,22 @@ public final class HttpOptions {
    */
   public boolean trustProxy() {
     return trustProxy;
+  }
+
+  /**
+   * How many {@code /api/events} streams this server serves at once; one more is refused with
+   * {@code 503 too_many_streams}.
+   */
+  public int maxEventStreams() {
+    return maxEventStreams;
+  }
+
+  /**
+   * How long an {@code /api/events} stream may stay silent before the server sends a comment line:
+   * it keeps proxies from closing the connection, and it is how a client that went away is noticed.
+   */
+  public Duration eventHeartbeat() {
+    return eventHeartbeat;
   }
 
   /**
@@ -146,6 +178,8 @@ public final class HttpOptions {
     private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
     private boolean secureCookies;
     private boolean trustProxy;
+    private int maxEventStreams = DEFAULT_MAX_EVENT_STREAMS;
+    private Duration eventHeartbeat = DEFAULT_EVENT_HEARTBEAT;
 
     private Builder() {}
 
@@ -222,6 +256,28 @@ public final class HttpOptions {
                 .formatted(bytes));
       }
       this.maxBodyBytes = bytes;
+      return this;
+    }
+
+    /** How many event streams the server serves at once, 1 to 100000; see the getter. */
+    public Builder maxEventStreams(int streams) {
+      if (streams < 1 || streams > 100_000) {
+        throw new IllegalArgumentException(
+            "Event stream limit %d is out of range: use 1 to 100000.".formatted(streams));
+      }
+      this.maxEventStreams = streams;
+      return this;
+    }
+
+    /** How long an event stream may stay silent, 100 ms to 5 minutes; see the getter. */
+    public Builder eventHeartbeat(Duration interval) {
+      Objects.requireNonNull(interval, "interval");
+      if (interval.compareTo(Duration.ofMillis(100)) < 0
+          || interval.compareTo(Duration.ofMinutes(5)) > 0) {
+        throw new IllegalArgumentException(
+            "Event heartbeat %s is out of range: use 100 ms to 5 minutes.".formatted(interval));
+      }
+      this.eventHeartbeat = interval;
       return this;
     }
 

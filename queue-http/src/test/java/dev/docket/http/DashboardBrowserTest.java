@@ -28,6 +28,8 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.stream.StreamSupport;
 import javax.imageio.ImageIO;
@@ -71,6 +73,10 @@ class DashboardBrowserTest {
 
   record Report(String name) {}
 
+  record Document(String name) {}
+
+  record Resized(int pages) {}
+
   /** Always succeeds. */
   static final JobType<Mail> SEND_MAIL = JobType.of("mail.send", Mail.class);
 
@@ -79,6 +85,9 @@ class DashboardBrowserTest {
 
   /** Always succeeds; the schedule's kind. */
   static final JobType<Report> BUILD_REPORT = JobType.of("report.build", Report.class);
+
+  /** Reports progress, waits for the test's word, then returns a result. */
+  static final JobType<Document> RESIZE_PDF = JobType.of("pdf.resize", Document.class);
 
   /** Fires at 06:00 UTC on the 1st of the month; the tests only run it by hand. */
   static final Schedule INVOICES =
@@ -95,6 +104,9 @@ class DashboardBrowserTest {
 
   private static ChromeDriver driver;
   private static WebDriverWait wait;
+
+  /** Lets the running {@link #RESIZE_PDF} job finish. */
+  private final CountDownLatch finishResize = new CountDownLatch(1);
 
   private DocketRuntime runtime;
   private DocketServer server;
@@ -153,6 +165,16 @@ class DashboardBrowserTest {
                 handlers
                     .addBinding()
                     .toInstance(HandlerBinding.of(BUILD_REPORT, (report, c) -> {}));
+                handlers
+                    .addBinding()
+                    .toInstance(
+                        HandlerBinding.withResult(
+                            RESIZE_PDF,
+                            (document, c) -> {
+                              c.progress(40, "resizing page 12 of 30");
+                              finishResize.await(30, TimeUnit.SECONDS);
+                              return new Resized(30);
+                            }));
                 DocketModule.schedules(binder()).addBinding().toInstance(INVOICES);
               }
             });
@@ -261,6 +283,38 @@ class DashboardBrowserTest {
     assertThat(textOf(row + " td:nth-child(3)")).isEqualTo("mail");
     api("POST", "/api/queues/mail/resume", null);
     wait.until(ExpectedConditions.textToBe(By.cssSelector(row + " .badge"), "completed"));
+    assertThat(driver.executeScript("return window.docketPageMark;")).isEqualTo("not reloaded");
+  }
+
+  @Test
+  void jobPage_showsProgressAndCompletion_asTheyHappen_withoutAReload() throws Exception {
+    // Paused, the queue holds the job pending until the page is open.
+    api("POST", "/api/queues/reports/pause", null);
+    String id = enqueue("pdf.resize", "reports", "{\"name\":\"annual.pdf\"}");
+    logIn();
+    open("/jobs/" + id);
+    assertThat(textOf("#job-state")).isEqualTo("pending");
+    assertThat(textOf("#job-progress .progress-message"))
+        .isEqualTo("The handler has reported no progress.");
+    assertThat(driver.findElements(By.id("job-result"))).isEmpty();
+    wait.until(ExpectedConditions.textToBe(By.id("live-status"), "live"));
+    driver.executeScript("window.docketPageMark = 'not reloaded';");
+
+    api("POST", "/api/queues/reports/resume", null);
+
+    wait.until(
+        ExpectedConditions.textToBe(
+            By.cssSelector("#job-progress .progress-message"), "resizing page 12 of 30"));
+    wait.until(ExpectedConditions.textToBe(By.id("job-state"), "running"));
+    assertThat(textOf("#job-progress .percent")).isEqualTo("40%");
+    assertThat(driver.findElement(By.cssSelector("#job-progress progress")).getDomProperty("value"))
+        .isEqualTo("40");
+
+    finishResize.countDown();
+
+    wait.until(ExpectedConditions.textToBe(By.id("job-state"), "completed"));
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("job-result")));
+    assertThat(JSON.readTree(textOf("#job-result")).get("pages").asInt()).isEqualTo(30);
     assertThat(driver.executeScript("return window.docketPageMark;")).isEqualTo("not reloaded");
   }
 

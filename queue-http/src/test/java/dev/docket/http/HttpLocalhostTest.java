@@ -105,6 +105,23 @@ class HttpLocalhostTest {
   }
 
   @Test
+  void aLocalSession_opensTheEventStreamItsPagesListenTo() {
+    var local = LocalSession.open();
+    var client = java.net.http.HttpClient.newHttpClient();
+    try (var stream =
+        SseStream.open(
+            client, docket.uri("/api/events?stats=true&changes=false"), "Cookie", local.cookie())) {
+      assertThat(stream.status()).isEqualTo(200);
+    } finally {
+      client.close();
+    }
+    try (var stranger =
+        SseStream.connect(java.net.http.HttpClient.newHttpClient(), docket.uri("/api/events"))) {
+      assertThat(stranger.status()).isEqualTo(401);
+    }
+  }
+
+  @Test
   void aLocalSession_opensTheDashboardsActions_butNotTheRestOfTheApi() {
     var local = LocalSession.open();
 

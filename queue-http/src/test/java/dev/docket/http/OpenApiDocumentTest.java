@@ -290,7 +290,12 @@ class OpenApiDocumentTest {
             Map.entry("EnqueueRequest", ApiJson.EnqueueRequest.class),
             Map.entry("Retry", ApiJson.RetryRequest.class),
             Map.entry("BulkRequest", ApiJson.BulkRequest.class),
-            Map.entry("Throughput", dev.docket.runtime.DocketRuntime.Throughput.class));
+            Map.entry("Throughput", dev.docket.runtime.DocketRuntime.Throughput.class),
+            Map.entry("Progress", ApiJson.ProgressView.class),
+            Map.entry("JobEvent", ApiJson.JobEventView.class),
+            Map.entry("StatsEvent", ApiJson.StatsEventView.class),
+            Map.entry("QueueStats", ApiJson.QueueStatsView.class),
+            Map.entry("StreamNotice", ApiJson.StreamNoticeView.class));
 
     var softly = new SoftAssertions();
     schemas.forEach(

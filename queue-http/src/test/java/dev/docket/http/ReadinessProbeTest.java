@@ -46,6 +46,11 @@ class ReadinessProbeTest {
         }
 
         @Override
+        public dev.docket.usecase.port.JobChanges changes() {
+          return memory.changes();
+        }
+
+        @Override
         public QueueControl queueControl() {
           return memory.queueControl();
         }

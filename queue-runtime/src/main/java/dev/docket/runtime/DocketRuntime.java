@@ -5,9 +5,11 @@ import dev.docket.usecase.JobClient;
 import dev.docket.usecase.JobHandler;
 import dev.docket.usecase.JobListener;
 import dev.docket.usecase.JobProcessor;
+import dev.docket.usecase.JobSubscriptions;
 import dev.docket.usecase.JobType;
 import dev.docket.usecase.Maintenance;
 import dev.docket.usecase.ProcessorOptions;
+import dev.docket.usecase.ResultHandler;
 import dev.docket.usecase.port.DocketStore;
 import dev.docket.usecase.port.JobStorage;
 import dev.docket.usecase.port.LeaderLease;
@@ -67,6 +69,7 @@ public final class DocketRuntime implements AutoCloseable {
   private final ThroughputHistory throughput;
   private final WorkerObserver metricsObserver;
   private final JobClient client;
+  private final JobSubscriptions subscriptions;
   private final JobProcessor processor;
   private final Maintenance maintenance;
   private final Map<String, WorkerPool> pools = new LinkedHashMap<>();
@@ -151,6 +154,7 @@ public final class DocketRuntime implements AutoCloseable {
     // already claimed for it, when no other job comes first; otherwise it wakes this node's
     // workers at once, in process: the store's NOTIFY reaches the other nodes, and here it would
     // arrive a millisecond later.
+    this.subscriptions = new JobSubscriptions(store.changes(), storage, clock);
     this.client =
         new JobClient(
             storage,
@@ -159,7 +163,8 @@ public final class DocketRuntime implements AutoCloseable {
             clock,
             random,
             JobListener.all(List.of(listener, this::wakeLocally)),
-            this::reserveHandler);
+            this::reserveHandler,
+            subscriptions);
     this.processor =
         new JobProcessor(
             storage,
@@ -225,6 +230,14 @@ public final class DocketRuntime implements AutoCloseable {
      */
     public <P> Builder handler(JobType<P> type, JobHandler<P> handler) {
       return handler(HandlerBinding.of(type, handler));
+    }
+
+    /**
+     * Runs {@code handler} for jobs of {@code type} and keeps what it returns as each job's result,
+     * for {@link JobClient#awaitResult} and the API.
+     */
+    public <P> Builder resultHandler(JobType<P> type, ResultHandler<P, ?> handler) {
+      return handler(HandlerBinding.withResult(type, handler));
     }
 
     /** Adds a handler with its job type. */
@@ -314,12 +327,20 @@ public final class DocketRuntime implements AutoCloseable {
   }
 
   private static <P> void register(HandlerRegistry registry, HandlerBinding<P> binding) {
-    registry.register(binding.type(), binding.handler());
+    registry.registerWithResult(binding.type(), binding.handler());
   }
 
   /** Submits and manages jobs; usable before {@link #start()} and after {@link #close()}. */
   public JobClient client() {
     return client;
+  }
+
+  /**
+   * The subscriptions of this node: what {@link JobClient#subscribe} and the awaits use, for an
+   * integration that needs more, such as its own buffer size or the number of subscribers.
+   */
+  public JobSubscriptions subscriptions() {
+    return subscriptions;
   }
 
   /** Rescue and purge, for scheduling by hand. */
@@ -745,6 +766,8 @@ public final class DocketRuntime implements AutoCloseable {
       }
       LOG.log(Level.INFO, "Docket runtime {0} stopped.", options.owner());
     }
+    // After the pools: a job finishing during the grace still completes its awaits.
+    subscriptions.close();
     for (AutoCloseable resource : resources) {
       try {
         resource.close();

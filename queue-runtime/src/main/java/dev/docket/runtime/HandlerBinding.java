@@ -2,6 +2,7 @@ package dev.docket.runtime;
 
 import dev.docket.usecase.JobHandler;
 import dev.docket.usecase.JobType;
+import dev.docket.usecase.ResultHandler;
 import java.util.Objects;
 
 /**
@@ -9,10 +10,10 @@ import java.util.Objects;
  * DocketModule#handlers}.
  *
  * @param type the job type
- * @param handler its handler
+ * @param handler its handler; one made from a {@link JobHandler} returns null, so no result
  * @param <P> the payload type
  */
-public record HandlerBinding<P>(JobType<P> type, JobHandler<P> handler) {
+public record HandlerBinding<P>(JobType<P> type, ResultHandler<P, ?> handler) {
   /** Checks for nulls. */
   public HandlerBinding {
     Objects.requireNonNull(type, "type");
@@ -21,6 +22,17 @@ public record HandlerBinding<P>(JobType<P> type, JobHandler<P> handler) {
 
   /** Binds {@code handler} to jobs of {@code type}. */
   public static <P> HandlerBinding<P> of(JobType<P> type, JobHandler<P> handler) {
+    Objects.requireNonNull(handler, "handler");
+    return new HandlerBinding<>(
+        type,
+        (payload, context) -> {
+          handler.handle(payload, context);
+          return null;
+        });
+  }
+
+  /** Binds {@code handler}, whose return value is each job's result, to jobs of {@code type}. */
+  public static <P> HandlerBinding<P> withResult(JobType<P> type, ResultHandler<P, ?> handler) {
     return new HandlerBinding<>(type, handler);
   }
 }

@@ -512,6 +512,11 @@ class PoisonJobsTest {
   record LossyStore(DocketStore inner, AtomicBoolean heartbeatsLost, List<Outcome> refused)
       implements DocketStore {
     @Override
+    public dev.docket.usecase.port.JobChanges changes() {
+      return inner.changes();
+    }
+
+    @Override
     public JobStorage storage() {
       JobStorage storage = inner.storage();
       return new JobStorage() {
@@ -530,6 +535,11 @@ class PoisonJobsTest {
           List<Outcome> answer = storage.report(outcomes);
           refused.addAll(answer);
           return answer;
+        }
+
+        @Override
+        public boolean reportProgress(dev.docket.usecase.port.ProgressReport report) {
+          return storage.reportProgress(report);
         }
 
         @Override

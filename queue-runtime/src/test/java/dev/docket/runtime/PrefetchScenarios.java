@@ -295,6 +295,11 @@ abstract class PrefetchScenarios {
           }
 
           @Override
+          public boolean reportProgress(dev.docket.usecase.port.ProgressReport report) {
+            return storage.reportProgress(report);
+          }
+
+          @Override
           public List<Outcome> report(List<Outcome> outcomes) {
             try {
               storeTakesOutcomes.await(30, TimeUnit.SECONDS);

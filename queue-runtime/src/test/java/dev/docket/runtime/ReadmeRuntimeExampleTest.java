@@ -8,8 +8,8 @@ import dev.docket.domain.JobState;
 import dev.docket.store.memory.MemoryStore;
 import dev.docket.store.memory.MemoryStoreModule;
 import dev.docket.usecase.JobContext;
-import dev.docket.usecase.JobHandler;
 import dev.docket.usecase.JobType;
+import dev.docket.usecase.ResultHandler;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,28 +29,31 @@ class ReadmeRuntimeExampleTest {
   // README plain example begins
   record WelcomeEmail(String to, String name) {}
 
+  record Sent(String messageId) {}
+
   static final JobType<WelcomeEmail> WELCOME = JobType.of("email.welcome", WelcomeEmail.class);
 
-  static final class WelcomeHandler implements JobHandler<WelcomeEmail> {
+  static final class WelcomeHandler implements ResultHandler<WelcomeEmail, Sent> {
     @Override
-    public void handle(WelcomeEmail email, JobContext context) {
+    public Sent handle(WelcomeEmail email, JobContext context) {
       SENT.add("Welcome, " + email.name()); // throw to retry with backoff
+      return new Sent("msg-" + email.to()); // kept with the job; or use JobHandler for none
     }
   }
 
-  void run() {
+  Sent run() throws Exception {
     try (DocketRuntime docket =
         DocketRuntime.builder(MemoryStore.start()) // or PostgresStore.start(options)
             .options(RuntimeOptions.builder().queue("default", 10).build())
-            .handler(WELCOME, new WelcomeHandler())
+            .resultHandler(WELCOME, new WelcomeHandler())
             .build()) {
       docket.start();
       var job = docket.client().submit(WELCOME, new WelcomeEmail("ada@example.com", "Ada"));
-      // Workers on 10 threads run it; close() lets running jobs finish, or gives them back.
+      // Workers on 10 threads run it, on this node or any other; the caller may wait for it.
+      Sent sent = docket.client().awaitResult(job.id(), Sent.class, Duration.ofSeconds(10));
+      // close() lets running jobs finish, or gives them back.
       // README plain example ends
-      Awaitility.await()
-          .atMost(Duration.ofSeconds(10))
-          .until(() -> docket.client().get(job.id()).state() == JobState.COMPLETED);
+      return sent;
     }
   }
 
@@ -60,7 +63,7 @@ class ReadmeRuntimeExampleTest {
     protected void configure() {
       DocketModule.handlers(binder())
           .addBinding()
-          .toInstance(HandlerBinding.of(WELCOME, new WelcomeHandler()));
+          .toInstance(HandlerBinding.withResult(WELCOME, new WelcomeHandler()));
     }
   }
 
@@ -81,11 +84,12 @@ class ReadmeRuntimeExampleTest {
   }
 
   @Test
-  void readmePlainExample_runsTheJob() {
+  void readmePlainExample_runsTheJob_andGivesItsResult() throws Exception {
     SENT.clear();
-    run();
+    Sent sent = run();
 
     assertThat(SENT).containsExactly("Welcome, Ada");
+    assertThat(sent).isEqualTo(new Sent("msg-ada@example.com"));
   }
 
   @Test

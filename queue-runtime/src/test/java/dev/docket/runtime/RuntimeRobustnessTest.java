@@ -279,6 +279,11 @@ class RuntimeRobustnessTest {
           }
 
           @Override
+          public dev.docket.usecase.port.JobChanges changes() {
+            return store.changes();
+          }
+
+          @Override
           public QueueControl queueControl() {
             return store.queueControl();
           }
@@ -355,6 +360,11 @@ class RuntimeRobustnessTest {
             return listener -> {
               throw new IllegalStateException("the wake-up channel is down");
             };
+          }
+
+          @Override
+          public dev.docket.usecase.port.JobChanges changes() {
+            return store.changes();
           }
 
           @Override

@@ -17,9 +17,10 @@ public final class HandlerRegistry {
   private volatile Set<String> kinds = Set.of();
 
   /** A handler with its job type. */
-  record Registration<P>(JobType<P> type, JobHandler<P> handler) {
-    void invoke(Object payload, JobContext context) throws Exception {
-      handler.handle(type.payloadType().cast(payload), context);
+  record Registration<P>(JobType<P> type, ResultHandler<P, ?> handler) {
+    /** Runs the handler; returns its result, or null for none. */
+    Object invoke(Object payload, JobContext context) throws Exception {
+      return handler.handle(type.payloadType().cast(payload), context);
     }
   }
 
@@ -29,7 +30,24 @@ public final class HandlerRegistry {
    * @return this registry
    * @throws IllegalStateException if the kind has a handler already
    */
-  public synchronized <P> HandlerRegistry register(JobType<P> type, JobHandler<P> handler) {
+  public <P> HandlerRegistry register(JobType<P> type, JobHandler<P> handler) {
+    Objects.requireNonNull(handler, "handler");
+    return registerWithResult(
+        type,
+        (payload, context) -> {
+          handler.handle(payload, context);
+          return null;
+        });
+  }
+
+  /**
+   * Registers {@code handler}, whose return value is the job's result, for jobs of {@code type}.
+   *
+   * @return this registry
+   * @throws IllegalStateException if the kind has a handler already
+   */
+  public synchronized <P> HandlerRegistry registerWithResult(
+      JobType<P> type, ResultHandler<P, ?> handler) {
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(handler, "handler");
     Registration<?> existing = byKind.putIfAbsent(type.kind(), new Registration<>(type, handler));

@@ -9,11 +9,16 @@ import dev.docket.usecase.port.JobStorage;
 import dev.docket.usecase.port.JobSubmissions;
 import dev.docket.usecase.port.PayloadCodec;
 import dev.docket.usecase.port.QueueStats;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.random.RandomGenerator;
 
 /**
@@ -30,6 +35,7 @@ public final class JobClient {
   private final JobIds ids;
   private final JobListener listener;
   private final LocalHandoff handoff;
+  private final JobSubscriptions subscriptions;
 
   /**
    * A client on {@code storage}.
@@ -104,6 +110,34 @@ public final class JobClient {
       RandomGenerator random,
       JobListener listener,
       LocalHandoff handoff) {
+    this(submissions, operations, codec, clock, random, listener, handoff, null);
+  }
+
+  /**
+   * A client as {@link #JobClient(JobSubmissions, JobOperations, PayloadCodec, InstantSource,
+   * RandomGenerator, JobListener, LocalHandoff)} makes it, that can also {@linkplain #subscribe
+   * subscribe} to job changes and {@linkplain #awaitResult await} jobs through {@code
+   * subscriptions}, made on the same store. The runtime's client is made so.
+   *
+   * @param submissions where new jobs are stored
+   * @param operations where the same jobs are found, listed, changed, deleted and counted
+   * @param codec turns payloads into JSON
+   * @param clock the time of submission and of every change
+   * @param random the random bits of job ids
+   * @param listener hears of submitted and cancelled jobs
+   * @param handoff this node's idle handlers
+   * @param subscriptions the store's changes, or null for a client that can't subscribe or await
+   */
+  public JobClient(
+      JobSubmissions submissions,
+      JobOperations operations,
+      PayloadCodec codec,
+      InstantSource clock,
+      RandomGenerator random,
+      JobListener listener,
+      LocalHandoff handoff,
+      JobSubscriptions subscriptions) {
+    this.subscriptions = subscriptions;
     this.handoff = Objects.requireNonNull(handoff, "handoff");
     this.listener = Objects.requireNonNull(listener, "listener");
     this.submissions = Objects.requireNonNull(submissions, "submissions");
@@ -299,5 +333,117 @@ public final class JobClient {
   /** Statistics of every queue that has jobs. */
   public List<QueueStats> stats() {
     return operations.stats(clock.instant());
+  }
+
+  // ---- Results and subscriptions --------------------------------------------------------
+
+  /**
+   * Hears of the changes {@code filter} matches, made on any node, from now on: see {@link
+   * JobSubscriber}. The subscriber may fall {@value JobSubscriptions#DEFAULT_BUFFER} changes behind
+   * before it is dropped.
+   *
+   * @return the subscription; close it to stop
+   * @throws IllegalStateException if this client was made without subscriptions
+   */
+  public Subscription subscribe(JobFilter filter, JobSubscriber subscriber) {
+    return subscriptions().subscribe(filter, subscriber);
+  }
+
+  /**
+   * The job once it has finished, whichever node runs it and however it ends: completed, failed or
+   * cancelled. No thread waits and nothing polls in a loop: the future completes from the store's
+   * change feed. Cancel the future, or use {@link CompletableFuture#orTimeout}, to stop waiting;
+   * the job is not affected.
+   *
+   * @return a future that fails with {@link JobNotFoundException} if there is no such job
+   * @throws IllegalStateException if this client was made without subscriptions
+   */
+  public CompletableFuture<Job> awaitFinished(JobId id) {
+    return subscriptions().awaitFinished(id);
+  }
+
+  /**
+   * The result of the job once it has completed, read as {@code resultType}: null if its handler
+   * returned none. If the job ends failed or cancelled instead, the future fails with a {@link
+   * java.util.concurrent.CompletionException} wrapping a {@link JobFailedException}, and if there
+   * is no such job, with one wrapping a {@link JobNotFoundException}: that is what {@link
+   * CompletableFuture#join}, {@link CompletableFuture#exceptionally} and {@link
+   * CompletableFuture#whenComplete} see, while {@link CompletableFuture#get()} throws an {@link
+   * ExecutionException} whose cause is the {@code JobFailedException} or {@code
+   * JobNotFoundException}.
+   *
+   * <p>Cancelling this future, or its {@link CompletableFuture#orTimeout timeout}, stops the wait
+   * underneath at once; the job is not affected. A future derived from it (by {@code thenApply} and
+   * the like) does not pass its own cancellation back: cancel this one.
+   *
+   * <pre>{@code
+   * Job job = client.submit(RESIZE, new Resize(imageId, 640));
+   * client.awaitResult(job.id(), Thumbnail.class)
+   *     .orTimeout(10, TimeUnit.SECONDS)
+   *     .thenAccept(thumbnail -> ...);
+   * }</pre>
+   *
+   * @throws IllegalStateException if this client was made without subscriptions
+   */
+  public <R> CompletableFuture<R> awaitResult(JobId id, Class<R> resultType) {
+    Objects.requireNonNull(resultType, "resultType");
+    CompletableFuture<Job> finished = awaitFinished(id);
+    CompletableFuture<R> result = finished.thenApply(job -> resultOf(job, resultType));
+    // A dependent future does not pass its cancellation or timeout back to its source: without
+    // this, the await underneath would hold its place in the subscriptions until the job ends,
+    // however long ago the caller gave up.
+    result.whenComplete((value, failure) -> finished.cancel(false));
+    return result;
+  }
+
+  /**
+   * Waits up to {@code timeout} for the result of the job, as {@link #awaitResult(JobId, Class)}
+   * gives it: for a web request that submits a job and answers with its result.
+   *
+   * @throws JobFailedException if the job ended failed or cancelled
+   * @throws JobNotFoundException if there is no such job
+   * @throws TimeoutException if the job has not finished within {@code timeout}; it goes on
+   * @throws InterruptedException if the waiting thread is interrupted
+   */
+  public <R> R awaitResult(JobId id, Class<R> resultType, Duration timeout)
+      throws InterruptedException, TimeoutException {
+    var future = awaitResult(id, resultType);
+    try {
+      return future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      throw new IllegalStateException(e.getCause());
+    } finally {
+      future.cancel(false);
+    }
+  }
+
+  /**
+   * The result of a completed job, read as {@code resultType}: null if it has none.
+   *
+   * @throws JobFailedException if the job ended failed or cancelled
+   * @throws IllegalStateException if it has not finished
+   * @throws dev.docket.usecase.port.PayloadException if the result can't be read as {@code
+   *     resultType}
+   */
+  public <R> R resultOf(Job job, Class<R> resultType) {
+    return switch (job.state()) {
+      case COMPLETED -> job.result().map(json -> codec.decode(json, resultType)).orElse(null);
+      case FAILED, CANCELLED -> throw new JobFailedException(job);
+      default ->
+          throw new IllegalStateException(
+              "Job %s is %s: it has no result yet.".formatted(job.id(), job.state()));
+    };
+  }
+
+  private JobSubscriptions subscriptions() {
+    if (subscriptions == null) {
+      throw new IllegalStateException(
+          "This JobClient was made without subscriptions, so it can't subscribe or await: use the"
+              + " runtime's client, DocketRuntime.client().");
+    }
+    return subscriptions;
   }
 }

@@ -38,4 +38,19 @@ public interface JobContext {
    * @return whether the lease was still held; when not, the handler should stop
    */
   boolean extendLease(Duration duration);
+
+  /**
+   * Reports how far the handler has come, for the dashboard, the API and subscribers: a percentage
+   * and a short message, such as {@code progress(40, "resizing page 12 of 30")}.
+   *
+   * <p>Cheap to call in a loop: the store is written at most about twice a second per job, with the
+   * latest report; a report made just before the handler returns is stored before its outcome.
+   * Reports of a job whose lease was lost are dropped.
+   *
+   * @param percent 0 to 100
+   * @param message at most {@value dev.docket.domain.Progress#MAX_MESSAGE_LENGTH} characters, no
+   *     control characters; may be empty
+   * @throws IllegalArgumentException if either is out of bounds
+   */
+  void progress(int percent, String message);
 }

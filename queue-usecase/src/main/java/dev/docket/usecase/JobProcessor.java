@@ -5,12 +5,14 @@ import dev.docket.domain.Job;
 import dev.docket.domain.JobId;
 import dev.docket.domain.Names;
 import dev.docket.domain.Outcome;
+import dev.docket.domain.Progress;
 import dev.docket.usecase.port.ClaimRequest;
 import dev.docket.usecase.port.JobClaims;
 import dev.docket.usecase.port.LeaseExtension;
 import dev.docket.usecase.port.LeaseStatus;
 import dev.docket.usecase.port.PayloadCodec;
 import dev.docket.usecase.port.PayloadException;
+import dev.docket.usecase.port.ProgressReport;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.time.Instant;
@@ -261,14 +263,19 @@ public final class JobProcessor {
             : Alarms.TIMER.schedule(
                 () -> running.timeOut(handlerThread), timeout.toNanos(), TimeUnit.NANOSECONDS);
     try {
-      registration.get().invoke(payload, running);
+      Object result = registration.get().invoke(payload, running);
       if (!running.finishInTime()) {
         Thread.interrupted(); // it finished anyway: the work is done, the interrupt is stale
       }
-      return new Outcome.Completed(job.id(), running.fence(), clock.instant());
+      flushUninterrupted(running);
+      return completion(running, result);
     } catch (Throwable failure) {
+      // Decided before the flush, so that an alarm firing during the flush neither interrupts it
+      // nor turns a handler that ended in time into a timeout.
+      boolean inTime = running.finishInTime();
+      flushUninterrupted(running);
       Instant at = clock.instant();
-      if (!running.finishInTime()) {
+      if (!inTime) {
         Thread.interrupted(); // the interrupt was the timeout's, not a shutdown's
         var error =
             AttemptError.reason(
@@ -295,6 +302,91 @@ public final class JobProcessor {
       if (alarm != null) {
         alarm.cancel(false);
       }
+    }
+  }
+
+  /**
+   * The outcome of a handler that returned {@code result}: completed with it encoded, or failed for
+   * good if it can't be kept, since running the handler again would make the same result.
+   */
+  private Outcome completion(RunningJob running, Object result) {
+    Job job = running.job();
+    if (result == null) {
+      return new Outcome.Completed(job.id(), running.fence(), clock.instant());
+    }
+    String json;
+    try {
+      json = codec.encode(result);
+    } catch (PayloadException e) {
+      Instant at = clock.instant();
+      return Outcome.ofPermanentFailure(
+          job,
+          AttemptError.reason(
+              job.attempt(),
+              at,
+              "ResultNotEncodable",
+              "The handler returned a %s that can't be written as JSON: %s"
+                  .formatted(result.getClass().getName(), e.getMessage())),
+          at);
+    }
+    Instant at = clock.instant();
+    if (json.length() > Job.MAX_RESULT_LENGTH) {
+      return Outcome.ofPermanentFailure(
+          job,
+          AttemptError.reason(
+              job.attempt(),
+              at,
+              "ResultTooLarge",
+              ("The handler returned a %s of %,d characters of JSON; a result may have at most"
+                      + " %,d. Keep bulk data in your own storage and return a reference to it.")
+                  .formatted(result.getClass().getName(), json.length(), Job.MAX_RESULT_LENGTH)),
+          at);
+    }
+    return new Outcome.Completed(job.id(), running.fence(), at, Optional.of(json));
+  }
+
+  /**
+   * Writes the handler's last progress report with the thread's interrupt flag cleared, and sets
+   * the flag again after. A timeout or a stopping worker leaves the flag set, and an interrupted
+   * thread's JDBC write fails (on a virtual thread it closes the socket, and with it a pooled
+   * connection): the last report would be lost just when it says how far an unfinished attempt
+   * came. The flag is restored before the failure is classified, which reads it.
+   */
+  private static void flushUninterrupted(RunningJob running) {
+    boolean interrupted = Thread.interrupted();
+    try {
+      running.flushProgress();
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  Instant now() {
+    return clock.instant();
+  }
+
+  /** Writes {@code running}'s pending progress after {@code delay}, off the handler's thread. */
+  void scheduleProgress(RunningJob running, Duration delay) {
+    Alarms.TIMER.schedule(
+        () -> Thread.ofVirtual().name("docket-progress").start(running::flushProgress),
+        delay.toNanos(),
+        TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * Stores a progress report; best effort, since the next report or the outcome supersedes it.
+   *
+   * @return false only if the store refused it because the job is no longer leased under the
+   *     running job's fence; true also when the write failed, which says nothing of the lease
+   */
+  boolean writeProgress(RunningJob running, Progress progress) {
+    try {
+      return claims.reportProgress(new ProgressReport(running.jobId(), running.fence(), progress));
+    } catch (RuntimeException e) {
+      LOG.log(Level.DEBUG, "Job " + running.jobId() + ": its progress could not be stored", e);
+      return true;
     }
   }
 

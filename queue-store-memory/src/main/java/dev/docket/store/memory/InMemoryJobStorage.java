@@ -7,11 +7,14 @@ import dev.docket.domain.LeaseLostException;
 import dev.docket.domain.Outcome;
 import dev.docket.usecase.port.AgingRequest;
 import dev.docket.usecase.port.ClaimRequest;
+import dev.docket.usecase.port.JobChange;
+import dev.docket.usecase.port.JobChanges;
 import dev.docket.usecase.port.JobPage;
 import dev.docket.usecase.port.JobQuery;
 import dev.docket.usecase.port.JobStorage;
 import dev.docket.usecase.port.LeaseExtension;
 import dev.docket.usecase.port.LeaseStatus;
+import dev.docket.usecase.port.ProgressReport;
 import dev.docket.usecase.port.PurgeRequest;
 import dev.docket.usecase.port.QueueControl;
 import dev.docket.usecase.port.QueueStats;
@@ -42,7 +45,7 @@ import java.util.function.UnaryOperator;
  * the key still matches the job's version. A key that went stale (a racing cancel) fails that check
  * and is dropped, so stale keys cost a little work and never a wrong claim.
  */
-final class InMemoryJobStorage implements JobStorage, WakeUps, QueueControl {
+final class InMemoryJobStorage implements JobStorage, WakeUps, QueueControl, JobChanges {
   private final ConcurrentHashMap<JobId, Entry> jobs = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, QueueIndex> queues = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, JobId> uniqueKeys = new ConcurrentHashMap<>();
@@ -78,12 +81,68 @@ final class InMemoryJobStorage implements JobStorage, WakeUps, QueueControl {
       new java.util.concurrent.CopyOnWriteArrayList<>();
 
   @Override
-  public Subscription subscribe(Listener listener) {
+  public WakeUps.Subscription subscribe(Listener listener) {
     listeners.add(Objects.requireNonNull(listener, "listener"));
     return () -> listeners.remove(listener);
   }
 
   private final JobSlots slots = new JobSlots();
+
+  private final java.util.concurrent.CopyOnWriteArrayList<JobChanges.Sink> sinks =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  @Override
+  public JobChanges.Subscription subscribe(JobChanges.Sink sink) {
+    sinks.add(Objects.requireNonNull(sink, "sink"));
+    return () -> sinks.remove(sink);
+  }
+
+  /**
+   * Tells the sinks of a change of state, attempt or progress. Called under the job's entry, so
+   * that the changes of one job reach them in the order they were made.
+   */
+  private void publish(Job before, Job after) {
+    if (sinks.isEmpty()) {
+      return;
+    }
+    JobChange.Type type;
+    if (before == null) {
+      type = JobChange.Type.CREATED;
+    } else if (before.state() != after.state() || before.attempt() != after.attempt()) {
+      type = JobChange.Type.STATE;
+    } else if (!before.progress().equals(after.progress())) {
+      type = JobChange.Type.PROGRESS;
+    } else {
+      return; // a lease, priority or cancel request: nothing subscribers follow
+    }
+    List<JobChange> changes = List.of(JobChange.of(type, after));
+    for (JobChanges.Sink sink : sinks) {
+      try {
+        sink.changed(changes);
+      } catch (RuntimeException e) {
+        System.getLogger(InMemoryJobStorage.class.getName())
+            .log(System.Logger.Level.WARNING, "A sink of job changes failed", e);
+      }
+    }
+  }
+
+  @Override
+  public boolean reportProgress(ProgressReport report) {
+    Entry entry = running.get(report.jobId());
+    if (entry == null) {
+      return false;
+    }
+    synchronized (entry) {
+      Job job = read(entry);
+      if (entry.removed || !job.isLeasedUnder(report.fence())) {
+        return false;
+      }
+      Job next = job.reportProgress(report.fence(), report.progress());
+      slots.set(entry.slot, next);
+      index(entry, job, next);
+      return true;
+    }
+  }
 
   /**
    * A job's place: its monitor, and the number of the slot that holds its current snapshot. The
@@ -301,6 +360,7 @@ final class InMemoryJobStorage implements JobStorage, WakeUps, QueueControl {
       // The key is already out of the index (removed by the caller): only the running set
       // changes. Searching both skip lists for a key that is gone cost more than the claim.
       running.put(next.id(), entry);
+      publish(job, next);
       claimed.add(next);
     }
   }
@@ -595,6 +655,7 @@ final class InMemoryJobStorage implements JobStorage, WakeUps, QueueControl {
    * @return whether the job is now pending and due, so that workers should hear of it
    */
   private boolean index(Entry entry, Job before, Job after) {
+    publish(before, after);
     boolean due = false;
     if (before != null && before.state() == JobState.PENDING) {
       QueueIndex index = queues.get(before.queue());

@@ -1,6 +1,7 @@
 package dev.docket.store.memory;
 
 import dev.docket.usecase.port.DocketStore;
+import dev.docket.usecase.port.JobChanges;
 import dev.docket.usecase.port.JobStorage;
 import dev.docket.usecase.port.LeaderLease;
 import dev.docket.usecase.port.NodeRegistry;
@@ -47,6 +48,11 @@ public final class MemoryStore implements DocketStore {
    */
   @Override
   public WakeUps wakeUps() {
+    return storage;
+  }
+
+  @Override
+  public JobChanges changes() {
     return storage;
   }
 

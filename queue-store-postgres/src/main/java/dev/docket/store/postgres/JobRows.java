@@ -11,6 +11,7 @@ import dev.docket.domain.JobSpec;
 import dev.docket.domain.JobState;
 import dev.docket.domain.Lease;
 import dev.docket.domain.Priority;
+import dev.docket.domain.Progress;
 import dev.docket.domain.RetryPolicy;
 import dev.docket.usecase.port.StorageException;
 import java.sql.Array;
@@ -38,7 +39,7 @@ final class JobRows {
       "id, queue, kind, payload, priority, state, attempt, max_attempts, retry_kind,"
           + " retry_base_ns, retry_cap_ns, run_at, created_at, updated_at, finished_at, errors,"
           + " lease_owner, lease_fence, lease_expires_at, version, unique_key, tags,"
-          + " cancel_requested";
+          + " cancel_requested, result, progress_percent, progress_message, progress_at";
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -80,7 +81,19 @@ final class JobRows {
         errors(rs.getString("errors")),
         lease,
         rs.getLong("version"),
-        rs.getBoolean("cancel_requested"));
+        rs.getBoolean("cancel_requested"),
+        Optional.ofNullable(rs.getString("result")),
+        progress(rs));
+  }
+
+  private static Optional<Progress> progress(ResultSet rs) throws SQLException {
+    OffsetDateTime at = rs.getObject("progress_at", OffsetDateTime.class);
+    if (at == null) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new Progress(
+            rs.getShort("progress_percent"), rs.getString("progress_message"), at.toInstant()));
   }
 
   /**

@@ -32,7 +32,11 @@ final class Migrations {
 
   /** Every migration, in order. A test checks that this list matches the files. */
   static final List<String> FILES =
-      List.of("V1__create_jobs.sql", "V2__control.sql", "V3__nodes.sql");
+      List.of(
+          "V1__create_jobs.sql",
+          "V2__control.sql",
+          "V3__nodes.sql",
+          "V4__results_progress_changes.sql");
 
   static final String HISTORY_TABLE = "docket_schema_history";
   private static final String PLACEHOLDER = "docket_schema";

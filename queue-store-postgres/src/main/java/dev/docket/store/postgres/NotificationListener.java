@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -16,12 +17,15 @@ import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 
 /**
- * Holds one connection that LISTENs on the store's channel and passes each notification (the
- * payload is a queue name) to the subscribers.
+ * Holds the store's one listening connection, for both of its channels: wake-ups (the payload is a
+ * queue name), passed to the subscribers, and job changes, passed to {@link PostgresJobChanges}.
+ * However many wake-up listeners and change sinks a node has, they share this one connection.
  *
  * <p>When the connection breaks it reconnects with jittered backoff, and after every reconnect
- * wakes every subscriber for every queue, since notifications sent meanwhile are gone. The outage
- * is logged once when it starts and once when it ends, not once per attempt.
+ * wakes every subscriber for every queue and tells every change sink that it missed changes, since
+ * notifications sent meanwhile are gone. Sinks hear that on the first connect too: one that
+ * subscribed before the LISTEN may have missed a change. The outage is logged once when it starts
+ * and once when it ends, not once per attempt.
  */
 final class NotificationListener implements WakeUps, AutoCloseable {
   /** What {@code pg_stat_activity} shows for the listening connection. */
@@ -38,6 +42,7 @@ final class NotificationListener implements WakeUps, AutoCloseable {
 
   private final ConnectionSource connections;
   private final String channel;
+  private final PostgresJobChanges changes;
   private final CopyOnWriteArrayList<Listener> listeners = new CopyOnWriteArrayList<>();
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition stopped = lock.newCondition();
@@ -45,9 +50,10 @@ final class NotificationListener implements WakeUps, AutoCloseable {
   private volatile boolean running = true;
   private volatile boolean listening;
 
-  NotificationListener(ConnectionSource connections, String channel) {
+  NotificationListener(ConnectionSource connections, String channel, PostgresJobChanges changes) {
     this.connections = connections;
     this.channel = channel;
+    this.changes = changes;
     this.thread =
         Thread.ofPlatform().daemon().name("docket-listener-" + channel).unstarted(this::run);
   }
@@ -59,6 +65,14 @@ final class NotificationListener implements WakeUps, AutoCloseable {
   /** Whether the LISTEN connection is up now. */
   boolean isListening() {
     return listening;
+  }
+
+  /**
+   * The statements that start listening on the two channels, as {@code pg_stat_activity} shows
+   * them. Names are quoted: the changes channel has a '.'.
+   */
+  List<String> listenStatements() {
+    return List.of("LISTEN \"" + channel + "\"", "LISTEN \"" + changes.channel() + "\"");
   }
 
   @Override
@@ -75,7 +89,9 @@ final class NotificationListener implements WakeUps, AutoCloseable {
       try (Connection connection = connections.open()) {
         try (Statement statement = connection.createStatement()) {
           statement.execute("SET application_name = '" + APPLICATION_NAME + "'");
-          statement.execute("LISTEN " + channel);
+          for (String listen : listenStatements()) {
+            statement.execute(listen);
+          }
         }
         if (!connection.getAutoCommit()) {
           connection.commit();
@@ -88,13 +104,18 @@ final class NotificationListener implements WakeUps, AutoCloseable {
         if (reconnecting) {
           listeners.forEach(Listener::wakeAll);
         }
+        changes.missed();
         backoff = MIN_BACKOFF;
         PGConnection pg = connection.unwrap(PGConnection.class);
         while (running) {
           PGNotification[] notifications = pg.getNotifications((int) POLL.toMillis());
           if (notifications != null) {
             for (PGNotification notification : notifications) {
-              dispatch(notification.getParameter());
+              if (notification.getName().equals(channel)) {
+                dispatch(notification.getParameter());
+              } else if (notification.getName().equals(changes.channel())) {
+                changes.received(notification.getParameter());
+              }
             }
           }
         }

@@ -4,12 +4,14 @@ import dev.docket.domain.Job;
 import dev.docket.domain.JobId;
 import dev.docket.domain.JobState;
 import dev.docket.domain.Outcome;
+import dev.docket.domain.Progress;
 import dev.docket.usecase.port.ClaimRequest;
 import dev.docket.usecase.port.JobPage;
 import dev.docket.usecase.port.JobQuery;
 import dev.docket.usecase.port.JobStorage;
 import dev.docket.usecase.port.LeaseExtension;
 import dev.docket.usecase.port.LeaseStatus;
+import dev.docket.usecase.port.ProgressReport;
 import dev.docket.usecase.port.PurgeRequest;
 import dev.docket.usecase.port.QueueStats;
 import dev.docket.usecase.port.RescueRequest;
@@ -341,7 +343,11 @@ final class PostgresJobStorage implements JobStorage {
               "errors",
               String.class,
               map(group, o -> JobRows.errorJson(((Outcome.Failed) o).error())));
-      case Outcome.Completed c -> {}
+      case Outcome.Completed c ->
+          update.bindArray(
+              "results",
+              String.class,
+              map(group, o -> ((Outcome.Completed) o).result().orElse(null)));
       case Outcome.Cancelled c -> {}
       case Outcome.Released r -> {}
     }
@@ -386,6 +392,26 @@ final class PostgresJobStorage implements JobStorage {
               : new LeaseStatus(extension.jobId(), true, cancelRequested));
     }
     return statuses;
+  }
+
+  @Override
+  public boolean reportProgress(ProgressReport report) {
+    Objects.requireNonNull(report, "report");
+    Progress progress = report.progress();
+    return Failures.translate(
+        "report progress of job " + report.jobId(),
+        () ->
+            Transactions.autocommit(
+                jdbi,
+                h ->
+                    h.createUpdate(sql.reportProgress)
+                            .bind("id", report.jobId().value())
+                            .bind("fence", report.fence())
+                            .bind("percent", (short) progress.percent())
+                            .bind("message", progress.message())
+                            .bind("at", JobRows.offset(progress.at()))
+                            .execute()
+                        == 1));
   }
 
   @Override
@@ -543,6 +569,10 @@ final class PostgresJobStorage implements JobStorage {
           .bind("leaseExpiresAt", job.lease().map(l -> JobRows.offset(l.expiresAt())).orElse(null))
           .bind("version", job.version())
           .bind("cancelRequested", job.isCancelRequested())
+          .bind("result", job.result().orElse(null))
+          .bind("progressPercent", job.progress().map(p -> (short) p.percent()).orElse(null))
+          .bind("progressMessage", job.progress().map(Progress::message).orElse(null))
+          .bind("progressAt", job.progress().map(p -> JobRows.offset(p.at())).orElse(null))
           .add();
     }
     batch.execute();

@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.docket.domain.Job;
 import dev.docket.usecase.port.DocketStore;
+import dev.docket.usecase.port.JobChanges;
 import dev.docket.usecase.port.JobStorage;
 import dev.docket.usecase.port.LeaderLease;
 import dev.docket.usecase.port.NodeRegistry;
@@ -45,6 +46,7 @@ public final class PostgresStore implements DocketStore, AutoCloseable {
   private final PostgresJobStorage storage;
   private final PostgresControl control;
   private final PostgresNodeRegistry nodes;
+  private final PostgresJobChanges changes;
   private final NotificationListener listener;
 
   private PostgresStore(PostgresOptions options) {
@@ -56,7 +58,11 @@ public final class PostgresStore implements DocketStore, AutoCloseable {
     this.storage = new PostgresJobStorage(jdbi, sql);
     this.control = new PostgresControl(jdbi, sql);
     this.nodes = new PostgresNodeRegistry(jdbi, new NodeSql(options.schema()));
-    this.listener = new NotificationListener(this::openListenerConnection, sql.channel);
+    this.changes =
+        options.listen()
+            ? new PostgresJobChanges(sql.changesChannel, jdbi, sql)
+            : new PostgresJobChanges(sql.changesChannel);
+    this.listener = new NotificationListener(this::openListenerConnection, sql.channel, changes);
   }
 
   /**
@@ -104,6 +110,15 @@ public final class PostgresStore implements DocketStore, AutoCloseable {
   @Override
   public WakeUps wakeUps() {
     return listener;
+  }
+
+  /**
+   * Every change of a job on this schema, by any node, from LISTEN/NOTIFY on the listener's one
+   * connection; silent when the options turned listening off.
+   */
+  @Override
+  public JobChanges changes() {
+    return changes;
   }
 
   /** Pausing and resuming queues, for every node: a paused queue's jobs are not claimed. */
@@ -187,6 +202,10 @@ public final class PostgresStore implements DocketStore, AutoCloseable {
         "enqueue " + jobs.size() + " jobs", () -> storage.inserter().insert(connection, jobs));
   }
 
+  java.util.List<String> listenStatements() {
+    return listener.listenStatements();
+  }
+
   boolean isListening() {
     return listener.isListening();
   }
@@ -194,6 +213,7 @@ public final class PostgresStore implements DocketStore, AutoCloseable {
   /** Stops listening and closes Docket's own pool; an application's data source stays open. */
   @Override
   public void close() {
+    changes.close();
     listener.close();
     if (ownPool != null) {
       ownPool.close();

@@ -6,6 +6,7 @@ package dev.docket.store.postgres;
  */
 final class Sql {
   final String channel;
+  final String changesChannel;
   final String insert;
   final String insertAndNotify;
   final String insertClaimed;
@@ -22,6 +23,7 @@ final class Sql {
   final String cancel;
   final String release;
   final String extend;
+  final String reportProgress;
   final String lockInIdOrder;
   final String find;
   final String findForUpdate;
@@ -42,6 +44,8 @@ final class Sql {
   final String markFired;
   final String acquireLease;
   final String releaseLease;
+  final String registerListener;
+  final String unregisterListener;
 
   Sql(String schema) {
     String jobs = "\"" + PostgresOptions.requireSchema(schema) + "\".jobs";
@@ -69,6 +73,18 @@ final class Sql {
             + " THEN (j.errors - 0) || u.error ELSE j.errors || u.error END";
 
     channel = "docket_" + schema;
+    // The triggers of V4 send on this one; a '.' keeps it apart from every schema's wake-up
+    // channel. At most 63 bytes, PostgreSQL's longest name, for the longest schema.
+    changesChannel = channel + ".changes";
+    String listeners = "\"" + schema + "\".change_listeners";
+    // Alive for three renewals: a node renews every LISTENER_RENEWAL, and a dead node's row lapses.
+    registerListener =
+        ("WITH gone AS (DELETE FROM %s WHERE expires_at < now() - interval '1 hour')"
+                + " INSERT INTO %s (listener, expires_at)"
+                + " VALUES (:listener, now() + make_interval(secs => :seconds))"
+                + " ON CONFLICT (listener) DO UPDATE SET expires_at = EXCLUDED.expires_at")
+            .formatted(listeners, listeners);
+    unregisterListener = "DELETE FROM %s WHERE listener = :listener".formatted(listeners);
     String paused = "\"" + schema + "\".paused_queues";
     // A row whose unique key another transaction has just inserted waits for that transaction: rows
     // go in by unique key, so that two batches taking the same new keys wait for each other one way
@@ -146,7 +162,8 @@ final class Sql {
             + " 1000000000::bigint, 3600000000000::bigint, :now::timestamptz, :now::timestamptz,"
             + " :now::timestamptz, NULL::timestamptz, '[]'::jsonb, 'warm-up', 2::bigint,"
             + " :now::timestamptz + interval '1 minute', 2::bigint, NULL::text,"
-            + " '{warm-up}'::text[], false)) AS j("
+            + " '{warm-up}'::text[], false, NULL::text, NULL::smallint, NULL::text,"
+            + " NULL::timestamptz)) AS j("
             + JobRows.COLUMNS
             + ")";
     copy =
@@ -172,10 +189,14 @@ final class Sql {
     claimKinds = claim(jobs, notPaused, " AND kind = ANY (:kinds::text[])");
     String outcomes =
         "unnest(:ids::uuid[], :fences::bigint[], :ats::timestamptz[]) AS u(id, fence, at)";
+    // Results ride along as one more array, NULL for a completion without one.
     complete =
-        (lockedInIdOrder(jobs, outcomes)
+        (lockedInIdOrder(
+                    jobs,
+                    "unnest(:ids::uuid[], :fences::bigint[], :ats::timestamptz[],"
+                        + " :results::text[]) AS u(id, fence, at, result)")
                 + "UPDATE %s j SET state = 'completed', finished_at = u.at, updated_at = u.at,"
-                + " version = j.version + 1, %s, cancel_requested = false"
+                + " version = j.version + 1, %s, cancel_requested = false, result = u.result"
                 + " FROM u WHERE %s RETURNING j.id, j.queue, j.state")
             .formatted(jobs, clearLease, fenced);
     // A job asked to cancel ends cancelled, whatever the failed attempt's outcome: see Job.retry.
@@ -232,6 +253,13 @@ final class Sql {
                 + " FROM u WHERE %s"
                 + " RETURNING j.id, j.cancel_requested")
             .formatted(jobs, fenced);
+    // One row, by primary key and fence (see fenced): it locks nothing before, so it needs no
+    // order. Progress times come from the worker's clock, so updated_at never goes back.
+    reportProgress =
+        ("UPDATE %s SET progress_percent = :percent, progress_message = :message,"
+                + " progress_at = :at, updated_at = GREATEST(updated_at, :at),"
+                + " version = version + 1 WHERE id = :id AND lease_fence = :fence")
+            .formatted(jobs);
     // A report of several statements in one transaction locks all its rows with this first.
     lockInIdOrder =
         lockingInIdOrder(jobs, "unnest(:ids::uuid[], :fences::bigint[]) AS u(id, fence)");
@@ -243,7 +271,9 @@ final class Sql {
                 + " finished_at = :finishedAt, errors = :errors::jsonb,"
                 + " lease_owner = :leaseOwner, lease_fence = :leaseFence,"
                 + " lease_expires_at = :leaseExpiresAt, version = :version,"
-                + " cancel_requested = :cancelRequested WHERE id = :id")
+                + " cancel_requested = :cancelRequested, result = :result,"
+                + " progress_percent = :progressPercent, progress_message = :progressMessage,"
+                + " progress_at = :progressAt WHERE id = :id")
             .formatted(jobs);
     expired =
         ("SELECT %s FROM %s WHERE state = 'running' AND lease_expires_at <= :now"
@@ -309,7 +339,7 @@ final class Sql {
    * promotion has moved them since they came due (retries, mostly): each branch takes its best jobs
    * in claim order, so a due retry of high priority is never passed over for lower-priority work
    * that came due earlier. The 'scheduled' branch sorts every due row it finds; promotion keeps
-   * those few.
+   * those few. A claim starts a new attempt, which has reported no progress yet.
    */
   private static String claim(String jobs, String notPaused, String kindFilter) {
     return ("WITH ready AS (SELECT id, priority, run_at FROM %s WHERE state = 'pending'"
@@ -327,7 +357,8 @@ final class Sql {
             + " UPDATE %s j SET state = 'running', attempt = j.attempt + 1,"
             + " version = j.version + 1, lease_owner = :owner,"
             + " lease_fence = j.version + 1, lease_expires_at = :expires,"
-            + " updated_at = :now, cancel_requested = false"
+            + " updated_at = :now, cancel_requested = false, progress_percent = NULL,"
+            + " progress_message = NULL, progress_at = NULL"
             + " FROM picked WHERE j.id = picked.id RETURNING %s")
         .formatted(jobs, jobs, jobs, columns("j"));
   }

@@ -210,14 +210,24 @@ class MigrationsTest {
         (schema, c) -> {
           startAStore(schema);
           DB.execute(
-              "DROP TABLE \"%s\".nodes; DELETE FROM \"%s\".%s WHERE script = 'V3__nodes.sql'"
-                  .formatted(schema, schema, Migrations.HISTORY_TABLE));
+              ("DROP TRIGGER jobs_inserted ON \"%1$s\".jobs;"
+                      + " DROP TRIGGER jobs_updated ON \"%1$s\".jobs;"
+                      + " DROP FUNCTION \"%1$s\".docket_jobs_inserted();"
+                      + " DROP FUNCTION \"%1$s\".docket_jobs_updated();"
+                      + " DROP FUNCTION \"%1$s\".docket_send_changes(text, text[]);"
+                      + " DROP TABLE \"%1$s\".change_listeners;"
+                      + " ALTER TABLE \"%1$s\".jobs DROP COLUMN result,"
+                      + " DROP COLUMN progress_percent, DROP COLUMN progress_message,"
+                      + " DROP COLUMN progress_at;"
+                      + " DELETE FROM \"%1$s\".%2$s"
+                      + " WHERE script = 'V4__results_progress_changes.sql'")
+                  .formatted(schema, Migrations.HISTORY_TABLE));
           assertThat(Migrations.upToDate(c, schema)).isFalse();
 
           startAStore(schema);
 
           assertThat(Migrations.upToDate(c, schema)).isTrue();
-          DB.execute("SELECT count(*) FROM \"%s\".nodes".formatted(schema));
+          DB.execute("SELECT count(result) FROM \"%s\".jobs".formatted(schema));
         });
   }
 

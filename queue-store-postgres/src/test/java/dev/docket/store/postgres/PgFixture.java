@@ -44,6 +44,17 @@ final class PgFixture implements AutoCloseable {
     return opened;
   }
 
+  /** Ends the server session of {@code on}'s listening connection, as an outage would. */
+  void killListener(PostgresStore on) {
+    DB.execute(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            + " WHERE application_name = '"
+            + NotificationListener.APPLICATION_NAME
+            + "' AND query IN ('"
+            + String.join("', '", on.listenStatements())
+            + "')");
+  }
+
   JobProcessor processor(PostgresStore on, String owner) {
     return new JobProcessor(
         on.storage(),

@@ -53,7 +53,9 @@ class ReportPlanTest {
                   "fences",
                   new Binding(Long.class, fences),
                   "ats",
-                  new Binding(String.class, ats)));
+                  new Binding(String.class, ats),
+                  "results",
+                  new Binding(String.class, new String[RUNNING])));
       String extend =
           explain(
               jdbi,

@@ -31,11 +31,7 @@ class WakeUpsTest {
       pg.store.wakeUps().subscribe(recording(wakes, wakeAll));
       Awaitility.await().atMost(Duration.ofSeconds(10)).until(pg.store::isListening);
 
-      PgFixture.DB.execute(
-          "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-              + " WHERE application_name = 'docket-listener' AND query = 'LISTEN docket_"
-              + pg.schema
-              + "'");
+      pg.killListener(pg.store);
 
       assertThat(wakeAll.await(15, TimeUnit.SECONDS))
           .as("after a reconnect every queue is woken, since notifications may have been missed")

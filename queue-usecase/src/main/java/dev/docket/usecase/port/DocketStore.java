@@ -1,9 +1,9 @@
 package dev.docket.usecase.port;
 
 /**
- * Everything one store provides, over the same data: its jobs, its wake-ups, pausing, schedule
- * states, leader leases and the registry of nodes. A runtime is wired from one of these.
- * Thread-safe.
+ * Everything one store provides, over the same data: its jobs, its wake-ups, its feed of changes,
+ * pausing, schedule states, leader leases and the registry of nodes. A runtime is wired from one of
+ * these. Thread-safe.
  */
 public interface DocketStore {
   /** The jobs. */
@@ -11,6 +11,9 @@ public interface DocketStore {
 
   /** Wake-ups for idle workers. */
   WakeUps wakeUps();
+
+  /** The feed of the changes the store accepted, for subscriptions and awaits. */
+  JobChanges changes();
 
   /** Pausing and resuming queues. */
   QueueControl queueControl();

@@ -50,4 +50,12 @@ public interface JobClaims {
    *     extended), and whether the job was asked to cancel
    */
   List<LeaseStatus> extendLeases(List<LeaseExtension> extensions);
+
+  /**
+   * Stores the progress a handler reported, with {@link dev.docket.domain.Job#reportProgress}, if
+   * the job is still leased under the report's fence.
+   *
+   * @return whether it took effect: false if the job is gone or no longer leased under the fence
+   */
+  boolean reportProgress(ProgressReport report);
 }

@@ -1,5 +1,6 @@
-// Docket's dashboard: htmx does the live parts; this file draws the throughput chart and shows
-// the reason when an action is refused. No inline script, so the page's CSP can forbid them.
+// Docket's dashboard: htmx swaps the live parts when the server's event stream says something
+// changed; this file listens to that stream, draws the throughput chart and shows the reason when
+// an action is refused. No inline script, so the page's CSP can forbid them.
 (function () {
   "use strict";
 
@@ -80,5 +81,85 @@
     setInterval(refresh, 5000);
   }
 
+  // Live updates: one EventSource per page, on the stream the page's live part names. A job page
+  // hears its job's changes (progress is shown at once, a new state refreshes the part); list
+  // pages hear the queues' statistics only, which come at most about once a second.
+  function listen() {
+    var holder = document.querySelector("[data-events]");
+    if (!holder || typeof EventSource === "undefined") return;
+    var status = document.getElementById("live-status");
+    var due = null;
+    var polling = null;
+    var opened = false;
+
+    function setStatus(state, text) {
+      if (!status) return;
+      status.setAttribute("data-live-status", state);
+      status.textContent = text;
+    }
+
+    // Many events in a burst make one refresh, at most a quarter second after the first.
+    function refreshSoon() {
+      if (due) return;
+      due = setTimeout(function () {
+        due = null;
+        if (typeof htmx === "undefined") return;
+        document.querySelectorAll("[data-live]").forEach(function (part) {
+          htmx.trigger(part, "docket-live");
+        });
+      }, 250);
+    }
+
+    function showProgress(progress) {
+      var box = document.getElementById("job-progress");
+      if (!box || !progress) return;
+      var bar = box.querySelector("progress");
+      bar.value = progress.percent;
+      bar.hidden = false;
+      box.querySelector(".percent").textContent = progress.percent + "%";
+      box.querySelector(".progress-message").textContent = progress.message;
+    }
+
+    function open() {
+      var source = new EventSource(holder.getAttribute("data-events"));
+      source.addEventListener("open", function () {
+        if (polling) { clearInterval(polling); polling = null; }
+        // After a reconnect, what changed meanwhile may not be replayed (statistics never are).
+        if (opened) refreshSoon();
+        opened = true;
+        setStatus("on", "live");
+      });
+      source.addEventListener("job", function (event) {
+        var change = JSON.parse(event.data);
+        if (change.type === "progress") {
+          showProgress(change.progress);
+        } else {
+          refreshSoon();
+        }
+      });
+      source.addEventListener("stats", refreshSoon);
+      source.addEventListener("missed", refreshSoon);
+      source.addEventListener("dropped", function () {
+        // Too far behind: start again from what the page reads afresh.
+        source.close();
+        refreshSoon();
+        setTimeout(open, 1000);
+      });
+      source.addEventListener("error", function () {
+        if (source.readyState === EventSource.CLOSED) {
+          // The server refused the stream (at its limit, or stopping): poll instead, and keep
+          // trying the stream now and then.
+          setStatus("off", "not live: refreshing every 3 seconds");
+          if (!polling) polling = setInterval(refreshSoon, 3000);
+          setTimeout(open, 15000);
+        } else {
+          setStatus("reconnecting", "reconnecting");
+        }
+      });
+    }
+    open();
+  }
+
   document.addEventListener("DOMContentLoaded", drawThroughput);
+  document.addEventListener("DOMContentLoaded", listen);
 })();
