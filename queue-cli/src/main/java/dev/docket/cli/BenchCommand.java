@@ -254,6 +254,15 @@ final class BenchCommand implements Callable<Integer> {
               + " and whether it was dropped for falling behind.")
   boolean subscriber;
 
+  @Option(
+      names = "--awaits",
+      paramLabel = "<n>",
+      description =
+          "Fresh drain and backlog: await the first <n> jobs (0 to 10000, default 0) from the"
+              + " start, as web requests that submit and wait do; the figures say how many"
+              + " finished.")
+  int awaits;
+
   @Option(names = "--no-progress", description = "No progress bar on standard error.")
   boolean noProgress;
 
@@ -397,7 +406,12 @@ final class BenchCommand implements Callable<Integer> {
           spec.commandLine(),
           "--interval %s is out of range: use PT0.001S to PT1M.".formatted(interval));
     }
+    requireRange("--awaits", awaits, 0, 10_000);
     if (warm) {
+      if (awaits > 0) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(), "--awaits runs in fresh processes only: leave out --warm.");
+      }
       if (subscriber) {
         throw new CommandLine.ParameterException(
             spec.commandLine(), "--subscriber runs in fresh processes only: leave out --warm.");
@@ -452,7 +466,8 @@ final class BenchCommand implements Callable<Integer> {
             (int) Math.max(1, duration.toNanos() / interval.toNanos()),
             interval.toNanos(),
             memoryBacklog ? future : 0,
-            subscriber);
+            subscriber,
+            awaits);
     Map<String, Object> figures = new FreshBench(spec.commandLine().getErr()).run(plan);
     var result = header(workload, chosen);
     if (workload == Workload.backlog) {

@@ -110,7 +110,8 @@ final class BenchProcess {
       int latencyJobs,
       long intervalNanos,
       int backlogJobs,
-      boolean subscriber) {}
+      boolean subscriber,
+      int awaits) {}
 
   private final Plan plan;
   private final AtomicLong firstStart = new AtomicLong(Long.MIN_VALUE);
@@ -209,15 +210,24 @@ final class BenchProcess {
         figures.put("backlog_fill_s", seconds(System.nanoTime() - fill));
       }
       long enqueueStart = System.nanoTime();
+      var awaited = new ArrayList<dev.docket.domain.JobId>();
       for (int from = 0; from < plan.jobs(); from += CHUNK) {
         int size = Math.min(CHUNK, plan.jobs() - from);
         var requests = new ArrayList<JobRequest>(size);
         for (int i = 0; i < size; i++) {
           requests.add(JobRequest.of(JOB, Work.UNTIMED).build());
         }
-        client.submitAll(requests);
+        var submitted = client.submitAll(requests);
+        for (int i = 0; i < submitted.size() && awaited.size() < plan.awaits(); i++) {
+          awaited.add(submitted.get(i).id());
+        }
       }
       long enqueued = System.nanoTime() - enqueueStart;
+      // Callers waiting for some jobs, as web requests that submit and wait do.
+      var awaits = new ArrayList<java.util.concurrent.CompletableFuture<?>>();
+      for (var id : awaited) {
+        awaits.add(client.awaitFinished(id));
+      }
       try (Completion completion = completion(runtime)) {
         long cpuBefore = processCpuNanos();
         long startCall = System.nanoTime();
@@ -246,6 +256,20 @@ final class BenchProcess {
         figures.put("completion_seen_by", completion.describe());
         figures.put("process_cpu", cpu < 0 ? null : round(cpu / (drained * (double) cores())));
         putIdeal(figures, jobsPerSecond);
+      }
+      if (!awaits.isEmpty()) {
+        long finished = 0;
+        for (var await : awaits) {
+          try {
+            await.get(30, TimeUnit.SECONDS);
+            finished++;
+          } catch (java.util.concurrent.ExecutionException
+              | java.util.concurrent.TimeoutException e) {
+            // counted as not finished
+          }
+        }
+        figures.put("awaits", awaits.size());
+        figures.put("awaits_finished", finished);
       }
       if (subscription != null) {
         heardAll.await(30, TimeUnit.SECONDS);

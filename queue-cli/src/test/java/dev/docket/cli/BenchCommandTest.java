@@ -149,6 +149,12 @@ class BenchCommandTest {
     assertThat(err.toString()).contains("--workload steady runs with --warm only.");
     assertThat(run("bench", "--warm", "--store", "memory", "--workload", "drain,cpu")).isEqualTo(2);
     assertThat(err.toString()).contains("--workload cpu runs in fresh processes only");
+    assertThat(run("bench", "--warm", "--store", "memory", "--awaits", "5")).isEqualTo(2);
+    assertThat(err.toString()).contains("--awaits runs in fresh processes only");
+    assertThat(run("bench", "--warm", "--store", "memory", "--subscriber")).isEqualTo(2);
+    assertThat(err.toString()).contains("--subscriber runs in fresh processes only");
+    assertThat(run("bench", "--store", "memory", "--awaits", "10001")).isEqualTo(2);
+    assertThat(err.toString()).contains("--awaits 10001 is out of range: use 0 to 10000.");
   }
 
   @Test

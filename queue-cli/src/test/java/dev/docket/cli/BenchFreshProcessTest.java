@@ -119,6 +119,31 @@ class BenchFreshProcessTest {
 
   @Test
   @Timeout(120)
+  void aDrainWithASubscriberAndAwaits_saysWhatTheyHeard() throws Exception {
+    Docket fresh =
+        Docket.start(
+            "bench",
+            "--store",
+            "memory",
+            "--jobs",
+            "300",
+            "--subscriber",
+            "--awaits",
+            "25",
+            "--json");
+
+    assertThat(fresh.process().waitFor(100, TimeUnit.SECONDS)).isTrue();
+    String stderr = Files.readString(fresh.stderr());
+    assertThat(fresh.process().exitValue()).as(stderr).isZero();
+    var figures = JSON.readTree(Files.readString(fresh.stdout()).strip());
+    assertThat(figures.path("subscriber_terminal_events").asLong()).isEqualTo(300);
+    assertThat(figures.path("subscriber_dropped").isNull()).isTrue();
+    assertThat(figures.path("awaits").asInt()).isEqualTo(25);
+    assertThat(figures.path("awaits_finished").asLong()).isEqualTo(25);
+  }
+
+  @Test
+  @Timeout(120)
   void json_printsNothingButJsonLinesOnStandardOutput_andTheLogLinesOnStandardError()
       throws Exception {
     // Processes of their own: in this JVM the log lines would go to the test's console, not to

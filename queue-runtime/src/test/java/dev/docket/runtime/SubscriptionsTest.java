@@ -128,6 +128,67 @@ class SubscriptionsTest {
   }
 
   @Test
+  void awaitsAlone_askTheFeedForTheirJobsOnly_andASubscriberWidensItUntilItGoes() throws Exception {
+    var calls = new java.util.concurrent.CopyOnWriteArrayList<String>();
+    DocketStore recording =
+        new ForwardingDocketStore(memory) {
+          @Override
+          public JobChanges changes() {
+            return new JobChanges() {
+              @Override
+              public Subscription subscribe(Sink s) {
+                return subscribe(s, true);
+              }
+
+              @Override
+              public Subscription subscribe(Sink s, boolean everyChange) {
+                calls.add("subscribe every=" + everyChange);
+                return new Subscription() {
+                  @Override
+                  public void close() {
+                    calls.add("close");
+                  }
+
+                  @Override
+                  public void everyChange(boolean every) {
+                    calls.add("every=" + every);
+                  }
+
+                  @Override
+                  public void watch(dev.docket.domain.JobId id) {
+                    calls.add("watch " + id);
+                  }
+
+                  @Override
+                  public void unwatch(dev.docket.domain.JobId id) {
+                    calls.add("unwatch " + id);
+                  }
+                };
+              }
+            };
+          }
+        };
+    start(recording);
+    Job job = aJobDueInAnHour();
+
+    CompletableFuture<Job> finished = runtime.client().awaitFinished(job.id());
+    var subscription = runtime.client().subscribe(JobFilter.all(), change -> {});
+    subscription.close();
+    org.awaitility.Awaitility.await().until(() -> calls.contains("every=false"));
+    runtime.client().cancel(job.id());
+    finished.get(10, TimeUnit.SECONDS);
+    org.awaitility.Awaitility.await().until(() -> calls.contains("unwatch " + job.id()));
+
+    assertThat(calls)
+        .containsSubsequence(
+            "subscribe every=false",
+            "watch " + job.id(),
+            "every=true",
+            "every=false",
+            "unwatch " + job.id());
+  }
+
+  @Test
   void anAwait_finishes_evenIfTheFeedNeverSaysSo() throws Exception {
     start(silent);
 

@@ -75,20 +75,34 @@ public final class JobSubscriptions implements AutoCloseable {
   // Guarded by this, as are the registration and the timer.
   private boolean started;
   private boolean closed;
+
+  /**
+   * Whether the registration asks for every change (some subscriber needs them) or only for the
+   * awaited jobs' (a PostgreSQL store then sends only those).
+   */
+  private boolean wide;
+
   private Instant idleSince;
 
   /**
    * Registers on the feed and starts the timer of statistics and rechecks, at the first subscribe
    * or await: a process that uses neither pays nothing for them, and a PostgreSQL store's triggers
    * send nothing for it. Call under this object's lock.
+   *
+   * @param everyChange whether the first user is a subscriber, which needs every change
    */
-  private void start() {
+  private void start(boolean everyChange) {
     if (started) {
+      if (everyChange && !wide) {
+        registration.everyChange(true);
+        wide = true;
+      }
       return;
     }
     if (closed) {
       throw new IllegalStateException("The runtime has stopped: it can't subscribe or await.");
     }
+    wide = everyChange;
     registration =
         feed.subscribe(
             new JobChanges.Sink() {
@@ -101,7 +115,8 @@ public final class JobSubscriptions implements AutoCloseable {
               public void missed() {
                 dispatchMissed();
               }
-            });
+            },
+            everyChange);
     var executor =
         new ScheduledThreadPoolExecutor(
             1, Thread.ofPlatform().daemon().name("docket-subscriptions").factory());
@@ -153,7 +168,7 @@ public final class JobSubscriptions implements AutoCloseable {
     }
     var delivery = new Delivery(filter, subscriber, buffer);
     synchronized (this) {
-      start();
+      start(true);
       deliveries.add(delivery);
     }
     delivery.start();
@@ -184,8 +199,12 @@ public final class JobSubscriptions implements AutoCloseable {
     Objects.requireNonNull(id, "id");
     var future = new CompletableFuture<Job>();
     Instant now = clock.instant();
+    boolean first;
+    JobChanges.Subscription watching;
     synchronized (this) {
-      start();
+      start(false);
+      first = !waiters.containsKey(id);
+      watching = registration;
       waiters.compute(
           id,
           (key, existing) -> {
@@ -194,6 +213,11 @@ public final class JobSubscriptions implements AutoCloseable {
             return w;
           });
     }
+    if (first) {
+      // Before the read below: a change committed after this is sent, even to a node that
+      // listens to its awaited jobs only.
+      watching.watch(id);
+    }
     future.whenComplete((job, failure) -> forget(id, future));
     // Registered first, read second: a change in between completes it through the feed anyway.
     Thread.ofVirtual().name("docket-await").start(() -> check(id));
@@ -201,12 +225,33 @@ public final class JobSubscriptions implements AutoCloseable {
   }
 
   private void forget(JobId id, CompletableFuture<Job> future) {
-    waiters.computeIfPresent(
-        id,
-        (key, waiter) -> {
-          waiter.futures.remove(future);
-          return waiter.futures.isEmpty() ? null : waiter;
-        });
+    Waiter left =
+        waiters.computeIfPresent(
+            id,
+            (key, waiter) -> {
+              waiter.futures.remove(future);
+              return waiter.futures.isEmpty() ? null : waiter;
+            });
+    if (left == null) {
+      JobChanges.Subscription watching;
+      synchronized (this) {
+        watching = registration;
+      }
+      if (watching != null) {
+        watching.unwatch(id);
+      }
+    }
+  }
+
+  /**
+   * Asks the feed for the awaited jobs' changes only, once no subscriber is left: a PostgreSQL
+   * store then stops sending every change. On the timer's thread, never the feed's.
+   */
+  private synchronized void narrowIfNoSubscriber() {
+    if (started && wide && deliveries.isEmpty()) {
+      registration.everyChange(false);
+      wide = false;
+    }
   }
 
   /** Reads the job and completes its awaits if it has finished. */
@@ -257,6 +302,7 @@ public final class JobSubscriptions implements AutoCloseable {
 
   private void tick() {
     try {
+      narrowIfNoSubscriber();
       pushStats();
       recheckWaiters();
       releaseIfIdle();

@@ -103,41 +103,74 @@ final class PostgresJobChanges implements JobChanges {
   }
 
   /**
-   * Adds {@code sink}. The first sink of this store registers it as a listener, before this
-   * returns, so that the triggers send every change committed from then on; the last one to go
-   * unregisters it. About {@link #REGISTRATION_SETTLE} after registering, every sink hears {@link
-   * Sink#missed()}, for changes whose transactions were already under way.
+   * Adds {@code sink}, for every change. The first sink of this store registers it as a listener,
+   * before this returns, so that the triggers send every change committed from then on; the last
+   * one to go unregisters it. About {@link #REGISTRATION_SETTLE} after registering, every sink
+   * hears {@link Sink#missed()}, for changes whose transactions were already under way.
    *
    * @throws IllegalStateException if the store is closed
    */
   @Override
   public Subscription subscribe(Sink sink) {
+    return subscribe(sink, true);
+  }
+
+  /**
+   * Adds {@code sink}, for every change or for the jobs it watches only: while no sink of any node
+   * wants every change, the triggers send only the changes of watched jobs.
+   *
+   * @throws IllegalStateException if the store is closed
+   */
+  @Override
+  public Subscription subscribe(Sink sink, boolean everyChange) {
     java.util.Objects.requireNonNull(sink, "sink");
+    var subscription = new SinkSubscription(sink, everyChange);
     lock.lock();
     try {
       if (closed) {
         throw new IllegalStateException("The PostgreSQL store is closed: it sends no job changes.");
       }
       sinks.add(sink);
-      if (jdbi != null && registration == null) {
-        // Under the lock: a sink that subscribes meanwhile waits, so that it too finds the row
-        // committed when its subscribe returns.
-        registration = new Registration();
-        registration.start();
+      if (jdbi != null) {
+        if (registration == null) {
+          // Under the lock: a sink that subscribes meanwhile waits, so that it too finds the row
+          // committed when its subscribe returns.
+          registration = new Registration(everyChange);
+          registration.start();
+        } else if (everyChange) {
+          registration.addEveryChange();
+        }
+        subscription.registration = registration;
       }
     } finally {
       lock.unlock();
     }
-    return () -> unsubscribe(sink);
+    return subscription;
   }
 
-  private void unsubscribe(Sink sink) {
+  private void unsubscribe(SinkSubscription subscription) {
     Registration ending = null;
     lock.lock();
     try {
-      if (sinks.remove(sink) && sinks.isEmpty()) {
-        ending = registration;
-        registration = null;
+      if (!sinks.remove(subscription.sink)) {
+        return;
+      }
+      Registration current = subscription.registration;
+      if (current != null && current == registration) {
+        if (sinks.isEmpty()) {
+          ending = registration;
+          registration = null;
+        } else {
+          if (subscription.every) {
+            current.removeEveryChange();
+          }
+          subscription.watched.forEach(
+              (job, times) -> {
+                for (int i = 0; i < times; i++) {
+                  current.unwatch(job);
+                }
+              });
+        }
       }
     } finally {
       lock.unlock();
@@ -165,15 +198,100 @@ final class PostgresJobChanges implements JobChanges {
     }
   }
 
+  /** One sink's registration: whether it wants every change, and which jobs it watches. */
+  private final class SinkSubscription implements Subscription {
+    private final Sink sink;
+
+    /** How many times this sink watches each job: a watch per await, undone by its unwatch. */
+    private final java.util.concurrent.ConcurrentHashMap<UUID, Integer> watched =
+        new java.util.concurrent.ConcurrentHashMap<>();
+
+    private volatile boolean every;
+    private volatile Registration registration;
+
+    SinkSubscription(Sink sink, boolean every) {
+      this.sink = sink;
+      this.every = every;
+    }
+
+    @Override
+    public void close() {
+      unsubscribe(this);
+    }
+
+    @Override
+    public void everyChange(boolean wanted) {
+      lock.lock();
+      try {
+        if (wanted == every || registration == null || registration != currentRegistration()) {
+          every = wanted;
+          return;
+        }
+        every = wanted;
+        if (wanted) {
+          registration.addEveryChange();
+        } else {
+          registration.removeEveryChange();
+        }
+      } finally {
+        lock.unlock();
+      }
+    }
+
+    @Override
+    public void watch(JobId id) {
+      Registration current = registration;
+      if (current != null) {
+        watched.merge(id.value(), 1, Integer::sum);
+        current.watch(id.value());
+      }
+    }
+
+    @Override
+    public void unwatch(JobId id) {
+      Registration current = registration;
+      var had = new AtomicBoolean();
+      watched.computeIfPresent(
+          id.value(),
+          (key, n) -> {
+            had.set(true);
+            return n == 1 ? null : n - 1;
+          });
+      if (current != null && had.get()) {
+        current.unwatch(id.value());
+      }
+    }
+  }
+
+  private Registration currentRegistration() {
+    return registration;
+  }
+
   /**
    * One stretch of this node's asking for changes, from a first sink to the last one's going: a row
-   * of its own in change_listeners, under an id of its own, renewed on a thread of its own.
+   * of its own in change_listeners, under an id of its own, renewed on a thread of its own, with
+   * the jobs its sinks watch in change_watches.
    */
   private final class Registration {
     private final UUID listener = UUID.randomUUID();
     private final ScheduledThreadPoolExecutor renewals;
 
-    Registration() {
+    /** How many sinks want every change. Guarded by the feed's lock. */
+    private int everySinks;
+
+    /**
+     * How many sinks watch each job, and the jobs no longer watched whose rows are still to go.
+     * Guarded by watchLock, under which the rows are written too: an unwatch's delete, which runs
+     * later, then never removes a row that a watch meanwhile wants again.
+     */
+    private final java.util.Map<UUID, Integer> watchCounts = new java.util.HashMap<>();
+
+    private final java.util.Set<UUID> unwatched = new java.util.HashSet<>();
+    private final ReentrantLock watchLock = new ReentrantLock();
+    private boolean flushPending;
+
+    Registration(boolean everyChange) {
+      everySinks = everyChange ? 1 : 0;
       renewals =
           new ScheduledThreadPoolExecutor(
               1, Thread.ofPlatform().daemon().name("docket-change-listener").factory());
@@ -196,6 +314,7 @@ final class PostgresJobChanges implements JobChanges {
             public void run() {
               boolean now = renew();
               if (now && !up) {
+                rewatchAll(); // the row may have been deleted, and its watches with it
                 missed(); // changes made while the row was missing were not sent
                 missedSoon(); // nor those whose triggers ran just before it was back
               }
@@ -207,6 +326,107 @@ final class PostgresJobChanges implements JobChanges {
           TimeUnit.MILLISECONDS);
     }
 
+    /** One more sink wants every change; the first one widens the row at once. Under lock. */
+    void addEveryChange() {
+      if (everySinks++ == 0) {
+        setEveryChange(true);
+      }
+    }
+
+    /** One sink fewer wants every change; the last one narrows the row. Under lock. */
+    void removeEveryChange() {
+      if (everySinks > 0 && --everySinks == 0) {
+        setEveryChange(false);
+      }
+    }
+
+    private void setEveryChange(boolean every) {
+      try {
+        jdbi.useHandle(
+            h ->
+                h.createUpdate(sql.listenToEveryChange)
+                    .bind("listener", listener)
+                    .bind("every", every)
+                    .execute());
+      } catch (RuntimeException e) {
+        // The next renewal writes the flag again.
+        LOG.log(Level.WARNING, "Changing what this node listens to failed: {0}", e.toString());
+      }
+    }
+
+    /** Watches a job: its row is committed before this returns. */
+    void watch(UUID job) {
+      watchLock.lock();
+      try {
+        int count = watchCounts.merge(job, 1, Integer::sum);
+        unwatched.remove(job);
+        if (count == 1) {
+          writeWatches(sql.watchJobs, List.of(job));
+        }
+      } finally {
+        watchLock.unlock();
+      }
+    }
+
+    /** Stops watching a job; its row goes with the next flush, about a second later. */
+    void unwatch(UUID job) {
+      watchLock.lock();
+      try {
+        Integer count = watchCounts.computeIfPresent(job, (key, n) -> n == 1 ? null : n - 1);
+        if (count == null) {
+          unwatched.add(job);
+          if (!flushPending) {
+            flushPending = true;
+            try {
+              renewals.schedule(this::flushUnwatched, 1, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+              flushPending = false; // stopping: the row and its watches go together
+            }
+          }
+        }
+      } finally {
+        watchLock.unlock();
+      }
+    }
+
+    private void flushUnwatched() {
+      watchLock.lock();
+      try {
+        flushPending = false;
+        if (!unwatched.isEmpty()) {
+          writeWatches(sql.unwatchJobs, List.copyOf(unwatched));
+          unwatched.clear();
+        }
+      } finally {
+        watchLock.unlock();
+      }
+    }
+
+    private void rewatchAll() {
+      watchLock.lock();
+      try {
+        if (!watchCounts.isEmpty()) {
+          writeWatches(sql.watchJobs, List.copyOf(watchCounts.keySet()));
+        }
+      } finally {
+        watchLock.unlock();
+      }
+    }
+
+    private void writeWatches(String statement, List<UUID> jobs) {
+      try {
+        jdbi.useHandle(
+            h ->
+                h.createUpdate(statement)
+                    .bind("listener", listener)
+                    .bind("ids", jobs.toArray(UUID[]::new))
+                    .execute());
+      } catch (RuntimeException e) {
+        // An await still finishes by its own rechecks; a renewal after an outage writes them all.
+        LOG.log(Level.DEBUG, "Writing the watched jobs failed: {0}", e.toString());
+      }
+    }
+
     private void missedSoon() {
       renewals.schedule(
           PostgresJobChanges.this::missed, REGISTRATION_SETTLE.toMillis(), TimeUnit.MILLISECONDS);
@@ -214,7 +434,8 @@ final class PostgresJobChanges implements JobChanges {
 
     /**
      * Stops renewing, waits for a renewal in progress (whose upsert would otherwise land after the
-     * DELETE and keep the triggers sending for nobody until the row lapses), and deletes the row.
+     * DELETE and keep the triggers sending for nobody until the row lapses), and deletes the row,
+     * and with it its watches.
      */
     void stop() {
       renewals.shutdown();
@@ -238,12 +459,20 @@ final class PostgresJobChanges implements JobChanges {
 
     /** Registers or renews this row; whether it worked. */
     private boolean renew() {
+      boolean every;
+      lock.lock();
+      try {
+        every = everySinks > 0;
+      } finally {
+        lock.unlock();
+      }
       try {
         jdbi.useHandle(
             h ->
                 h.createUpdate(sql.registerListener)
                     .bind("listener", listener)
                     .bind("seconds", (double) LISTENER_RENEWAL.multipliedBy(3).toSeconds())
+                    .bind("every", every)
                     .execute());
         return true;
       } catch (RuntimeException e) {

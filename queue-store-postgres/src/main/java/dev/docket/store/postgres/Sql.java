@@ -46,6 +46,9 @@ final class Sql {
   final String releaseLease;
   final String registerListener;
   final String unregisterListener;
+  final String listenToEveryChange;
+  final String watchJobs;
+  final String unwatchJobs;
 
   Sql(String schema) {
     String jobs = "\"" + PostgresOptions.requireSchema(schema) + "\".jobs";
@@ -80,11 +83,22 @@ final class Sql {
     // Alive for three renewals: a node renews every LISTENER_RENEWAL, and a dead node's row lapses.
     registerListener =
         ("WITH gone AS (DELETE FROM %s WHERE expires_at < now() - interval '1 hour')"
-                + " INSERT INTO %s (listener, expires_at)"
-                + " VALUES (:listener, now() + make_interval(secs => :seconds))"
-                + " ON CONFLICT (listener) DO UPDATE SET expires_at = EXCLUDED.expires_at")
+                + " INSERT INTO %s (listener, expires_at, every_change)"
+                + " VALUES (:listener, now() + make_interval(secs => :seconds), :every)"
+                + " ON CONFLICT (listener) DO UPDATE SET expires_at = EXCLUDED.expires_at,"
+                + " every_change = EXCLUDED.every_change")
             .formatted(listeners, listeners);
     unregisterListener = "DELETE FROM %s WHERE listener = :listener".formatted(listeners);
+    String watches = "\"" + schema + "\".change_watches";
+    listenToEveryChange =
+        "UPDATE %s SET every_change = :every WHERE listener = :listener".formatted(listeners);
+    watchJobs =
+        ("INSERT INTO %s (job_id, listener) SELECT unnest(CAST(:ids AS uuid[])), :listener"
+                + " ON CONFLICT DO NOTHING")
+            .formatted(watches);
+    unwatchJobs =
+        "DELETE FROM %s WHERE listener = :listener AND job_id = ANY(CAST(:ids AS uuid[]))"
+            .formatted(watches);
     String paused = "\"" + schema + "\".paused_queues";
     // A row whose unique key another transaction has just inserted waits for that transaction: rows
     // go in by unique key, so that two batches taking the same new keys wait for each other one way

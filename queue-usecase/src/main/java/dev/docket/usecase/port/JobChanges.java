@@ -27,12 +27,43 @@ public interface JobChanges {
     void missed();
   }
 
-  /** A registration; closing it stops the changes. */
+  /**
+   * A registration; closing it stops the changes. A registration that does not need every change
+   * says which jobs it does need, so that a store that pays per change sent (PostgreSQL) sends only
+   * those. A store may always send more than was asked: a sink filters what it gets.
+   */
   interface Subscription extends AutoCloseable {
     @Override
     void close();
+
+    /**
+     * Whether this registration needs every change ({@code true}, as it starts unless {@link
+     * #subscribe(Sink, boolean)} said otherwise), or only those of the jobs it {@link #watch}es.
+     * Widening takes effect before this returns; narrowing may take a moment.
+     */
+    default void everyChange(boolean every) {}
+
+    /**
+     * Asks for the changes of job {@code id} from now on, in effect before this returns: a change
+     * committed after it is sent. Changes whose transactions were already under way may not be; the
+     * feed's {@link Sink#missed()} after registering, and an await's own rechecks, cover them.
+     */
+    default void watch(dev.docket.domain.JobId id) {}
+
+    /** No longer needs the changes of job {@code id}; may take a moment. */
+    default void unwatch(dev.docket.domain.JobId id) {}
   }
 
-  /** Registers {@code sink} until the returned subscription is closed. */
+  /** Registers {@code sink} for every change until the returned subscription is closed. */
   Subscription subscribe(Sink sink);
+
+  /**
+   * Registers {@code sink}, for every change or, with {@code everyChange} false, for the changes of
+   * the jobs it {@linkplain Subscription#watch watches} (a store may send more).
+   */
+  default Subscription subscribe(Sink sink, boolean everyChange) {
+    Subscription subscription = subscribe(sink);
+    subscription.everyChange(everyChange);
+    return subscription;
+  }
 }

@@ -26,10 +26,23 @@ ALTER TABLE "${docket_schema}".jobs
 -- triggers below send nothing while no row is alive. A NOTIFY makes every committing transaction
 -- take a database-wide lock in turn, which halved a four-worker drain, so a database nobody
 -- watches must not pay for it. A node that dies leaves a row that expires on its own.
+--
+-- A node that only awaits jobs needs only those jobs' changes: its row says every_change false,
+-- and change_watches holds the jobs it awaits, so that the triggers send only their rows. A node
+-- with a subscriber (or an event stream) says every_change true.
 CREATE TABLE "${docket_schema}".change_listeners (
-  listener   uuid        PRIMARY KEY,
-  expires_at timestamptz NOT NULL
+  listener     uuid        PRIMARY KEY,
+  expires_at   timestamptz NOT NULL,
+  every_change boolean     NOT NULL DEFAULT true
 );
+
+CREATE TABLE "${docket_schema}".change_watches (
+  job_id   uuid NOT NULL,
+  listener uuid NOT NULL REFERENCES "${docket_schema}".change_listeners ON DELETE CASCADE,
+  PRIMARY KEY (job_id, listener)
+);
+
+CREATE INDEX change_watches_listener_idx ON "${docket_schema}".change_watches (listener);
 
 -- The change feed. Statement-level triggers see every row a statement wrote, in its transition
 -- tables, and send them as NOTIFYs on the schema's changes channel (their argument), which
@@ -82,8 +95,13 @@ $$;
 -- nothing is looked up in it before the others). A trigger function can't be called directly.
 CREATE FUNCTION "${docket_schema}".docket_jobs_inserted() RETURNS trigger LANGUAGE plpgsql
   SECURITY DEFINER SET search_path = pg_catalog, "${docket_schema}", pg_temp AS $$
+DECLARE
+  every boolean;
 BEGIN
-  IF NOT EXISTS (SELECT 1 FROM "${docket_schema}".change_listeners WHERE expires_at > now()) THEN
+  SELECT bool_or(every_change) INTO every
+    FROM "${docket_schema}".change_listeners WHERE expires_at > now();
+  -- A new job can't be watched yet: only listeners of every change hear of its creation.
+  IF every IS NOT TRUE THEN
     RETURN NULL;
   END IF;
   PERFORM "${docket_schema}".docket_send_changes(TG_ARGV[0], ARRAY(
@@ -101,8 +119,13 @@ $$;
 -- sends nothing.
 CREATE FUNCTION "${docket_schema}".docket_jobs_updated() RETURNS trigger LANGUAGE plpgsql
   SECURITY DEFINER SET search_path = pg_catalog, "${docket_schema}", pg_temp AS $$
+DECLARE
+  every boolean;
 BEGIN
-  IF NOT EXISTS (SELECT 1 FROM "${docket_schema}".change_listeners WHERE expires_at > now()) THEN
+  -- NULL: nobody listens; false: some listen, to watched jobs only.
+  SELECT bool_or(every_change) INTO every
+    FROM "${docket_schema}".change_listeners WHERE expires_at > now();
+  IF every IS NULL THEN
     RETURN NULL;
   END IF;
   PERFORM "${docket_schema}".docket_send_changes(TG_ARGV[0], ARRAY(
@@ -115,9 +138,13 @@ BEGIN
           OR (CASE n.state WHEN 'scheduled' THEN 'pending' ELSE n.state END)
             <> (CASE o.state WHEN 'scheduled' THEN 'pending' ELSE o.state END)
           AS state_changed) c
-      WHERE c.state_changed
-        OR (n.progress_at, n.progress_percent, n.progress_message)
-          IS DISTINCT FROM (o.progress_at, o.progress_percent, o.progress_message)));
+      WHERE (c.state_changed
+          OR (n.progress_at, n.progress_percent, n.progress_message)
+            IS DISTINCT FROM (o.progress_at, o.progress_percent, o.progress_message))
+        AND (every OR EXISTS (
+          SELECT 1 FROM "${docket_schema}".change_watches w
+            JOIN "${docket_schema}".change_listeners l ON l.listener = w.listener
+           WHERE w.job_id = n.id AND l.expires_at > now()))));
   RETURN NULL;
 END
 $$;

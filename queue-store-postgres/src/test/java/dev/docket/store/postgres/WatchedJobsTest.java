@@ -1,0 +1,182 @@
+package dev.docket.store.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.docket.domain.Job;
+import dev.docket.usecase.port.JobChange;
+import dev.docket.usecase.port.JobChanges;
+import dev.docket.usecase.port.JobStorage;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+
+/**
+ * A node that only awaits jobs asks for those jobs' changes alone: while no node wants every
+ * change, the triggers send only the rows of watched jobs, so a drain of other jobs sends nothing.
+ */
+class WatchedJobsTest {
+  private PgFixture pg;
+  private PostgresStore watcher;
+  private JobStorage writer;
+  private Connection raw;
+
+  @BeforeEach
+  void start() throws Exception {
+    pg = new PgFixture("watches");
+    watcher = pg.open(o -> o.listen(true));
+    writer = pg.store.storage();
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(watcher::isListening);
+    raw = PgFixture.DB.connect();
+    try (var s = raw.createStatement()) {
+      s.execute("LISTEN \"docket_" + pg.schema + ".changes\"");
+    }
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    raw.close();
+    pg.close();
+  }
+
+  private static final JobChanges.Sink NOTHING =
+      new JobChanges.Sink() {
+        @Override
+        public void changed(List<JobChange> changes) {}
+
+        @Override
+        public void missed() {}
+      };
+
+  private Job newJob() {
+    return writer.insert(pg.prepare(1, "q")).get(0);
+  }
+
+  /** A change of state, made as any writer would: the update trigger sees it. */
+  private void cancel(Job job) {
+    PgFixture.DB.execute(
+        ("UPDATE \"%s\".jobs SET state = 'cancelled', finished_at = now(), version = version + 1"
+                + " WHERE id = '%s'")
+            .formatted(pg.schema, job.id()));
+  }
+
+  private long watchRows(Job job) throws Exception {
+    try (var s = raw.createStatement();
+        var rs =
+            s.executeQuery(
+                "SELECT count(*) FROM \"%s\".change_watches WHERE job_id = '%s'"
+                    .formatted(pg.schema, job.id()))) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  /** The payloads on the changes channel until one names {@code marker}. */
+  private List<String> payloadsUntil(Job marker) throws Exception {
+    var payloads = new ArrayList<String>();
+    PGConnection pgc = raw.unwrap(PGConnection.class);
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (System.nanoTime() < deadline) {
+      PGNotification[] got = pgc.getNotifications(200);
+      for (PGNotification n : got == null ? new PGNotification[0] : got) {
+        payloads.add(n.getParameter());
+        if (n.getParameter().contains(marker.id().toString())) {
+          return payloads;
+        }
+      }
+    }
+    throw new AssertionError("the marker job's change never came");
+  }
+
+  @Test
+  void aNodeThatOnlyAwaits_getsItsWatchedJobsChanges_andNoOthers() throws Exception {
+    Job other = newJob();
+    Job awaited = newJob();
+    try (var subscription = watcher.changes().subscribe(NOTHING, false)) {
+      subscription.watch(awaited.id());
+      Job created = newJob();
+
+      cancel(other);
+      cancel(awaited);
+
+      List<String> payloads = payloadsUntil(awaited);
+      assertThat(payloads).noneMatch(p -> p.contains(other.id().toString()));
+      assertThat(payloads).noneMatch(p -> p.contains(created.id().toString()));
+    }
+  }
+
+  @Test
+  void aSinkForEveryChange_widensTheNode_andItsGoingNarrowsItAgain() throws Exception {
+    Job awaited = newJob();
+    Job first = newJob();
+    Job second = newJob();
+    try (var awaits = watcher.changes().subscribe(NOTHING, false)) {
+      awaits.watch(awaited.id());
+      try (var everything = watcher.changes().subscribe(NOTHING)) {
+        cancel(first);
+        assertThat(payloadsUntil(first)).isNotEmpty();
+      }
+
+      cancel(second);
+      cancel(awaited);
+
+      assertThat(payloadsUntil(awaited)).noneMatch(p -> p.contains(second.id().toString()));
+    }
+  }
+
+  @Test
+  void anUnwatchedJob_isNoLongerSent_onceItsRowIsGone() throws Exception {
+    Job dropped = newJob();
+    Job kept = newJob();
+    try (var subscription = watcher.changes().subscribe(NOTHING, false)) {
+      subscription.watch(dropped.id());
+      subscription.watch(kept.id());
+      assertThat(watchRows(dropped)).isEqualTo(1);
+
+      subscription.unwatch(dropped.id());
+      Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> watchRows(dropped) == 0);
+      cancel(dropped);
+      cancel(kept);
+
+      assertThat(payloadsUntil(kept)).noneMatch(p -> p.contains(dropped.id().toString()));
+    }
+  }
+
+  @Test
+  void aJobAwaitedTwice_staysWatched_untilItsLastAwaitGoes() throws Exception {
+    Job twice = newJob();
+    Job flushed = newJob();
+    try (var subscription = watcher.changes().subscribe(NOTHING, false)) {
+      subscription.watch(twice.id());
+      subscription.watch(twice.id());
+      subscription.watch(flushed.id());
+
+      subscription.unwatch(twice.id());
+      subscription.unwatch(flushed.id());
+      // The flush that removed the other job's row has run: the twice-watched row stayed.
+      Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> watchRows(flushed) == 0);
+      assertThat(watchRows(twice)).isEqualTo(1);
+
+      subscription.unwatch(twice.id());
+      Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> watchRows(twice) == 0);
+    }
+  }
+
+  @Test
+  void closingTheNodesLastSink_removesItsWatches() throws Exception {
+    Job awaited = newJob();
+    var subscription = watcher.changes().subscribe(NOTHING, false);
+    subscription.watch(awaited.id());
+    assertThat(watchRows(awaited)).isEqualTo(1);
+
+    subscription.close();
+
+    assertThat(watchRows(awaited)).isZero();
+  }
+}
