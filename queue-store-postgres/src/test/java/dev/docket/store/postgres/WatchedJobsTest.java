@@ -3,6 +3,8 @@ package dev.docket.store.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.docket.domain.Job;
+import dev.docket.usecase.port.JobChange;
+import dev.docket.usecase.port.JobChanges;
 import dev.docket.usecase.port.JobStorage;
 import java.time.Duration;
 import java.util.List;
@@ -87,6 +89,29 @@ class WatchedJobsTest {
       cancel(awaited);
 
       assertThat(channel.payloadsUntil(awaited)).noneMatch(p -> p.contains(second.id().toString()));
+    }
+  }
+
+  @Test
+  void widening_tellsTheSinksTheyMayHaveMissedChanges() throws Exception {
+    var missed = new java.util.concurrent.CountDownLatch(1);
+    var hearing =
+        new JobChanges.Sink() {
+          @Override
+          public void changed(List<JobChange> changes) {}
+
+          @Override
+          public void missed() {
+            missed.countDown();
+          }
+        };
+    try (var awaits = watcher.changes().subscribe(ChangesChannel.NOTHING, false)) {
+      // The registration's own notice, a second after it, is past before the widening.
+      Awaitility.await().pollDelay(Duration.ofMillis(1_500)).until(() -> true);
+      try (var everything = watcher.changes().subscribe(hearing)) {
+        // A write whose trigger ran while the row was narrow may commit after the widening.
+        assertThat(missed.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      }
     }
   }
 
