@@ -213,14 +213,23 @@ public final class JobSubscriptions implements AutoCloseable {
             return w;
           });
     }
-    if (first) {
-      // Before the read below: a change committed after this is sent, even to a node that
-      // listens to its awaited jobs only.
-      watching.watch(id);
-    }
     future.whenComplete((job, failure) -> forget(id, future));
     // Registered first, read second: a change in between completes it through the feed anyway.
-    Thread.ofVirtual().name("docket-await").start(() -> check(id));
+    // The watch is written on the await's own thread, never the caller's, and before the read:
+    // a change committed after it is sent, even to a node that listens to awaited jobs only.
+    Thread.ofVirtual()
+        .name("docket-await")
+        .start(
+            () -> {
+              if (first) {
+                watching.watch(id);
+                if (!waiters.containsKey(id)) {
+                  watching.unwatch(id); // done or cancelled while the watch was written
+                  return;
+                }
+              }
+              check(id);
+            });
     return future;
   }
 

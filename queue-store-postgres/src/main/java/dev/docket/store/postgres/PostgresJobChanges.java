@@ -156,6 +156,7 @@ final class PostgresJobChanges implements JobChanges {
         return;
       }
       Registration current = subscription.registration;
+      subscription.registration = null; // a late watch or unwatch of a closed sink does nothing
       if (current != null && current == registration) {
         if (sinks.isEmpty()) {
           ending = registration;
@@ -164,12 +165,13 @@ final class PostgresJobChanges implements JobChanges {
           if (subscription.every) {
             current.removeEveryChange();
           }
-          subscription.watched.forEach(
-              (job, times) -> {
-                for (int i = 0; i < times; i++) {
-                  current.unwatch(job);
-                }
-              });
+          for (UUID job : List.copyOf(subscription.watched.keySet())) {
+            // removed one by one: a concurrent unwatch of the sink finds nothing left to undo
+            Integer times = subscription.watched.remove(job);
+            for (int i = 0; times != null && i < times; i++) {
+              current.unwatch(job);
+            }
+          }
         }
       }
     } finally {
@@ -280,6 +282,12 @@ final class PostgresJobChanges implements JobChanges {
     private int everySinks;
 
     /**
+     * Set when a write of what this node wants failed (the flag or a watch): the next renewal that
+     * works writes it all again and tells the sinks they may have missed changes.
+     */
+    private volatile boolean stale;
+
+    /**
      * How many sinks watch each job, and the jobs no longer watched whose rows are still to go.
      * Guarded by watchLock, under which the rows are written too: an unwatch's delete, which runs
      * later, then never removes a row that a watch meanwhile wants again.
@@ -313,10 +321,14 @@ final class PostgresJobChanges implements JobChanges {
             @Override
             public void run() {
               boolean now = renew();
-              if (now && !up) {
+              if (now && (!up || stale)) {
+                stale = false;
                 rewatchAll(); // the row may have been deleted, and its watches with it
                 missed(); // changes made while the row was missing were not sent
                 missedSoon(); // nor those whose triggers ran just before it was back
+              }
+              if (now) {
+                flushUnwatched(); // rows a failed delete left
               }
               up = now;
             }
@@ -330,6 +342,8 @@ final class PostgresJobChanges implements JobChanges {
     void addEveryChange() {
       if (everySinks++ == 0) {
         setEveryChange(true);
+        // Changes whose triggers ran while the row was narrow may commit after this.
+        missedSoon();
       }
     }
 
@@ -350,6 +364,7 @@ final class PostgresJobChanges implements JobChanges {
                     .execute());
       } catch (RuntimeException e) {
         // The next renewal writes the flag again.
+        stale = true;
         LOG.log(Level.WARNING, "Changing what this node listens to failed: {0}", e.toString());
       }
     }
@@ -360,8 +375,8 @@ final class PostgresJobChanges implements JobChanges {
       try {
         int count = watchCounts.merge(job, 1, Integer::sum);
         unwatched.remove(job);
-        if (count == 1) {
-          writeWatches(sql.watchJobs, List.of(job));
+        if (count == 1 && !writeWatches(sql.watchJobs, List.of(job))) {
+          stale = true; // the next renewal writes every watch again
         }
       } finally {
         watchLock.unlock();
@@ -393,9 +408,8 @@ final class PostgresJobChanges implements JobChanges {
       watchLock.lock();
       try {
         flushPending = false;
-        if (!unwatched.isEmpty()) {
-          writeWatches(sql.unwatchJobs, List.copyOf(unwatched));
-          unwatched.clear();
+        if (!unwatched.isEmpty() && writeWatches(sql.unwatchJobs, List.copyOf(unwatched))) {
+          unwatched.clear(); // on failure they stay, for the next renewal's flush
         }
       } finally {
         watchLock.unlock();
@@ -413,7 +427,8 @@ final class PostgresJobChanges implements JobChanges {
       }
     }
 
-    private void writeWatches(String statement, List<UUID> jobs) {
+    /** Writes watches or removes them; whether it worked. */
+    private boolean writeWatches(String statement, List<UUID> jobs) {
       try {
         jdbi.useHandle(
             h ->
@@ -421,9 +436,11 @@ final class PostgresJobChanges implements JobChanges {
                     .bind("listener", listener)
                     .bind("ids", jobs.toArray(UUID[]::new))
                     .execute());
+        return true;
       } catch (RuntimeException e) {
         // An await still finishes by its own rechecks; a renewal after an outage writes them all.
         LOG.log(Level.DEBUG, "Writing the watched jobs failed: {0}", e.toString());
+        return false;
       }
     }
 
@@ -459,13 +476,16 @@ final class PostgresJobChanges implements JobChanges {
 
     /** Registers or renews this row; whether it worked. */
     private boolean renew() {
-      boolean every;
+      // Under the lock, the write too: a widening meanwhile would otherwise be written over.
       lock.lock();
       try {
-        every = everySinks > 0;
+        return upsert(everySinks > 0);
       } finally {
         lock.unlock();
       }
+    }
+
+    private boolean upsert(boolean every) {
       try {
         jdbi.useHandle(
             h ->

@@ -18,8 +18,6 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.postgresql.PGConnection;
-import org.postgresql.PGNotification;
 
 /**
  * The triggers send changes only while some node has a sink: a database nobody watches does not pay
@@ -30,7 +28,7 @@ class ChangeListenersTest {
   private PgFixture pg;
   private PostgresStore watcher;
   private JobStorage writer;
-  private Connection raw;
+  private ChangesChannel channel;
 
   @BeforeEach
   void start() throws Exception {
@@ -38,65 +36,31 @@ class ChangeListenersTest {
     watcher = pg.open(o -> o.listen(true));
     writer = pg.store.storage();
     Awaitility.await().atMost(Duration.ofSeconds(10)).until(watcher::isListening);
-    raw = PgFixture.DB.connect();
-    try (var s = raw.createStatement()) {
-      s.execute("LISTEN \"docket_" + pg.schema + ".changes\"");
-    }
+    channel = new ChangesChannel(pg.schema);
   }
 
   @AfterEach
   void stop() throws Exception {
-    raw.close();
+    channel.close();
     pg.close();
   }
 
   private long listenerRows() throws Exception {
-    try (var s = raw.createStatement();
-        var rs =
-            s.executeQuery(
-                "SELECT count(*) FROM \"%s\".change_listeners WHERE expires_at > now()"
-                    .formatted(pg.schema))) {
-      rs.next();
-      return rs.getLong(1);
-    }
+    return channel.count(
+        "SELECT count(*) FROM \"%s\".change_listeners WHERE expires_at > now()"
+            .formatted(pg.schema));
   }
-
-  /** The payloads on the changes channel until one names {@code marker}. */
-  private List<String> payloadsUntil(Job marker) throws Exception {
-    var payloads = new ArrayList<String>();
-    PGConnection pgc = raw.unwrap(PGConnection.class);
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (System.nanoTime() < deadline) {
-      PGNotification[] got = pgc.getNotifications(200);
-      for (PGNotification n : got == null ? new PGNotification[0] : got) {
-        payloads.add(n.getParameter());
-        if (n.getParameter().contains(marker.id().toString())) {
-          return payloads;
-        }
-      }
-    }
-    throw new AssertionError("the marker job's change never came");
-  }
-
-  private static final JobChanges.Sink NOTHING =
-      new JobChanges.Sink() {
-        @Override
-        public void changed(List<JobChange> changes) {}
-
-        @Override
-        public void missed() {}
-      };
 
   @Test
   void withNoSinkAnywhere_theTriggersSendNothing_andTheFirstSinkTurnsThemOn() throws Exception {
     Job unwatched = writer.insert(pg.prepare(1, "q")).get(0);
     assertThat(listenerRows()).isZero();
 
-    try (var subscription = watcher.changes().subscribe(NOTHING)) {
+    try (var subscription = watcher.changes().subscribe(ChangesChannel.NOTHING)) {
       assertThat(listenerRows()).as("registered before subscribe returned").isEqualTo(1);
       Job marker = writer.insert(pg.prepare(1, "q")).get(0);
 
-      List<String> payloads = payloadsUntil(marker);
+      List<String> payloads = channel.payloadsUntil(marker);
 
       assertThat(payloads).noneMatch(p -> p.contains(unwatched.id().toString()));
     }
@@ -104,8 +68,8 @@ class ChangeListenersTest {
 
   @Test
   void theLastSinkToGo_unregistersTheNode_andTheTriggersGoQuiet() throws Exception {
-    var first = watcher.changes().subscribe(NOTHING);
-    var second = watcher.changes().subscribe(NOTHING);
+    var first = watcher.changes().subscribe(ChangesChannel.NOTHING);
+    var second = watcher.changes().subscribe(ChangesChannel.NOTHING);
     assertThat(listenerRows()).as("one row per node, not per sink").isEqualTo(1);
 
     first.close();
@@ -114,9 +78,10 @@ class ChangeListenersTest {
     assertThat(listenerRows()).isZero();
 
     Job unwatched = writer.insert(pg.prepare(1, "q")).get(0);
-    try (var again = watcher.changes().subscribe(NOTHING)) {
+    try (var again = watcher.changes().subscribe(ChangesChannel.NOTHING)) {
       Job marker = writer.insert(pg.prepare(1, "q")).get(0);
-      assertThat(payloadsUntil(marker)).noneMatch(p -> p.contains(unwatched.id().toString()));
+      assertThat(channel.payloadsUntil(marker))
+          .noneMatch(p -> p.contains(unwatched.id().toString()));
     }
   }
 
@@ -127,9 +92,10 @@ class ChangeListenersTest {
             .formatted(pg.schema));
     Job unwatched = writer.insert(pg.prepare(1, "q")).get(0);
 
-    try (var subscription = watcher.changes().subscribe(NOTHING)) {
+    try (var subscription = watcher.changes().subscribe(ChangesChannel.NOTHING)) {
       Job marker = writer.insert(pg.prepare(1, "q")).get(0);
-      assertThat(payloadsUntil(marker)).noneMatch(p -> p.contains(unwatched.id().toString()));
+      assertThat(channel.payloadsUntil(marker))
+          .noneMatch(p -> p.contains(unwatched.id().toString()));
     }
   }
 
@@ -204,7 +170,7 @@ class ChangeListenersTest {
   void aClosedStore_takesNoMoreSinks_andAsksForNoChanges() throws Exception {
     watcher.close();
 
-    assertThatThrownBy(() -> watcher.changes().subscribe(NOTHING))
+    assertThatThrownBy(() -> watcher.changes().subscribe(ChangesChannel.NOTHING))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("closed");
     assertThat(listenerRows()).isZero();
@@ -212,7 +178,7 @@ class ChangeListenersTest {
 
   @Test
   void closingTheStore_unregistersIt() throws Exception {
-    watcher.changes().subscribe(NOTHING);
+    watcher.changes().subscribe(ChangesChannel.NOTHING);
     assertThat(listenerRows()).isEqualTo(1);
 
     watcher.close();

@@ -6,16 +6,12 @@ import dev.docket.domain.Job;
 import dev.docket.usecase.port.JobChange;
 import dev.docket.usecase.port.JobChanges;
 import dev.docket.usecase.port.JobStorage;
-import java.sql.Connection;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.postgresql.PGConnection;
-import org.postgresql.PGNotification;
 
 /**
  * A node that only awaits jobs asks for those jobs' changes alone: while no node wants every
@@ -25,7 +21,7 @@ class WatchedJobsTest {
   private PgFixture pg;
   private PostgresStore watcher;
   private JobStorage writer;
-  private Connection raw;
+  private ChangesChannel channel;
 
   @BeforeEach
   void start() throws Exception {
@@ -33,26 +29,14 @@ class WatchedJobsTest {
     watcher = pg.open(o -> o.listen(true));
     writer = pg.store.storage();
     Awaitility.await().atMost(Duration.ofSeconds(10)).until(watcher::isListening);
-    raw = PgFixture.DB.connect();
-    try (var s = raw.createStatement()) {
-      s.execute("LISTEN \"docket_" + pg.schema + ".changes\"");
-    }
+    channel = new ChangesChannel(pg.schema);
   }
 
   @AfterEach
   void stop() throws Exception {
-    raw.close();
+    channel.close();
     pg.close();
   }
-
-  private static final JobChanges.Sink NOTHING =
-      new JobChanges.Sink() {
-        @Override
-        public void changed(List<JobChange> changes) {}
-
-        @Override
-        public void missed() {}
-      };
 
   private Job newJob() {
     return writer.insert(pg.prepare(1, "q")).get(0);
@@ -67,45 +51,23 @@ class WatchedJobsTest {
   }
 
   private long watchRows(Job job) throws Exception {
-    try (var s = raw.createStatement();
-        var rs =
-            s.executeQuery(
-                "SELECT count(*) FROM \"%s\".change_watches WHERE job_id = '%s'"
-                    .formatted(pg.schema, job.id()))) {
-      rs.next();
-      return rs.getLong(1);
-    }
-  }
-
-  /** The payloads on the changes channel until one names {@code marker}. */
-  private List<String> payloadsUntil(Job marker) throws Exception {
-    var payloads = new ArrayList<String>();
-    PGConnection pgc = raw.unwrap(PGConnection.class);
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (System.nanoTime() < deadline) {
-      PGNotification[] got = pgc.getNotifications(200);
-      for (PGNotification n : got == null ? new PGNotification[0] : got) {
-        payloads.add(n.getParameter());
-        if (n.getParameter().contains(marker.id().toString())) {
-          return payloads;
-        }
-      }
-    }
-    throw new AssertionError("the marker job's change never came");
+    return channel.count(
+        "SELECT count(*) FROM \"%s\".change_watches WHERE job_id = '%s'"
+            .formatted(pg.schema, job.id()));
   }
 
   @Test
   void aNodeThatOnlyAwaits_getsItsWatchedJobsChanges_andNoOthers() throws Exception {
     Job other = newJob();
     Job awaited = newJob();
-    try (var subscription = watcher.changes().subscribe(NOTHING, false)) {
+    try (var subscription = watcher.changes().subscribe(ChangesChannel.NOTHING, false)) {
       subscription.watch(awaited.id());
       Job created = newJob();
 
       cancel(other);
       cancel(awaited);
 
-      List<String> payloads = payloadsUntil(awaited);
+      List<String> payloads = channel.payloadsUntil(awaited);
       assertThat(payloads).noneMatch(p -> p.contains(other.id().toString()));
       assertThat(payloads).noneMatch(p -> p.contains(created.id().toString()));
     }
@@ -116,17 +78,40 @@ class WatchedJobsTest {
     Job awaited = newJob();
     Job first = newJob();
     Job second = newJob();
-    try (var awaits = watcher.changes().subscribe(NOTHING, false)) {
+    try (var awaits = watcher.changes().subscribe(ChangesChannel.NOTHING, false)) {
       awaits.watch(awaited.id());
-      try (var everything = watcher.changes().subscribe(NOTHING)) {
+      try (var everything = watcher.changes().subscribe(ChangesChannel.NOTHING)) {
         cancel(first);
-        assertThat(payloadsUntil(first)).isNotEmpty();
+        assertThat(channel.payloadsUntil(first)).isNotEmpty();
       }
 
       cancel(second);
       cancel(awaited);
 
-      assertThat(payloadsUntil(awaited)).noneMatch(p -> p.contains(second.id().toString()));
+      assertThat(channel.payloadsUntil(awaited)).noneMatch(p -> p.contains(second.id().toString()));
+    }
+  }
+
+  @Test
+  void widening_tellsTheSinksTheyMayHaveMissedChanges() throws Exception {
+    var missed = new java.util.concurrent.CountDownLatch(1);
+    var hearing =
+        new JobChanges.Sink() {
+          @Override
+          public void changed(List<JobChange> changes) {}
+
+          @Override
+          public void missed() {
+            missed.countDown();
+          }
+        };
+    try (var awaits = watcher.changes().subscribe(ChangesChannel.NOTHING, false)) {
+      // The registration's own notice, a second after it, is past before the widening.
+      Awaitility.await().pollDelay(Duration.ofMillis(1_500)).until(() -> true);
+      try (var everything = watcher.changes().subscribe(hearing)) {
+        // A write whose trigger ran while the row was narrow may commit after the widening.
+        assertThat(missed.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      }
     }
   }
 
@@ -134,7 +119,7 @@ class WatchedJobsTest {
   void anUnwatchedJob_isNoLongerSent_onceItsRowIsGone() throws Exception {
     Job dropped = newJob();
     Job kept = newJob();
-    try (var subscription = watcher.changes().subscribe(NOTHING, false)) {
+    try (var subscription = watcher.changes().subscribe(ChangesChannel.NOTHING, false)) {
       subscription.watch(dropped.id());
       subscription.watch(kept.id());
       assertThat(watchRows(dropped)).isEqualTo(1);
@@ -144,7 +129,7 @@ class WatchedJobsTest {
       cancel(dropped);
       cancel(kept);
 
-      assertThat(payloadsUntil(kept)).noneMatch(p -> p.contains(dropped.id().toString()));
+      assertThat(channel.payloadsUntil(kept)).noneMatch(p -> p.contains(dropped.id().toString()));
     }
   }
 
@@ -152,7 +137,7 @@ class WatchedJobsTest {
   void aJobAwaitedTwice_staysWatched_untilItsLastAwaitGoes() throws Exception {
     Job twice = newJob();
     Job flushed = newJob();
-    try (var subscription = watcher.changes().subscribe(NOTHING, false)) {
+    try (var subscription = watcher.changes().subscribe(ChangesChannel.NOTHING, false)) {
       subscription.watch(twice.id());
       subscription.watch(twice.id());
       subscription.watch(flushed.id());
@@ -171,7 +156,7 @@ class WatchedJobsTest {
   @Test
   void closingTheNodesLastSink_removesItsWatches() throws Exception {
     Job awaited = newJob();
-    var subscription = watcher.changes().subscribe(NOTHING, false);
+    var subscription = watcher.changes().subscribe(ChangesChannel.NOTHING, false);
     subscription.watch(awaited.id());
     assertThat(watchRows(awaited)).isEqualTo(1);
 
