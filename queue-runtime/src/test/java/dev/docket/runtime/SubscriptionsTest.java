@@ -172,6 +172,8 @@ class SubscriptionsTest {
     Job job = aJobDueInAnHour();
 
     CompletableFuture<Job> finished = runtime.client().awaitFinished(job.id());
+    // The await writes its watch on a thread of its own, not the caller's.
+    org.awaitility.Awaitility.await().until(() -> calls.contains("watch " + job.id()));
     var subscription = runtime.client().subscribe(JobFilter.all(), change -> {});
     subscription.close();
     org.awaitility.Awaitility.await().until(() -> calls.contains("every=false"));
