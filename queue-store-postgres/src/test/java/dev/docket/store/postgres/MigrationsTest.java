@@ -215,6 +215,7 @@ class MigrationsTest {
                       + " DROP FUNCTION \"%1$s\".docket_jobs_inserted();"
                       + " DROP FUNCTION \"%1$s\".docket_jobs_updated();"
                       + " DROP FUNCTION \"%1$s\".docket_send_changes(text, text[]);"
+                      + " DROP FUNCTION \"%1$s\".docket_change_line(text, \"%1$s\".jobs);"
                       + " DROP TABLE \"%1$s\".change_watches;"
                       + " DROP TABLE \"%1$s\".change_listeners;"
                       + " ALTER TABLE \"%1$s\".jobs DROP COLUMN result,"
