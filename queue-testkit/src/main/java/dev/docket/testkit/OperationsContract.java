@@ -316,6 +316,53 @@ public abstract class OperationsContract extends JobStorageFixture {
     }
 
     @Test
+    void list_tellsDueJobs_fromScheduledOnes_byTheirRunAt() {
+      var later =
+          given(JobState.PENDING, specBuilder(ALPHA).runAt(now().plus(Duration.ofHours(1))));
+      var dueNow = given(JobState.PENDING, specBuilder(BETA).runAt(now()));
+
+      assertListed(
+          query().due(now()).build(),
+          job -> job.state() == JobState.PENDING && !job.runAt().isAfter(now()));
+      assertThat(storage.list(query().due(now()).build()).jobs())
+          .as("a job whose run-at is now is due")
+          .contains(dueNow)
+          .doesNotContain(later);
+      assertThat(storage.list(query().scheduled(now()).build()).jobs()).containsExactly(later);
+      assertThat(storage.list(query().scheduled(now().plus(Duration.ofHours(1))).build()).jobs())
+          .as("scheduled strictly after the time asked about")
+          .isEmpty();
+    }
+
+    @Test
+    void count_countsTheMatches_ofEveryFilter() {
+      assertThat(storage.count(JobQuery.all(), 1_000)).isEqualTo(7);
+      assertThat(storage.count(query().queue(ALPHA).build(), 1_000)).isEqualTo(4);
+      assertThat(storage.count(query().state(JobState.PENDING).kind(MAIL).build(), 1_000))
+          .isEqualTo(3);
+      assertThat(storage.count(query().tag(CUSTOMER).state(JobState.FAILED).build(), 1_000))
+          .isEqualTo(1);
+      assertThat(storage.count(query().queue("nobody").build(), 1_000)).isZero();
+    }
+
+    @Test
+    void count_stopsAtTheCap() {
+      assertThat(storage.count(JobQuery.all(), 3)).isEqualTo(3);
+      assertThat(storage.count(JobQuery.all(), 7)).isEqualTo(7);
+      assertThatThrownBy(() -> storage.count(JobQuery.all(), 0))
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void count_countsOnlyPastTheCursor_andIgnoresThePageSize() {
+      var firstTwo = storage.list(query().limit(2).build());
+
+      assertThat(storage.count(query().limit(1).build(), 1_000)).isEqualTo(7);
+      assertThat(storage.count(query().afterId(firstTwo.nextAfterId().orElseThrow()).build(), 100))
+          .isEqualTo(5);
+    }
+
+    @Test
     void list_returnsAnEmptyLastPage_whenNothingMatches() {
       var page = storage.list(query().queue("nobody").build());
 

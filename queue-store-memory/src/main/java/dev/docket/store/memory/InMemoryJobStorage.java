@@ -446,12 +446,22 @@ final class InMemoryJobStorage implements JobStorage, WakeUps, QueueControl, Job
 
   private static boolean matches(JobQuery query, Job job) {
     return query.afterId().map(after -> job.id().compareTo(after) < 0).orElse(true)
-        && query.queue().map(job.queue()::equals).orElse(true)
-        && query.state().map(s -> job.state() == s).orElse(true)
-        && query.kind().map(job.kind()::equals).orElse(true)
-        && query.tag().map(job.tags()::contains).orElse(true)
-        && query.createdFrom().map(from -> !job.createdAt().isBefore(from)).orElse(true)
-        && query.createdBefore().map(before -> job.createdAt().isBefore(before)).orElse(true);
+        && query.matches(job);
+  }
+
+  @Override
+  public long count(JobQuery query, long cap) {
+    if (cap < 1) {
+      throw new IllegalArgumentException("The cap is %d; count up to 1 or more.".formatted(cap));
+    }
+    long found = 0;
+    for (Entry entry : jobs.values()) {
+      Job job = read(entry);
+      if (job != null && matches(query, job) && ++found >= cap) {
+        break;
+      }
+    }
+    return found;
   }
 
   @Override

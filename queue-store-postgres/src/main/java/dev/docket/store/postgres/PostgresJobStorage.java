@@ -435,6 +435,47 @@ final class PostgresJobStorage implements JobStorage {
   @Override
   public JobPage list(JobQuery query) {
     var text = new StringBuilder(sql.listPrefix);
+    appendFilters(query, text);
+    text.append(" ORDER BY id DESC LIMIT :limit");
+    List<Job> found =
+        Failures.translate(
+            "list jobs",
+            () ->
+                jdbi.withHandle(
+                    h -> {
+                      Query q = h.createQuery(text.toString()).bind("limit", query.limit() + 1);
+                      bindFilters(query, q);
+                      return q.map((rs, ctx) -> JobRows.read(rs)).list();
+                    }));
+    boolean more = found.size() > query.limit();
+    List<Job> page = more ? found.subList(0, query.limit()) : found;
+    return new JobPage(page, more ? Optional.of(page.get(page.size() - 1).id()) : Optional.empty());
+  }
+
+  @Override
+  public long count(JobQuery query, long cap) {
+    if (cap < 1) {
+      throw new IllegalArgumentException("The cap is %d; count up to 1 or more.".formatted(cap));
+    }
+    // Counting stops at the cap, so a count over millions of rows costs no more than the cap's.
+    var text = new StringBuilder(sql.countPrefix);
+    appendFilters(query, text);
+    text.append(" LIMIT :cap) AS matching");
+    return Failures.translate(
+        "count jobs",
+        () ->
+            jdbi.withHandle(
+                h -> {
+                  Query q = h.createQuery(text.toString()).bind("cap", cap);
+                  bindFilters(query, q);
+                  return q.mapTo(Long.class).one();
+                }));
+  }
+
+  /**
+   * The query's filters as SQL conditions, each with a named parameter {@link #bindFilters} binds.
+   */
+  private static void appendFilters(JobQuery query, StringBuilder text) {
     query.queue().ifPresent(q -> text.append(" AND queue = :queue"));
     query
         .state()
@@ -448,32 +489,24 @@ final class PostgresJobStorage implements JobStorage {
     query.tag().ifPresent(t -> text.append(" AND :tag = ANY (tags)"));
     query.createdFrom().ifPresent(f -> text.append(" AND created_at >= :createdFrom"));
     query.createdBefore().ifPresent(b -> text.append(" AND created_at < :createdBefore"));
+    query.runAtUpTo().ifPresent(t -> text.append(" AND run_at <= :runAtUpTo"));
+    query.runAtAfter().ifPresent(t -> text.append(" AND run_at > :runAtAfter"));
     query.afterId().ifPresent(a -> text.append(" AND id < :afterId"));
-    text.append(" ORDER BY id DESC LIMIT :limit");
-    List<Job> found =
-        Failures.translate(
-            "list jobs",
-            () ->
-                jdbi.withHandle(
-                    h -> {
-                      Query q = h.createQuery(text.toString()).bind("limit", query.limit() + 1);
-                      query.queue().ifPresent(v -> q.bind("queue", v));
-                      query
-                          .state()
-                          .filter(s -> s != JobState.PENDING)
-                          .ifPresent(v -> q.bind("state", JobRows.dbState(v)));
-                      query.kind().ifPresent(v -> q.bind("kind", v));
-                      query.tag().ifPresent(v -> q.bind("tag", v));
-                      query.createdFrom().ifPresent(v -> q.bind("createdFrom", JobRows.offset(v)));
-                      query
-                          .createdBefore()
-                          .ifPresent(v -> q.bind("createdBefore", JobRows.offset(v)));
-                      query.afterId().ifPresent(v -> q.bind("afterId", v.value()));
-                      return q.map((rs, ctx) -> JobRows.read(rs)).list();
-                    }));
-    boolean more = found.size() > query.limit();
-    List<Job> page = more ? found.subList(0, query.limit()) : found;
-    return new JobPage(page, more ? Optional.of(page.get(page.size() - 1).id()) : Optional.empty());
+  }
+
+  private static void bindFilters(JobQuery query, Query q) {
+    query.queue().ifPresent(v -> q.bind("queue", v));
+    query
+        .state()
+        .filter(s -> s != JobState.PENDING)
+        .ifPresent(v -> q.bind("state", JobRows.dbState(v)));
+    query.kind().ifPresent(v -> q.bind("kind", v));
+    query.tag().ifPresent(v -> q.bind("tag", v));
+    query.createdFrom().ifPresent(v -> q.bind("createdFrom", JobRows.offset(v)));
+    query.createdBefore().ifPresent(v -> q.bind("createdBefore", JobRows.offset(v)));
+    query.runAtUpTo().ifPresent(v -> q.bind("runAtUpTo", JobRows.offset(v)));
+    query.runAtAfter().ifPresent(v -> q.bind("runAtAfter", JobRows.offset(v)));
+    query.afterId().ifPresent(v -> q.bind("afterId", v.value()));
   }
 
   @Override

@@ -33,6 +33,7 @@ final class Sql {
   final String purge;
   final String delete;
   final String listPrefix;
+  final String countPrefix;
   final String ageable;
   final String pause;
   final String resume;
@@ -316,6 +317,7 @@ final class Sql {
             .formatted(jobs, jobs);
     delete = "DELETE FROM %s WHERE id = :id".formatted(jobs);
     listPrefix = "SELECT %s FROM %s WHERE true".formatted(JobRows.COLUMNS, jobs);
+    countPrefix = "SELECT count(*) FROM (SELECT 1 FROM %s WHERE true".formatted(jobs);
     ageable =
         ("SELECT %s FROM %s WHERE state IN ('pending', 'scheduled') AND run_at < :waitedSince"
                 + " AND updated_at < :waitedSince AND priority < 100"

@@ -24,6 +24,30 @@ public interface JobOperations {
   JobPage list(JobQuery query);
 
   /**
+   * How many jobs match the query's filters (its cursor included, its page size ignored), counting
+   * no further than {@code cap}: the count of a filter that matches millions costs no more than the
+   * cap's. The default pages through {@link #list}; stores count in place.
+   *
+   * @param cap the most to count, 1 or more
+   * @return the count, at most {@code cap}
+   */
+  default long count(JobQuery query, long cap) {
+    if (cap < 1) {
+      throw new IllegalArgumentException("The cap is %d; count up to 1 or more.".formatted(cap));
+    }
+    long found = 0;
+    JobQuery page = query.withLimit(JobQuery.MAX_LIMIT);
+    while (true) {
+      JobPage jobs = list(page);
+      found += jobs.jobs().size();
+      if (found >= cap || jobs.nextAfterId().isEmpty()) {
+        return Math.min(found, cap);
+      }
+      page = page.after(jobs.nextAfterId().get());
+    }
+  }
+
+  /**
    * Reads a job, applies {@code change} and stores the result, atomically: no other change to the
    * job happens in between. When {@code change} throws, the job stays as it was and the exception
    * reaches the caller. When it returns the same instance, nothing is written.
