@@ -291,6 +291,14 @@ final class ApiJson {
   /** Many jobs to enqueue, all or none. */
   record BulkRequest(List<EnqueueRequest> jobs) {}
 
+  /**
+   * Which jobs a bulk retry, cancel or delete acts on: the ones named by {@code ids}, or one page
+   * of the jobs {@code filter} matches (the list's filter parameters), continued after {@code
+   * cursor}, {@code limit} at most.
+   */
+  record BulkActionRequest(
+      List<String> ids, Map<String, String> filter, String cursor, Integer limit) {}
+
   // ---- Responses -------------------------------------------------------------------------
 
   /** An error: a stable code for programs and a sentence for people. */
@@ -355,6 +363,24 @@ final class ApiJson {
       long runnable,
       Instant oldestRunnableAt,
       Double oldestRunnableAgeSeconds) {}
+
+  /** How many jobs match a filter; {@code atLeast} when counting stopped at its cap. */
+  @JsonInclude(JsonInclude.Include.ALWAYS)
+  record CountView(long count, boolean atLeast) {}
+
+  /** What a bulk action did, and the cursor of the filter's next page. */
+  @JsonInclude(JsonInclude.Include.ALWAYS)
+  record BulkResultView(List<String> changed, List<SkippedView> skipped, String nextCursor) {}
+
+  /** A job a bulk action left as it was, and why. */
+  record SkippedView(String id, String reason) {}
+
+  static BulkResultView bulkResult(dev.docket.usecase.BulkResult result, String nextCursor) {
+    return new BulkResultView(
+        result.changed().stream().map(Object::toString).toList(),
+        result.skipped().stream().map(s -> new SkippedView(s.id().toString(), s.reason())).toList(),
+        nextCursor);
+  }
 
   /** Why an event stream says changes may have been lost, or why it ends. */
   @JsonInclude(JsonInclude.Include.ALWAYS)

@@ -11,6 +11,7 @@ import dev.docket.domain.Priority;
 import dev.docket.domain.RetryPolicy;
 import dev.docket.runtime.DocketRuntime;
 import dev.docket.runtime.Schedule;
+import dev.docket.usecase.BulkResult;
 import dev.docket.usecase.JobFilter;
 import dev.docket.usecase.JobRequest;
 import dev.docket.usecase.port.JobPage;
@@ -41,8 +42,17 @@ final class ApiRoutes {
   /** The most jobs one bulk request may enqueue. */
   static final int MAX_BULK = 10_000;
 
+  /** The most jobs one bulk action may name by id. */
+  static final int MAX_IDS = dev.docket.usecase.JobClient.MAX_BULK;
+
+  private static final Set<String> FILTER_PARAMETERS =
+      Set.of("state", "queue", "kind", "tag", "createdFrom", "createdBefore");
+
   private static final Set<String> LIST_PARAMETERS =
       Set.of("state", "queue", "kind", "tag", "createdFrom", "createdBefore", "cursor", "limit");
+
+  /** Counts stop here: a count over millions costs no more than this many rows. */
+  static final long COUNT_CAP = 100_000;
 
   private static final Set<String> EVENT_PARAMETERS =
       Set.of("queue", "kind", "jobId", "tag", "stats", "changes");
@@ -94,10 +104,96 @@ final class ApiRoutes {
   }
 
   ApiJson.JobPageView list(Map<String, List<String>> parameters) {
-    JobPage page = runtime.client().list(query(parameters));
+    JobPage page = runtime.client().list(query(parameters, LIST_PARAMETERS, clock.instant()));
     return new ApiJson.JobPageView(
         page.jobs().stream().map(j -> ApiJson.job(j, false)).toList(),
         page.nextAfterId().map(ApiRoutes::cursor).orElse(null));
+  }
+
+  ApiJson.CountView count(Map<String, List<String>> parameters) {
+    long count =
+        runtime.client().count(query(parameters, FILTER_PARAMETERS, clock.instant()), COUNT_CAP);
+    return new ApiJson.CountView(count, count >= COUNT_CAP);
+  }
+
+  /**
+   * Retries, cancels or deletes the jobs a request names by id, or one page of the jobs its filter
+   * matches; the response's cursor continues the filter.
+   */
+  ApiJson.BulkResultView act(BulkResult.Action action, byte[] body) {
+    var request = ApiJson.read(body, ApiJson.BulkActionRequest.class);
+    boolean byIds = request.ids() != null;
+    boolean byFilter = request.filter() != null;
+    if (byIds == byFilter) {
+      throw ApiException.badRequest(
+          ErrorCode.INVALID_REQUEST,
+          "Name the jobs either by ids (\"ids\": [...]) or by a filter (\"filter\": {...}),"
+              + " not both and not neither.");
+    }
+    BulkResult result;
+    if (byIds) {
+      if (request.cursor() != null || request.limit() != null) {
+        throw ApiException.badRequest(
+            ErrorCode.INVALID_REQUEST,
+            "Fields cursor and limit go with a filter; a request by ids acts on all its ids.");
+      }
+      if (request.ids().isEmpty()) {
+        throw ApiException.badRequest(
+            ErrorCode.INVALID_REQUEST, "Field ids is empty: name 1 to %d jobs.".formatted(MAX_IDS));
+      }
+      if (request.ids().size() > MAX_IDS) {
+        throw new ApiException(
+            413,
+            ErrorCode.TOO_MANY_JOBS,
+            "The request names %d jobs, more than the %d one request may act on: split it."
+                .formatted(request.ids().size(), MAX_IDS));
+      }
+      var ids = new ArrayList<JobId>(request.ids().size());
+      for (String id : request.ids()) {
+        if (id == null) {
+          throw ApiException.badRequest(ErrorCode.INVALID_ID, "Field ids holds a null.");
+        }
+        ids.add(jobId(id));
+      }
+      result = runtime.client().act(action, ids);
+    } else {
+      if (request.filter().isEmpty()) {
+        throw ApiException.badRequest(
+            ErrorCode.INVALID_REQUEST,
+            "The filter is empty, so it would match every job: name at least one of %s."
+                .formatted(String.join(", ", new TreeSet<>(FILTER_PARAMETERS))));
+      }
+      var parameters = new LinkedHashMap<String, List<String>>();
+      request
+          .filter()
+          .forEach(
+              (name, value) -> {
+                if (value == null || value.isEmpty()) {
+                  throw ApiException.badRequest(
+                      ErrorCode.INVALID_PARAMETER,
+                      "Filter %s is empty; leave it out instead.".formatted(Names.quote(name)));
+                }
+                parameters.put(name, List.of(value));
+              });
+      var builder =
+          JobQuery.builder()
+              .limit(request.limit() == null ? JobQuery.DEFAULT_LIMIT : limit(request.limit()));
+      JobQuery query = query(parameters, FILTER_PARAMETERS, clock.instant(), builder);
+      if (request.cursor() != null) {
+        query = query.after(afterCursor(request.cursor()));
+      }
+      result = runtime.client().act(action, query);
+    }
+    return ApiJson.bulkResult(result, result.nextAfterId().map(ApiRoutes::cursor).orElse(null));
+  }
+
+  private static int limit(int limit) {
+    if (limit < 1 || limit > JobQuery.MAX_LIMIT) {
+      throw ApiException.badRequest(
+          ErrorCode.INVALID_PARAMETER,
+          "Field limit is %d, not from 1 to %d.".formatted(limit, JobQuery.MAX_LIMIT));
+    }
+    return limit;
   }
 
   ApiJson.JobView cancel(String id) {
@@ -335,16 +431,31 @@ final class ApiRoutes {
             .formatted(Names.quote(cursor)));
   }
 
-  /** A job query from URL parameters; unknown or repeated parameters are refused. */
-  static JobQuery query(Map<String, List<String>> parameters) {
+  /**
+   * A job query from URL parameters; unknown or repeated parameters are refused. A state may be a
+   * state's name, {@code dead} for failed, or {@code due} or {@code scheduled}: the pending jobs
+   * whose run-at is at or before {@code now}, or after it.
+   */
+  static JobQuery query(Map<String, List<String>> parameters, Instant now) {
+    return query(parameters, LIST_PARAMETERS, now);
+  }
+
+  private static JobQuery query(
+      Map<String, List<String>> parameters, Set<String> allowed, Instant now) {
+    return query(parameters, allowed, now, JobQuery.builder());
+  }
+
+  private static JobQuery query(
+      Map<String, List<String>> parameters,
+      Set<String> allowed,
+      Instant now,
+      JobQuery.Builder builder) {
     for (var entry : parameters.entrySet()) {
-      if (!LIST_PARAMETERS.contains(entry.getKey())) {
+      if (!allowed.contains(entry.getKey())) {
         throw ApiException.badRequest(
             ErrorCode.INVALID_PARAMETER,
             "Unknown parameter %s; the parameters are %s."
-                .formatted(
-                    Names.quote(entry.getKey()),
-                    String.join(", ", new TreeSet<>(LIST_PARAMETERS))));
+                .formatted(Names.quote(entry.getKey()), String.join(", ", new TreeSet<>(allowed))));
       }
       if (entry.getValue().size() > 1) {
         throw ApiException.badRequest(
@@ -353,9 +464,8 @@ final class ApiRoutes {
                 .formatted(entry.getKey(), entry.getValue().size()));
       }
     }
-    var builder = JobQuery.builder();
     try {
-      one(parameters, "state").ifPresent(s -> builder.state(state(s)));
+      one(parameters, "state").ifPresent(s -> state(s, builder, now));
       one(parameters, "queue").ifPresent(builder::queue);
       one(parameters, "kind").ifPresent(builder::kind);
       one(parameters, "tag").ifPresent(builder::tag);
@@ -377,7 +487,14 @@ final class ApiRoutes {
         : java.util.Optional.of(values.get(0));
   }
 
+  /** The words a state filter takes, besides the states' own names. */
+  static final String STATE_WORDS =
+      "pending, due, scheduled, running, completed, failed (or dead), cancelled";
+
   static JobState state(String text) {
+    if (text.equalsIgnoreCase("dead")) {
+      return JobState.FAILED;
+    }
     for (JobState state : JobState.values()) {
       if (state.name().equalsIgnoreCase(text)) {
         return state;
@@ -385,8 +502,18 @@ final class ApiRoutes {
     }
     throw ApiException.badRequest(
         ErrorCode.INVALID_PARAMETER,
-        "State %s is not one of pending, running, completed, failed, cancelled."
-            .formatted(Names.quote(text)));
+        "State %s is not one of %s.".formatted(Names.quote(text), STATE_WORDS));
+  }
+
+  /** Puts a state filter on {@code builder}: a state, or due or scheduled at {@code now}. */
+  private static void state(String text, JobQuery.Builder builder, Instant now) {
+    if (text.equalsIgnoreCase("due")) {
+      builder.due(now);
+    } else if (text.equalsIgnoreCase("scheduled")) {
+      builder.scheduled(now);
+    } else {
+      builder.state(state(text));
+    }
   }
 
   private static Instant instant(String name, String text) {

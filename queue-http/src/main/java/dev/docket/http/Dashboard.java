@@ -52,6 +52,8 @@ final class Dashboard {
       List.of(
           java.util.regex.Pattern.compile("GET /api/throughput"),
           java.util.regex.Pattern.compile("GET /api/events"),
+          java.util.regex.Pattern.compile("GET /api/jobs/count"),
+          java.util.regex.Pattern.compile("POST /api/jobs/(retry|cancel|delete)"),
           java.util.regex.Pattern.compile("POST /api/jobs/[^/]+/(retry|cancel)"),
           java.util.regex.Pattern.compile("DELETE /api/jobs/[^/]+"),
           java.util.regex.Pattern.compile("POST /api/queues/[^/]+/(pause|resume)"),

@@ -260,6 +260,18 @@ public final class DocketServer implements AutoCloseable {
     route(HandlerType.POST, "/api/jobs", ctx -> json(ctx, 201, api.enqueue(body(ctx))));
     route(HandlerType.POST, "/api/jobs/bulk", ctx -> json(ctx, 201, api.enqueueBulk(body(ctx))));
     route(HandlerType.GET, "/api/jobs", ctx -> json(ctx, 200, api.list(ctx.queryParamMap())));
+    // before /api/jobs/{id}, which would take "count" for an id
+    route(
+        HandlerType.GET, "/api/jobs/count", ctx -> json(ctx, 200, api.count(ctx.queryParamMap())));
+    for (var action : dev.docket.usecase.BulkResult.Action.values()) {
+      route(
+          HandlerType.POST,
+          "/api/jobs/" + action.name().toLowerCase(java.util.Locale.ROOT),
+          ctx -> {
+            ctx.header("HX-Trigger", CHANGED);
+            json(ctx, 200, api.act(action, body(ctx)));
+          });
+    }
     route(HandlerType.GET, "/api/jobs/{id}", ctx -> json(ctx, 200, api.get(ctx.pathParam("id"))));
     route(
         HandlerType.POST,
