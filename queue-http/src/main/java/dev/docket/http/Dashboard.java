@@ -3,7 +3,6 @@ package dev.docket.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.github.mustachejava.DefaultMustacheFactory;
 import com.github.mustachejava.Mustache;
-import dev.docket.domain.JobState;
 import dev.docket.runtime.DocketRuntime;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -392,6 +391,20 @@ final class Dashboard {
         next.put("cursor", List.of(page.nextCursor()));
         model.put("next", "/jobs?" + query(next));
       }
+      var filters = new TreeMap<String, List<String>>(parameters);
+      filters
+          .keySet()
+          .retainAll(List.of("state", "queue", "kind", "tag", "createdFrom", "createdBefore"));
+      filters.values().removeIf(values -> values.isEmpty() || values.get(0).isEmpty());
+      if (parameters.containsKey("cursor")) {
+        model.put("first", "/jobs" + (filters.isEmpty() ? "" : "?" + query(filters)));
+      }
+      ApiJson.CountView total = api.count(filters);
+      model.put("total", "%,d%s".formatted(total.count(), total.atLeast() ? "+" : ""));
+      model.put("totalOne", total.count() == 1);
+      if (!filters.isEmpty() && total.count() > 0) {
+        model.put("matching", matching(filters, total));
+      }
     } catch (ApiException e) {
       model.put("filterError", e.getMessage());
       model.put("jobs", List.of());
@@ -399,14 +412,44 @@ final class Dashboard {
     render(ctx, "jobs", model);
   }
 
+  /**
+   * What "act on every match" offers for a filter: the actions its state allows, each with the
+   * filter as JSON for the page's script and the words of its confirmation.
+   */
+  private static Map<String, Object> matching(
+      Map<String, List<String>> filters, ApiJson.CountView total) {
+    String state = first(filters, "state").toLowerCase(Locale.ROOT);
+    boolean finishedBadly = Set.of("failed", "dead", "cancelled").contains(state);
+    boolean waitingOrRunning = Set.of("pending", "due", "scheduled", "running").contains(state);
+    var filter = new TreeMap<String, String>();
+    filters.forEach((name, values) -> filter.put(name, values.get(0)));
+    var described = new ArrayList<String>();
+    filter.forEach((name, value) -> described.add(name + " " + value));
+    String count = "%,d%s".formatted(total.count(), total.atLeast() ? "+" : "");
+    var model = new HashMap<String, Object>();
+    try {
+      model.put("filter", ApiJson.MAPPER.writeValueAsString(filter));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+    model.put("count", count);
+    model.put("described", String.join(", ", described));
+    model.put("canRetry", state.isEmpty() || finishedBadly);
+    model.put("canCancel", state.isEmpty() || waitingOrRunning);
+    model.put("canDelete", !state.equals("running"));
+    return model;
+  }
+
   private Map<String, Object> jobsModel(Context ctx, Map<String, List<String>> parameters) {
     String state = first(parameters, "state");
-    var model = page(ctx, "Jobs", "failed".equals(state) ? "navDead" : "navJobs");
-    model.put("heading", "failed".equals(state) ? "Dead letter" : "Jobs");
+    boolean dead = "failed".equalsIgnoreCase(state) || "dead".equalsIgnoreCase(state);
+    var model = page(ctx, "Jobs", dead ? "navDead" : "navJobs");
+    model.put("heading", dead ? "Dead letter: failed jobs" : "Jobs");
     var states = new ArrayList<Map<String, Object>>();
-    for (JobState s : JobState.values()) {
-      String value = ApiJson.state(s);
-      states.add(Map.of("value", value, "label", label(value), "selected", value.equals(state)));
+    for (String value :
+        List.of("pending", "due", "scheduled", "running", "completed", "failed", "cancelled")) {
+      boolean selected = value.equalsIgnoreCase(state) || (dead && value.equals("failed"));
+      states.add(Map.of("value", value, "label", value, "selected", selected));
     }
     model.put("states", states);
     for (String name : List.of("queue", "kind", "tag", "createdFrom", "createdBefore")) {
@@ -448,6 +491,7 @@ final class Dashboard {
       entry.put("message", e.message());
       entry.put("stackTrace", e.stackTrace().isEmpty() ? "(no stack trace)" : e.stackTrace());
       entry.put("open", i == all.size() - 1);
+      entry.put("shortType", shortError(e.type()));
       errors.add(entry);
     }
     view.put("errors", errors);
@@ -481,6 +525,7 @@ final class Dashboard {
     row.put("runAt", time(job.runAt()));
     row.put("updatedAt", time(job.updatedAt()));
     row.put("lastError", job.lastError() == null ? "" : job.lastError());
+    row.put("lastErrorShort", job.lastError() == null ? "" : shortError(job.lastError()));
     boolean finishedBadly = job.state().equals("failed") || job.state().equals("cancelled");
     row.put("canRetry", finishedBadly);
     row.put(
@@ -491,7 +536,25 @@ final class Dashboard {
   }
 
   private static String label(String state) {
-    return state.equals("failed") ? "dead" : state;
+    return state;
+  }
+
+  /** The longest error a list shows in its row; the whole one is in the row's tooltip. */
+  private static final int SHORT_ERROR = 140;
+
+  /**
+   * An error as a list shows it: the exception's simple class name and its message, {@code
+   * IllegalStateException: boom} for {@code java.lang.IllegalStateException: boom}, cut short.
+   */
+  static String shortError(String error) {
+    int colon = error.indexOf(": ");
+    String type = colon < 0 ? error : error.substring(0, colon);
+    String rest = colon < 0 ? "" : error.substring(colon);
+    if (type.matches("[\\w.$]+")) {
+      type = type.substring(Math.max(type.lastIndexOf('.'), type.lastIndexOf('$')) + 1);
+    }
+    String text = (type + rest).strip();
+    return text.length() <= SHORT_ERROR ? text : text.substring(0, SHORT_ERROR - 1) + "…";
   }
 
   private static String retry(Map<String, Object> retry) {
