@@ -372,6 +372,10 @@ final class ApiJson {
   @JsonInclude(JsonInclude.Include.ALWAYS)
   record BulkResultView(List<String> changed, List<SkippedView> skipped, String nextCursor) {}
 
+  /** The jobs whose last error is of one type: how many, and the newest with its message. */
+  @JsonInclude(JsonInclude.Include.ALWAYS)
+  record ErrorGroupView(String type, long count, String latestJobId, String message) {}
+
   /** A job a bulk action left as it was, and why. */
   record SkippedView(String id, String reason) {}
 

@@ -46,10 +46,25 @@ final class ApiRoutes {
   static final int MAX_IDS = dev.docket.usecase.JobClient.MAX_BULK;
 
   private static final Set<String> FILTER_PARAMETERS =
-      Set.of("state", "queue", "kind", "tag", "createdFrom", "createdBefore");
+      Set.of("state", "queue", "kind", "tag", "error", "createdFrom", "createdBefore");
 
   private static final Set<String> LIST_PARAMETERS =
-      Set.of("state", "queue", "kind", "tag", "createdFrom", "createdBefore", "cursor", "limit");
+      Set.of(
+          "state",
+          "queue",
+          "kind",
+          "tag",
+          "error",
+          "createdFrom",
+          "createdBefore",
+          "cursor",
+          "limit");
+
+  /** How many of a filter's newest matches the error groups look at. */
+  static final long ERROR_SCAN = 10_000;
+
+  /** The most error groups one answer holds. */
+  static final int ERROR_GROUPS = 50;
 
   /** Counts stop here: a count over millions costs no more than this many rows. */
   static final long COUNT_CAP = 100_000;
@@ -114,6 +129,19 @@ final class ApiRoutes {
     long count =
         runtime.client().count(query(parameters, FILTER_PARAMETERS, clock.instant()), COUNT_CAP);
     return new ApiJson.CountView(count, count >= COUNT_CAP);
+  }
+
+  /** The filter's newest failing and failed jobs, grouped by their last error's type. */
+  List<ApiJson.ErrorGroupView> errorGroups(Map<String, List<String>> parameters) {
+    return runtime
+        .client()
+        .errorGroups(
+            query(parameters, FILTER_PARAMETERS, clock.instant()), ERROR_GROUPS, ERROR_SCAN)
+        .stream()
+        .map(
+            g ->
+                new ApiJson.ErrorGroupView(g.type(), g.count(), g.latest().toString(), g.message()))
+        .toList();
   }
 
   /**
@@ -469,6 +497,7 @@ final class ApiRoutes {
       one(parameters, "queue").ifPresent(builder::queue);
       one(parameters, "kind").ifPresent(builder::kind);
       one(parameters, "tag").ifPresent(builder::tag);
+      one(parameters, "error").ifPresent(builder::errorType);
       one(parameters, "createdFrom").ifPresent(t -> builder.createdFrom(instant("createdFrom", t)));
       one(parameters, "createdBefore")
           .ifPresent(t -> builder.createdBefore(instant("createdBefore", t)));

@@ -51,7 +51,7 @@ final class Dashboard {
       List.of(
           java.util.regex.Pattern.compile("GET /api/throughput"),
           java.util.regex.Pattern.compile("GET /api/events"),
-          java.util.regex.Pattern.compile("GET /api/jobs/count"),
+          java.util.regex.Pattern.compile("GET /api/jobs/(count|errors)"),
           java.util.regex.Pattern.compile("POST /api/jobs/(retry|cancel|delete)"),
           java.util.regex.Pattern.compile("POST /api/jobs/[^/]+/(retry|cancel)"),
           java.util.regex.Pattern.compile("DELETE /api/jobs/[^/]+"),
@@ -294,6 +294,12 @@ final class Dashboard {
         row.put("completed", queue.counts().get("completed"));
         row.put("failed", queue.counts().get("failed"));
         row.put("cancelled", queue.counts().get("cancelled"));
+        long finished = queue.counts().get("completed") + queue.counts().get("failed");
+        row.put(
+            "failureRate",
+            finished == 0
+                ? "–"
+                : "%.1f%%".formatted(100.0 * queue.counts().get("failed") / finished));
         row.put(
             "oldest",
             queue.oldestRunnableAgeSeconds() == null
@@ -394,7 +400,8 @@ final class Dashboard {
       var filters = new TreeMap<String, List<String>>(parameters);
       filters
           .keySet()
-          .retainAll(List.of("state", "queue", "kind", "tag", "createdFrom", "createdBefore"));
+          .retainAll(
+              List.of("state", "queue", "kind", "tag", "error", "createdFrom", "createdBefore"));
       filters.values().removeIf(values -> values.isEmpty() || values.get(0).isEmpty());
       if (parameters.containsKey("cursor")) {
         model.put("first", "/jobs" + (filters.isEmpty() ? "" : "?" + query(filters)));
@@ -405,11 +412,37 @@ final class Dashboard {
       if (!filters.isEmpty() && total.count() > 0) {
         model.put("matching", matching(filters, total));
       }
+      String state = first(filters, "state").toLowerCase(Locale.ROOT);
+      if (Set.of("failed", "dead", "pending", "due", "scheduled").contains(state)
+          && !filters.containsKey("error")) {
+        var groups = errorGroups(filters);
+        if (!groups.isEmpty()) {
+          model.put("errorGroups", Map.of("groups", groups));
+        }
+      }
     } catch (ApiException e) {
       model.put("filterError", e.getMessage());
       model.put("jobs", List.of());
     }
     render(ctx, "jobs", model);
+  }
+
+  /** The filter's jobs grouped by error, each with a link to the list of its group. */
+  private List<Map<String, Object>> errorGroups(Map<String, List<String>> filters) {
+    var groups = new ArrayList<Map<String, Object>>();
+    for (ApiJson.ErrorGroupView group : api.errorGroups(filters)) {
+      var link = new TreeMap<String, List<String>>(filters);
+      link.put("error", List.of(group.type()));
+      var row = new HashMap<String, Object>();
+      row.put("type", group.type());
+      row.put("shortType", shortError(group.type()));
+      row.put("count", "%,d".formatted(group.count()));
+      row.put("message", group.message());
+      row.put("link", "/jobs?" + query(link));
+      row.put("latest", group.latestJobId());
+      groups.add(row);
+    }
+    return groups;
   }
 
   /**
@@ -452,7 +485,7 @@ final class Dashboard {
       states.add(Map.of("value", value, "label", value, "selected", selected));
     }
     model.put("states", states);
-    for (String name : List.of("queue", "kind", "tag", "createdFrom", "createdBefore")) {
+    for (String name : List.of("queue", "kind", "tag", "error", "createdFrom", "createdBefore")) {
       model.put(name, first(parameters, name));
     }
     try {

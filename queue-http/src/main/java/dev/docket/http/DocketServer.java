@@ -263,6 +263,10 @@ public final class DocketServer implements AutoCloseable {
     // before /api/jobs/{id}, which would take "count" for an id
     route(
         HandlerType.GET, "/api/jobs/count", ctx -> json(ctx, 200, api.count(ctx.queryParamMap())));
+    route(
+        HandlerType.GET,
+        "/api/jobs/errors",
+        ctx -> json(ctx, 200, api.errorGroups(ctx.queryParamMap())));
     for (var action : dev.docket.usecase.BulkResult.Action.values()) {
       route(
           HandlerType.POST,

@@ -41,6 +41,7 @@ class BulkApiTest {
             .queue("dying", 2)
             .queue("dying-too", 2)
             .queue("dying-once", 1)
+            .queue("dying-grouped", 1)
             .queue("finishing", 2)
             .pollInterval(Duration.ofMillis(50))
             .build();
@@ -134,6 +135,30 @@ class BulkApiTest {
     var scheduled = docket.get("/api/jobs?queue=waiting&state=scheduled").json().path("jobs");
     assertThat(scheduled).hasSize(1);
     assertThat(scheduled.get(0).path("state").asText()).isEqualTo("pending");
+  }
+
+  @Test
+  void errors_groupAFiltersJobsByTheirLastError_andTheErrorFilterListsAGroup() {
+    submit(BROKEN, "dying-grouped", 4);
+    awaitCount("queue=dying-grouped&state=failed", 4);
+
+    var groups = docket.get("/api/jobs/errors?queue=dying-grouped&state=dead");
+    var byError =
+        docket.get(
+            "/api/jobs/count?queue=dying-grouped&error=dev.docket.usecase.NonRetryableException");
+
+    assertThat(groups.status()).as("%s", groups).isEqualTo(200);
+    assertThat(groups.json()).hasSize(1);
+    assertThat(groups.json().get(0).path("type").asText())
+        .isEqualTo("dev.docket.usecase.NonRetryableException");
+    assertThat(groups.json().get(0).path("count").asLong()).isEqualTo(4);
+    assertThat(groups.json().get(0).path("message").asText()).isEqualTo("broken for good");
+    assertThat(byError.json().path("count").asLong()).isEqualTo(4);
+    assertThat(count("queue=dying-grouped&error=java.io.IOException")).isZero();
+    assertThat(docket.get("/api/jobs/errors?queue=nobody").json()).isEmpty();
+    assertThat(docket.get("/api/jobs/errors?cursor=abc").json().path("error").asText())
+        .isEqualTo("invalid_parameter");
+    assertThat(docket.get("/api/jobs/count?error=" + "x".repeat(301)).status()).isEqualTo(400);
   }
 
   @Test

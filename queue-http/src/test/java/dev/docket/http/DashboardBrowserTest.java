@@ -273,7 +273,7 @@ class DashboardBrowserTest {
                 .map(row -> row.getDomAttribute("data-queue")))
         .containsExactly("images", "mail", "reports");
     assertThat(textOf("#queues tr[data-queue=mail] .badge")).isEqualTo("running");
-    assertThat(textOf("#queues tr[data-queue=mail] td:nth-child(10)")).isEqualTo("0 of 2 busy");
+    assertThat(textOf("#queues tr[data-queue=mail] td:nth-child(11)")).isEqualTo("0 of 2 busy");
     assertThat(textOf("#schedules tr[data-schedule=monthly-invoices] td:nth-child(2)"))
         .isEqualTo("cron 0 6 1 * * Z");
   }
@@ -354,7 +354,7 @@ class DashboardBrowserTest {
     open("/jobs?state=failed");
     assertThat(textOf("#jobs tr[data-job='" + id + "'] .badge")).isEqualTo("failed");
 
-    driver.findElement(By.cssSelector("#jobs tr[data-job='" + id + "'] a")).click();
+    click("#jobs tr[data-job='" + id + "'] a");
     wait.until(ExpectedConditions.urlToBe(url("/jobs/" + id)));
     awaitPageReady();
     assertThat(textOf("#job-state")).isEqualTo("failed");
@@ -456,6 +456,12 @@ class DashboardBrowserTest {
                     By.cssSelector("#jobs tr[data-job='" + batch.get(0) + "'] td.last-error"))
                 .getDomAttribute("title"))
         .isEqualTo("dev.docket.usecase.NonRetryableException: Image scan0.gif is not a PNG.");
+
+    assertThat(
+            textOf(
+                "#error-groups tr[data-error='dev.docket.usecase.NonRetryableException'] td.num"))
+        .as("the filtered dead letter grouped by error")
+        .isEqualTo("3");
 
     click("#jobs button[data-matching-action=retry]");
 

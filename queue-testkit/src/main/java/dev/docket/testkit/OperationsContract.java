@@ -4,11 +4,14 @@ import static dev.docket.testkit.DocketAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.docket.domain.AttemptError;
 import dev.docket.domain.IllegalTransitionException;
 import dev.docket.domain.Job;
 import dev.docket.domain.JobId;
 import dev.docket.domain.JobState;
+import dev.docket.domain.Outcome;
 import dev.docket.domain.Priority;
+import dev.docket.usecase.port.ErrorGroup;
 import dev.docket.usecase.port.JobOperations;
 import dev.docket.usecase.port.JobPage;
 import dev.docket.usecase.port.JobQuery;
@@ -471,6 +474,77 @@ public abstract class OperationsContract extends JobStorageFixture {
         assertThat(page.nextAfterId()).contains(page.jobs().getLast().id());
         query = query.after(page.nextAfterId().get());
       }
+    }
+  }
+
+  @Nested
+  class ErrorGroups {
+    private static final String IO = "java.io.IOException";
+    private static final String STATE = "java.lang.IllegalStateException";
+
+    private Job failedWith(String queue, String type, String message) {
+      var claimed = claimNew(specBuilder(queue).priority(Priority.URGENT).build());
+      clock.advance(Duration.ofSeconds(1));
+      var error = new AttemptError(claimed.attempt(), now(), type, message, type + ": " + message);
+      return reportAccepted(new Outcome.Failed(claimed.id(), fence(claimed), now(), error));
+    }
+
+    @Test
+    void errorGroups_countTheJobsByTheirLastErrorsType_largestFirst_withTheNewestOfEach() {
+      failedWith(QUEUE, IO, "reset 1");
+      failedWith(QUEUE, STATE, "bad state 1");
+      failedWith(QUEUE, IO, "reset 2");
+      failedWith("other", STATE, "bad state 2");
+      var newestIo = failedWith(QUEUE, IO, "reset 3");
+      given(JobState.COMPLETED, specBuilder(QUEUE));
+      given(JobState.PENDING, specBuilder(QUEUE));
+
+      var groups = storage.errorGroups(JobQuery.all(), 10, 1_000);
+
+      assertThat(groups)
+          .extracting(ErrorGroup::type, ErrorGroup::count)
+          .containsExactly(
+              org.assertj.core.groups.Tuple.tuple(IO, 3L),
+              org.assertj.core.groups.Tuple.tuple(STATE, 2L));
+      assertThat(groups.getFirst().latest()).isEqualTo(newestIo.id());
+      assertThat(groups.getFirst().message()).isEqualTo("reset 3");
+      assertThat(storage.errorGroups(JobQuery.builder().queue("other").build(), 10, 1_000))
+          .singleElement()
+          .satisfies(g -> assertThat(g.message()).isEqualTo("bad state 2"));
+    }
+
+    @Test
+    void errorGroups_takeNoMoreThanTheLimit_andLookAtNoMoreThanTheScan() {
+      failedWith(QUEUE, STATE, "old");
+      failedWith(QUEUE, IO, "reset 1");
+      failedWith(QUEUE, IO, "reset 2");
+
+      assertThat(storage.errorGroups(JobQuery.all(), 1, 1_000))
+          .extracting(ErrorGroup::type)
+          .containsExactly(IO);
+      assertThat(storage.errorGroups(JobQuery.all(), 10, 2))
+          .as("the two newest only")
+          .extracting(ErrorGroup::type, ErrorGroup::count)
+          .containsExactly(org.assertj.core.groups.Tuple.tuple(IO, 2L));
+      assertThatThrownBy(() -> storage.errorGroups(JobQuery.all(), 0, 10))
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void list_andCount_filterByTheLastErrorsType() {
+      var first = failedWith(QUEUE, STATE, "bad state 1");
+      failedWith(QUEUE, IO, "reset");
+      var second = failedWith(QUEUE, STATE, "bad state 2");
+      given(JobState.COMPLETED, specBuilder(QUEUE));
+
+      var query = JobQuery.builder().errorType(STATE).build();
+
+      assertThat(storage.list(query).jobs())
+          .extracting(Job::id)
+          .containsExactly(second.id(), first.id());
+      assertThat(storage.count(query, 100)).isEqualTo(2);
+      assertThat(storage.count(JobQuery.builder().errorType("java.lang.Error").build(), 100))
+          .isZero();
     }
   }
 

@@ -355,6 +355,16 @@ public final class JobClient {
   }
 
   /**
+   * The jobs matching {@code query} that failed an attempt, grouped by their last error's type,
+   * largest first: a dead letter of thousands read as a few causes. Looks at the newest {@code
+   * scan} matches at most.
+   */
+  public List<dev.docket.usecase.port.ErrorGroup> errorGroups(
+      JobQuery query, int limit, long scan) {
+    return operations.errorGroups(query.fromStart(), limit, scan);
+  }
+
+  /**
    * Applies {@code action} to each job named, each on its own and atomically as {@link #retry},
    * {@link #cancel} and {@link #delete} do. A job that is gone, or whose state the action does not
    * apply to (a pending job retried, a finished one cancelled, a running one deleted), is skipped

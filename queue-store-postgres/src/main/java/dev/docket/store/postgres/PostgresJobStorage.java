@@ -487,6 +487,7 @@ final class PostgresJobStorage implements JobStorage {
                         : " AND state = :state"));
     query.kind().ifPresent(k -> text.append(" AND kind = :kind"));
     query.tag().ifPresent(t -> text.append(" AND :tag = ANY (tags)"));
+    query.errorType().ifPresent(t -> text.append(" AND errors -> -1 ->> 'type' = :errorType"));
     query.createdFrom().ifPresent(f -> text.append(" AND created_at >= :createdFrom"));
     query.createdBefore().ifPresent(b -> text.append(" AND created_at < :createdBefore"));
     query.runAtUpTo().ifPresent(t -> text.append(" AND run_at <= :runAtUpTo"));
@@ -502,6 +503,7 @@ final class PostgresJobStorage implements JobStorage {
         .ifPresent(v -> q.bind("state", JobRows.dbState(v)));
     query.kind().ifPresent(v -> q.bind("kind", v));
     query.tag().ifPresent(v -> q.bind("tag", v));
+    query.errorType().ifPresent(v -> q.bind("errorType", v));
     query.createdFrom().ifPresent(v -> q.bind("createdFrom", JobRows.offset(v)));
     query.createdBefore().ifPresent(v -> q.bind("createdBefore", JobRows.offset(v)));
     query.runAtUpTo().ifPresent(v -> q.bind("runAtUpTo", JobRows.offset(v)));

@@ -34,6 +34,7 @@ final class Sql {
   final String delete;
   final String listPrefix;
   final String countPrefix;
+  final String jobsTable;
   final String ageable;
   final String pause;
   final String resume;
@@ -318,6 +319,7 @@ final class Sql {
     delete = "DELETE FROM %s WHERE id = :id".formatted(jobs);
     listPrefix = "SELECT %s FROM %s WHERE true".formatted(JobRows.COLUMNS, jobs);
     countPrefix = "SELECT count(*) FROM (SELECT 1 FROM %s WHERE true".formatted(jobs);
+    jobsTable = jobs;
     ageable =
         ("SELECT %s FROM %s WHERE state IN ('pending', 'scheduled') AND run_at < :waitedSince"
                 + " AND updated_at < :waitedSince AND priority < 100"

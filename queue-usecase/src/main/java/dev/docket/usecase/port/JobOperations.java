@@ -48,6 +48,55 @@ public interface JobOperations {
   }
 
   /**
+   * The jobs matching {@code query} that have an error, grouped by their last error's type, the
+   * largest groups first (then by type), at most {@code limit} groups. Only the first {@code scan}
+   * matches are looked at, newest first, so grouping a filter that matches millions costs no more
+   * than {@code scan} rows; the counts are then of those. The default pages through {@link #list};
+   * stores group in place.
+   */
+  default java.util.List<ErrorGroup> errorGroups(JobQuery query, int limit, long scan) {
+    if (limit < 1 || scan < 1) {
+      throw new IllegalArgumentException(
+          "Group limit %d and scan %d must be 1 or more.".formatted(limit, scan));
+    }
+    var groups = new java.util.HashMap<String, long[]>();
+    var newest = new java.util.HashMap<String, Job>();
+    long seen = 0;
+    JobQuery page = query.withLimit(JobQuery.MAX_LIMIT);
+    while (seen < scan) {
+      JobPage jobs = list(page);
+      for (Job job : jobs.jobs()) {
+        if (seen++ >= scan) {
+          break;
+        }
+        if (job.errors().isEmpty()) {
+          continue;
+        }
+        String type = job.errors().getLast().type();
+        groups.computeIfAbsent(type, t -> new long[1])[0]++;
+        newest.putIfAbsent(type, job); // pages come newest first
+      }
+      if (jobs.nextAfterId().isEmpty()) {
+        break;
+      }
+      page = page.after(jobs.nextAfterId().get());
+    }
+    return groups.entrySet().stream()
+        .map(
+            e -> {
+              Job job = newest.get(e.getKey());
+              return new ErrorGroup(
+                  e.getKey(), e.getValue()[0], job.id(), job.errors().getLast().message());
+            })
+        .sorted(
+            java.util.Comparator.comparingLong(ErrorGroup::count)
+                .reversed()
+                .thenComparing(ErrorGroup::type))
+        .limit(limit)
+        .toList();
+  }
+
+  /**
    * Reads a job, applies {@code change} and stores the result, atomically: no other change to the
    * job happens in between. When {@code change} throws, the job stays as it was and the exception
    * reaches the caller. When it returns the same instance, nothing is written.

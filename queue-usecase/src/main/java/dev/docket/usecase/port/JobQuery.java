@@ -18,6 +18,8 @@ import java.util.Optional;
  * @param state only jobs in this state
  * @param kind only jobs of this kind
  * @param tag only jobs carrying this tag
+ * @param errorType only jobs whose last error is of this type, the exception's class name as
+ *     recorded (see {@link dev.docket.domain.AttemptError#type()})
  * @param createdFrom only jobs created at or after this time, from {@link #EARLIEST_TIME} to {@link
  *     #LATEST_TIME}
  * @param createdBefore only jobs created strictly before this time, in the same range
@@ -33,6 +35,7 @@ public record JobQuery(
     Optional<JobState> state,
     Optional<String> kind,
     Optional<String> tag,
+    Optional<String> errorType,
     Optional<Instant> createdFrom,
     Optional<Instant> createdBefore,
     Optional<Instant> runAtUpTo,
@@ -61,6 +64,7 @@ public record JobQuery(
     Objects.requireNonNull(state, "state");
     Objects.requireNonNull(kind, "kind").ifPresent(Names::requireKind);
     Objects.requireNonNull(tag, "tag").ifPresent(Names::requireTag);
+    Objects.requireNonNull(errorType, "errorType").ifPresent(JobQuery::requireErrorType);
     Objects.requireNonNull(createdFrom, "createdFrom").ifPresent(t -> requireInRange("from", t));
     Objects.requireNonNull(createdBefore, "createdBefore")
         .ifPresent(t -> requireInRange("before", t));
@@ -70,6 +74,14 @@ public record JobQuery(
     if (limit < 1 || limit > MAX_LIMIT) {
       throw new IllegalArgumentException(
           "Page size %d is out of range: use 1 to %d.".formatted(limit, MAX_LIMIT));
+    }
+  }
+
+  private static void requireErrorType(String type) {
+    if (type.isBlank() || type.length() > dev.docket.domain.AttemptError.MAX_TYPE_LENGTH) {
+      throw new IllegalArgumentException(
+          "Error type %s is blank or longer than %d characters."
+              .formatted(Names.quote(type), dev.docket.domain.AttemptError.MAX_TYPE_LENGTH));
     }
   }
 
@@ -99,6 +111,7 @@ public record JobQuery(
         state,
         kind,
         tag,
+        errorType,
         createdFrom,
         createdBefore,
         runAtUpTo,
@@ -114,6 +127,7 @@ public record JobQuery(
         state,
         kind,
         tag,
+        errorType,
         createdFrom,
         createdBefore,
         runAtUpTo,
@@ -125,7 +139,17 @@ public record JobQuery(
   /** The same query with another page size. */
   public JobQuery withLimit(int limit) {
     return new JobQuery(
-        queue, state, kind, tag, createdFrom, createdBefore, runAtUpTo, runAtAfter, afterId, limit);
+        queue,
+        state,
+        kind,
+        tag,
+        errorType,
+        createdFrom,
+        createdBefore,
+        runAtUpTo,
+        runAtAfter,
+        afterId,
+        limit);
   }
 
   /** Whether a job matches every filter but the cursor: what a store's query selects. */
@@ -134,6 +158,9 @@ public record JobQuery(
         && state.map(s -> job.state() == s).orElse(true)
         && kind.map(job.kind()::equals).orElse(true)
         && tag.map(job.tags()::contains).orElse(true)
+        && errorType
+            .map(t -> !job.errors().isEmpty() && job.errors().getLast().type().equals(t))
+            .orElse(true)
         && createdFrom.map(from -> !job.createdAt().isBefore(from)).orElse(true)
         && createdBefore.map(before -> job.createdAt().isBefore(before)).orElse(true)
         && runAtUpTo.map(t -> !job.runAt().isAfter(t)).orElse(true)
@@ -146,6 +173,7 @@ public record JobQuery(
     private JobState state;
     private String kind;
     private String tag;
+    private String errorType;
     private Instant createdFrom;
     private Instant createdBefore;
     private Instant runAtUpTo;
@@ -176,6 +204,13 @@ public record JobQuery(
     /** Only jobs carrying this tag. */
     public Builder tag(String tag) {
       this.tag = Names.requireTag(tag);
+      return this;
+    }
+
+    /** Only jobs whose last error is of this type: the exception's class name as recorded. */
+    public Builder errorType(String type) {
+      requireErrorType(Objects.requireNonNull(type, "type"));
+      this.errorType = type;
       return this;
     }
 
@@ -247,6 +282,7 @@ public record JobQuery(
           Optional.ofNullable(state),
           Optional.ofNullable(kind),
           Optional.ofNullable(tag),
+          Optional.ofNullable(errorType),
           Optional.ofNullable(createdFrom),
           Optional.ofNullable(createdBefore),
           Optional.ofNullable(runAtUpTo),
