@@ -243,9 +243,11 @@ $EX $LIST AND state = 'failed' AND kind = 'webhook.deliver' ORDER BY id DESC LIM
 \echo '-- the dead letter, counted (cap 100000)'
 $EX $COUNT AND state = 'failed' LIMIT 100000) AS matching;
 \echo '-- due jobs of a queue, first page'
-$EX $LIST AND queue = 'default' AND state IN ('pending', 'scheduled') AND run_at <= '$NOW' ORDER BY id DESC LIMIT 51;
+$EX $LIST AND queue = 'default' AND ((state = 'pending' AND run_at <= '$NOW') OR (state = 'scheduled' AND run_at <= '$NOW')) AND run_at <= '$NOW' ORDER BY id DESC LIMIT 51;
 \echo '-- due jobs of a queue, counted'
-$EX $COUNT AND queue = 'default' AND state IN ('pending', 'scheduled') AND run_at <= '$NOW' LIMIT 100000) AS matching;
+$EX $COUNT AND queue = 'default' AND ((state = 'pending' AND run_at <= '$NOW') OR (state = 'scheduled' AND run_at <= '$NOW')) AND run_at <= '$NOW' LIMIT 100000) AS matching;
+\echo '-- scheduled jobs of a queue, first page'
+$EX $LIST AND queue = 'default' AND ((state = 'scheduled' AND run_at > '$NOW') OR (state = 'pending' AND run_at > '$NOW')) AND run_at > '$NOW' ORDER BY id DESC LIMIT 51;
 \echo '-- every job of a kind, counted (cap 100000)'
 $EX $COUNT AND kind = 'email.send' LIMIT 100000) AS matching;
 SQL

@@ -480,11 +480,23 @@ final class PostgresJobStorage implements JobStorage {
     query
         .state()
         .ifPresent(
-            s ->
+            s -> {
+              if (s != JobState.PENDING) {
+                text.append(" AND state = :state");
+              } else if (query.runAtUpTo().isPresent()) {
+                // Due jobs: an arm per row state, so each arm can use its own partial index
+                // (jobs_claim_idx, jobs_scheduled_idx) instead of scanning the table.
                 text.append(
-                    s == JobState.PENDING
-                        ? " AND state IN ('pending', 'scheduled')"
-                        : " AND state = :state"));
+                    " AND ((state = 'pending' AND run_at <= :runAtUpTo)"
+                        + " OR (state = 'scheduled' AND run_at <= :runAtUpTo))");
+              } else if (query.runAtAfter().isPresent()) {
+                text.append(
+                    " AND ((state = 'scheduled' AND run_at > :runAtAfter)"
+                        + " OR (state = 'pending' AND run_at > :runAtAfter))");
+              } else {
+                text.append(" AND state IN ('pending', 'scheduled')");
+              }
+            });
     query.kind().ifPresent(k -> text.append(" AND kind = :kind"));
     query.tag().ifPresent(t -> text.append(" AND :tag = ANY (tags)"));
     query.errorType().ifPresent(t -> text.append(" AND errors -> -1 ->> 'type' = :errorType"));
