@@ -355,7 +355,7 @@ final class Dashboard {
       row.put("queue", schedule.queue());
       row.put("enabled", schedule.enabled());
       row.put("lastSlot", Formats.relative(schedule.lastSlot(), now));
-      row.put("lastSlotUtc", time(schedule.lastSlot()));
+      row.put("lastSlotUtc", schedule.lastSlot() == null ? "" : time(schedule.lastSlot()));
       row.put("nextSlot", schedule.enabled() ? Formats.relative(schedule.nextSlot(), now) : "–");
       row.put("nextSlotUtc", schedule.enabled() ? time(schedule.nextSlot()) : "");
       rows.add(row);
