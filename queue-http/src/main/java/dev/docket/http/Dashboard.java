@@ -16,13 +16,10 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -61,10 +58,6 @@ final class Dashboard {
   private static final String CSP =
       "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
           + " connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
-
-  private static final DateTimeFormatter TIME =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT)
-          .withZone(ZoneOffset.UTC);
 
   private final DocketServer server;
   private final DocketRuntime runtime;
@@ -288,12 +281,12 @@ final class Dashboard {
         long pending = queue.counts().get("pending");
         row.put("name", queue.name());
         row.put("paused", queue.paused());
-        row.put("due", queue.runnable());
-        row.put("scheduled", pending - queue.runnable());
-        row.put("running", queue.counts().get("running"));
-        row.put("completed", queue.counts().get("completed"));
-        row.put("failed", queue.counts().get("failed"));
-        row.put("cancelled", queue.counts().get("cancelled"));
+        row.put("due", Formats.count(queue.runnable()));
+        row.put("scheduled", Formats.count(pending - queue.runnable()));
+        row.put("running", Formats.count(queue.counts().get("running")));
+        row.put("completed", Formats.count(queue.counts().get("completed")));
+        row.put("failed", Formats.count(queue.counts().get("failed")));
+        row.put("cancelled", Formats.count(queue.counts().get("cancelled")));
         long finished = queue.counts().get("completed") + queue.counts().get("failed");
         row.put(
             "failureRate",
@@ -304,7 +297,8 @@ final class Dashboard {
             "oldest",
             queue.oldestRunnableAgeSeconds() == null
                 ? "–"
-                : age(queue.oldestRunnableAgeSeconds()) + " ago");
+                : Formats.seconds(queue.oldestRunnableAgeSeconds()) + " ago");
+        row.put("oldestAt", queue.oldestRunnableAt() == null ? "" : time(queue.oldestRunnableAt()));
         row.put(
             "node",
             queue.concurrency() == null
@@ -340,10 +334,11 @@ final class Dashboard {
       row.put("queues", queues.isEmpty() ? "–" : String.join(", ", queues));
       row.put("kinds", node.kinds());
       row.put("noKinds", node.kinds().isEmpty());
-      row.put("startedAt", time(node.startedAt()));
+      row.put("startedAt", Formats.relative(node.startedAt(), now));
+      row.put("startedAtUtc", time(node.startedAt()));
       double silent =
           Math.max(0, java.time.Duration.between(node.lastSeen(), now).toMillis() / 1e3);
-      row.put("lastSeen", age(silent) + " ago");
+      row.put("lastSeen", Formats.seconds(silent) + " ago");
       row.put("lastSeenAt", time(node.lastSeen()));
       rows.add(row);
     }
@@ -358,15 +353,18 @@ final class Dashboard {
 
   private List<Map<String, Object>> scheduleRows() {
     var rows = new ArrayList<Map<String, Object>>();
+    Instant now = clock.instant();
     for (ApiJson.ScheduleView schedule : api.schedules()) {
       var row = new HashMap<String, Object>();
       row.put("name", schedule.name());
-      row.put("trigger", schedule.trigger());
+      row.put("trigger", trigger(schedule.trigger()));
       row.put("kind", schedule.kind());
       row.put("queue", schedule.queue());
       row.put("enabled", schedule.enabled());
-      row.put("lastSlot", time(schedule.lastSlot()));
-      row.put("nextSlot", schedule.enabled() ? time(schedule.nextSlot()) : "–");
+      row.put("lastSlot", Formats.relative(schedule.lastSlot(), now));
+      row.put("lastSlotUtc", schedule.lastSlot() == null ? "" : time(schedule.lastSlot()));
+      row.put("nextSlot", schedule.enabled() ? Formats.relative(schedule.nextSlot(), now) : "–");
+      row.put("nextSlotUtc", schedule.enabled() ? time(schedule.nextSlot()) : "");
       rows.add(row);
     }
     return rows;
@@ -391,7 +389,8 @@ final class Dashboard {
     var model = jobsModel(ctx, parameters);
     try {
       ApiJson.JobPageView page = api.list(parameters);
-      model.put("jobs", page.jobs().stream().map(Dashboard::jobRow).toList());
+      Instant now = clock.instant();
+      model.put("jobs", page.jobs().stream().map(job -> jobRow(job, now)).toList());
       if (page.nextCursor() != null) {
         var next = new LinkedHashMap<String, List<String>>(parameters);
         next.put("cursor", List.of(page.nextCursor()));
@@ -407,7 +406,7 @@ final class Dashboard {
         model.put("first", "/jobs" + (filters.isEmpty() ? "" : "?" + query(filters)));
       }
       ApiJson.CountView total = api.count(filters);
-      model.put("total", "%,d%s".formatted(total.count(), total.atLeast() ? "+" : ""));
+      model.put("total", Formats.count(total.count()) + (total.atLeast() ? "+" : ""));
       model.put("totalOne", total.count() == 1);
       if (!filters.isEmpty() && total.count() > 0) {
         model.put("matching", matching(filters, total));
@@ -436,7 +435,7 @@ final class Dashboard {
       var row = new HashMap<String, Object>();
       row.put("type", group.type());
       row.put("shortType", shortError(group.type()));
-      row.put("count", "%,d".formatted(group.count()));
+      row.put("count", Formats.count(group.count()));
       row.put("message", group.message());
       row.put("link", "/jobs?" + query(link));
       row.put("latest", group.latestJobId());
@@ -458,7 +457,7 @@ final class Dashboard {
     filters.forEach((name, values) -> filter.put(name, values.get(0)));
     var described = new ArrayList<String>();
     filter.forEach((name, value) -> described.add(name + " " + value));
-    String count = "%,d%s".formatted(total.count(), total.atLeast() ? "+" : "");
+    String count = Formats.count(total.count()) + (total.atLeast() ? "+" : "");
     var model = new HashMap<String, Object>();
     try {
       model.put("filter", ApiJson.MAPPER.writeValueAsString(filter));
@@ -500,7 +499,7 @@ final class Dashboard {
   private Map<String, Object> job(Context ctx, String id) {
     ApiJson.JobView job = api.get(id);
     var model = page(ctx, "Job " + job.id(), "navJobs");
-    var view = jobRow(job);
+    var view = jobRow(job, clock.instant());
     view.put("retry", retry(job.retry()));
     view.put("createdAt", time(job.createdAt()));
     view.put("finishedAt", time(job.finishedAt()));
@@ -542,7 +541,7 @@ final class Dashboard {
     return model;
   }
 
-  private static Map<String, Object> jobRow(ApiJson.JobView job) {
+  private static Map<String, Object> jobRow(ApiJson.JobView job, Instant now) {
     var row = new HashMap<String, Object>();
     row.put("id", job.id());
     // Ids start with their time, so jobs of one minute share a prefix: the end tells them apart.
@@ -557,6 +556,9 @@ final class Dashboard {
     row.put("priority", job.priority());
     row.put("runAt", time(job.runAt()));
     row.put("updatedAt", time(job.updatedAt()));
+    // Lists say how long ago, with the absolute time on hover; the job's page says when.
+    row.put("runAtAgo", Formats.relative(job.runAt(), now));
+    row.put("updatedAtAgo", Formats.relative(job.updatedAt(), now));
     row.put("lastError", job.lastError() == null ? "" : job.lastError());
     row.put("lastErrorShort", job.lastError() == null ? "" : shortError(job.lastError()));
     boolean finishedBadly = job.state().equals("failed") || job.state().equals("cancelled");
@@ -594,8 +596,10 @@ final class Dashboard {
     return switch (String.valueOf(retry.get("policy"))) {
       case "exponential" ->
           "exponential with full jitter, base %s, cap %s"
-              .formatted(retry.get("base"), retry.get("cap"));
-      case "fixed" -> "fixed, " + retry.get("delay");
+              .formatted(
+                  Formats.duration(String.valueOf(retry.get("base"))),
+                  Formats.duration(String.valueOf(retry.get("cap"))));
+      case "fixed" -> "fixed, " + Formats.duration(String.valueOf(retry.get("delay")));
       default -> "none";
     };
   }
@@ -611,17 +615,15 @@ final class Dashboard {
   }
 
   static String time(Instant at) {
-    return at == null ? "–" : TIME.format(at);
+    return Formats.utc(at);
   }
 
-  private static String age(double seconds) {
-    if (seconds < 60) {
-      return "%.1f s".formatted(seconds);
-    }
-    if (seconds < 3600) {
-      return "%d min".formatted((long) (seconds / 60));
-    }
-    return "%.1f h".formatted(seconds / 3600);
+  /** {@code every PT1H} as {@code every 1 h}; a cron expression as it is. */
+  private static String trigger(String trigger) {
+    String every = "every ";
+    return trigger.startsWith(every)
+        ? every + Formats.duration(trigger.substring(every.length()))
+        : trigger;
   }
 
   private static String first(Map<String, List<String>> parameters, String name) {

@@ -268,9 +268,12 @@ class DashboardBrowserTest {
     awaitPageReady();
     assertThat(driver.getTitle()).isEqualTo("Queues · Docket");
     assertThat(textOf("#queues h1")).isEqualTo("Queues");
+    // Read in one go: the live part may be swapped between finding the rows and reading them.
     assertThat(
-            driver.findElements(By.cssSelector("#queues tr[data-queue]")).stream()
-                .map(row -> row.getDomAttribute("data-queue")))
+            driver.executeScript(
+                "return Array.from(document.querySelectorAll('#queues tr[data-queue]'),"
+                    + " row => row.getAttribute('data-queue'));"))
+        .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LIST)
         .containsExactly("images", "mail", "reports");
     assertThat(textOf("#queues tr[data-queue=mail] .badge")).isEqualTo("running");
     assertThat(textOf("#queues tr[data-queue=mail] td:nth-child(11)")).isEqualTo("0 of 2 busy");

@@ -90,6 +90,30 @@ final class HeadlessChromium implements AutoCloseable {
     return driver;
   }
 
+  /**
+   * Lays pages out in a viewport of {@code width} × {@code height} CSS pixels, as a phone does when
+   * {@code mobile} (the page's viewport meta tag counts, scroll bars take no room); screenshots
+   * have that size. Stays for later pages until {@link #resetEmulation()}.
+   */
+  void viewport(int width, int height, boolean mobile) {
+    driver.executeCdpCommand(
+        "Emulation.setDeviceMetricsOverride",
+        Map.of("width", width, "height", height, "deviceScaleFactor", 1, "mobile", mobile));
+  }
+
+  /** Answers {@code prefers-color-scheme} with {@code scheme} ({@code light} or {@code dark}). */
+  void prefersColourScheme(String scheme) {
+    driver.executeCdpCommand(
+        "Emulation.setEmulatedMedia",
+        Map.of("features", List.of(Map.of("name", "prefers-color-scheme", "value", scheme))));
+  }
+
+  /** Back to the window's own size and the system's colour scheme. */
+  void resetEmulation() {
+    driver.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
+    driver.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features", List.of()));
+  }
+
   /** Quits the browser and its driver and deletes the profile. */
   @Override
   public void close() {

@@ -346,13 +346,33 @@
     var chart = new Chart(canvas, {
       type: "bar",
       data: { labels: [], datasets: [
-        { label: "completed", data: [], backgroundColor: "#12805c", stack: "s" },
-        { label: "failed attempts", data: [], backgroundColor: "#c0262d", stack: "s" }
+        { label: "completed", data: [], stack: "s" },
+        { label: "failed attempts", data: [], stack: "s" }
       ] },
       options: { animation: false, maintainAspectRatio: false,
         scales: { x: { stacked: true, ticks: { maxTicksLimit: 10 } }, y: { stacked: true, beginAtZero: true } },
         plugins: { legend: { position: "bottom" } } }
     });
+    // The stylesheet's colours, light or dark as the system is, and again when it changes.
+    function paint() {
+      var css = getComputedStyle(document.documentElement);
+      function colour(name) { return css.getPropertyValue(name).trim(); }
+      chart.data.datasets[0].backgroundColor = colour("--ok");
+      chart.data.datasets[1].backgroundColor = colour("--bad");
+      chart.options.color = colour("--muted");
+      chart.options.borderColor = colour("--line");
+      chart.options.plugins.legend.labels = { color: colour("--muted") };
+      ["x", "y"].forEach(function (axis) {
+        chart.options.scales[axis].ticks.color = colour("--muted");
+        chart.options.scales[axis].grid = { color: colour("--line") };
+      });
+      chart.update();
+    }
+    paint();
+    if (window.matchMedia) {
+      var scheme = window.matchMedia("(prefers-color-scheme: dark)");
+      if (scheme.addEventListener) scheme.addEventListener("change", paint);
+    }
     function refresh() {
       fetch("/api/throughput", { credentials: "same-origin", headers: { "Accept": "application/json" } })
         .then(function (r) { return r.ok ? r.json() : null; })
