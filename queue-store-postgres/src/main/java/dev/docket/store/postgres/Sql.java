@@ -32,8 +32,6 @@ final class Sql {
   final String stats;
   final String purge;
   final String delete;
-  final String listPrefix;
-  final String countPrefix;
   final String jobsTable;
   final String ageable;
   final String pause;
@@ -317,8 +315,6 @@ final class Sql {
                 + " ORDER BY finished_at LIMIT :limit FOR UPDATE SKIP LOCKED))")
             .formatted(jobs, jobs);
     delete = "DELETE FROM %s WHERE id = :id".formatted(jobs);
-    listPrefix = "SELECT %s FROM %s WHERE true".formatted(JobRows.COLUMNS, jobs);
-    countPrefix = "SELECT count(*) FROM (SELECT 1 FROM %s WHERE true".formatted(jobs);
     jobsTable = jobs;
     ageable =
         ("SELECT %s FROM %s WHERE state IN ('pending', 'scheduled') AND run_at < :waitedSince"
