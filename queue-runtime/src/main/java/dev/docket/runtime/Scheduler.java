@@ -27,6 +27,9 @@ final class Scheduler {
   private final ScheduleStates states;
   private final JobClient client;
 
+  /** The schedules this one defined in the store: each once, at its first tick that succeeds. */
+  private final java.util.Set<String> defined = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
   Scheduler(List<Schedule> schedules, ScheduleStates states, JobClient client) {
     this.schedules = List.copyOf(schedules);
     this.states = states;
@@ -51,6 +54,13 @@ final class Scheduler {
   }
 
   private int tick(Schedule schedule, Instant now) {
+    if (!defined.contains(schedule.name())) {
+      // The store keeps what the schedule does for tools without this application's code (docket
+      // schedules list and run). Written once per start: the code is the same until the next.
+      var template = client.prepare(List.of(schedule.job())).get(0).spec();
+      states.define(schedule.name(), ScheduleDefinitions.write(schedule, template));
+      defined.add(schedule.name());
+    }
     ScheduleState state = states.register(schedule.name());
     if (!state.enabled()) {
       return 0;
@@ -111,7 +121,7 @@ final class Scheduler {
    * were skipped on purpose, not missed in an outage: enabling marks them done, so that catch-up
    * does not fire them.
    */
-  void setEnabled(String name, boolean enabled, Instant now) {
+  static void setEnabled(ScheduleStates states, String name, boolean enabled, Instant now) {
     ScheduleState before = states.register(name);
     if (enabled && !before.enabled()) {
       states.markFired(name, now.minus(LATE_WINDOW));
