@@ -5,6 +5,7 @@ import static dev.docket.cli.DocketCommand.*;
 import dev.docket.domain.Job;
 import dev.docket.domain.JobSpec;
 import dev.docket.domain.Names;
+import dev.docket.domain.Priority;
 import dev.docket.usecase.JobRequest;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -44,8 +45,12 @@ final class Enqueue implements Callable<Integer> {
       description = "The queue (default ${DEFAULT-VALUE}).")
   String queue;
 
-  @Option(names = "--priority", description = "0 to 100, higher runs first (default 50).")
-  Integer priority;
+  @Option(
+      names = "--priority",
+      description =
+          "0 to 100, or low (0), normal (50), high (75) or urgent (100); higher runs first"
+              + " (default normal).")
+  Priority priority;
 
   @Option(
       names = "--delay",

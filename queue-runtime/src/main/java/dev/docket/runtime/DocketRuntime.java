@@ -104,9 +104,10 @@ public final class DocketRuntime implements AutoCloseable {
 
   /**
    * How long a node may stay silent and still count as running: three of the longest presence
-   * intervals. The maintenance forgets nodes silent for longer.
+   * intervals. The maintenance forgets nodes silent for longer, and tools that read the registry
+   * themselves (the {@code docket queues} command) count as live the nodes seen within it.
    */
-  static final Duration NODE_SILENCE = PRESENCE_INTERVAL.multipliedBy(3);
+  public static final Duration NODE_SILENCE = PRESENCE_INTERVAL.multipliedBy(3);
 
   /** The lease that makes one node at a time run the maintenance. */
   static final String MAINTENANCE_LEASE = "docket:maintenance";
