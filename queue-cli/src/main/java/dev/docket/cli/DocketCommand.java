@@ -121,6 +121,8 @@ public final class DocketCommand implements Runnable {
     line.registerConverter(Instant.class, DocketCommand::instant);
     line.registerConverter(JobId.class, DocketCommand::jobId);
     line.registerConverter(JobState.class, DocketCommand::state);
+    line.registerConverter(Integer.class, DocketCommand::wholeNumber);
+    line.registerConverter(Integer.TYPE, DocketCommand::wholeNumber);
     line.registerConverter(Priority.class, DocketCommand::priority);
     line.setParameterExceptionHandler(new UsageErrors());
     line.setDefaultValueProvider(defaults);
@@ -236,6 +238,15 @@ public final class DocketCommand implements Runnable {
                     java.util.Arrays.stream(JobState.values())
                         .map(DocketCommand::lower)
                         .toList())));
+  }
+
+  static Integer wholeNumber(String text) {
+    try {
+      return Integer.valueOf(text.strip());
+    } catch (NumberFormatException e) {
+      throw new CommandLine.TypeConversionException(
+          "%s is not a whole number".formatted(Names.quote(text)));
+    }
   }
 
   /** A priority as the API takes it: a whole number from 0 to 100, or a level's name. */

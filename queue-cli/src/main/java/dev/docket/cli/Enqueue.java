@@ -73,6 +73,12 @@ final class Enqueue implements Callable<Integer> {
   @Option(names = "--tag", description = "A tag to find the job by; repeatable.")
   List<String> tags = new ArrayList<>();
 
+  @Option(
+      names = "--json",
+      description =
+          "Print the job as one JSON object: the one enqueued, or the one holding its key.")
+  boolean printJson;
+
   @Override
   public Integer call() {
     // Every value is checked before connecting, so a typo is reported as such even when the
@@ -85,6 +91,11 @@ final class Enqueue implements Callable<Integer> {
           Job prepared = client.prepare(List.of(request)).get(0);
           Job stored = store.storage().insert(List.of(prepared)).get(0);
           PrintWriter out = spec.commandLine().getOut();
+          if (printJson) {
+            Json.print(out, Json.job(stored, true));
+            out.flush();
+            return;
+          }
           out.print(stored.id() + " " + lower(stored.state()));
           if (!stored.id().equals(prepared.id())) {
             out.print(

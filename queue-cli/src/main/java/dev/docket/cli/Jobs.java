@@ -16,6 +16,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -304,12 +305,14 @@ final class Jobs implements Runnable {
 
     @CommandLine.Mixin Database database = new Database();
 
+    // Text, converted in call(): picocli would take a bad id after a good one for an unexpected
+    // argument, and say so instead of what is wrong with it.
     @Parameters(
         index = "0..*",
         arity = "1..*",
         paramLabel = "<id>",
         description = "The ids of the jobs to delete.")
-    List<JobId> ids;
+    List<String> ids;
 
     @Option(
         names = "--json",
@@ -321,12 +324,13 @@ final class Jobs implements Runnable {
 
     @Override
     public Integer call() {
+      Set<JobId> parsed = jobIds();
       database.run(
           spec,
           (store, client) -> {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
-            for (JobId id : new LinkedHashSet<>(ids)) {
+            for (JobId id : parsed) {
               try {
                 Job deleted = client.delete(id);
                 if (json) {
@@ -345,6 +349,19 @@ final class Jobs implements Runnable {
             }
           });
       return refused == 0 ? 0 : 1;
+    }
+
+    private Set<JobId> jobIds() {
+      var parsed = new LinkedHashSet<JobId>();
+      for (String id : ids) {
+        try {
+          parsed.add(jobId(id));
+        } catch (CommandLine.TypeConversionException e) {
+          throw new CommandLine.ParameterException(
+              spec.commandLine(), e.getMessage(), e, spec.positionalParameters().get(0), id);
+        }
+      }
+      return parsed;
     }
   }
 

@@ -46,7 +46,12 @@ final class UsageErrors implements CommandLine.IParameterExceptionHandler {
       } else {
         what = "unexpected argument";
       }
-      List<String> suggestions = unmatched.getSuggestions();
+      List<String> suggestions =
+          switch (what) {
+            case "unknown option" -> similar(first, optionNames(spec));
+            case "unknown command" -> similar(first, List.copyOf(spec.subcommands().keySet()));
+            default -> List.of();
+          };
       String guess =
           suggestions.isEmpty()
               ? ""
@@ -68,6 +73,44 @@ final class UsageErrors implements CommandLine.IParameterExceptionHandler {
       return message.startsWith(name + " ") ? message : name + ": " + message;
     }
     return name + ": " + sentence(lowerFirst(e.getMessage())) + help;
+  }
+
+  private static List<String> optionNames(CommandLine.Model.CommandSpec spec) {
+    return spec.options().stream()
+        .flatMap(option -> java.util.Arrays.stream(option.names()))
+        .filter(option -> option.startsWith("--"))
+        .toList();
+  }
+
+  /** The names within two edits of {@code typed}, closest first: what it is a typo of. */
+  static List<String> similar(String typed, List<String> names) {
+    String name = typed.contains("=") ? typed.substring(0, typed.indexOf('=')) : typed;
+    return names.stream()
+        .map(candidate -> java.util.Map.entry(candidate, distance(name, candidate)))
+        .filter(entry -> entry.getValue() <= 2)
+        .sorted(java.util.Map.Entry.comparingByValue())
+        .map(java.util.Map.Entry::getKey)
+        .toList();
+  }
+
+  /** The Levenshtein distance: how many inserted, deleted or replaced characters apart. */
+  private static int distance(String a, String b) {
+    int[] previous = new int[b.length() + 1];
+    int[] current = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      previous[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      current[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int replace = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+        current[j] = Math.min(replace, Math.min(previous[j], current[j - 1]) + 1);
+      }
+      int[] swap = previous;
+      previous = current;
+      current = swap;
+    }
+    return previous[b.length()];
   }
 
   /** {@code --state}, or a positional parameter's label such as {@code <id>}. */
