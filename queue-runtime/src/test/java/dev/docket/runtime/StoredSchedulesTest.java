@@ -90,6 +90,58 @@ class StoredSchedulesTest {
   }
 
   @Test
+  void aDefinitionTheStoreRefuses_neverKeepsTheScheduleFromFiring_andIsTriedAgain() {
+    var refusing = new java.util.concurrent.atomic.AtomicBoolean(true);
+    var states =
+        new dev.docket.usecase.port.ScheduleStates() {
+          private final dev.docket.usecase.port.ScheduleStates inner = store.scheduleStates();
+
+          @Override
+          public dev.docket.usecase.port.ScheduleState register(String name) {
+            return inner.register(name);
+          }
+
+          @Override
+          public void define(String name, String definition) {
+            if (refusing.get()) {
+              throw new dev.docket.usecase.port.StorageException("The schedules table is old.");
+            }
+            inner.define(name, definition);
+          }
+
+          @Override
+          public Optional<dev.docket.usecase.port.ScheduleState> find(String name) {
+            return inner.find(name);
+          }
+
+          @Override
+          public List<dev.docket.usecase.port.ScheduleState> list() {
+            return inner.list();
+          }
+
+          @Override
+          public boolean setEnabled(String name, boolean enabled) {
+            return inner.setEnabled(name, enabled);
+          }
+
+          @Override
+          public void markFired(String name, Instant slot) {
+            inner.markFired(name, slot);
+          }
+        };
+    var node = new Scheduler(List.of(MINUTELY), states, client);
+
+    int fired = node.tick(clock.instant());
+    boolean definedWhileRefused = stored().find("minutely").orElseThrow().schedule().isPresent();
+    refusing.set(false);
+    node.tick(clock.instant());
+
+    assertThat(fired).isEqualTo(1);
+    assertThat(definedWhileRefused).isFalse();
+    assertThat(stored().find("minutely").orElseThrow().schedule()).isPresent();
+  }
+
+  @Test
   void runNow_fromTheStore_submitsTheSameJobTheNodesScheduleMakes() {
     nodeTicks(NIGHTLY);
 
