@@ -62,7 +62,7 @@ import picocli.CommandLine.Spec;
       BenchCommand.class
     })
 public final class DocketCommand implements Runnable {
-  /** Payloads are checked, and {@code stats --json} lines written, with Docket's own codec. */
+  /** Payloads are checked, and the benchmark's lines written, with Docket's own codec. */
   static final PayloadCodec CODEC = JacksonPayloadCodec.create();
 
   static final InstantSource CLOCK = InstantSource.system();

@@ -93,23 +93,7 @@ final class Jobs implements Runnable {
 
     @Override
     public Integer call() {
-      var query = JobQuery.builder().limit(limit);
-      if (queue != null) {
-        query.queue(queue);
-      }
-      if (state != null) {
-        query.state(state);
-      }
-      if (kind != null) {
-        query.kind(kind);
-      }
-      if (tag != null) {
-        query.tag(tag);
-      }
-      if (after != null) {
-        query.afterId(after);
-      }
-      JobQuery built = query.build();
+      JobQuery built = query();
       database.run(
           spec,
           (store, client) -> {
@@ -145,6 +129,31 @@ final class Jobs implements Runnable {
             out.flush();
           });
       return 0;
+    }
+
+    /** The query of the options; a value it refuses is a usage error, told before connecting. */
+    private JobQuery query() {
+      try {
+        var query = JobQuery.builder().limit(limit);
+        if (queue != null) {
+          query.queue(queue);
+        }
+        if (state != null) {
+          query.state(state);
+        }
+        if (kind != null) {
+          query.kind(kind);
+        }
+        if (tag != null) {
+          query.tag(tag);
+        }
+        if (after != null) {
+          query.afterId(after);
+        }
+        return query.build();
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+      }
     }
   }
 

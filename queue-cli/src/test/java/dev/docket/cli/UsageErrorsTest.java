@@ -37,6 +37,7 @@ class UsageErrorsTest {
           jobs list --sate failed | docket jobs list: unknown option '--sate' (did you mean --state?); see docket jobs list --help
           jobs list --bogus | docket jobs list: unknown option '--bogus'; see docket jobs list --help
           jobs list --limit ten | docket jobs list: --limit: 'ten' is not a whole number
+          jobs list --limit 0 | docket jobs list: Page size 0 is out of range: use 1 to 1000.
           jobs list --after 42 | docket jobs list: --after: Job id '42' is not a UUID (expected 36 characters like 0190a1b2-...)
           jobs lst | docket jobs: unknown command 'lst' (did you mean list?); see docket jobs --help
           jobz | docket: unknown command 'jobz' (did you mean jobs?); see docket --help
