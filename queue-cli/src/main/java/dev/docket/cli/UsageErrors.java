@@ -1,5 +1,6 @@
 package dev.docket.cli;
 
+import dev.docket.domain.Names;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -58,7 +59,8 @@ final class UsageErrors implements CommandLine.IParameterExceptionHandler {
               : " (did you mean %s?)"
                   .formatted(
                       String.join(" or ", suggestions.subList(0, Math.min(3, suggestions.size()))));
-      return "%s: %s '%s'%s%s".formatted(name, what, first, guess, help);
+      // Quoted as every message quotes a value: a control character typed by mistake shows.
+      return "%s: %s %s%s%s".formatted(name, what, Names.quote(first), guess, help);
     }
     if (e instanceof CommandLine.MissingParameterException missing) {
       String what =
