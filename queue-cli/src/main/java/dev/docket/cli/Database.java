@@ -65,7 +65,8 @@ final class Database {
 
   /**
    * Opens the store for one command and closes it after {@code work}: no migrations (a mistyped
-   * schema must not become a new one), no LISTEN connection, a small pool.
+   * schema must not become a new one), no LISTEN connection, no warm-up of the worker path, a small
+   * pool.
    *
    * @throws CommandLine.ParameterException if no database URL was given
    * @throws StorageException if PostgreSQL fails; a missing table says to run migrate
@@ -78,7 +79,7 @@ final class Database {
                   + " jobs live in PostgreSQL.")
               .formatted(command.qualifiedName(" ").substring("docket ".length())));
     }
-    var options = options().migrateOnStart(false).listen(false).poolSize(2).build();
+    var options = options().migrateOnStart(false).listen(false).warmUp(false).poolSize(2).build();
     try (var store = PostgresStore.start(options)) {
       var client = new JobClient(store.storage(), CODEC, CLOCK, ThreadLocalRandom.current());
       work.run(store, client);

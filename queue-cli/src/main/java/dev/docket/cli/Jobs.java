@@ -7,13 +7,16 @@ import dev.docket.domain.Job;
 import dev.docket.domain.JobId;
 import dev.docket.domain.JobState;
 import dev.docket.domain.RetryPolicy;
+import dev.docket.usecase.JobNotFoundException;
 import dev.docket.usecase.port.JobPage;
 import dev.docket.usecase.port.JobQuery;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -26,12 +29,13 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "jobs",
     mixinStandardHelpOptions = true,
-    description = "List, show, retry and cancel jobs.",
+    description = "List, show, retry, cancel and delete jobs.",
     subcommands = {
       Jobs.ListJobs.class,
       Jobs.ShowJob.class,
       Jobs.RetryJob.class,
-      Jobs.CancelJob.class
+      Jobs.CancelJob.class,
+      Jobs.DeleteJobs.class
     })
 final class Jobs implements Runnable {
   @Spec CommandSpec spec;
@@ -54,7 +58,12 @@ final class Jobs implements Runnable {
     @Option(names = "--queue", description = "Only jobs of this queue.")
     String queue;
 
-    @Option(names = "--state", description = "Only jobs in this state: ${COMPLETION-CANDIDATES}.")
+    @Option(
+        names = "--state",
+        paramLabel = "<state>",
+        description =
+            "Only jobs in this state: pending, running, completed, failed (the dead letter; dead"
+                + " is taken too) or cancelled.")
     JobState state;
 
     @Option(names = "--kind", description = "Only jobs of this kind.")
@@ -75,30 +84,30 @@ final class Jobs implements Runnable {
         description = "Continue after this job id: the cursor the page before printed.")
     JobId after;
 
+    @Option(
+        names = "--json",
+        description =
+            "Print one JSON object per job and line, without payload, result or stack traces;"
+                + " the next page's cursor goes to stderr.")
+    boolean json;
+
     @Override
     public Integer call() {
-      var query = JobQuery.builder().limit(limit);
-      if (queue != null) {
-        query.queue(queue);
-      }
-      if (state != null) {
-        query.state(state);
-      }
-      if (kind != null) {
-        query.kind(kind);
-      }
-      if (tag != null) {
-        query.tag(tag);
-      }
-      if (after != null) {
-        query.afterId(after);
-      }
-      JobQuery built = query.build();
+      JobQuery built = query();
       database.run(
           spec,
           (store, client) -> {
             JobPage page = client.list(built);
             PrintWriter out = spec.commandLine().getOut();
+            if (json) {
+              page.jobs().forEach(job -> Json.print(out, Json.job(job, false)));
+              out.flush();
+              // Stdout is the jobs alone; the cursor is the last one's id, said for people.
+              page.nextAfterId()
+                  .ifPresent(id -> spec.commandLine().getErr().println("Next page: --after " + id));
+              spec.commandLine().getErr().flush();
+              return;
+            }
             if (page.jobs().isEmpty()) {
               out.println("No jobs match.");
             } else {
@@ -121,6 +130,31 @@ final class Jobs implements Runnable {
           });
       return 0;
     }
+
+    /** The query of the options; a value it refuses is a usage error, told before connecting. */
+    private JobQuery query() {
+      try {
+        var query = JobQuery.builder().limit(limit);
+        if (queue != null) {
+          query.queue(queue);
+        }
+        if (state != null) {
+          query.state(state);
+        }
+        if (kind != null) {
+          query.kind(kind);
+        }
+        if (tag != null) {
+          query.tag(tag);
+        }
+        if (after != null) {
+          query.afterId(after);
+        }
+        return query.build();
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+      }
+    }
   }
 
   /** {@code docket jobs show}: one job, every field. */
@@ -136,13 +170,21 @@ final class Jobs implements Runnable {
     @Parameters(index = "0", paramLabel = "<id>", description = "The job's id.")
     JobId id;
 
+    @Option(names = "--json", description = "Print the job as one JSON object, every field.")
+    boolean json;
+
     @Override
     public Integer call() {
       database.run(
           spec,
           (store, client) -> {
             PrintWriter out = spec.commandLine().getOut();
-            print(out, client.get(id));
+            Job job = client.get(id);
+            if (json) {
+              Json.print(out, Json.job(job, true));
+            } else {
+              print(out, job);
+            }
             out.flush();
           });
       return 0;
@@ -225,9 +267,12 @@ final class Jobs implements Runnable {
     @Parameters(index = "0", paramLabel = "<id>", description = "The job's id.")
     JobId id;
 
+    @Option(names = "--json", description = "Print the job after the change as one JSON object.")
+    boolean json;
+
     @Override
     public Integer call() {
-      database.run(spec, (store, client) -> printState(spec, client.retry(id)));
+      database.run(spec, (store, client) -> printState(spec, client.retry(id), json));
       return 0;
     }
   }
@@ -245,15 +290,97 @@ final class Jobs implements Runnable {
     @Parameters(index = "0", paramLabel = "<id>", description = "The job's id.")
     JobId id;
 
+    @Option(names = "--json", description = "Print the job after the change as one JSON object.")
+    boolean json;
+
     @Override
     public Integer call() {
-      database.run(spec, (store, client) -> printState(spec, client.cancel(id)));
+      database.run(spec, (store, client) -> printState(spec, client.cancel(id), json));
       return 0;
     }
   }
 
-  private static void printState(CommandSpec spec, Job job) {
+  /** {@code docket jobs delete}: jobs that are not running go, whatever their state. */
+  @Command(
+      name = "delete",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Delete jobs that are not running, in whatever state: pending, finished or failed.",
+        "A running job is refused: cancel it first, and delete it once it stops. Each id is tried;"
+            + " the status is 1 if any was refused."
+      })
+  static final class DeleteJobs implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @CommandLine.Mixin Database database = new Database();
+
+    // Text, converted in call(): picocli would take a bad id after a good one for an unexpected
+    // argument, and say so instead of what is wrong with it.
+    @Parameters(
+        index = "0..*",
+        arity = "1..*",
+        paramLabel = "<id>",
+        description = "The ids of the jobs to delete.")
+    List<String> ids;
+
+    @Option(
+        names = "--json",
+        description = "Print each deleted job as it was, one JSON object per line.")
+    boolean json;
+
+    /** How many ids were refused: unknown, or running. */
+    private int refused;
+
+    @Override
+    public Integer call() {
+      Set<JobId> parsed = jobIds();
+      database.run(
+          spec,
+          (store, client) -> {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            for (JobId id : parsed) {
+              try {
+                Job deleted = client.delete(id);
+                if (json) {
+                  Json.print(out, Json.job(deleted, true));
+                } else {
+                  out.println(deleted.id() + " deleted");
+                }
+              } catch (JobNotFoundException | IllegalStateException e) {
+                // The others are still deleted: one refused id is no reason to stop.
+                out.flush();
+                err.println("docket: " + oneLine(e.getMessage()));
+                err.flush();
+                refused++;
+              }
+              out.flush();
+            }
+          });
+      return refused == 0 ? 0 : 1;
+    }
+
+    private Set<JobId> jobIds() {
+      var parsed = new LinkedHashSet<JobId>();
+      for (String id : ids) {
+        try {
+          parsed.add(jobId(id));
+        } catch (CommandLine.TypeConversionException e) {
+          throw new CommandLine.ParameterException(
+              spec.commandLine(), e.getMessage(), e, spec.positionalParameters().get(0), id);
+        }
+      }
+      return parsed;
+    }
+  }
+
+  private static void printState(CommandSpec spec, Job job, boolean json) {
     PrintWriter out = spec.commandLine().getOut();
+    if (json) {
+      Json.print(out, Json.job(job, true));
+      out.flush();
+      return;
+    }
     out.println(
         job.id()
             + " "

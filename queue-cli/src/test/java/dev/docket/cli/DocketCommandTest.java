@@ -129,7 +129,7 @@ class DocketCommandTest {
   @Test
   void badOptions_getAClearMessage_andExitStatusTwo() {
     assertThat(run("serve", "--queue", "mail=zero")).isEqualTo(2);
-    assertThat(err.toString()).contains("'zero' is not an int");
+    assertThat(err.toString()).contains("docket serve: --queue: 'zero' is not a whole number");
     assertThat(run("migrate")).isEqualTo(2);
     assertThat(err.toString()).contains("needs --database-url");
     assertThat(run("serve", "--database-url", "mysql://x")).isEqualTo(1);

@@ -693,16 +693,12 @@ final class ApiRoutes {
       return Priority.of(node.intValue());
     }
     if (node.isTextual()) {
-      return switch (node.textValue().toUpperCase(Locale.ROOT)) {
-        case "LOW" -> Priority.LOW;
-        case "NORMAL" -> Priority.NORMAL;
-        case "HIGH" -> Priority.HIGH;
-        case "URGENT" -> Priority.URGENT;
-        default ->
-            throw new IllegalArgumentException(
-                "Priority %s is not LOW, NORMAL, HIGH or URGENT."
-                    .formatted(Names.quote(node.textValue())));
-      };
+      return Priority.ofName(node.textValue())
+          .orElseThrow(
+              () ->
+                  new IllegalArgumentException(
+                      "Priority %s is not LOW, NORMAL, HIGH or URGENT."
+                          .formatted(Names.quote(node.textValue()))));
     }
     throw new IllegalArgumentException(
         "Field priority is %s: give a whole number from 0 to 100 or LOW, NORMAL, HIGH, URGENT."

@@ -82,6 +82,7 @@ public final class DocketRuntime implements AutoCloseable {
   private final LeaderLease leaderLease;
   private final List<Schedule> schedules;
   private final Scheduler scheduler;
+  private final Schedules scheduleControl;
   private final InstantSource clock;
   private final StatsCache stats;
   private final OutageLog heartbeatLog = new OutageLog(LOG, "Extending leases");
@@ -103,9 +104,10 @@ public final class DocketRuntime implements AutoCloseable {
 
   /**
    * How long a node may stay silent and still count as running: three of the longest presence
-   * intervals. The maintenance forgets nodes silent for longer.
+   * intervals. The maintenance forgets nodes silent for longer, and tools that read the registry
+   * themselves (the {@code docket queues} command) count as live the nodes seen within it.
    */
-  static final Duration NODE_SILENCE = PRESENCE_INTERVAL.multipliedBy(3);
+  public static final Duration NODE_SILENCE = PRESENCE_INTERVAL.multipliedBy(3);
 
   /** The lease that makes one node at a time run the maintenance. */
   static final String MAINTENANCE_LEASE = "docket:maintenance";
@@ -176,6 +178,7 @@ public final class DocketRuntime implements AutoCloseable {
             listener);
     this.maintenance = new Maintenance(storage, clock, random, listener);
     this.scheduler = new Scheduler(this.schedules, scheduleStates, client);
+    this.scheduleControl = Schedules.of(this.schedules, scheduleStates, client, clock);
     this.stats = new StatsCache(client);
   }
 
@@ -605,19 +608,15 @@ public final class DocketRuntime implements AutoCloseable {
 
   /** Every schedule of this runtime, with its shared state and next run. */
   public List<ScheduleView> schedules() {
-    var views = new java.util.ArrayList<ScheduleView>();
-    for (Schedule schedule : schedules) {
-      var state = scheduleStates.register(schedule.name());
-      views.add(
-          new ScheduleView(
-              schedule,
-              state.enabled(),
-              state.lastSlot(),
-              state.enabled()
-                  ? Scheduler.nextSlot(schedule, clock.instant())
-                  : java.util.Optional.empty()));
-    }
-    return views;
+    return scheduleControl.list().stream()
+        .map(
+            entry ->
+                new ScheduleView(
+                    entry.schedule().orElseThrow(),
+                    entry.enabled(),
+                    entry.lastSlot(),
+                    entry.nextSlot()))
+        .toList();
   }
 
   /**
@@ -626,11 +625,7 @@ public final class DocketRuntime implements AutoCloseable {
    * @throws IllegalArgumentException if no schedule has that name
    */
   public void setScheduleEnabled(String name, boolean enabled) {
-    if (schedules.stream().noneMatch(s -> s.name().equals(name))) {
-      throw new IllegalArgumentException(
-          "There is no schedule %s.".formatted(dev.docket.domain.Names.quote(name)));
-    }
-    scheduler.setEnabled(name, enabled, clock.instant());
+    scheduleControl.setEnabled(name, enabled);
   }
 
   /**
@@ -640,15 +635,7 @@ public final class DocketRuntime implements AutoCloseable {
    * @throws IllegalArgumentException if no schedule has that name
    */
   public dev.docket.domain.Job runScheduleNow(String name) {
-    Schedule schedule =
-        schedules.stream()
-            .filter(s -> s.name().equals(name))
-            .findFirst()
-            .orElseThrow(
-                () ->
-                    new IllegalArgumentException(
-                        "There is no schedule %s.".formatted(dev.docket.domain.Names.quote(name))));
-    return client.submit(schedule.job());
+    return scheduleControl.runNow(name);
   }
 
   /** Whether the runtime was started and has not stopped. */

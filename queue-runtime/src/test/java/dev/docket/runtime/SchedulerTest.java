@@ -127,10 +127,10 @@ class SchedulerTest {
     Scheduler node = node(store.storage(), store.scheduleStates(), catching);
     clock.set(T0.plusSeconds(5));
     node.tick(clock.instant());
-    node.setEnabled("minutely", false, clock.instant());
+    Scheduler.setEnabled(store.scheduleStates(), "minutely", false, clock.instant());
 
     clock.set(T0.plus(Duration.ofHours(3)).plusSeconds(5));
-    node.setEnabled("minutely", true, clock.instant());
+    Scheduler.setEnabled(store.scheduleStates(), "minutely", true, clock.instant());
     node.tick(clock.instant());
 
     assertThat(runAts(store.storage())).containsExactly(T0, T0.plus(Duration.ofHours(3)));

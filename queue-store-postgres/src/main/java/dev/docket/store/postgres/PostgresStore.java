@@ -82,7 +82,9 @@ public final class PostgresStore implements DocketStore, AutoCloseable {
       }
       // In the background, while the application submits and builds its runtime: a cold JVM
       // spent a few hundred milliseconds on the first claim, all of it before the first job ran.
-      Thread.ofPlatform().daemon().name("docket-warm-up").start(store::warmUp);
+      if (options.warmUp()) {
+        Thread.ofPlatform().daemon().name("docket-warm-up").start(store::warmUp);
+      }
       return store;
     } catch (RuntimeException e) {
       store.close();

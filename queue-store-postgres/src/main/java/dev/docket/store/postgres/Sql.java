@@ -38,6 +38,7 @@ final class Sql {
   final String resume;
   final String paused;
   final String registerSchedule;
+  final String defineSchedule;
   final String findSchedule;
   final String listSchedules;
   final String enableSchedule;
@@ -329,9 +330,15 @@ final class Sql {
     String schedules = "\"" + schema + "\".schedules";
     registerSchedule =
         ("INSERT INTO %s (name) VALUES (:name) ON CONFLICT (name) DO NOTHING").formatted(schedules);
+    defineSchedule =
+        ("INSERT INTO %s (name, definition) VALUES (:name, :definition) ON CONFLICT (name)"
+                + " DO UPDATE SET definition = EXCLUDED.definition")
+            .formatted(schedules);
     findSchedule =
-        "SELECT name, enabled, last_slot FROM %s WHERE name = :name".formatted(schedules);
-    listSchedules = "SELECT name, enabled, last_slot FROM %s ORDER BY name".formatted(schedules);
+        "SELECT name, enabled, last_slot, definition FROM %s WHERE name = :name"
+            .formatted(schedules);
+    listSchedules =
+        "SELECT name, enabled, last_slot, definition FROM %s ORDER BY name".formatted(schedules);
     enableSchedule = "UPDATE %s SET enabled = :enabled WHERE name = :name".formatted(schedules);
     markFired =
         ("INSERT INTO %s (name, last_slot) VALUES (:name, :slot) ON CONFLICT (name) DO UPDATE"
