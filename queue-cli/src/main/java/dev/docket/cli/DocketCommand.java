@@ -222,15 +222,8 @@ public final class DocketCommand implements Runnable {
         return state;
       }
     }
-    if (word.equals("due") || word.equals("scheduled")) {
-      // Due and scheduled jobs are both pending: the job query filters by state, not by run-at.
-      throw new CommandLine.TypeConversionException(
-          ("%s is not a state: due and scheduled jobs are both pending; use --state pending"
-                  + " (docket queues list counts them apart)")
-              .formatted(Names.quote(text)));
-    }
     throw new CommandLine.TypeConversionException(
-        "%s is not a state; use one of %s (or dead)"
+        "%s is not a state; use one of %s (or dead, due, scheduled)"
             .formatted(
                 Names.quote(text),
                 String.join(

@@ -5,8 +5,8 @@ import static dev.docket.cli.DocketCommand.*;
 import dev.docket.domain.AttemptError;
 import dev.docket.domain.Job;
 import dev.docket.domain.JobId;
-import dev.docket.domain.JobState;
 import dev.docket.domain.RetryPolicy;
+import dev.docket.usecase.BulkResult;
 import dev.docket.usecase.JobNotFoundException;
 import dev.docket.usecase.port.JobPage;
 import dev.docket.usecase.port.JobQuery;
@@ -14,9 +14,7 @@ import java.io.PrintWriter;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -62,9 +60,15 @@ final class Jobs implements Runnable {
         names = "--state",
         paramLabel = "<state>",
         description =
-            "Only jobs in this state: pending, running, completed, failed (the dead letter; dead"
-                + " is taken too) or cancelled.")
-    JobState state;
+            "Only jobs in this state: pending (due or scheduled), running, completed, failed (the"
+                + " dead letter; dead is taken too) or cancelled.")
+    String state;
+
+    @Option(
+        names = "--error",
+        paramLabel = "<type>",
+        description = "Only jobs whose last error is of this type, such as java.io.IOException.")
+    String error;
 
     @Option(names = "--kind", description = "Only jobs of this kind.")
     String kind;
@@ -139,7 +143,10 @@ final class Jobs implements Runnable {
           query.queue(queue);
         }
         if (state != null) {
-          query.state(state);
+          JobSelection.state(spec, state, query, Instant.now());
+        }
+        if (error != null) {
+          query.errorType(error);
         }
         if (kind != null) {
           query.kind(kind);
@@ -254,26 +261,19 @@ final class Jobs implements Runnable {
     }
   }
 
-  /** {@code docket jobs retry}: a failed or cancelled job runs again. */
+  /** {@code docket jobs retry}: failed or cancelled jobs run again, by id or by a filter. */
   @Command(
       name = "retry",
       mixinStandardHelpOptions = true,
-      description = "Send a failed or cancelled job back to pending, to run again soon.")
-  static final class RetryJob implements Callable<Integer> {
-    @Spec CommandSpec spec;
-
-    @CommandLine.Mixin Database database = new Database();
-
-    @Parameters(index = "0", paramLabel = "<id>", description = "The job's id.")
-    JobId id;
-
-    @Option(names = "--json", description = "Print the job after the change as one JSON object.")
-    boolean json;
-
-    @Override
-    public Integer call() {
-      database.run(spec, (store, client) -> printState(spec, client.retry(id), json));
-      return 0;
+      description = {
+        "Retry failed or cancelled jobs: each becomes pending and runs again soon.",
+        "Name jobs by id, or every job a filter matches (docket jobs retry --state dead --kind"
+            + " email.send): the matches are counted and you are asked first; --yes does not ask."
+            + " A job in another state is left as it was, and said so; the status is then 1."
+      })
+  static final class RetryJob extends Bulk {
+    RetryJob() {
+      super(BulkResult.Action.RETRY);
     }
   }
 
@@ -281,22 +281,14 @@ final class Jobs implements Runnable {
   @Command(
       name = "cancel",
       mixinStandardHelpOptions = true,
-      description = "Cancel a job: a pending one at once, a running one when its handler stops.")
-  static final class CancelJob implements Callable<Integer> {
-    @Spec CommandSpec spec;
-
-    @CommandLine.Mixin Database database = new Database();
-
-    @Parameters(index = "0", paramLabel = "<id>", description = "The job's id.")
-    JobId id;
-
-    @Option(names = "--json", description = "Print the job after the change as one JSON object.")
-    boolean json;
-
-    @Override
-    public Integer call() {
-      database.run(spec, (store, client) -> printState(spec, client.cancel(id), json));
-      return 0;
+      description = {
+        "Cancel jobs: a pending one at once, a running one when its handler stops.",
+        "Name jobs by id, or every job a filter matches (--state pending --queue mail): the"
+            + " matches are counted and you are asked first; --yes does not ask."
+      })
+  static final class CancelJob extends Bulk {
+    CancelJob() {
+      super(BulkResult.Action.CANCEL);
     }
   }
 
@@ -306,34 +298,74 @@ final class Jobs implements Runnable {
       mixinStandardHelpOptions = true,
       description = {
         "Delete jobs that are not running, in whatever state: pending, finished or failed.",
-        "A running job is refused: cancel it first, and delete it once it stops. Each id is tried;"
-            + " the status is 1 if any was refused."
+        "A running job is refused: cancel it first, and delete it once it stops. Name jobs by id,"
+            + " or every job a filter matches (--state completed --queue reports): the matches are"
+            + " counted and you are asked first; --yes does not ask. The status is 1 if any job"
+            + " was refused."
       })
-  static final class DeleteJobs implements Callable<Integer> {
+  static final class DeleteJobs extends Bulk {
+    DeleteJobs() {
+      super(BulkResult.Action.DELETE);
+    }
+  }
+
+  /**
+   * What retry, cancel and delete share: one id prints the job after the change, as before; several
+   * ids or a filter act in bulk and print a summary.
+   */
+  abstract static class Bulk implements Callable<Integer> {
+    private final BulkResult.Action action;
+
     @Spec CommandSpec spec;
 
     @CommandLine.Mixin Database database = new Database();
+
+    @CommandLine.Mixin JobSelection selection = new JobSelection();
 
     // Text, converted in call(): picocli would take a bad id after a good one for an unexpected
     // argument, and say so instead of what is wrong with it.
     @Parameters(
         index = "0..*",
-        arity = "1..*",
+        arity = "0..*",
         paramLabel = "<id>",
-        description = "The ids of the jobs to delete.")
-    List<String> ids;
+        description = "The ids of the jobs; or none, and a filter.")
+    List<String> ids = List.of();
 
     @Option(
         names = "--json",
-        description = "Print each deleted job as it was, one JSON object per line.")
+        description =
+            "Print one JSON object: the job after the change for one id, else a summary of how"
+                + " many changed and which were left as they were, and why.")
     boolean json;
 
-    /** How many ids were refused: unknown, or running. */
-    private int refused;
+    Bulk(BulkResult.Action action) {
+      this.action = action;
+    }
 
     @Override
     public Integer call() {
-      Set<JobId> parsed = jobIds();
+      String verb = action.name().toLowerCase(java.util.Locale.ROOT);
+      if (!ids.isEmpty() && selection.filters()) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(), "Name the jobs by ids or by a filter, not both.");
+      }
+      if (ids.isEmpty() && !selection.filters()) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(),
+            "Name the jobs to %s: ids, or a filter (--state, --queue, --kind, --tag, --error)."
+                .formatted(verb));
+      }
+      if (ids.isEmpty()) {
+        Instant now = Instant.now();
+        selection.query(spec, now); // a bad filter is a usage error, told before connecting
+        int[] status = new int[1];
+        database.run(
+            spec,
+            (store, client) -> status[0] = selection.actOnMatches(spec, client, action, now, json));
+        return status[0];
+      }
+      List<JobId> parsed = JobSelection.ids(spec, ids);
+      int[] status = new int[1];
       database.run(
           spec,
           (store, client) -> {
@@ -341,36 +373,31 @@ final class Jobs implements Runnable {
             PrintWriter err = spec.commandLine().getErr();
             for (JobId id : parsed) {
               try {
-                Job deleted = client.delete(id);
-                if (json) {
-                  Json.print(out, Json.job(deleted, true));
-                } else {
-                  out.println(deleted.id() + " deleted");
+                switch (action) {
+                  case RETRY -> printState(spec, client.retry(id), json);
+                  case CANCEL -> printState(spec, client.cancel(id), json);
+                  case DELETE -> {
+                    Job deleted = client.delete(id);
+                    if (json) {
+                      Json.print(out, Json.job(deleted, true));
+                    } else {
+                      out.println(deleted.id() + " deleted");
+                    }
+                  }
                 }
-              } catch (JobNotFoundException | IllegalStateException e) {
-                // The others are still deleted: one refused id is no reason to stop.
+              } catch (JobNotFoundException
+                  | dev.docket.domain.IllegalTransitionException
+                  | IllegalStateException e) {
+                // The others are still acted on: one refused id is no reason to stop.
                 out.flush();
                 err.println("docket: " + oneLine(e.getMessage()));
                 err.flush();
-                refused++;
+                status[0] = 1;
               }
               out.flush();
             }
           });
-      return refused == 0 ? 0 : 1;
-    }
-
-    private Set<JobId> jobIds() {
-      var parsed = new LinkedHashSet<JobId>();
-      for (String id : ids) {
-        try {
-          parsed.add(jobId(id));
-        } catch (CommandLine.TypeConversionException e) {
-          throw new CommandLine.ParameterException(
-              spec.commandLine(), e.getMessage(), e, spec.positionalParameters().get(0), id);
-        }
-      }
-      return parsed;
+      return status[0];
     }
   }
 

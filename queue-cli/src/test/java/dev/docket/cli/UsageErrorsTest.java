@@ -29,9 +29,10 @@ class UsageErrorsTest {
       delimiter = '|',
       textBlock =
           """
-          jobs list --state bogus | docket jobs list: --state: 'bogus' is not a state; use one of pending, running, completed, failed, cancelled (or dead)
-          jobs list --state due | docket jobs list: --state: 'due' is not a state: due and scheduled jobs are both pending; use --state pending (docket queues list counts them apart)
-          jobs list --state scheduled | docket jobs list: --state: 'scheduled' is not a state: due and scheduled jobs are both pending; use --state pending (docket queues list counts them apart)
+          jobs list --state bogus | docket jobs list: --state: 'bogus' is not a state; use one of pending, running, completed, failed, cancelled (or dead, due, scheduled)
+          jobs retry --state bogus | docket jobs retry: --state: 'bogus' is not a state; use one of pending, running, completed, failed, cancelled (or dead, due, scheduled)
+          jobs retry 01900000-0000-7000-8000-000000000001 --state failed | docket jobs retry: Name the jobs by ids or by a filter, not both.
+          jobs cancel --kind bad@kind | docket jobs cancel: Kind 'bad@kind' is invalid: use 1 to 128 of letters, digits, '_', '-', '.', ':', starting with a letter or digit.
           jobs list --state | docket jobs list: --state needs a value; see docket jobs list --help
           jobs list --state failed --state dead | docket jobs list: option '--state' (<state>) should be specified only once; see docket jobs list --help
           jobs list --sate failed | docket jobs list: unknown option '--sate' (did you mean --state?); see docket jobs list --help
@@ -44,8 +45,8 @@ class UsageErrorsTest {
           jobs show | docket jobs show: missing <id>; see docket jobs show --help
           jobs show 42 | docket jobs show: <id>: Job id '42' is not a UUID (expected 36 characters like 0190a1b2-...)
           jobs show 01900000-0000-7000-8000-000000000001 extra | docket jobs show: unexpected argument 'extra'; see docket jobs show --help
-          jobs retry | docket jobs retry: missing <id>; see docket jobs retry --help
-          jobs delete | docket jobs delete: missing <id>; see docket jobs delete --help
+          jobs retry | docket jobs retry: Name the jobs to retry: ids, or a filter (--state, --queue, --kind, --tag, --error).
+          jobs delete | docket jobs delete: Name the jobs to delete: ids, or a filter (--state, --queue, --kind, --tag, --error).
           jobs delete 01900000-0000-7000-8000-000000000001 nope | docket jobs delete: <id>: Job id 'nope' is not a UUID (expected 36 characters like 0190a1b2-...)
           enqueue report {} --priority highest | docket enqueue: --priority: 'highest' is not a priority; use a whole number from 0 to 100, or low, normal, high or urgent
           enqueue report {} --priority 101 | docket enqueue: --priority: '101' is not a priority; use a whole number from 0 to 100, or low, normal, high or urgent
