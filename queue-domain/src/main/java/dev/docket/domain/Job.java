@@ -208,8 +208,8 @@ public final class Job {
   // ---- Transitions -----------------------------------------------------------------------
 
   /**
-   * A worker takes the job: it becomes running under a new lease whose fence is the new version,
-   * and the attempt count goes up by one.
+   * A worker takes the job: it becomes running under a new lease whose fence is the new version and
+   * whose start is {@code now}, and the attempt count goes up by one.
    *
    * @throws IllegalTransitionException if the job is not pending
    * @throws IllegalStateException if the job is not due at {@code now}
@@ -232,7 +232,7 @@ public final class Job {
         now,
         null,
         errors,
-        new Lease(owner, next, now.plus(leaseDuration)),
+        new Lease(owner, next, now.plus(leaseDuration), now),
         next,
         false,
         null,
@@ -384,7 +384,8 @@ public final class Job {
         new Lease(
             lease.owner(),
             lease.fence(),
-            expiresAt.isAfter(lease.expiresAt()) ? expiresAt : lease.expiresAt()),
+            expiresAt.isAfter(lease.expiresAt()) ? expiresAt : lease.expiresAt(),
+            lease.startedAt()),
         version + 1,
         cancelRequested,
         null,

@@ -19,6 +19,7 @@ import dev.docket.usecase.port.PurgeRequest;
 import dev.docket.usecase.port.QueueControl;
 import dev.docket.usecase.port.QueueStats;
 import dev.docket.usecase.port.RescueRequest;
+import dev.docket.usecase.port.RunningQuery;
 import dev.docket.usecase.port.WakeUps;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -442,6 +443,35 @@ final class InMemoryJobStorage implements JobStorage, WakeUps, QueueControl, Job
       page.remove(page.size() - 1);
     }
     return new JobPage(page, more ? Optional.of(page.get(page.size() - 1).id()) : Optional.empty());
+  }
+
+  /** Longest-running first: earliest lease start, then lowest id. */
+  private static final Comparator<Job> LONGEST_RUNNING =
+      Comparator.comparing((Job job) -> job.lease().orElseThrow().startedAt())
+          .thenComparing(Job::id);
+
+  @Override
+  public List<Job> running(RunningQuery query) {
+    Objects.requireNonNull(query, "query");
+    var byOwner = new TreeMap<String, List<Job>>();
+    // Only the running jobs, from their own map: a few thousand at most, whatever the store holds.
+    for (Entry entry : running.values()) {
+      Job job = read(entry);
+      if (job == null || job.state() != JobState.RUNNING) {
+        continue;
+      }
+      String owner = job.lease().orElseThrow().owner();
+      if (query.owners().contains(owner)) {
+        byOwner.computeIfAbsent(owner, o -> new ArrayList<>()).add(job);
+      }
+    }
+    var out = new ArrayList<Job>();
+    byOwner.forEach(
+        (owner, jobs) -> {
+          jobs.sort(LONGEST_RUNNING);
+          out.addAll(jobs.subList(0, Math.min(jobs.size(), query.limit())));
+        });
+    return out;
   }
 
   private static boolean matches(JobQuery query, Job job) {

@@ -42,6 +42,14 @@ public interface JobOperations {
   Optional<Job> delete(JobId id);
 
   /**
+   * The running jobs whose lease one of the query's owners holds, at most the query's limit per
+   * owner: grouped by owner, the owners sorted by name as {@link String#compareTo} sorts them, and
+   * each owner's longest-running first (earliest {@link dev.docket.domain.Lease#startedAt()}, then
+   * lowest id). Reads only running jobs, so it costs what they number, not what the store holds.
+   */
+  List<Job> running(RunningQuery query);
+
+  /**
    * Statistics of every queue that has at least one job.
    *
    * @param now decides which pending jobs are runnable
