@@ -84,7 +84,7 @@ final class Dashboard {
     this.access = access;
     this.clock = clock;
     var factory = new DefaultMustacheFactory("dev/docket/http/web");
-    for (String name : List.of("overview", "jobs", "job", "schedules", "login", "error")) {
+    for (String name : List.of("overview", "jobs", "job", "schedules", "nodes", "login", "error")) {
       templates.put(name, factory.compile(name + ".mustache"));
     }
   }
@@ -97,6 +97,7 @@ final class Dashboard {
     app.get("/jobs", this::jobs);
     app.get("/jobs/{id}", ctx -> render(ctx, "job", job(ctx, ctx.pathParam("id"))));
     app.get("/schedules", ctx -> render(ctx, "schedules", schedules(ctx)));
+    app.get("/nodes", ctx -> render(ctx, "nodes", nodes(ctx)));
   }
 
   /** Whether a local session may call API route {@code path} with {@code method}. */
@@ -287,6 +288,7 @@ final class Dashboard {
         long pending = queue.counts().get("pending");
         row.put("name", queue.name());
         row.put("paused", queue.paused());
+        row.put("unserved", queue.unserved());
         row.put("due", queue.runnable());
         row.put("scheduled", pending - queue.runnable());
         row.put("running", queue.counts().get("running"));
@@ -341,6 +343,79 @@ final class Dashboard {
       rows.add(row);
     }
     return rows;
+  }
+
+  /**
+   * The Nodes page: the queues with due jobs that no live node serves, then every live node with
+   * its busy handlers per queue and the jobs it runs now.
+   */
+  private Map<String, Object> nodes(Context ctx) {
+    var model = page(ctx, "Nodes", "navNodes");
+    var unserved = new ArrayList<Map<String, Object>>();
+    var cards = new ArrayList<Map<String, Object>>();
+    try {
+      for (ApiJson.QueueView queue : api.queues()) {
+        if (queue.unserved()) {
+          unserved.add(Map.of("name", queue.name(), "due", queue.runnable()));
+        }
+      }
+      Instant now = clock.instant();
+      for (ApiJson.NodeView node : api.nodes()) {
+        cards.add(nodeCard(node, now));
+      }
+    } catch (dev.docket.usecase.port.StorageException e) {
+      model.put("storeError", e.getMessage());
+    }
+    model.put("unserved", unserved);
+    model.put("hasUnserved", !unserved.isEmpty());
+    model.put("nodes", cards);
+    return model;
+  }
+
+  private static Map<String, Object> nodeCard(ApiJson.NodeView node, Instant now) {
+    var card = new HashMap<String, Object>();
+    card.put("name", node.name());
+    card.put("self", node.self());
+    card.put("host", node.host());
+    card.put("version", node.version() == null ? "–" : node.version());
+    card.put("startedAt", time(node.startedAt()));
+    double silent = Math.max(0, java.time.Duration.between(node.lastSeen(), now).toMillis() / 1e3);
+    card.put("lastSeen", age(silent) + " ago");
+    card.put("lastSeenAt", time(node.lastSeen()));
+    card.put("kinds", node.kinds());
+    card.put("noKinds", node.kinds().isEmpty());
+    var queues = new ArrayList<Map<String, Object>>();
+    node.queues()
+        .forEach(
+            (queue, concurrency) ->
+                queues.add(
+                    Map.of(
+                        "queue",
+                        queue,
+                        "concurrency",
+                        concurrency,
+                        "busy",
+                        node.busy().getOrDefault(queue, 0))));
+    card.put("queues", queues);
+    var running = new ArrayList<Map<String, Object>>();
+    for (ApiJson.RunningJobView job : node.running()) {
+      var row = new HashMap<String, Object>();
+      row.put("id", job.id());
+      row.put("shortId", "…" + job.id().substring(job.id().length() - 12));
+      row.put("kind", job.kind());
+      row.put("queue", job.queue());
+      row.put("attempt", job.attempt());
+      row.put("elapsed", age(job.elapsedSeconds()));
+      row.put("startedAt", time(job.startedAt()));
+      double left = java.time.Duration.between(now, job.leaseExpiresAt()).toMillis() / 1e3;
+      row.put("lease", left >= 0 ? "expires in " + age(left) : "expired " + age(-left) + " ago");
+      row.put("leaseExpiresAt", time(job.leaseExpiresAt()));
+      running.add(row);
+    }
+    card.put("running", running);
+    card.put("moreRunning", node.moreRunning());
+    card.put("shown", running.size());
+    return card;
   }
 
   private Map<String, Object> schedules(Context ctx) {
