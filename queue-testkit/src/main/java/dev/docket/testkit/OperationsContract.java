@@ -38,7 +38,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * The rules of {@link JobOperations}: {@code update} changes one job atomically and writes nothing
  * when the change returns the same job; {@code list} pages through jobs newest first with every
  * filter; {@code stats} counts each queue's jobs by state and says which are runnable; {@code
- * delete} removes any job but a running one and frees its unique key.
+ * delete} removes any job but a running one and frees its unique key; {@code running} lists the
+ * jobs each lease owner runs, longest-running first, at most a limit per owner.
  *
  * <p>A store's tests run it with one subclass that only supplies the store, as {@link
  * JobStorageFixture} shows. Not thread-safe itself: JUnit makes one instance per test.

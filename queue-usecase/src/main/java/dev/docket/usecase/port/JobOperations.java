@@ -9,8 +9,8 @@ import java.util.function.UnaryOperator;
 
 /**
  * What operators do with stored jobs: find and list them, change one (cancel, retry), delete one,
- * and count them per queue. The part of {@link JobStorage} that {@link
- * dev.docket.usecase.JobClient} manages jobs through.
+ * count them per queue, and see which jobs each node runs. The part of {@link JobStorage} that
+ * {@link dev.docket.usecase.JobClient} manages jobs through.
  *
  * <p>Implementations are thread-safe. Arguments and results are never null. Failures of the
  * underlying technology surface as {@link StorageException}.
