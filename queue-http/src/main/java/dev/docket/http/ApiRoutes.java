@@ -204,10 +204,18 @@ final class ApiRoutes {
    * handlers and the jobs it runs now: one read of the nodes and one of their running jobs.
    */
   List<ApiJson.NodeView> nodes() {
+    return nodes(true);
+  }
+
+  /**
+   * Every node seen lately, as {@link #nodes()} shows them, with their running jobs only if {@code
+   * withRunning}: the overview shows none, and so reads none.
+   */
+  List<ApiJson.NodeView> nodes(boolean withRunning) {
     String self = runtime.options().owner();
     List<Node> nodes = runtime.nodes();
     var byOwner = new java.util.HashMap<String, List<Job>>();
-    if (!nodes.isEmpty()) {
+    if (withRunning && !nodes.isEmpty()) {
       // One more than shown, to tell a node that runs exactly the limit from one that runs more.
       var query =
           new RunningQuery(

@@ -324,7 +324,7 @@ final class Dashboard {
   private List<Map<String, Object>> nodeRows() {
     var rows = new ArrayList<Map<String, Object>>();
     Instant now = clock.instant();
-    for (ApiJson.NodeView node : api.nodes()) {
+    for (ApiJson.NodeView node : api.nodes(false)) {
       var row = new HashMap<String, Object>();
       row.put("name", node.name());
       row.put("self", node.self());

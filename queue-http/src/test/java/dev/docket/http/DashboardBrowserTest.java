@@ -328,7 +328,7 @@ class DashboardBrowserTest {
     open("/jobs?state=failed");
     assertThat(textOf("#jobs tr[data-job='" + id + "'] .badge")).isEqualTo("dead");
 
-    driver.findElement(By.cssSelector("#jobs tr[data-job='" + id + "'] a")).click();
+    click("#jobs tr[data-job='" + id + "'] a");
     wait.until(ExpectedConditions.urlToBe(url("/jobs/" + id)));
     awaitPageReady();
     assertThat(textOf("#job-state")).isEqualTo("dead");
@@ -492,8 +492,16 @@ class DashboardBrowserTest {
                     "return document.readyState === 'complete' && typeof htmx !== 'undefined';"));
   }
 
+  /**
+   * The text of the visible element {@code css}, read inside the wait: htmx may swap the element
+   * out between finding it and reading it, and then it is found again.
+   */
   private String textOf(String css) {
-    return wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(css))).getText();
+    return wait.until(
+        d -> {
+          WebElement element = d.findElement(By.cssSelector(css));
+          return element.isDisplayed() ? element.getText() : null;
+        });
   }
 
   /** Clicks a form's button and waits for the page the form's answer replaces it with. */

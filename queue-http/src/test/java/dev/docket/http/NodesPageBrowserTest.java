@@ -41,6 +41,7 @@ import org.openqa.selenium.Cookie;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
@@ -198,8 +199,7 @@ class NodesPageBrowserTest {
     assertThat(textOf(workerJob + " td:nth-child(3)")).isEqualTo("reports");
     assertThat(textOf(webJob + " .elapsed")).matches("\\d+\\.\\d s");
     assertThat(textOf(workerJob + " .lease")).startsWith("expires in ");
-    assertThat(driver.findElement(By.cssSelector(webJob + " a")).getDomAttribute("href"))
-        .isEqualTo("/jobs/" + mail);
+    assertThat(attributeOf(webJob + " a", "href")).isEqualTo("/jobs/" + mail);
     assertThat(driver.findElements(By.cssSelector(webCard + " tr[data-job]"))).hasSize(1);
     assertThat(driver.findElements(By.cssSelector(workerCard + " tr[data-job]"))).hasSize(1);
     assertThat(textOf("#unserved li[data-queue=orphans]"))
@@ -240,11 +240,9 @@ class NodesPageBrowserTest {
     String orphans = "#queues tr[data-queue=orphans]";
     wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(orphans)));
     assertThat(textOf(orphans + " td:nth-child(2)")).isEqualTo("no node serves it");
-    assertThat(driver.findElement(By.cssSelector(orphans + " .badge")).getDomAttribute("class"))
-        .isEqualTo("badge warning");
+    assertThat(attributeOf(orphans + " .badge", "class")).isEqualTo("badge warning");
     assertThat(textOf("#queues tr[data-queue=mail] td:nth-child(2)")).isEqualTo("running");
-    assertThat(driver.findElement(By.cssSelector("#nodes h2 a")).getDomAttribute("href"))
-        .isEqualTo("/nodes");
+    assertThat(attributeOf("#nodes h2 a", "href")).isEqualTo("/nodes");
 
     // A node that serves the queue starts: the warning gives way to the running badge.
     try (DocketRuntime rescuer =
@@ -307,8 +305,21 @@ class NodesPageBrowserTest {
                     "return document.readyState === 'complete' && typeof htmx !== 'undefined';"));
   }
 
+  /**
+   * The text of the visible element {@code css}, read inside the wait: htmx may swap the element
+   * out between finding it and reading it, and then it is found again.
+   */
   private String textOf(String css) {
-    return wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(css))).getText();
+    return wait.until(
+        d -> {
+          WebElement element = d.findElement(By.cssSelector(css));
+          return element.isDisplayed() ? element.getText() : null;
+        });
+  }
+
+  /** An attribute of the element {@code css}, read inside the wait as {@link #textOf} reads. */
+  private String attributeOf(String css, String attribute) {
+    return wait.until(d -> d.findElement(By.cssSelector(css)).getDomAttribute(attribute));
   }
 
   private Path screenshot(String name) throws IOException {
