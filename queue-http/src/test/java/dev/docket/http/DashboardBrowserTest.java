@@ -517,8 +517,17 @@ class DashboardBrowserTest {
     return driver.findElement(By.tagName("body")).getText().replace('\n', ' ');
   }
 
-  /** Clicks an element htmx may swap out meanwhile: a stale one is found again. */
+  /**
+   * Clicks an element htmx may swap out meanwhile: a stale one is found again. Waits first until no
+   * live part is being refreshed, as an operator's click usually comes: a button's {@code hx-sync}
+   * aborts its section's refresh in flight, and htmx logs the abort as a console error.
+   */
   private void click(String css) {
+    wait.until(
+        d ->
+            (Boolean)
+                ((JavascriptExecutor) d)
+                    .executeScript("return document.querySelector('.htmx-request') === null;"));
     wait.until(
         (WebDriver d) -> {
           d.findElement(By.cssSelector(css)).click();
