@@ -19,7 +19,7 @@ record QueueCounts(QueueStats stats, Instant now) {
   }
 
   long due() {
-    return stats == null ? 0 : stats.runnable();
+    return stats == null ? 0 : stats.due();
   }
 
   long scheduled() {
@@ -27,10 +27,10 @@ record QueueCounts(QueueStats stats, Instant now) {
   }
 
   Optional<Instant> oldestDueAt() {
-    return stats == null ? Optional.empty() : stats.oldestRunnableAt();
+    return stats == null ? Optional.empty() : stats.oldestDueAt();
   }
 
   Optional<Duration> oldestDueAge() {
-    return stats == null ? Optional.empty() : stats.oldestRunnableAge(now);
+    return stats == null ? Optional.empty() : stats.oldestDueAge(now);
   }
 }

@@ -326,7 +326,7 @@ final class Serve implements Callable<Integer> {
       for (JobState state : JobState.values()) {
         line.append(' ').append(lower(state)).append('=').append(queue.count(state));
       }
-      out.println(line.append(" due=").append(queue.runnable()));
+      out.println(line.append(" due=").append(queue.due()));
     }
     out.flush();
   }

@@ -52,7 +52,8 @@ class QueuesCommandPostgresTest {
                 now,
                 Map.of(queue, 2),
                 Set.of("resize"),
-                Optional.empty()));
+                Optional.empty(),
+                Map.of()));
   }
 
   private boolean claims(String queue) {

@@ -207,8 +207,8 @@ public final class Job {
   // ---- Transitions -----------------------------------------------------------------------
 
   /**
-   * A worker takes the job: it becomes running under a new lease whose fence is the new version,
-   * and the attempt count goes up by one.
+   * A worker takes the job: it becomes running under a new lease whose fence is the new version and
+   * whose start is {@code now}, and the attempt count goes up by one.
    *
    * @throws IllegalTransitionException if the job is not pending
    * @throws IllegalStateException if the job is not due at {@code now}
@@ -231,7 +231,7 @@ public final class Job {
         now,
         null,
         errors,
-        new Lease(owner, next, now.plus(leaseDuration)),
+        new Lease(owner, next, now.plus(leaseDuration), now),
         next,
         false,
         null,
@@ -383,7 +383,8 @@ public final class Job {
         new Lease(
             lease.owner(),
             lease.fence(),
-            expiresAt.isAfter(lease.expiresAt()) ? expiresAt : lease.expiresAt()),
+            expiresAt.isAfter(lease.expiresAt()) ? expiresAt : lease.expiresAt(),
+            lease.startedAt()),
         version + 1,
         cancelRequested,
         null,

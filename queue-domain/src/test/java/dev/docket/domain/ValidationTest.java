@@ -222,7 +222,7 @@ class ValidationTest {
 
   @Test
   void leaseOwners_withControlCharacters_areRefused() {
-    assertThatThrownBy(() -> new Lease("worker\n1", 1, Fixtures.T0))
+    assertThatThrownBy(() -> new Lease("worker\n1", 1, Fixtures.T0, Fixtures.T0))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("control characters");
   }

@@ -360,9 +360,10 @@ final class ApiJson {
   record QueueStatsView(
       String name,
       Map<String, Long> counts,
-      long runnable,
-      Instant oldestRunnableAt,
-      Double oldestRunnableAgeSeconds) {}
+      long due,
+      long scheduled,
+      Instant oldestDueAt,
+      Double oldestDueAgeSeconds) {}
 
   /** How many jobs match a filter; {@code atLeast} when counting stopped at its cap. */
   @JsonInclude(JsonInclude.Include.ALWAYS)
@@ -390,8 +391,8 @@ final class ApiJson {
   @JsonInclude(JsonInclude.Include.ALWAYS)
   record StreamNoticeView(String reason) {}
 
-  /** Who holds a running job, and until when. */
-  record LeaseView(String owner, Instant expiresAt) {}
+  /** Who holds a running job, since when (the start of its attempt), and until when. */
+  record LeaseView(String owner, Instant expiresAt, Instant startedAt) {}
 
   /** One failed attempt. */
   record ErrorEntry(int attempt, Instant at, String type, String message, String stackTrace) {}
@@ -400,7 +401,11 @@ final class ApiJson {
   @JsonInclude(JsonInclude.Include.ALWAYS)
   record JobPageView(List<JobView> jobs, String nextCursor) {}
 
-  /** A queue: its counts, whether it is paused, and what this node runs of it. */
+  /**
+   * A queue: its counts, whether it is paused, what this node runs of it, which live nodes serve
+   * it, and whether it has due jobs that no live node serves ({@code unserved}): those wait until a
+   * node that serves the queue starts.
+   */
   @JsonInclude(JsonInclude.Include.ALWAYS)
   record QueueView(
       String name,
@@ -408,9 +413,12 @@ final class ApiJson {
       Integer concurrency,
       Integer busy,
       Map<String, Long> counts,
-      long runnable,
-      Instant oldestRunnableAt,
-      Double oldestRunnableAgeSeconds) {}
+      long due,
+      long scheduled,
+      Instant oldestDueAt,
+      Double oldestDueAgeSeconds,
+      List<String> servedBy,
+      boolean unserved) {}
 
   /** A recurring schedule. */
   @JsonInclude(JsonInclude.Include.ALWAYS)
@@ -425,7 +433,9 @@ final class ApiJson {
 
   /**
    * A node that recorded its presence lately: what it serves and which kinds it runs (and so
-   * claims).
+   * claims), its busy handlers per queue as of its last beat, and the jobs it runs now, read from
+   * their leases: the longest-running first, at most {@link ApiRoutes#RUNNING_PER_NODE}, and {@code
+   * moreRunning} when it runs more.
    */
   @JsonInclude(JsonInclude.Include.ALWAYS)
   record NodeView(
@@ -436,9 +446,27 @@ final class ApiJson {
       Instant startedAt,
       Instant lastSeen,
       Map<String, Integer> queues,
-      List<String> kinds) {}
+      List<String> kinds,
+      Map<String, Integer> busy,
+      List<RunningJobView> running,
+      boolean moreRunning) {}
 
-  static NodeView node(Node node, String self) {
+  /**
+   * A job a node runs now: claimed by it and not finished, which includes jobs it claimed ahead and
+   * has not handed to a handler yet.
+   */
+  @JsonInclude(JsonInclude.Include.ALWAYS)
+  record RunningJobView(
+      String id,
+      String queue,
+      String kind,
+      int attempt,
+      Instant startedAt,
+      double elapsedSeconds,
+      Instant leaseExpiresAt) {}
+
+  static NodeView node(
+      Node node, String self, List<Job> running, boolean moreRunning, Instant now) {
     return new NodeView(
         node.name(),
         node.name().equals(self),
@@ -447,7 +475,22 @@ final class ApiJson {
         node.startedAt(),
         node.lastSeen(),
         node.queues(),
-        List.copyOf(node.kinds()));
+        List.copyOf(node.kinds()),
+        node.busy(),
+        running.stream().map(job -> running(job, now)).toList(),
+        moreRunning);
+  }
+
+  private static RunningJobView running(Job job, Instant now) {
+    var lease = job.lease().orElseThrow();
+    return new RunningJobView(
+        job.id().toString(),
+        job.queue(),
+        job.kind(),
+        job.attempt(),
+        lease.startedAt(),
+        Math.max(0, Duration.between(lease.startedAt(), now).toNanos() / 1e9),
+        lease.expiresAt());
   }
 
   static String state(JobState state) {
@@ -472,7 +515,7 @@ final class ApiJson {
         job.uniqueKey().orElse(null),
         job.tags(),
         job.isCancelRequested(),
-        job.lease().map(l -> new LeaseView(l.owner(), l.expiresAt())).orElse(null),
+        job.lease().map(l -> new LeaseView(l.owner(), l.expiresAt(), l.startedAt())).orElse(null),
         whole ? job.payload() : null,
         errors.size(),
         errors.isEmpty() ? null : errors.getLast().type() + ": " + errors.getLast().message(),
@@ -508,9 +551,10 @@ final class ApiJson {
                     new QueueStatsView(
                         s.queue(),
                         counts(s),
-                        s.runnable(),
-                        s.oldestRunnableAt().orElse(null),
-                        s.oldestRunnableAge(at).map(age -> age.toNanos() / 1e9).orElse(null)))
+                        s.due(),
+                        s.count(dev.docket.domain.JobState.PENDING) - s.due(),
+                        s.oldestDueAt().orElse(null),
+                        s.oldestDueAge(at).map(age -> age.toNanos() / 1e9).orElse(null)))
             .toList());
   }
 

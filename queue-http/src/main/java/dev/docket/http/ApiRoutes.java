@@ -16,7 +16,9 @@ import dev.docket.usecase.JobFilter;
 import dev.docket.usecase.JobRequest;
 import dev.docket.usecase.port.JobPage;
 import dev.docket.usecase.port.JobQuery;
+import dev.docket.usecase.port.Node;
 import dev.docket.usecase.port.QueueStats;
+import dev.docket.usecase.port.RunningQuery;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -47,6 +49,9 @@ final class ApiRoutes {
 
   private static final Set<String> FILTER_PARAMETERS =
       Set.of("state", "queue", "kind", "tag", "error", "createdFrom", "createdBefore");
+
+  /** The most running jobs {@code /api/nodes} lists per node: the longest-running. */
+  static final int RUNNING_PER_NODE = 100;
 
   private static final Set<String> LIST_PARAMETERS =
       Set.of(
@@ -246,10 +251,22 @@ final class ApiRoutes {
     names.addAll(runtime.options().queues().keySet());
     names.addAll(paused);
     Map<String, Integer> busy = runtime.busy();
+    Map<String, List<String>> servedBy = servedBy(runtime.nodes());
     Instant now = clock.instant();
     return names.stream()
-        .map(name -> view(name, stats.get(name), paused.contains(name), busy, now))
+        .map(name -> view(name, stats.get(name), paused.contains(name), busy, servedBy, now))
         .toList();
+  }
+
+  /** Per queue, the live nodes that serve it, by name. */
+  private static Map<String, List<String>> servedBy(List<Node> nodes) {
+    var served = new java.util.HashMap<String, List<String>>();
+    for (Node node : nodes) {
+      node.queues()
+          .keySet()
+          .forEach(q -> served.computeIfAbsent(q, n -> new ArrayList<>()).add(node.name()));
+    }
+    return served;
   }
 
   ApiJson.QueueView queue(String name) {
@@ -277,30 +294,69 @@ final class ApiRoutes {
   private ApiJson.QueueView viewOf(String name, boolean paused) {
     QueueStats stats =
         runtime.stats().stream().filter(s -> s.queue().equals(name)).findFirst().orElse(null);
-    return view(name, stats, paused, runtime.busy(), clock.instant());
+    return view(name, stats, paused, runtime.busy(), servedBy(runtime.nodes()), clock.instant());
   }
 
   private ApiJson.QueueView view(
-      String name, QueueStats stats, boolean paused, Map<String, Integer> busy, Instant now) {
+      String name,
+      QueueStats stats,
+      boolean paused,
+      Map<String, Integer> busy,
+      Map<String, List<String>> servedBy,
+      Instant now) {
+    List<String> nodes = servedBy.getOrDefault(name, List.of());
+    long due = stats == null ? 0 : stats.due();
     return new ApiJson.QueueView(
         name,
         paused,
         runtime.options().queues().get(name),
         busy.get(name),
         ApiJson.counts(stats),
-        stats == null ? 0 : stats.runnable(),
-        stats == null ? null : stats.oldestRunnableAt().orElse(null),
-        stats == null
-            ? null
-            : stats.oldestRunnableAge(now).map(age -> age.toNanos() / 1e9).orElse(null));
+        stats == null ? 0 : stats.due(),
+        stats == null ? 0 : stats.count(JobState.PENDING) - stats.due(),
+        stats == null ? null : stats.oldestDueAt().orElse(null),
+        stats == null ? null : stats.oldestDueAge(now).map(age -> age.toNanos() / 1e9).orElse(null),
+        List.copyOf(nodes),
+        due > 0 && nodes.isEmpty());
   }
 
   // ---- Nodes -----------------------------------------------------------------------------
 
-  /** Every node seen lately, by name, with the queues it serves and the kinds it runs. */
+  /**
+   * Every node seen lately, by name, with the queues it serves, the kinds it runs, its busy
+   * handlers and the jobs it runs now: one read of the nodes and one of their running jobs.
+   */
   List<ApiJson.NodeView> nodes() {
+    return nodes(true);
+  }
+
+  /**
+   * Every node seen lately, as {@link #nodes()} shows them, with their running jobs only if {@code
+   * withRunning}: the overview shows none, and so reads none.
+   */
+  List<ApiJson.NodeView> nodes(boolean withRunning) {
     String self = runtime.options().owner();
-    return runtime.nodes().stream().map(node -> ApiJson.node(node, self)).toList();
+    List<Node> nodes = runtime.nodes();
+    var byOwner = new java.util.HashMap<String, List<Job>>();
+    if (withRunning && !nodes.isEmpty()) {
+      // One more than shown, to tell a node that runs exactly the limit from one that runs more.
+      var query =
+          new RunningQuery(
+              nodes.stream().map(Node::name).collect(Collectors.toSet()), RUNNING_PER_NODE + 1);
+      for (Job job : runtime.storage().running(query)) {
+        byOwner.computeIfAbsent(job.lease().orElseThrow().owner(), o -> new ArrayList<>()).add(job);
+      }
+    }
+    Instant now = clock.instant();
+    return nodes.stream()
+        .map(
+            node -> {
+              List<Job> running = byOwner.getOrDefault(node.name(), List.of());
+              boolean more = running.size() > RUNNING_PER_NODE;
+              return ApiJson.node(
+                  node, self, more ? running.subList(0, RUNNING_PER_NODE) : running, more, now);
+            })
+        .toList();
   }
 
   // ---- Schedules -------------------------------------------------------------------------

@@ -79,7 +79,7 @@ final class Dashboard {
     this.access = access;
     this.clock = clock;
     var factory = new DefaultMustacheFactory("dev/docket/http/web");
-    for (String name : List.of("overview", "jobs", "job", "schedules", "login", "error")) {
+    for (String name : List.of("overview", "jobs", "job", "schedules", "nodes", "login", "error")) {
       templates.put(name, factory.compile(name + ".mustache"));
     }
   }
@@ -92,6 +92,7 @@ final class Dashboard {
     app.get("/jobs", this::jobs);
     app.get("/jobs/{id}", ctx -> render(ctx, "job", job(ctx, ctx.pathParam("id"))));
     app.get("/schedules", ctx -> render(ctx, "schedules", schedules(ctx)));
+    app.get("/nodes", ctx -> render(ctx, "nodes", nodes(ctx)));
   }
 
   /** Whether a local session may call API route {@code path} with {@code method}. */
@@ -282,8 +283,9 @@ final class Dashboard {
         long pending = queue.counts().get("pending");
         row.put("name", queue.name());
         row.put("paused", queue.paused());
-        row.put("due", Formats.count(queue.runnable()));
-        row.put("scheduled", Formats.count(pending - queue.runnable()));
+        row.put("unserved", queue.unserved());
+        row.put("due", Formats.count(queue.due()));
+        row.put("scheduled", Formats.count(queue.scheduled()));
         row.put("running", Formats.count(queue.counts().get("running")));
         row.put("completed", Formats.count(queue.counts().get("completed")));
         row.put("failed", Formats.count(queue.counts().get("failed")));
@@ -296,10 +298,10 @@ final class Dashboard {
                 : "%.1f%%".formatted(100.0 * queue.counts().get("failed") / finished));
         row.put(
             "oldest",
-            queue.oldestRunnableAgeSeconds() == null
+            queue.oldestDueAgeSeconds() == null
                 ? "–"
-                : Formats.seconds(queue.oldestRunnableAgeSeconds()) + " ago");
-        row.put("oldestAt", queue.oldestRunnableAt() == null ? "" : time(queue.oldestRunnableAt()));
+                : Formats.seconds(queue.oldestDueAgeSeconds()) + " ago");
+        row.put("oldestAt", queue.oldestDueAt() == null ? "" : time(queue.oldestDueAt()));
         row.put(
             "node",
             queue.concurrency() == null
@@ -324,7 +326,7 @@ final class Dashboard {
   private List<Map<String, Object>> nodeRows() {
     var rows = new ArrayList<Map<String, Object>>();
     Instant now = clock.instant();
-    for (ApiJson.NodeView node : api.nodes()) {
+    for (ApiJson.NodeView node : api.nodes(false)) {
       var row = new HashMap<String, Object>();
       row.put("name", node.name());
       row.put("self", node.self());
@@ -344,6 +346,83 @@ final class Dashboard {
       rows.add(row);
     }
     return rows;
+  }
+
+  /**
+   * The Nodes page: the queues with due jobs that no live node serves, then every live node with
+   * its busy handlers per queue and the jobs it runs now.
+   */
+  private Map<String, Object> nodes(Context ctx) {
+    var model = page(ctx, "Nodes", "navNodes");
+    var unserved = new ArrayList<Map<String, Object>>();
+    var cards = new ArrayList<Map<String, Object>>();
+    try {
+      for (ApiJson.QueueView queue : api.queues()) {
+        if (queue.unserved()) {
+          unserved.add(Map.of("name", queue.name(), "due", queue.due()));
+        }
+      }
+      Instant now = clock.instant();
+      for (ApiJson.NodeView node : api.nodes()) {
+        cards.add(nodeCard(node, now));
+      }
+    } catch (dev.docket.usecase.port.StorageException e) {
+      model.put("storeError", e.getMessage());
+    }
+    model.put("unserved", unserved);
+    model.put("hasUnserved", !unserved.isEmpty());
+    model.put("nodes", cards);
+    return model;
+  }
+
+  private static Map<String, Object> nodeCard(ApiJson.NodeView node, Instant now) {
+    var card = new HashMap<String, Object>();
+    card.put("name", node.name());
+    card.put("self", node.self());
+    card.put("host", node.host());
+    card.put("version", node.version() == null ? "–" : node.version());
+    card.put("startedAt", time(node.startedAt()));
+    double silent = Math.max(0, java.time.Duration.between(node.lastSeen(), now).toMillis() / 1e3);
+    card.put("lastSeen", Formats.seconds(silent) + " ago");
+    card.put("lastSeenAt", time(node.lastSeen()));
+    card.put("kinds", node.kinds());
+    card.put("noKinds", node.kinds().isEmpty());
+    var queues = new ArrayList<Map<String, Object>>();
+    node.queues()
+        .forEach(
+            (queue, concurrency) ->
+                queues.add(
+                    Map.of(
+                        "queue",
+                        queue,
+                        "concurrency",
+                        concurrency,
+                        "busy",
+                        node.busy().getOrDefault(queue, 0))));
+    card.put("queues", queues);
+    var running = new ArrayList<Map<String, Object>>();
+    for (ApiJson.RunningJobView job : node.running()) {
+      var row = new HashMap<String, Object>();
+      row.put("id", job.id());
+      row.put("shortId", "…" + job.id().substring(job.id().length() - 12));
+      row.put("kind", job.kind());
+      row.put("queue", job.queue());
+      row.put("attempt", job.attempt());
+      row.put("elapsed", Formats.seconds(job.elapsedSeconds()));
+      row.put("startedAt", time(job.startedAt()));
+      double left = java.time.Duration.between(now, job.leaseExpiresAt()).toMillis() / 1e3;
+      row.put(
+          "lease",
+          left >= 0
+              ? "expires in " + Formats.seconds(left)
+              : "expired " + Formats.seconds(-left) + " ago");
+      row.put("leaseExpiresAt", time(job.leaseExpiresAt()));
+      running.add(row);
+    }
+    card.put("running", running);
+    card.put("moreRunning", node.moreRunning());
+    card.put("shown", running.size());
+    return card;
   }
 
   private Map<String, Object> schedules(Context ctx) {

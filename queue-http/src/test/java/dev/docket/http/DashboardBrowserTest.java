@@ -702,8 +702,16 @@ class DashboardBrowserTest {
                     "return document.readyState === 'complete' && typeof htmx !== 'undefined';"));
   }
 
+  /**
+   * The text of the visible element {@code css}, read inside the wait: htmx may swap the element
+   * out between finding it and reading it, and then it is found again.
+   */
   private String textOf(String css) {
-    return wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(css))).getText();
+    return wait.until(
+        d -> {
+          WebElement element = d.findElement(By.cssSelector(css));
+          return element.isDisplayed() ? element.getText() : null;
+        });
   }
 
   /** Clicks a form's button and waits for the page the form's answer replaces it with. */
@@ -719,8 +727,17 @@ class DashboardBrowserTest {
     return driver.findElement(By.tagName("body")).getText().replace('\n', ' ');
   }
 
-  /** Clicks an element htmx may swap out meanwhile: a stale one is found again. */
+  /**
+   * Clicks an element htmx may swap out meanwhile: a stale one is found again. Waits first until no
+   * live part is being refreshed, as an operator's click usually comes: a button's {@code hx-sync}
+   * aborts its section's refresh in flight, and htmx logs the abort as a console error.
+   */
   private void click(String css) {
+    wait.until(
+        d ->
+            (Boolean)
+                ((JavascriptExecutor) d)
+                    .executeScript("return document.querySelector('.htmx-request') === null;"));
     wait.until(
         (WebDriver d) -> {
           d.findElement(By.cssSelector(css)).click();

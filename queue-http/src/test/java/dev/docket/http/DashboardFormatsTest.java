@@ -68,7 +68,7 @@ class DashboardFormatsTest {
                     .containsPattern(
                         "<tr data-queue=\"waiting\">\\s*<td><a[^>]*>waiting</a></td>\\s*<td>.*</td>"
                             + "\\s*<td class=\"num\"><a[^>]*>1,234</a></td>"));
-    assertThat(docket.get("/api/queues/waiting").json().path("runnable").asLong()).isEqualTo(1234);
+    assertThat(docket.get("/api/queues/waiting").json().path("due").asLong()).isEqualTo(1234);
   }
 
   @Test

@@ -293,6 +293,7 @@ class OpenApiDocumentTest {
             Map.entry("Queue", ApiJson.QueueView.class),
             Map.entry("Schedule", ApiJson.ScheduleView.class),
             Map.entry("Node", ApiJson.NodeView.class),
+            Map.entry("RunningJob", ApiJson.RunningJobView.class),
             Map.entry("Error", ApiJson.ErrorView.class),
             Map.entry("EnqueueRequest", ApiJson.EnqueueRequest.class),
             Map.entry("Retry", ApiJson.RetryRequest.class),

@@ -96,6 +96,21 @@ public final class DocketRuntime implements AutoCloseable {
   private volatile Node node;
 
   /**
+   * The busy handlers per queue this node last recorded, and whether that record failed: read and
+   * written on the timer thread only.
+   */
+  private Map<String, Integer> recordedBusy = Map.of();
+
+  private boolean presenceFailing;
+
+  /**
+   * How often a node looks whether its busy handlers changed since it last recorded them, and if so
+   * records them at once rather than at its next presence: the Nodes page shows them at most this
+   * late, and a node whose handlers stay as busy as they were writes nothing extra.
+   */
+  static final Duration BUSY_CHECK = Duration.ofSeconds(1);
+
+  /**
    * The longest a node waits between two records of its presence: its heartbeat interval, or this
    * when the heartbeat is slower (long leases), so that every node shows within {@link
    * #NODE_SILENCE}.
@@ -427,6 +442,11 @@ public final class DocketRuntime implements AutoCloseable {
       node = describe();
       long presence = Math.min(beat, PRESENCE_INTERVAL.toMillis());
       timers.scheduleWithFixedDelay(this::recordPresence, 0, presence, TimeUnit.MILLISECONDS);
+      timers.scheduleWithFixedDelay(
+          this::recordBusyChange,
+          BUSY_CHECK.toMillis(),
+          BUSY_CHECK.toMillis(),
+          TimeUnit.MILLISECONDS);
       // The first maintenance round waits a moment: at start its statements (lease, rescue,
       // purges, aging) ran cold beside the first claims and held the first job back.
       timers.scheduleWithFixedDelay(
@@ -487,7 +507,8 @@ public final class DocketRuntime implements AutoCloseable {
         options.queues(),
         kinds,
         Optional.ofNullable(DocketRuntime.class.getPackage().getImplementationVersion())
-            .filter(v -> !v.isBlank() && v.length() <= Node.MAX_VERSION_LENGTH));
+            .filter(v -> !v.isBlank() && v.length() <= Node.MAX_VERSION_LENGTH),
+        Map.of());
   }
 
   private static String host() {
@@ -498,14 +519,40 @@ public final class DocketRuntime implements AutoCloseable {
     return host.length() > Node.MAX_HOST_LENGTH ? host.substring(0, Node.MAX_HOST_LENGTH) : host;
   }
 
-  /** Records this node in the store's registry as seen now. */
+  /** Records this node in the store's registry as seen now, with its busy handlers. */
   private void recordPresence() {
+    recordPresence(busyHandlers());
+  }
+
+  private void recordPresence(Map<String, Integer> busy) {
     try {
-      nodeRegistry.beat(node.seenAt(clock.instant()));
+      nodeRegistry.beat(node.seenAt(clock.instant(), busy));
+      recordedBusy = busy;
+      presenceFailing = false;
       presenceLog.succeeded();
     } catch (RuntimeException e) {
+      presenceFailing = true;
       presenceLog.failed(e);
     }
+  }
+
+  /**
+   * Records this node's presence now if its busy handlers changed since the last record. Not while
+   * the store fails: the regular record tries again, and this one would only add failed writes.
+   */
+  private void recordBusyChange() {
+    Map<String, Integer> busy = busyHandlers();
+    if (!presenceFailing && !busy.equals(recordedBusy)) {
+      recordPresence(busy);
+    }
+  }
+
+  /** Per queue, the handlers running now, never more than the queue's concurrency. */
+  private Map<String, Integer> busyHandlers() {
+    var busy = new TreeMap<String, Integer>();
+    pools.forEach(
+        (queue, pool) -> busy.put(queue, Math.min(pool.busy(), options.queues().get(queue))));
+    return busy;
   }
 
   private void heartbeat() {

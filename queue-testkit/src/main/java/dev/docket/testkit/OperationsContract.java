@@ -17,6 +17,7 @@ import dev.docket.usecase.port.JobPage;
 import dev.docket.usecase.port.JobQuery;
 import dev.docket.usecase.port.PurgeRequest;
 import dev.docket.usecase.port.QueueStats;
+import dev.docket.usecase.port.RunningQuery;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,6 +26,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -39,7 +41,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * The rules of {@link JobOperations}: {@code update} changes one job atomically and writes nothing
  * when the change returns the same job; {@code list} pages through jobs newest first with every
  * filter; {@code stats} counts each queue's jobs by state and says which are runnable; {@code
- * delete} removes any job but a running one and frees its unique key.
+ * delete} removes any job but a running one and frees its unique key; {@code running} lists the
+ * jobs each lease owner runs, longest-running first, at most a limit per owner.
  *
  * <p>A store's tests run it with one subclass that only supplies the store, as {@link
  * JobStorageFixture} shows. Not thread-safe itself: JUnit makes one instance per test.
@@ -578,8 +581,8 @@ public abstract class OperationsContract extends JobStorageFixture {
       assertThat(stats(stats, ALPHA).counts()).isEqualTo(counts(3, 1, 1, 2, 1));
       assertThat(stats(stats, BETA).counts()).isEqualTo(counts(1, 0, 0, 0, 0));
       assertThat(stats(stats, GAMMA).counts()).isEqualTo(counts(0, 0, 1, 0, 0));
-      assertThat(stats(stats, GAMMA).runnable()).isZero();
-      assertThat(stats(stats, GAMMA).oldestRunnableAt()).isEmpty();
+      assertThat(stats(stats, GAMMA).due()).isZero();
+      assertThat(stats(stats, GAMMA).oldestDueAt()).isEmpty();
     }
 
     @Test
@@ -598,11 +601,11 @@ public abstract class OperationsContract extends JobStorageFixture {
 
       var stats = storage.stats(at);
 
-      assertThat(stats(stats, ALPHA).runnable()).isEqualTo(3);
-      assertThat(stats(stats, ALPHA).oldestRunnableAt()).contains(at.minus(Duration.ofMinutes(30)));
+      assertThat(stats(stats, ALPHA).due()).isEqualTo(3);
+      assertThat(stats(stats, ALPHA).oldestDueAt()).contains(at.minus(Duration.ofMinutes(30)));
       assertThat(stats(stats, ALPHA).count(JobState.PENDING)).isEqualTo(4);
-      assertThat(stats(stats, BETA).runnable()).isEqualTo(1);
-      assertThat(stats(stats, BETA).oldestRunnableAt()).contains(at.minus(Duration.ofHours(2)));
+      assertThat(stats(stats, BETA).due()).isEqualTo(1);
+      assertThat(stats(stats, BETA).oldestDueAt()).contains(at.minus(Duration.ofHours(2)));
     }
 
     @Test
@@ -612,8 +615,8 @@ public abstract class OperationsContract extends JobStorageFixture {
 
       var alpha = stats(now(), ALPHA);
 
-      assertThat(alpha.runnable()).isZero();
-      assertThat(alpha.oldestRunnableAt()).isEmpty();
+      assertThat(alpha.due()).isZero();
+      assertThat(alpha.oldestDueAt()).isEmpty();
       assertThat(alpha.counts()).isEqualTo(counts(1, 1, 0, 0, 0));
     }
 
@@ -622,11 +625,11 @@ public abstract class OperationsContract extends JobStorageFixture {
       var runAt = now().plus(Duration.ofHours(1));
       given(JobState.PENDING, specBuilder(ALPHA).runAt(runAt));
 
-      assertThat(stats(now(), ALPHA).runnable()).isZero();
-      assertThat(stats(runAt.minusMillis(1), ALPHA).runnable()).isZero();
-      assertThat(stats(runAt, ALPHA).runnable()).isEqualTo(1);
-      assertThat(stats(runAt, ALPHA).oldestRunnableAt()).contains(runAt);
-      assertThat(stats(runAt.plus(Duration.ofDays(1)), ALPHA).oldestRunnableAt()).contains(runAt);
+      assertThat(stats(now(), ALPHA).due()).isZero();
+      assertThat(stats(runAt.minusMillis(1), ALPHA).due()).isZero();
+      assertThat(stats(runAt, ALPHA).due()).isEqualTo(1);
+      assertThat(stats(runAt, ALPHA).oldestDueAt()).contains(runAt);
+      assertThat(stats(runAt.plus(Duration.ofDays(1)), ALPHA).oldestDueAt()).contains(runAt);
     }
 
     @Test
@@ -721,6 +724,104 @@ public abstract class OperationsContract extends JobStorageFixture {
       var successor = submit(specBuilder(QUEUE).uniqueKey("export-9").build());
 
       assertThat(storage.insert(List.of(successor))).containsExactly(successor);
+    }
+  }
+
+  /**
+   * {@link JobOperations#running}: what each node runs now, read from the running jobs' leases,
+   * bounded per owner.
+   */
+  @Nested
+  class Running {
+    private static final String NODE_A = "node-a";
+    private static final String NODE_B = "node-b";
+
+    private List<Job> running(int limit, String... owners) {
+      return storage.running(new RunningQuery(Set.of(owners), limit));
+    }
+
+    /** A new job claimed by {@code owner} now, then a millisecond passes. */
+    private Job runningOn(String owner, String queue) {
+      var claimed = claimOnly(insert(spec(queue)), owner);
+      clock.advance(Duration.ofMillis(1));
+      return claimed;
+    }
+
+    @Test
+    void running_listsTheJobsEachOwnerHolds_byOwner_longestRunningFirst() {
+      var b1 = runningOn(NODE_B, QUEUE);
+      var a1 = runningOn(NODE_A, OTHER_QUEUE);
+      var a2 = runningOn(NODE_A, QUEUE);
+      runningOn("node-c", QUEUE);
+      insert(spec(QUEUE));
+
+      List<Job> running = running(10, NODE_B, NODE_A, "node-unknown");
+
+      assertThat(running).containsExactly(a1, a2, b1);
+      assertThat(running.getFirst())
+          .isLeasedBy(NODE_A)
+          .hasLeaseStartedAt(a1.lease().orElseThrow().startedAt())
+          .hasSameFieldsAs(stored(a1.id()));
+    }
+
+    @Test
+    void running_ordersEachOwnersJobs_byWhenTheirLeaseStarted_thenById() {
+      var later = insert(spec(QUEUE));
+      var earlier = insert(spec(OTHER_QUEUE));
+      // The job with the higher id is taken first, so it has run longest.
+      var first = claimOnly(earlier, NODE_A);
+      clock.advance(Duration.ofSeconds(3));
+      var second = claimOnly(later, NODE_A);
+      var sameTime = claimOnly(insert(spec(QUEUE)), NODE_A);
+
+      assertThat(running(10, NODE_A)).containsExactly(first, second, sameTime);
+    }
+
+    @Test
+    void running_returnsAtMostTheLimit_ofEachOwner_theLongestRunning() {
+      var a1 = runningOn(NODE_A, QUEUE);
+      var a2 = runningOn(NODE_A, QUEUE);
+      runningOn(NODE_A, QUEUE);
+      var b1 = runningOn(NODE_B, QUEUE);
+
+      assertThat(running(2, NODE_A, NODE_B)).containsExactly(a1, a2, b1);
+      assertThat(running(1, NODE_A, NODE_B)).containsExactly(a1, b1);
+    }
+
+    @Test
+    void running_keepsTheLeaseStart_whenTheLeaseIsExtended() {
+      var claimed = runningOn(NODE_A, QUEUE);
+      clock.advance(Duration.ofSeconds(20));
+      storage.extendLeases(List.of(extension(claimed, LEASE)));
+
+      assertThat(running(10, NODE_A))
+          .singleElement()
+          .satisfies(
+              job ->
+                  assertThat(job)
+                      .hasLeaseStartedAt(claimed.lease().orElseThrow().startedAt())
+                      .hasLeaseExpiringAt(now().plus(LEASE)));
+    }
+
+    @Test
+    void running_leavesOutJobsThatFinished_wereReleased_orRunUnderAnotherOwner() {
+      var completed = runningOn(NODE_A, QUEUE);
+      var released = runningOn(NODE_A, QUEUE);
+      var stays = runningOn(NODE_A, QUEUE);
+      reportAccepted(completedNow(completed));
+      reportAccepted(new dev.docket.domain.Outcome.Released(released.id(), fence(released), now()));
+      var elsewhere = claimOnly(stored(released.id()), NODE_B);
+
+      assertThat(running(10, NODE_A)).containsExactly(stays);
+      assertThat(running(10, NODE_B)).containsExactly(elsewhere);
+    }
+
+    @Test
+    void running_ofNoOwners_orOfOwnersThatRunNothing_isEmpty() {
+      runningOn(NODE_A, QUEUE);
+
+      assertThat(running(10)).isEmpty();
+      assertThat(running(10, NODE_B)).isEmpty();
     }
   }
 

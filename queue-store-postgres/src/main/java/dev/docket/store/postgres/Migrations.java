@@ -37,6 +37,7 @@ final class Migrations {
           "V2__control.sql",
           "V3__nodes.sql",
           "V4__results_progress_changes.sql",
+          "V5__node_busy_and_lease_start.sql",
           "V6__dead_letter_index.sql",
           "V8__schedule_definitions.sql");
 

@@ -16,6 +16,7 @@ import dev.docket.usecase.port.ProgressReport;
 import dev.docket.usecase.port.PurgeRequest;
 import dev.docket.usecase.port.QueueStats;
 import dev.docket.usecase.port.RescueRequest;
+import dev.docket.usecase.port.RunningQuery;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -434,6 +435,25 @@ final class PostgresJobStorage implements JobStorage {
   }
 
   @Override
+  public List<Job> running(RunningQuery query) {
+    Objects.requireNonNull(query, "query");
+    if (query.owners().isEmpty()) {
+      return List.of();
+    }
+    return Failures.translate(
+        "list the running jobs of " + query.owners().size() + " owners",
+        () ->
+            Transactions.autocommit(
+                jdbi,
+                h ->
+                    h.createQuery(sql.running)
+                        .bind("owners", query.owners().toArray(String[]::new))
+                        .bind("limit", query.limit())
+                        .map((rs, ctx) -> JobRows.read(rs))
+                        .list()));
+  }
+
+  @Override
   public JobPage list(JobQuery query) {
     var text = new StringBuilder("SELECT ").append(JobRows.COLUMNS).append(" FROM ");
     appendFrom(query, text, false);
@@ -670,6 +690,7 @@ final class PostgresJobStorage implements JobStorage {
           .bind("leaseOwner", job.lease().map(l -> l.owner()).orElse(null))
           .bind("leaseFence", job.lease().map(l -> l.fence()).orElse(null))
           .bind("leaseExpiresAt", job.lease().map(l -> JobRows.offset(l.expiresAt())).orElse(null))
+          .bind("leaseStartedAt", job.lease().map(l -> JobRows.offset(l.startedAt())).orElse(null))
           .bind("version", job.version())
           .bind("cancelRequested", job.isCancelRequested())
           .bind("result", job.result().orElse(null))

@@ -9,8 +9,8 @@ import java.util.function.UnaryOperator;
 
 /**
  * What operators do with stored jobs: find and list them, change one (cancel, retry), delete one,
- * and count them per queue. The part of {@link JobStorage} that {@link
- * dev.docket.usecase.JobClient} manages jobs through.
+ * count them per queue, and see which jobs each node runs. The part of {@link JobStorage} that
+ * {@link dev.docket.usecase.JobClient} manages jobs through.
  *
  * <p>Implementations are thread-safe. Arguments and results are never null. Failures of the
  * underlying technology surface as {@link StorageException}.
@@ -113,6 +113,14 @@ public interface JobOperations {
    * @throws IllegalStateException if the job is running
    */
   Optional<Job> delete(JobId id);
+
+  /**
+   * The running jobs whose lease one of the query's owners holds, at most the query's limit per
+   * owner: grouped by owner, the owners sorted by name as {@link String#compareTo} sorts them, and
+   * each owner's longest-running first (earliest {@link dev.docket.domain.Lease#startedAt()}, then
+   * lowest id). Reads only running jobs, so it costs what they number, not what the store holds.
+   */
+  List<Job> running(RunningQuery query);
 
   /**
    * Statistics of every queue that has at least one job.
