@@ -42,7 +42,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.openqa.selenium.By;
-import org.openqa.selenium.Cookie;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.OutputType;
@@ -656,35 +655,9 @@ class DashboardBrowserTest {
     return server.url() + path;
   }
 
-  /**
-   * Logs in as a script would, posting the token to {@code /login}, and gives the browser the
-   * session cookie it answers with; the login form has a test of its own.
-   */
+  /** Logs in through the login route, then opens the queues. */
   private void logIn() throws Exception {
-    HttpResponse<String> response =
-        http.send(
-            HttpRequest.newBuilder(URI.create(url("/login")))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString("token=" + TOKEN + "&next=%2F"))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    assertThat(response.statusCode()).as("login answered %s", response.body()).isEqualTo(303);
-    String prefix = Access.SESSION_COOKIE + "=";
-    String cookie =
-        response.headers().allValues("Set-Cookie").stream()
-            .filter(c -> c.startsWith(prefix))
-            .findFirst()
-            .orElseThrow();
-    String session = cookie.substring(prefix.length(), cookie.indexOf(';'));
-    driver.get(url("/login")); // a page of the server's origin, so its cookie can be set
-    driver
-        .manage()
-        .addCookie(
-            new Cookie.Builder(Access.SESSION_COOKIE, session)
-                .path("/")
-                .isHttpOnly(true)
-                .sameSite("Strict")
-                .build());
+    browser.logIn(server.url(), TOKEN);
     open("/");
   }
 

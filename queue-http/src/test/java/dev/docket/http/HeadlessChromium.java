@@ -91,6 +91,47 @@ final class HeadlessChromium implements AutoCloseable {
   }
 
   /**
+   * Logs in to the dashboard at {@code baseUrl} as a script would, posting {@code token} to {@code
+   * /login}, and gives the browser the session cookie it answers with; the login form has a test of
+   * its own. The browser is left on a page of the server's origin.
+   */
+  void logIn(String baseUrl, String token) throws Exception {
+    java.net.http.HttpResponse<String> response;
+    try (var http = java.net.http.HttpClient.newHttpClient()) {
+      response =
+          http.send(
+              java.net.http.HttpRequest.newBuilder(java.net.URI.create(baseUrl + "/login"))
+                  .header("Content-Type", "application/x-www-form-urlencoded")
+                  .POST(
+                      java.net.http.HttpRequest.BodyPublishers.ofString(
+                          "token=" + token + "&next=%2F"))
+                  .build(),
+              java.net.http.HttpResponse.BodyHandlers.ofString());
+    }
+    org.assertj.core.api.Assertions.assertThat(response.statusCode())
+        .as("login answered %s", response.body())
+        .isEqualTo(303);
+    String prefix = Access.SESSION_COOKIE + "=";
+    String cookie =
+        response.headers().allValues("Set-Cookie").stream()
+            .filter(c -> c.startsWith(prefix))
+            .findFirst()
+            .orElseThrow();
+    String session = cookie.substring(prefix.length(), cookie.indexOf(';'));
+    if (!driver.getCurrentUrl().startsWith(baseUrl)) {
+      driver.get(baseUrl + "/login"); // a page of the server's origin, so its cookie can be set
+    }
+    driver
+        .manage()
+        .addCookie(
+            new org.openqa.selenium.Cookie.Builder(Access.SESSION_COOKIE, session)
+                .path("/")
+                .isHttpOnly(true)
+                .sameSite("Strict")
+                .build());
+  }
+
+  /**
    * Lays pages out in a viewport of {@code width} × {@code height} CSS pixels, as a phone does when
    * {@code mobile} (the page's viewport meta tag counts, scroll bars take no room); screenshots
    * have that size. Stays for later pages until {@link #resetEmulation()}.

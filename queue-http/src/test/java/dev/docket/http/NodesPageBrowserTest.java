@@ -37,7 +37,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.openqa.selenium.By;
-import org.openqa.selenium.Cookie;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
@@ -268,32 +267,9 @@ class NodesPageBrowserTest {
     return server.url() + path;
   }
 
-  /** Logs in as a script would and gives the browser the session cookie it answers with. */
+  /** Logs in through the login route. */
   private void logIn() throws Exception {
-    HttpResponse<String> response =
-        http.send(
-            HttpRequest.newBuilder(URI.create(url("/login")))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString("token=" + TOKEN + "&next=%2F"))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    assertThat(response.statusCode()).as("login answered %s", response.body()).isEqualTo(303);
-    String prefix = Access.SESSION_COOKIE + "=";
-    String cookie =
-        response.headers().allValues("Set-Cookie").stream()
-            .filter(c -> c.startsWith(prefix))
-            .findFirst()
-            .orElseThrow();
-    String session = cookie.substring(prefix.length(), cookie.indexOf(';'));
-    driver.get(url("/login"));
-    driver
-        .manage()
-        .addCookie(
-            new Cookie.Builder(Access.SESSION_COOKIE, session)
-                .path("/")
-                .isHttpOnly(true)
-                .sameSite("Strict")
-                .build());
+    browser.logIn(server.url(), TOKEN);
   }
 
   private void open(String path) {

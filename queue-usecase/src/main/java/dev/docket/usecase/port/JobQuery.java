@@ -106,38 +106,20 @@ public record JobQuery(
 
   /** The same query continued after {@code id}. */
   public JobQuery after(JobId id) {
-    return new JobQuery(
-        queue,
-        state,
-        kind,
-        tag,
-        errorType,
-        createdFrom,
-        createdBefore,
-        runAtUpTo,
-        runAtAfter,
-        Optional.of(id),
-        limit);
+    return copy(Optional.of(id), limit);
   }
 
   /** The same filters from the first page: for counting, or for acting on every match. */
   public JobQuery fromStart() {
-    return new JobQuery(
-        queue,
-        state,
-        kind,
-        tag,
-        errorType,
-        createdFrom,
-        createdBefore,
-        runAtUpTo,
-        runAtAfter,
-        Optional.empty(),
-        limit);
+    return copy(Optional.empty(), limit);
   }
 
   /** The same query with another page size. */
   public JobQuery withLimit(int limit) {
+    return copy(afterId, limit);
+  }
+
+  private JobQuery copy(Optional<JobId> afterId, int limit) {
     return new JobQuery(
         queue,
         state,
