@@ -634,7 +634,9 @@ public final class DocketRuntime implements AutoCloseable {
   }
 
   /**
-   * Submits a schedule's job now, outside its slots: the slots fire as before.
+   * Submits a schedule's job now, outside its slots: the slots fire as before. The job carries a
+   * unique key made from the time, so the schedule's history can tell it from other jobs of its
+   * kind (see {@link Schedule#ranByHand}).
    *
    * @return the submitted job
    * @throws IllegalArgumentException if no schedule has that name
@@ -648,7 +650,8 @@ public final class DocketRuntime implements AutoCloseable {
                 () ->
                     new IllegalArgumentException(
                         "There is no schedule %s.".formatted(dev.docket.domain.Names.quote(name))));
-    return client.submit(schedule.job());
+    return client.submit(
+        schedule.job().toBuilder().uniqueKey(schedule.handKey(clock.instant())).build());
   }
 
   /** Whether the runtime was started and has not stopped. */
