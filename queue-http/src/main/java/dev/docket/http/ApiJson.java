@@ -420,16 +420,35 @@ final class ApiJson {
       List<String> servedBy,
       boolean unserved) {}
 
-  /** A recurring schedule. */
+  /**
+   * A recurring schedule.
+   *
+   * @param trigger the trigger as configured: {@code cron <expression> <zone>} or {@code every
+   *     <ISO-8601 duration>}
+   * @param description the trigger in words, or as configured when its shape has no words
+   * @param nextSlot the next slot, null while disabled
+   * @param nextSlots the next {@value ApiRoutes#NEXT_SLOTS} slots at most, empty while disabled
+   */
   @JsonInclude(JsonInclude.Include.ALWAYS)
   record ScheduleView(
       String name,
       String trigger,
+      String description,
       String kind,
       String queue,
       boolean enabled,
       Instant lastSlot,
-      Instant nextSlot) {}
+      Instant nextSlot,
+      List<Instant> nextSlots) {}
+
+  /**
+   * A job a schedule made: for a slot, or by hand ("Run now").
+   *
+   * @param slot the slot it was made for; null for a run by hand
+   * @param job the job, as lists show it
+   */
+  @JsonInclude(JsonInclude.Include.ALWAYS)
+  record ScheduleRunView(Instant slot, JobView job) {}
 
   /**
    * A node that recorded its presence lately: what it serves and which kinds it runs (and so

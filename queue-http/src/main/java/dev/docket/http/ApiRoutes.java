@@ -362,14 +362,14 @@ final class ApiRoutes {
   // ---- Schedules -------------------------------------------------------------------------
 
   List<ApiJson.ScheduleView> schedules() {
-    return runtime.schedules().stream().map(ApiRoutes::view).toList();
+    return runtime.schedules().stream().map(this::view).toList();
   }
 
   ApiJson.ScheduleView schedule(String name) {
     return runtime.schedules().stream()
         .filter(v -> v.schedule().name().equals(name))
         .findFirst()
-        .map(ApiRoutes::view)
+        .map(this::view)
         .orElseThrow(() -> noSchedule(name));
   }
 
@@ -388,21 +388,78 @@ final class ApiRoutes {
     return ApiException.notFound("There is no schedule %s.".formatted(Names.quote(name)));
   }
 
-  private static ApiJson.ScheduleView view(DocketRuntime.ScheduleView view) {
+  /** How many next slots a schedule shows. */
+  static final int NEXT_SLOTS = 5;
+
+  /** How many of a schedule's runs its history shows. */
+  static final int RECENT_RUNS = 20;
+
+  /**
+   * How many of the newest jobs of a schedule's kind and queue its history reads at most. The store
+   * has no filter on unique keys, so the history reads the kind and queue's newest jobs and keeps
+   * the schedule's: bounded, at the price of missing runs older than this many jobs of the kind.
+   */
+  static final int RUNS_SCANNED = 1_000;
+
+  private static final int RUNS_PAGE = 200;
+
+  private ApiJson.ScheduleView view(DocketRuntime.ScheduleView view) {
     Schedule schedule = view.schedule();
     String trigger =
         switch (schedule.trigger()) {
           case Schedule.Trigger.Cron cron -> "cron " + cron.expression() + " " + cron.zone();
           case Schedule.Trigger.Every every -> "every " + every.interval();
         };
+    var nextSlots = new java.util.ArrayList<Instant>();
+    Instant slot = view.nextSlot().orElse(null);
+    while (slot != null && nextSlots.size() < NEXT_SLOTS) {
+      nextSlots.add(slot);
+      slot = schedule.trigger().next(slot).orElse(null);
+    }
     return new ApiJson.ScheduleView(
         schedule.name(),
         trigger,
+        CronWords.describe(schedule.trigger()),
         schedule.job().kind(),
         schedule.job().queue(),
         view.enabled(),
         view.lastSlot().orElse(null),
-        view.nextSlot().orElse(null));
+        view.nextSlot().orElse(null),
+        List.copyOf(nextSlots));
+  }
+
+  /**
+   * The newest {@value #RECENT_RUNS} jobs the schedule made, for its slots or by hand, newest
+   * first: those among the newest {@value #RUNS_SCANNED} jobs of its kind and queue.
+   */
+  List<ApiJson.ScheduleRunView> scheduleRuns(String name) {
+    Schedule schedule =
+        runtime.schedules().stream()
+            .map(DocketRuntime.ScheduleView::schedule)
+            .filter(s -> s.name().equals(name))
+            .findFirst()
+            .orElseThrow(() -> noSchedule(name));
+    var runs = new java.util.ArrayList<ApiJson.ScheduleRunView>();
+    JobQuery query =
+        JobQuery.builder()
+            .kind(schedule.job().kind())
+            .queue(schedule.job().queue())
+            .limit(RUNS_PAGE)
+            .build();
+    for (int read = 0; read < RUNS_SCANNED && runs.size() < RECENT_RUNS; read += RUNS_PAGE) {
+      JobPage page = runtime.client().list(query);
+      for (var job : page.jobs()) {
+        var slot = schedule.slotOf(job);
+        if ((slot.isPresent() || schedule.ranByHand(job)) && runs.size() < RECENT_RUNS) {
+          runs.add(new ApiJson.ScheduleRunView(slot.orElse(null), ApiJson.job(job, false)));
+        }
+      }
+      if (page.nextAfterId().isEmpty()) {
+        break;
+      }
+      query = query.after(page.nextAfterId().get());
+    }
+    return List.copyOf(runs);
   }
 
   // ---- Parsing ---------------------------------------------------------------------------

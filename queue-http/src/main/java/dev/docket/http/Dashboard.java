@@ -79,7 +79,8 @@ final class Dashboard {
     this.access = access;
     this.clock = clock;
     var factory = new DefaultMustacheFactory("dev/docket/http/web");
-    for (String name : List.of("overview", "jobs", "job", "schedules", "nodes", "login", "error")) {
+    for (String name :
+        List.of("overview", "jobs", "job", "schedules", "schedule", "nodes", "login", "error")) {
       templates.put(name, factory.compile(name + ".mustache"));
     }
   }
@@ -93,6 +94,8 @@ final class Dashboard {
     app.get("/jobs/{id}", ctx -> render(ctx, "job", job(ctx, ctx.pathParam("id"))));
     app.get("/schedules", ctx -> render(ctx, "schedules", schedules(ctx)));
     app.get("/nodes", ctx -> render(ctx, "nodes", nodes(ctx)));
+    app.get(
+        "/schedules/{name}", ctx -> render(ctx, "schedule", schedule(ctx, ctx.pathParam("name"))));
   }
 
   /** Whether a local session may call API route {@code path} with {@code method}. */
@@ -437,7 +440,8 @@ final class Dashboard {
     for (ApiJson.ScheduleView schedule : api.schedules()) {
       var row = new HashMap<String, Object>();
       row.put("name", schedule.name());
-      row.put("trigger", trigger(schedule.trigger()));
+      row.put("trigger", schedule.trigger());
+      row.put("description", schedule.description());
       row.put("kind", schedule.kind());
       row.put("queue", schedule.queue());
       row.put("enabled", schedule.enabled());
@@ -448,6 +452,56 @@ final class Dashboard {
       rows.add(row);
     }
     return rows;
+  }
+
+  /** One schedule: its trigger in words, its next slots and its recent runs with links. */
+  private Map<String, Object> schedule(Context ctx, String name) {
+    ApiJson.ScheduleView schedule = api.schedule(name);
+    var model = page(ctx, "Schedule " + schedule.name(), "navSchedules");
+    Instant now = clock.instant();
+    var view = new HashMap<String, Object>();
+    view.put("name", schedule.name());
+    view.put("description", schedule.description());
+    view.put("trigger", schedule.trigger());
+    view.put("kind", schedule.kind());
+    view.put("queue", schedule.queue());
+    view.put("enabled", schedule.enabled());
+    view.put("lastSlot", Formats.relative(schedule.lastSlot(), now));
+    view.put("lastSlotUtc", schedule.lastSlot() == null ? "" : time(schedule.lastSlot()));
+    view.put(
+        "nextSlots",
+        schedule.nextSlots().stream()
+            .map(at -> Map.of("at", time(at), "in", Formats.relative(at, now)))
+            .toList());
+    var runs = new ArrayList<Map<String, Object>>();
+    for (ApiJson.ScheduleRunView run : api.scheduleRuns(name)) {
+      var row = jobRow(run.job(), now);
+      row.put("how", run.slot() == null ? "by hand" : "slot");
+      row.put("slot", run.slot() == null ? "" : time(run.slot()));
+      row.put("finishedAt", time(run.job().finishedAt()));
+      row.put("finishedAgo", Formats.relative(run.job().finishedAt(), now));
+      row.put("took", took(run.job()));
+      runs.add(row);
+    }
+    view.put("runs", runs);
+    view.put("scanned", Formats.count(ApiRoutes.RUNS_SCANNED));
+    model.put("schedule", view);
+    return model;
+  }
+
+  /**
+   * From due to finished, waiting included: the store keeps no attempt's start time, so this is the
+   * closest honest figure. {@link Formats#NONE} until the job has finished.
+   */
+  private static String took(ApiJson.JobView job) {
+    if (job.finishedAt() == null) {
+      return Formats.NONE;
+    }
+    Instant due = job.runAt().isAfter(job.createdAt()) ? job.runAt() : job.createdAt();
+    return Formats.duration(
+        java.time.Duration.between(due, job.finishedAt()).isNegative()
+            ? java.time.Duration.ZERO
+            : java.time.Duration.between(due, job.finishedAt()));
   }
 
   private void jobs(Context ctx) {
@@ -696,14 +750,6 @@ final class Dashboard {
 
   static String time(Instant at) {
     return Formats.utc(at);
-  }
-
-  /** {@code every PT1H} as {@code every 1 h}; a cron expression as it is. */
-  private static String trigger(String trigger) {
-    String every = "every ";
-    return trigger.startsWith(every)
-        ? every + Formats.duration(trigger.substring(every.length()))
-        : trigger;
   }
 
   private static String first(Map<String, List<String>> parameters, String name) {

@@ -310,6 +310,10 @@ public final class DocketServer implements AutoCloseable {
         "/api/schedules/{name}",
         ctx -> json(ctx, 200, api.schedule(ctx.pathParam("name"))));
     route(
+        HandlerType.GET,
+        "/api/schedules/{name}/runs",
+        ctx -> json(ctx, 200, api.scheduleRuns(ctx.pathParam("name"))));
+    route(
         HandlerType.POST,
         "/api/schedules/{name}/enable",
         ctx -> changed(ctx, api.setEnabled(ctx.pathParam("name"), true)));

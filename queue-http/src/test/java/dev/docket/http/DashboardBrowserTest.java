@@ -277,7 +277,7 @@ class DashboardBrowserTest {
     assertThat(textOf("#queues tr[data-queue=mail] .badge")).isEqualTo("running");
     assertThat(textOf("#queues tr[data-queue=mail] td:nth-child(11)")).isEqualTo("0 of 2 busy");
     assertThat(textOf("#schedules tr[data-schedule=monthly-invoices] td:nth-child(2)"))
-        .isEqualTo("cron 0 6 1 * * Z");
+        .isEqualTo("at 06:00 UTC on day 1 of every month");
   }
 
   @Test

@@ -126,7 +126,7 @@ class DashboardFormatsTest {
     String page = docket.get("/schedules").body();
 
     assertThat(page)
-        .contains("<code>every 1 h 30 min</code>")
+        .contains("<td title=\"every PT1H30M\">every 1 h 30 min</td>")
         // Slots of an interval are counted from the epoch, so the next is up to 90 minutes away.
         .containsPattern(
             "<td class=\"when\" title=\"" + UTC + "\">in (\\d+ s|\\d+ min|1 h( \\d+ min)?)</td>");

@@ -449,6 +449,8 @@ class DashboardLookBrowserTest {
         });
     pages.put("schedules", () -> open("/schedules"));
     pages.put(
+        "schedule", () -> open("/schedules/search-index-rebuild-for-every-tenant-in-every-region"));
+    pages.put(
         "error",
         () -> {
           open("/jobs/" + UUID.randomUUID());

@@ -676,7 +676,9 @@ public final class DocketRuntime implements AutoCloseable {
   }
 
   /**
-   * Submits a schedule's job now, outside its slots: the slots fire as before.
+   * Submits a schedule's job now, outside its slots: the slots fire as before. The job carries a
+   * unique key made from the time, so the schedule's history can tell it from other jobs of its
+   * kind (see {@link Schedule#ranByHand}).
    *
    * @return the submitted job
    * @throws IllegalArgumentException if no schedule has that name

@@ -153,7 +153,7 @@ final class Scheduler {
   }
 
   static String uniqueKey(Schedule schedule, Instant slot) {
-    return "docket:schedule:" + schedule.name() + ":" + slot;
+    return schedule.slotKey(slot);
   }
 
   /** The next slot of {@code schedule} after {@code now}. */

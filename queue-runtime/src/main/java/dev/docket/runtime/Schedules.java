@@ -141,7 +141,9 @@ public final class Schedules {
                         ("Schedule %s has no definition in the store that this version can read,"
                                 + " so its job is unknown here: %s")
                             .formatted(Names.quote(name), whyUndefined(name))));
-    return client.submit(schedule.job());
+    // A key of its own, so the schedule's history can tell a run by hand from its slots' runs.
+    return client.submit(
+        schedule.job().toBuilder().uniqueKey(schedule.handKey(clock.instant())).build());
   }
 
   private Entry require(String name) {
