@@ -227,7 +227,12 @@ final class Jobs implements Runnable {
 
     @Override
     public Integer call() {
-      database.run(spec, (store, client) -> printState(spec, client.retry(id)));
+      database.run(
+          spec,
+          (store, client) -> {
+            printState(spec, client.retry(id));
+            Database.audit(store, "cli jobs retry", "job " + id);
+          });
       return 0;
     }
   }
@@ -247,7 +252,12 @@ final class Jobs implements Runnable {
 
     @Override
     public Integer call() {
-      database.run(spec, (store, client) -> printState(spec, client.cancel(id)));
+      database.run(
+          spec,
+          (store, client) -> {
+            printState(spec, client.cancel(id));
+            Database.audit(store, "cli jobs cancel", "job " + id);
+          });
       return 0;
     }
   }

@@ -37,7 +37,8 @@ final class Migrations {
           "V2__control.sql",
           "V3__nodes.sql",
           "V4__results_progress_changes.sql",
-          "V6__dead_letter_index.sql");
+          "V6__dead_letter_index.sql",
+          "V7__audit_log.sql");
 
   static final String HISTORY_TABLE = "docket_schema_history";
   private static final String PLACEHOLDER = "docket_schema";
