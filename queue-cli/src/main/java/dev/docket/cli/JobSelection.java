@@ -150,7 +150,12 @@ final class JobSelection {
    *     when not confirmed
    */
   int actOnMatches(
-      CommandSpec spec, JobClient client, BulkResult.Action action, Instant now, boolean json) {
+      CommandSpec spec,
+      dev.docket.store.postgres.PostgresStore store,
+      JobClient client,
+      BulkResult.Action action,
+      Instant now,
+      boolean json) {
     JobQuery query = query(spec, now);
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
@@ -190,6 +195,11 @@ final class JobSelection {
       }
       page = page.after(result.nextAfterId().get());
     }
+    Database.audit(
+        store,
+        "cli jobs " + verb,
+        "jobs matching %s: %d changed, %d left as they were"
+            .formatted(described(), changed, skipped.size()));
     report(spec, action, changed, skipped, json);
     return skipped.isEmpty() ? 0 : 1;
   }

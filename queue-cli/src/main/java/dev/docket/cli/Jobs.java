@@ -361,7 +361,8 @@ final class Jobs implements Runnable {
         int[] status = new int[1];
         database.run(
             spec,
-            (store, client) -> status[0] = selection.actOnMatches(spec, client, action, now, json));
+            (store, client) ->
+                status[0] = selection.actOnMatches(spec, store, client, action, now, json));
         return status[0];
       }
       List<JobId> parsed = JobSelection.ids(spec, ids);
@@ -385,6 +386,7 @@ final class Jobs implements Runnable {
                     }
                   }
                 }
+                Database.audit(store, "cli jobs " + verb, "job " + id);
               } catch (JobNotFoundException
                   | dev.docket.domain.IllegalTransitionException
                   | IllegalStateException e) {

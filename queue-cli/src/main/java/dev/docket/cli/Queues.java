@@ -187,6 +187,7 @@ final class Queues implements Runnable {
             boolean already = before.isPaused(queue);
             if (!already) {
               store.queueControl().pause(queue, CLOCK.instant());
+              Database.audit(store, "cli queues pause", "queue " + queue);
             }
             print(spec, store, client, queue, json, already ? "was paused already" : "paused");
           });
@@ -223,6 +224,7 @@ final class Queues implements Runnable {
             boolean already = !before.isPaused(queue);
             if (!already) {
               store.queueControl().resume(queue);
+              Database.audit(store, "cli queues resume", "queue " + queue);
             }
             print(spec, store, client, queue, json, already ? "was not paused" : "resumed");
           });

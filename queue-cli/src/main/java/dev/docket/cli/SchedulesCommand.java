@@ -135,6 +135,7 @@ final class SchedulesCommand implements Runnable {
           spec,
           (store, client) -> {
             Job job = schedules(store, client).runNow(name);
+            Database.audit(store, "cli schedules run", "schedule " + name + ", job " + job.id());
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
               Json.print(out, Json.job(job, true));
@@ -213,6 +214,10 @@ final class SchedulesCommand implements Runnable {
       boolean json) {
     Schedules schedules = schedules(store, client);
     boolean changed = schedules.setEnabled(name, enabled);
+    if (changed) {
+      Database.audit(
+          store, "cli schedules " + (enabled ? "enable" : "disable"), "schedule " + name);
+    }
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
       Json.print(out, Json.schedule(schedules.find(name).orElseThrow()));

@@ -354,6 +354,30 @@ class DocketCommandPostgresTest {
   }
 
   @Test
+  void jobsRetryAndCancel_eachLeaveOneAuditEntry_asTheOsUser() {
+    JobId failed = enqueue("flaky", "{}", "--queue", "audit_cli", "--max-attempts", "1");
+    finish("audit_cli", true);
+    JobId pending = enqueue("slow", "{}", "--queue", "audit_cli_wait");
+    long before =
+        store.auditLog().list(1, Long.MAX_VALUE).stream().mapToLong(e -> e.id()).max().orElse(0);
+
+    assertThat(run("jobs", "retry", failed.toString())).isZero();
+    assertThat(run("jobs", "cancel", pending.toString())).isZero();
+    assertThat(run("jobs", "cancel", pending.toString()))
+        .as("refused: already cancelled")
+        .isEqualTo(1);
+
+    var entries =
+        store.auditLog().list(100, Long.MAX_VALUE).stream().filter(e -> e.id() > before).toList();
+    String actor = "cli:" + System.getProperty("user.name");
+    assertThat(entries)
+        .extracting(e -> e.actor() + " " + e.action() + " " + e.target() + " " + e.status())
+        .containsExactly(
+            actor + " cli jobs cancel job " + pending + " 200",
+            actor + " cli jobs retry job " + failed + " 200");
+  }
+
+  @Test
   void jobsRetry_ofAPendingJob_saysOnlyFailedOrCancelledJobsCanBeRetried() {
     JobId id = enqueue("flaky", "{}");
 

@@ -369,6 +369,15 @@ final class ApiJson {
   @JsonInclude(JsonInclude.Include.ALWAYS)
   record CountView(long count, boolean atLeast) {}
 
+  /** One entry of the audit log: who changed what, when, and how it ended. */
+  @JsonInclude(JsonInclude.Include.ALWAYS)
+  record AuditEntryView(
+      String id, Instant at, String actor, String action, String target, int status) {}
+
+  /** A page of the audit log, newest first, and the {@code before} of the next page. */
+  @JsonInclude(JsonInclude.Include.ALWAYS)
+  record AuditPageView(List<AuditEntryView> entries, String nextBefore) {}
+
   /** What a bulk action did, and the cursor of the filter's next page. */
   @JsonInclude(JsonInclude.Include.ALWAYS)
   record BulkResultView(List<String> changed, List<SkippedView> skipped, String nextCursor) {}

@@ -241,6 +241,105 @@ final class ApiRoutes {
     return ApiJson.job(runtime.client().delete(jobId(id)), true);
   }
 
+  /**
+   * What a bulk action acted on, for its audit entry: the ids it named (their number, and the first
+   * few) or its filter, and how many jobs changed and were skipped.
+   */
+  static String bulkTarget(byte[] body, ApiJson.BulkResultView result) {
+    var request = ApiJson.read(body, ApiJson.BulkActionRequest.class);
+    String named;
+    if (request.ids() != null) {
+      List<String> ids = request.ids();
+      named =
+          "%d id(s) %s%s"
+              .formatted(
+                  ids.size(),
+                  String.join(", ", ids.subList(0, Math.min(ids.size(), 20))),
+                  ids.size() > 20 ? ", …" : "");
+    } else {
+      named = "filter " + new java.util.TreeMap<>(request.filter());
+    }
+    return "%s: %d changed, %d skipped"
+        .formatted(named, result.changed().size(), result.skipped().size());
+  }
+
+  // ---- Audit -----------------------------------------------------------------------------
+
+  /** The most audit entries one page holds unless asked for fewer. */
+  static final int DEFAULT_AUDIT_LIMIT = 100;
+
+  private static final Set<String> AUDIT_PARAMETERS = Set.of("limit", "before");
+
+  /** A page of the audit log, newest first; {@code before} is the previous page's last id. */
+  ApiJson.AuditPageView audit(Map<String, List<String>> parameters) {
+    for (String name : parameters.keySet()) {
+      if (!AUDIT_PARAMETERS.contains(name)) {
+        throw ApiException.badRequest(
+            ErrorCode.INVALID_PARAMETER,
+            "Parameter %s is unknown here: use limit and before.".formatted(Names.quote(name)));
+      }
+    }
+    int limit = DEFAULT_AUDIT_LIMIT;
+    String limitText = single(parameters, "limit");
+    if (limitText != null) {
+      try {
+        limit = Integer.parseInt(limitText);
+      } catch (NumberFormatException e) {
+        limit = -1;
+      }
+      if (limit < 1 || limit > dev.docket.usecase.port.AuditLog.MAX_LIMIT) {
+        throw ApiException.badRequest(
+            ErrorCode.INVALID_PARAMETER,
+            "Parameter limit is %s, not a number from 1 to %d."
+                .formatted(Names.quote(limitText), dev.docket.usecase.port.AuditLog.MAX_LIMIT));
+      }
+    }
+    long before = Long.MAX_VALUE;
+    String beforeText = single(parameters, "before");
+    if (beforeText != null) {
+      try {
+        before = Long.parseLong(beforeText);
+      } catch (NumberFormatException e) {
+        before = 0;
+      }
+      if (before < 1) {
+        throw ApiException.badRequest(
+            ErrorCode.INVALID_PARAMETER,
+            "Parameter before is %s, not the id of an audit entry (a whole number from 1)."
+                .formatted(Names.quote(beforeText)));
+      }
+    }
+    var entries = runtime.store().auditLog().list(limit, before);
+    var views =
+        entries.stream()
+            .map(
+                e ->
+                    new ApiJson.AuditEntryView(
+                        Long.toString(e.id()),
+                        e.at(),
+                        e.actor(),
+                        e.action(),
+                        e.target(),
+                        e.status()))
+            .toList();
+    String next =
+        entries.size() == limit ? Long.toString(entries.get(entries.size() - 1).id()) : null;
+    return new ApiJson.AuditPageView(views, next);
+  }
+
+  private static String single(Map<String, List<String>> parameters, String name) {
+    List<String> values = parameters.get(name);
+    if (values == null || values.isEmpty()) {
+      return null;
+    }
+    if (values.size() > 1) {
+      throw ApiException.badRequest(
+          ErrorCode.INVALID_PARAMETER,
+          "Parameter %s is given %d times: give it once.".formatted(name, values.size()));
+    }
+    return values.get(0);
+  }
+
   // ---- Queues ----------------------------------------------------------------------------
 
   List<ApiJson.QueueView> queues() {

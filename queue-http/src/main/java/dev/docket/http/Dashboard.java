@@ -80,7 +80,16 @@ final class Dashboard {
     this.clock = clock;
     var factory = new DefaultMustacheFactory("dev/docket/http/web");
     for (String name :
-        List.of("overview", "jobs", "job", "schedules", "schedule", "nodes", "login", "error")) {
+        List.of(
+            "overview",
+            "jobs",
+            "job",
+            "schedules",
+            "schedule",
+            "nodes",
+            "audit",
+            "login",
+            "error")) {
       templates.put(name, factory.compile(name + ".mustache"));
     }
   }
@@ -96,6 +105,7 @@ final class Dashboard {
     app.get("/nodes", ctx -> render(ctx, "nodes", nodes(ctx)));
     app.get(
         "/schedules/{name}", ctx -> render(ctx, "schedule", schedule(ctx, ctx.pathParam("name"))));
+    app.get("/audit", ctx -> render(ctx, "audit", audit(ctx)));
   }
 
   /** Whether a local session may call API route {@code path} with {@code method}. */
@@ -161,7 +171,10 @@ final class Dashboard {
     }
     Map<String, String> form = smallForm(ctx);
     String next = safeNext(form.get("next"));
-    if (!access.isToken(form.get("token"))) {
+    String token = form.get("token");
+    boolean admin = access.isToken(token);
+    boolean reader = access.isReadOnlyToken(token);
+    if (!admin && !reader) {
       server.throttle().failed(client, now);
       var model = new HashMap<String, Object>();
       model.put("next", next);
@@ -171,7 +184,8 @@ final class Dashboard {
       return;
     }
     server.throttle().succeeded(client);
-    setSessionCookie(ctx, access.sessions().open(false, now).cookie());
+    // A read-only token makes a read-only session: its pages show no actions, the API refuses it.
+    setSessionCookie(ctx, access.sessions().open(false, !admin, now).cookie());
     ctx.redirect(next, HttpStatus.SEE_OTHER);
   }
 
@@ -270,6 +284,7 @@ final class Dashboard {
     model.put("csrf", session == null ? "" : session.csrf());
     // A local session needs no log-out: the next page would open a new one.
     model.put("session", session != null && !session.local());
+    model.put("readOnly", session != null && session.readOnly());
     model.put("htmx", HTMX);
     model.put("chartjs", CHART_JS);
     model.put("owner", runtime.options().owner());
@@ -434,6 +449,42 @@ final class Dashboard {
     return model;
   }
 
+  /** The audit log, newest first, a page at a time: {@code ?before=} is the last id shown. */
+  private Map<String, Object> audit(Context ctx) {
+    var model = page(ctx, "Audit log", "navAudit");
+    var parameters = new TreeMap<String, List<String>>(ctx.queryParamMap());
+    parameters.keySet().retainAll(List.of("before"));
+    Instant now = clock.instant();
+    var rows = new ArrayList<Map<String, Object>>();
+    try {
+      ApiJson.AuditPageView page = api.audit(parameters);
+      for (ApiJson.AuditEntryView entry : page.entries()) {
+        var row = new HashMap<String, Object>();
+        row.put("id", entry.id());
+        row.put("at", Formats.relative(entry.at(), now));
+        row.put("atUtc", time(entry.at()));
+        row.put("actor", entry.actor());
+        row.put("action", entry.action());
+        row.put("target", entry.target().isEmpty() ? "–" : entry.target());
+        row.put("status", entry.status());
+        row.put("refused", entry.status() >= 300);
+        rows.add(row);
+      }
+      if (page.nextBefore() != null) {
+        model.put("next", "/audit?before=" + page.nextBefore());
+      }
+      if (parameters.containsKey("before")) {
+        model.put("first", true);
+      }
+    } catch (ApiException e) {
+      model.put("auditError", e.getMessage());
+    } catch (dev.docket.usecase.port.StorageException e) {
+      model.put("auditError", e.getMessage());
+    }
+    model.put("entries", rows);
+    return model;
+  }
+
   private List<Map<String, Object>> scheduleRows() {
     var rows = new ArrayList<Map<String, Object>>();
     Instant now = clock.instant();
@@ -542,7 +593,7 @@ final class Dashboard {
       ApiJson.CountView total = api.count(filters);
       model.put("total", Formats.count(total.count()) + (total.atLeast() ? "+" : ""));
       model.put("totalOne", total.count() == 1);
-      if (!filters.isEmpty() && total.count() > 0) {
+      if (!filters.isEmpty() && total.count() > 0 && !Boolean.TRUE.equals(model.get("readOnly"))) {
         model.put("matching", matching(filters, total));
       }
       String state = first(filters, "state").toLowerCase(Locale.ROOT);

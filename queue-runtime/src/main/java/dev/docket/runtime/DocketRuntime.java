@@ -567,7 +567,8 @@ public final class DocketRuntime implements AutoCloseable {
   /**
    * On the node that holds the maintenance lease only: rescue expired leases, purge finished jobs
    * past their retention, age waiting jobs, forget nodes silent for longer than {@link
-   * #NODE_SILENCE}. The lease outlives three rounds, so a dead holder is replaced within seconds.
+   * #NODE_SILENCE}, purge audit entries past {@link RuntimeOptions#auditRetention()}. The lease
+   * outlives three rounds, so a dead holder is replaced within seconds.
    */
   /** How long after start the first maintenance round waits. */
   static final Duration MAINTENANCE_START_DELAY = Duration.ofSeconds(1);
@@ -600,6 +601,9 @@ public final class DocketRuntime implements AutoCloseable {
         if (forgotten > 0) {
           LOG.log(Level.INFO, "Forgot {0} nodes that stopped recording their presence.", forgotten);
         }
+      }
+      if (leaderLease.tryAcquire(MAINTENANCE_LEASE, options.owner(), clock.instant(), ttl)) {
+        store.auditLog().purge(clock.instant().minus(options.auditRetention()));
       }
       maintenanceLog.succeeded();
     } catch (RuntimeException e) {

@@ -623,6 +623,11 @@ class PoisonJobsTest {
     }
 
     @Override
+    public dev.docket.usecase.port.AuditLog auditLog() {
+      return inner.auditLog();
+    }
+
+    @Override
     public void checkHealth() {
       inner.checkHealth();
     }

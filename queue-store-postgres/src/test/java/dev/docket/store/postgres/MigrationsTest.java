@@ -209,6 +209,7 @@ class MigrationsTest {
         "behind",
         (schema, c) -> {
           startAStore(schema);
+          // The last migration, so that no later one is applied (Flyway would refuse a gap).
           DB.execute(
               ("ALTER TABLE \"%1$s\".schedules DROP COLUMN definition;"
                       + " DELETE FROM \"%1$s\".%2$s"
