@@ -146,9 +146,14 @@ class StoredSchedulesTest {
     nodeTicks(NIGHTLY);
 
     Job fromStore = stored().runNow("nightly-report");
-    Job fromCode = client.submit(NIGHTLY.job());
+    Job fromCode =
+        client.submit(
+            NIGHTLY.job().toBuilder().uniqueKey(NIGHTLY.handKey(clock.instant())).build());
 
-    assertThat(fromStore.spec()).isEqualTo(fromCode.spec());
+    assertThat(fromStore.spec())
+        .as("the same job, with the key that marks a run by hand")
+        .isEqualTo(fromCode.spec());
+    assertThat(NIGHTLY.ranByHand(fromStore)).isTrue();
     assertThat(fromStore.payload()).isEqualTo("{\"day\":\"yesterday\",\"copies\":2}");
     assertThat(fromStore.priority()).isEqualTo(Priority.HIGH);
     assertThat(fromStore.maxAttempts()).isEqualTo(3);
