@@ -196,7 +196,7 @@ class NodesPageBrowserTest {
     assertThat(textOf(webJob + " td:nth-child(2)")).isEqualTo("mail.slow");
     assertThat(textOf(workerJob + " td:nth-child(2)")).isEqualTo("report.slow");
     assertThat(textOf(workerJob + " td:nth-child(3)")).isEqualTo("reports");
-    assertThat(textOf(webJob + " .elapsed")).matches("\\d+\\.\\d s");
+    assertThat(textOf(webJob + " .elapsed")).matches("\\d+ ms|\\d+(\\.\\d)? s|\\d+ min( \\d+ s)?");
     assertThat(textOf(workerJob + " .lease")).startsWith("expires in ");
     assertThat(attributeOf(webJob + " a", "href")).isEqualTo("/jobs/" + mail);
     assertThat(driver.findElements(By.cssSelector(webCard + " tr[data-job]"))).hasSize(1);
