@@ -161,7 +161,10 @@ class SchedulesCommandPostgresTest {
     assertThat(job.priority()).isEqualTo(Priority.HIGH);
     assertThat(job.tags()).containsExactly("finance");
     assertThat(job.runAt()).isAfterOrEqualTo(before);
-    assertThat(job.uniqueKey()).as("outside the slots, no slot's key").isEmpty();
+    assertThat(job.uniqueKey())
+        .as("outside the slots: the key of a run by hand, which the schedule's history reads")
+        .hasValueSatisfying(
+            key -> assertThat(key).startsWith("docket:schedule:nightly-report, run now at "));
   }
 
   @Test
