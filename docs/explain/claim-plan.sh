@@ -51,6 +51,8 @@ echo "== Docket claim plan: $(psql_ -At -c 'SHOW server_version') at $PGHOST:$PG
 
 psql_ -c "DROP SCHEMA IF EXISTS $SCHEMA CASCADE" -c "CREATE SCHEMA $SCHEMA" >/dev/null
 sed 's/\${docket_schema}/'"$SCHEMA"'/g' "$migration" | psql_ >/dev/null
+# The dead letter's index, V6, on the same table.
+sed 's/\${docket_schema}/'"$SCHEMA"'/g' "$(dirname "$migration")/V6__dead_letter_index.sql" | psql_ >/dev/null
 
 echo "== Loading data (a few minutes) ..."
 start=$SECONDS
@@ -227,6 +229,28 @@ clean
 
 section "Stats"
 psql_ -c "$EX $STATS"
+
+# PostgresJobStorage.list and count with the operator's filters, as the dashboard and the bulk
+# actions send them: a page is the limit + 1 (51); a count stops at ApiRoutes.COUNT_CAP.
+LIST="SELECT $COLS FROM $J WHERE true"
+COUNT="SELECT count(*) FROM (SELECT 1 FROM $J WHERE true"
+section "The operator's lists and counts"
+psql_ <<SQL
+\echo '-- the dead letter, first page'
+$EX $LIST AND state = 'failed' ORDER BY id DESC LIMIT 51;
+\echo '-- the dead letter of one kind, first page'
+$EX $LIST AND state = 'failed' AND kind = 'webhook.deliver' ORDER BY id DESC LIMIT 51;
+\echo '-- the dead letter, counted (cap 100000)'
+$EX $COUNT AND state = 'failed' LIMIT 100000) AS matching;
+\echo '-- due jobs of a queue, first page'
+$EX $LIST AND queue = 'default' AND ((state = 'pending' AND run_at <= '$NOW') OR (state = 'scheduled' AND run_at <= '$NOW')) AND run_at <= '$NOW' ORDER BY id DESC LIMIT 51;
+\echo '-- due jobs of a queue, counted'
+$EX $COUNT AND queue = 'default' AND ((state = 'pending' AND run_at <= '$NOW') OR (state = 'scheduled' AND run_at <= '$NOW')) AND run_at <= '$NOW' LIMIT 100000) AS matching;
+\echo '-- scheduled jobs of a queue, first page'
+$EX $LIST AND queue = 'default' AND ((state = 'scheduled' AND run_at > '$NOW') OR (state = 'pending' AND run_at > '$NOW')) AND run_at > '$NOW' ORDER BY id DESC LIMIT 51;
+\echo '-- every job of a kind, counted (cap 100000)'
+$EX $COUNT AND kind = 'email.send' LIMIT 100000) AS matching;
+SQL
 
 section "Generic plans (plan_cache_mode = force_generic_plan), as a server-side prepared statement may use"
 psql_ <<SQL

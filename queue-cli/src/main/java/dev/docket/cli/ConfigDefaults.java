@@ -40,7 +40,8 @@ final class ConfigDefaults implements CommandLine.IDefaultValueProvider {
           "database-user", "DOCKET_DATABASE_USER",
           "database-password", "DOCKET_DATABASE_PASSWORD",
           "schema", "DOCKET_SCHEMA",
-          "api-token", "DOCKET_API_TOKEN");
+          "api-token", "DOCKET_API_TOKEN",
+          "api-read-token", "DOCKET_API_READ_TOKEN");
 
   private final Function<String, String> env;
   private Path file;

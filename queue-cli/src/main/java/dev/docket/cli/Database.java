@@ -5,6 +5,7 @@ import static dev.docket.cli.DocketCommand.*;
 import dev.docket.domain.Names;
 import dev.docket.store.postgres.PostgresOptions;
 import dev.docket.store.postgres.PostgresStore;
+import dev.docket.usecase.AuditTrail;
 import dev.docket.usecase.JobClient;
 import dev.docket.usecase.port.StorageException;
 import java.sql.SQLException;
@@ -65,7 +66,8 @@ final class Database {
 
   /**
    * Opens the store for one command and closes it after {@code work}: no migrations (a mistyped
-   * schema must not become a new one), no LISTEN connection, a small pool.
+   * schema must not become a new one), no LISTEN connection, no warm-up of the worker path, a small
+   * pool.
    *
    * @throws CommandLine.ParameterException if no database URL was given
    * @throws StorageException if PostgreSQL fails; a missing table says to run migrate
@@ -78,7 +80,7 @@ final class Database {
                   + " jobs live in PostgreSQL.")
               .formatted(command.qualifiedName(" ").substring("docket ".length())));
     }
-    var options = options().migrateOnStart(false).listen(false).poolSize(2).build();
+    var options = options().migrateOnStart(false).listen(false).warmUp(false).poolSize(2).build();
     try (var store = PostgresStore.start(options)) {
       var client = new JobClient(store.storage(), CODEC, CLOCK, ThreadLocalRandom.current());
       work.run(store, client);
@@ -92,6 +94,19 @@ final class Database {
       }
       throw e;
     }
+  }
+
+  /**
+   * Writes the audit entry of a change this command made, as {@code cli:<os user>}: one entry after
+   * the change succeeded, with status 200. Every command that changes jobs, queues or schedules
+   * calls it; a store that fails to write it is logged, and the change stands.
+   *
+   * @param action the command, such as {@code cli jobs retry}
+   * @param target what it changed, such as {@code job <id>}
+   */
+  static void audit(PostgresStore store, String action, String target) {
+    new AuditTrail(store.auditLog(), CLOCK)
+        .record(AuditTrail.cliActor(System.getProperty("user.name")), action, target, 200);
   }
 
   /** PostgreSQL's undefined_table (42P01) or invalid_schema_name (3F000). */

@@ -4,6 +4,7 @@ import dev.docket.domain.DocketException;
 import dev.docket.domain.JobId;
 import dev.docket.domain.JobState;
 import dev.docket.domain.Names;
+import dev.docket.domain.Priority;
 import dev.docket.store.postgres.PostgresStore;
 import dev.docket.usecase.JobClient;
 import dev.docket.usecase.json.JacksonPayloadCodec;
@@ -26,8 +27,13 @@ import picocli.CommandLine.Spec;
 /**
  * The {@code docket} command: {@code docket serve} runs workers, on the in-memory store unless a
  * database URL is given; {@code docket migrate} applies or prints the PostgreSQL schema; {@code
- * docket enqueue}, {@code docket stats} and {@code docket jobs} submit, count and manage jobs in
- * PostgreSQL.
+ * docket enqueue}, {@code docket stats}, {@code docket jobs}, {@code docket queues} and {@code
+ * docket schedules} submit, count and manage jobs, queues and schedules in PostgreSQL.
+ *
+ * <p>A mistyped command line gets one line on stderr and exit status 2 ({@link UsageErrors}); a
+ * command that fails on a sound line (no such job, a job in the wrong state, the database down)
+ * gets one line starting {@code docket:} and exit status 1. {@code --json} prints JSON Lines
+ * ({@link Json}).
  *
  * <p>An option's value comes from, in this order: the command line; the environment, for the
  * database options ({@code DOCKET_DATABASE_URL}, {@code DOCKET_DATABASE_USER}, {@code
@@ -51,10 +57,12 @@ import picocli.CommandLine.Spec;
       Enqueue.class,
       Stats.class,
       Jobs.class,
+      Queues.class,
+      SchedulesCommand.class,
       BenchCommand.class
     })
 public final class DocketCommand implements Runnable {
-  /** Payloads are checked, and {@code stats --json} lines written, with Docket's own codec. */
+  /** Payloads are checked, and the benchmark's lines written, with Docket's own codec. */
   static final PayloadCodec CODEC = JacksonPayloadCodec.create();
 
   static final InstantSource CLOCK = InstantSource.system();
@@ -112,6 +120,11 @@ public final class DocketCommand implements Runnable {
     line.registerConverter(Duration.class, DocketCommand::duration);
     line.registerConverter(Instant.class, DocketCommand::instant);
     line.registerConverter(JobId.class, DocketCommand::jobId);
+    line.registerConverter(JobState.class, DocketCommand::state);
+    line.registerConverter(Integer.class, DocketCommand::wholeNumber);
+    line.registerConverter(Integer.TYPE, DocketCommand::wholeNumber);
+    line.registerConverter(Priority.class, DocketCommand::priority);
+    line.setParameterExceptionHandler(new UsageErrors());
     line.setDefaultValueProvider(defaults);
     line.setExecutionStrategy(
         parsed -> {
@@ -195,6 +208,48 @@ public final class DocketCommand implements Runnable {
       return JobId.parse(text);
     } catch (IllegalArgumentException e) {
       throw new CommandLine.TypeConversionException(e.getMessage());
+    }
+  }
+
+  /** The state words a user may type: the states' own, and {@code dead} for the dead letter. */
+  static JobState state(String text) {
+    String word = text.strip().toLowerCase(Locale.ROOT);
+    if (word.equals("dead")) {
+      return JobState.FAILED;
+    }
+    for (JobState state : JobState.values()) {
+      if (lower(state).equals(word)) {
+        return state;
+      }
+    }
+    throw new CommandLine.TypeConversionException(
+        "%s is not a state; use one of %s (or dead, due, scheduled)"
+            .formatted(
+                Names.quote(text),
+                String.join(
+                    ", ",
+                    java.util.Arrays.stream(JobState.values())
+                        .map(DocketCommand::lower)
+                        .toList())));
+  }
+
+  static Integer wholeNumber(String text) {
+    try {
+      return Integer.valueOf(text.strip());
+    } catch (NumberFormatException e) {
+      throw new CommandLine.TypeConversionException(
+          "%s is not a whole number".formatted(Names.quote(text)));
+    }
+  }
+
+  /** A priority as the API takes it: a whole number from 0 to 100, or a level's name. */
+  static Priority priority(String text) {
+    try {
+      return Priority.parse(text.strip());
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.TypeConversionException(
+          "%s is not a priority; use a whole number from %d to %d, or low, normal, high or urgent"
+              .formatted(Names.quote(text), Priority.MIN_VALUE, Priority.MAX_VALUE));
     }
   }
 

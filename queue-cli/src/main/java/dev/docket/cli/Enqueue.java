@@ -5,6 +5,7 @@ import static dev.docket.cli.DocketCommand.*;
 import dev.docket.domain.Job;
 import dev.docket.domain.JobSpec;
 import dev.docket.domain.Names;
+import dev.docket.domain.Priority;
 import dev.docket.usecase.JobRequest;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -44,8 +45,12 @@ final class Enqueue implements Callable<Integer> {
       description = "The queue (default ${DEFAULT-VALUE}).")
   String queue;
 
-  @Option(names = "--priority", description = "0 to 100, higher runs first (default 50).")
-  Integer priority;
+  @Option(
+      names = "--priority",
+      description =
+          "0 to 100, or low (0), normal (50), high (75) or urgent (100); higher runs first"
+              + " (default normal).")
+  Priority priority;
 
   @Option(
       names = "--delay",
@@ -68,6 +73,12 @@ final class Enqueue implements Callable<Integer> {
   @Option(names = "--tag", description = "A tag to find the job by; repeatable.")
   List<String> tags = new ArrayList<>();
 
+  @Option(
+      names = "--json",
+      description =
+          "Print the job as one JSON object: the one enqueued, or the one holding its key.")
+  boolean printJson;
+
   @Override
   public Integer call() {
     // Every value is checked before connecting, so a typo is reported as such even when the
@@ -80,6 +91,11 @@ final class Enqueue implements Callable<Integer> {
           Job prepared = client.prepare(List.of(request)).get(0);
           Job stored = store.storage().insert(List.of(prepared)).get(0);
           PrintWriter out = spec.commandLine().getOut();
+          if (printJson) {
+            Json.print(out, Json.job(stored, true));
+            out.flush();
+            return;
+          }
           out.print(stored.id() + " " + lower(stored.state()));
           if (!stored.id().equals(prepared.id())) {
             out.print(

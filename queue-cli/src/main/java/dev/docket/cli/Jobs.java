@@ -5,8 +5,9 @@ import static dev.docket.cli.DocketCommand.*;
 import dev.docket.domain.AttemptError;
 import dev.docket.domain.Job;
 import dev.docket.domain.JobId;
-import dev.docket.domain.JobState;
 import dev.docket.domain.RetryPolicy;
+import dev.docket.usecase.BulkResult;
+import dev.docket.usecase.JobNotFoundException;
 import dev.docket.usecase.port.JobPage;
 import dev.docket.usecase.port.JobQuery;
 import java.io.PrintWriter;
@@ -26,12 +27,13 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "jobs",
     mixinStandardHelpOptions = true,
-    description = "List, show, retry and cancel jobs.",
+    description = "List, show, retry, cancel and delete jobs.",
     subcommands = {
       Jobs.ListJobs.class,
       Jobs.ShowJob.class,
       Jobs.RetryJob.class,
-      Jobs.CancelJob.class
+      Jobs.CancelJob.class,
+      Jobs.DeleteJobs.class
     })
 final class Jobs implements Runnable {
   @Spec CommandSpec spec;
@@ -54,8 +56,19 @@ final class Jobs implements Runnable {
     @Option(names = "--queue", description = "Only jobs of this queue.")
     String queue;
 
-    @Option(names = "--state", description = "Only jobs in this state: ${COMPLETION-CANDIDATES}.")
-    JobState state;
+    @Option(
+        names = "--state",
+        paramLabel = "<state>",
+        description =
+            "Only jobs in this state: pending (due or scheduled), running, completed, failed (the"
+                + " dead letter; dead is taken too) or cancelled.")
+    String state;
+
+    @Option(
+        names = "--error",
+        paramLabel = "<type>",
+        description = "Only jobs whose last error is of this type, such as java.io.IOException.")
+    String error;
 
     @Option(names = "--kind", description = "Only jobs of this kind.")
     String kind;
@@ -75,30 +88,30 @@ final class Jobs implements Runnable {
         description = "Continue after this job id: the cursor the page before printed.")
     JobId after;
 
+    @Option(
+        names = "--json",
+        description =
+            "Print one JSON object per job and line, without payload, result or stack traces;"
+                + " the next page's cursor goes to stderr.")
+    boolean json;
+
     @Override
     public Integer call() {
-      var query = JobQuery.builder().limit(limit);
-      if (queue != null) {
-        query.queue(queue);
-      }
-      if (state != null) {
-        query.state(state);
-      }
-      if (kind != null) {
-        query.kind(kind);
-      }
-      if (tag != null) {
-        query.tag(tag);
-      }
-      if (after != null) {
-        query.afterId(after);
-      }
-      JobQuery built = query.build();
+      JobQuery built = query();
       database.run(
           spec,
           (store, client) -> {
             JobPage page = client.list(built);
             PrintWriter out = spec.commandLine().getOut();
+            if (json) {
+              page.jobs().forEach(job -> Json.print(out, Json.job(job, false)));
+              out.flush();
+              // Stdout is the jobs alone; the cursor is the last one's id, said for people.
+              page.nextAfterId()
+                  .ifPresent(id -> spec.commandLine().getErr().println("Next page: --after " + id));
+              spec.commandLine().getErr().flush();
+              return;
+            }
             if (page.jobs().isEmpty()) {
               out.println("No jobs match.");
             } else {
@@ -121,6 +134,34 @@ final class Jobs implements Runnable {
           });
       return 0;
     }
+
+    /** The query of the options; a value it refuses is a usage error, told before connecting. */
+    private JobQuery query() {
+      try {
+        var query = JobQuery.builder().limit(limit);
+        if (queue != null) {
+          query.queue(queue);
+        }
+        if (state != null) {
+          JobSelection.state(spec, state, query, Instant.now());
+        }
+        if (error != null) {
+          query.errorType(error);
+        }
+        if (kind != null) {
+          query.kind(kind);
+        }
+        if (tag != null) {
+          query.tag(tag);
+        }
+        if (after != null) {
+          query.afterId(after);
+        }
+        return query.build();
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+      }
+    }
   }
 
   /** {@code docket jobs show}: one job, every field. */
@@ -136,13 +177,21 @@ final class Jobs implements Runnable {
     @Parameters(index = "0", paramLabel = "<id>", description = "The job's id.")
     JobId id;
 
+    @Option(names = "--json", description = "Print the job as one JSON object, every field.")
+    boolean json;
+
     @Override
     public Integer call() {
       database.run(
           spec,
           (store, client) -> {
             PrintWriter out = spec.commandLine().getOut();
-            print(out, client.get(id));
+            Job job = client.get(id);
+            if (json) {
+              Json.print(out, Json.job(job, true));
+            } else {
+              print(out, job);
+            }
             out.flush();
           });
       return 0;
@@ -212,23 +261,19 @@ final class Jobs implements Runnable {
     }
   }
 
-  /** {@code docket jobs retry}: a failed or cancelled job runs again. */
+  /** {@code docket jobs retry}: failed or cancelled jobs run again, by id or by a filter. */
   @Command(
       name = "retry",
       mixinStandardHelpOptions = true,
-      description = "Send a failed or cancelled job back to pending, to run again soon.")
-  static final class RetryJob implements Callable<Integer> {
-    @Spec CommandSpec spec;
-
-    @CommandLine.Mixin Database database = new Database();
-
-    @Parameters(index = "0", paramLabel = "<id>", description = "The job's id.")
-    JobId id;
-
-    @Override
-    public Integer call() {
-      database.run(spec, (store, client) -> printState(spec, client.retry(id)));
-      return 0;
+      description = {
+        "Retry failed or cancelled jobs: each becomes pending and runs again soon.",
+        "Name jobs by id, or every job a filter matches (docket jobs retry --state dead --kind"
+            + " email.send): the matches are counted and you are asked first; --yes does not ask."
+            + " A job in another state is left as it was, and said so; the status is then 1."
+      })
+  static final class RetryJob extends Bulk {
+    RetryJob() {
+      super(BulkResult.Action.RETRY);
     }
   }
 
@@ -236,24 +281,135 @@ final class Jobs implements Runnable {
   @Command(
       name = "cancel",
       mixinStandardHelpOptions = true,
-      description = "Cancel a job: a pending one at once, a running one when its handler stops.")
-  static final class CancelJob implements Callable<Integer> {
+      description = {
+        "Cancel jobs: a pending one at once, a running one when its handler stops.",
+        "Name jobs by id, or every job a filter matches (--state pending --queue mail): the"
+            + " matches are counted and you are asked first; --yes does not ask."
+      })
+  static final class CancelJob extends Bulk {
+    CancelJob() {
+      super(BulkResult.Action.CANCEL);
+    }
+  }
+
+  /** {@code docket jobs delete}: jobs that are not running go, whatever their state. */
+  @Command(
+      name = "delete",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Delete jobs that are not running, in whatever state: pending, finished or failed.",
+        "A running job is refused: cancel it first, and delete it once it stops. Name jobs by id,"
+            + " or every job a filter matches (--state completed --queue reports): the matches are"
+            + " counted and you are asked first; --yes does not ask. The status is 1 if any job"
+            + " was refused."
+      })
+  static final class DeleteJobs extends Bulk {
+    DeleteJobs() {
+      super(BulkResult.Action.DELETE);
+    }
+  }
+
+  /**
+   * What retry, cancel and delete share: one id prints the job after the change, as before; several
+   * ids or a filter act in bulk and print a summary.
+   */
+  abstract static class Bulk implements Callable<Integer> {
+    private final BulkResult.Action action;
+
     @Spec CommandSpec spec;
 
     @CommandLine.Mixin Database database = new Database();
 
-    @Parameters(index = "0", paramLabel = "<id>", description = "The job's id.")
-    JobId id;
+    @CommandLine.Mixin JobSelection selection = new JobSelection();
+
+    // Text, converted in call(): picocli would take a bad id after a good one for an unexpected
+    // argument, and say so instead of what is wrong with it.
+    @Parameters(
+        index = "0..*",
+        arity = "0..*",
+        paramLabel = "<id>",
+        description = "The ids of the jobs; or none, and a filter.")
+    List<String> ids = List.of();
+
+    @Option(
+        names = "--json",
+        description =
+            "Print one JSON object: the job after the change for one id, else a summary of how"
+                + " many changed and which were left as they were, and why.")
+    boolean json;
+
+    Bulk(BulkResult.Action action) {
+      this.action = action;
+    }
 
     @Override
     public Integer call() {
-      database.run(spec, (store, client) -> printState(spec, client.cancel(id)));
-      return 0;
+      String verb = action.name().toLowerCase(java.util.Locale.ROOT);
+      if (!ids.isEmpty() && selection.filters()) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(), "Name the jobs by ids or by a filter, not both.");
+      }
+      if (ids.isEmpty() && !selection.filters()) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(),
+            "Name the jobs to %s: ids, or a filter (--state, --queue, --kind, --tag, --error)."
+                .formatted(verb));
+      }
+      if (ids.isEmpty()) {
+        Instant now = Instant.now();
+        selection.query(spec, now); // a bad filter is a usage error, told before connecting
+        int[] status = new int[1];
+        database.run(
+            spec,
+            (store, client) ->
+                status[0] = selection.actOnMatches(spec, store, client, action, now, json));
+        return status[0];
+      }
+      List<JobId> parsed = JobSelection.ids(spec, ids);
+      int[] status = new int[1];
+      database.run(
+          spec,
+          (store, client) -> {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            for (JobId id : parsed) {
+              try {
+                switch (action) {
+                  case RETRY -> printState(spec, client.retry(id), json);
+                  case CANCEL -> printState(spec, client.cancel(id), json);
+                  case DELETE -> {
+                    Job deleted = client.delete(id);
+                    if (json) {
+                      Json.print(out, Json.job(deleted, true));
+                    } else {
+                      out.println(deleted.id() + " deleted");
+                    }
+                  }
+                }
+                Database.audit(store, "cli jobs " + verb, "job " + id);
+              } catch (JobNotFoundException
+                  | dev.docket.domain.IllegalTransitionException
+                  | IllegalStateException e) {
+                // The others are still acted on: one refused id is no reason to stop.
+                out.flush();
+                err.println("docket: " + oneLine(e.getMessage()));
+                err.flush();
+                status[0] = 1;
+              }
+              out.flush();
+            }
+          });
+      return status[0];
     }
   }
 
-  private static void printState(CommandSpec spec, Job job) {
+  private static void printState(CommandSpec spec, Job job, boolean json) {
     PrintWriter out = spec.commandLine().getOut();
+    if (json) {
+      Json.print(out, Json.job(job, true));
+      out.flush();
+      return;
+    }
     out.println(
         job.id()
             + " "

@@ -38,7 +38,8 @@ final class Migrate implements Callable<Integer> {
           "docket migrate needs --database-url or DOCKET_DATABASE_URL (or --print).");
     }
     try (var store =
-        PostgresStore.start(database.options().migrateOnStart(true).listen(false).build())) {
+        PostgresStore.start(
+            database.options().migrateOnStart(true).listen(false).warmUp(false).build())) {
       out.printf("Schema %s is up to date.%n", store.schema());
     }
     out.flush();

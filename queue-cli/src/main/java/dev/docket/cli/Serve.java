@@ -119,6 +119,21 @@ final class Serve implements Callable<Integer> {
   String apiToken;
 
   @Option(
+      names = "--api-read-token",
+      description =
+          "Bearer token that may only read the API and the dashboard, 16+ characters and not the"
+              + " API token (env DOCKET_API_READ_TOKEN); none when not given.")
+  String apiReadToken;
+
+  @Option(
+      names = "--audit-retention",
+      paramLabel = "<duration>",
+      description =
+          "How long the audit log keeps an entry, P1D to P3650D (default P90D); older ones are"
+              + " purged by the maintenance.")
+  Duration auditRetention;
+
+  @Option(
       names = "--dashboard-open-on-localhost",
       description =
           "Open the dashboard's pages and buttons without the token to browsers on this machine"
@@ -142,6 +157,9 @@ final class Serve implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     Optional<Duration> statsInterval = statsInterval();
     var options = RuntimeOptions.builder().shutdownGrace(grace);
+    if (auditRetention != null) {
+      options.auditRetention(auditRetention);
+    }
     if (queues.isEmpty() && demo) {
       Demo.QUEUES.forEach(options::queue);
     }
@@ -162,6 +180,9 @@ final class Serve implements Callable<Integer> {
               .trustProxy(trustProxy);
       if (apiToken != null && !apiToken.isEmpty()) {
         http.token(apiToken);
+      }
+      if (apiReadToken != null && !apiReadToken.isEmpty()) {
+        http.readOnlyToken(apiReadToken);
       }
       modules.add(new HttpModule(http.build()));
     }
@@ -326,7 +347,7 @@ final class Serve implements Callable<Integer> {
       for (JobState state : JobState.values()) {
         line.append(' ').append(lower(state)).append('=').append(queue.count(state));
       }
-      out.println(line.append(" runnable=").append(queue.runnable()));
+      out.println(line.append(" due=").append(queue.due()));
     }
     out.flush();
   }

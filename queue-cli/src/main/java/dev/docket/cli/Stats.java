@@ -24,8 +24,8 @@ import picocli.CommandLine.Spec;
     name = "stats",
     mixinStandardHelpOptions = true,
     description =
-        "Print the jobs of each queue by state, the runnable ones and how long the oldest has"
-            + " waited.")
+        "Print the jobs of each queue by state, how many pending ones are due (run-at now or"
+            + " past) and how long the oldest due one has waited.")
 final class Stats implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -43,7 +43,7 @@ final class Stats implements Callable<Integer> {
           Instant now = CLOCK.instant();
           PrintWriter out = spec.commandLine().getOut();
           if (json) {
-            stats.forEach(queue -> out.println(CODEC.encode(jsonOf(queue, now))));
+            stats.forEach(queue -> Json.print(out, jsonOf(queue, now)));
           } else if (stats.isEmpty()) {
             out.printf("No jobs in schema %s.%n", Names.quote(database.schema));
           } else {
@@ -51,15 +51,16 @@ final class Stats implements Callable<Integer> {
             for (JobState state : JobState.values()) {
               table.right(state.name());
             }
-            table.right("RUNNABLE").left("OLDEST-RUNNABLE");
+            table.right("DUE").left("OLDEST-DUE");
             for (QueueStats queue : stats) {
+              var counts = new QueueCounts(queue, now);
               List<String> row = new ArrayList<>();
               row.add(queue.queue());
               for (JobState state : JobState.values()) {
-                row.add(Long.toString(queue.count(state)));
+                row.add(Long.toString(counts.count(state)));
               }
-              row.add(Long.toString(queue.runnable()));
-              row.add(queue.oldestRunnableAge(now).map(Stats::age).orElse("-"));
+              row.add(Long.toString(counts.due()));
+              row.add(counts.oldestDueAge().map(Stats::age).orElse("-"));
               table.row(row);
             }
             table.print(out);
@@ -72,14 +73,7 @@ final class Stats implements Callable<Integer> {
   private static Map<String, Object> jsonOf(QueueStats queue, Instant now) {
     var object = new LinkedHashMap<String, Object>();
     object.put("queue", queue.queue());
-    for (JobState state : JobState.values()) {
-      object.put(lower(state), queue.count(state));
-    }
-    object.put("runnable", queue.runnable());
-    object.put("oldestRunnableAt", queue.oldestRunnableAt().map(Instant::toString).orElse(null));
-    object.put(
-        "oldestRunnableAgeSeconds",
-        queue.oldestRunnableAge(now).map(age -> age.toMillis() / 1000.0).orElse(null));
+    Json.counts(object, new QueueCounts(queue, now));
     return object;
   }
 

@@ -181,9 +181,23 @@ class DocketCommandPostgresTest {
   void enqueue_withPriority101_namesTheValueAndTheRange() {
     int status = run("enqueue", "report", "{}", "--priority", "101");
 
-    assertThat(status).isEqualTo(1);
+    assertThat(status).isEqualTo(2);
     assertThat(err.toString())
-        .isEqualToIgnoringNewLines("docket: Priority 101 is out of range: use 0 to 100.");
+        .isEqualToIgnoringNewLines(
+            "docket enqueue: --priority: '101' is not a priority; use a whole number from 0 to 100,"
+                + " or low, normal, high or urgent");
+  }
+
+  @Test
+  void enqueue_takesAPrioritysName_inAnyCase_asTheApiDoes() {
+    JobId high = enqueue("report", "{}", "--priority", "HIGH");
+    JobId urgent = enqueue("report", "{}", "--priority", "urgent");
+    JobId low = enqueue("report", "{}", "--priority", "Low");
+    JobId number = enqueue("report", "{}", "--priority", "80");
+
+    assertThat(List.of(high, urgent, low, number))
+        .extracting(id -> stored(id).priority().value())
+        .containsExactly(75, 100, 0, 80);
   }
 
   @Test
@@ -210,7 +224,8 @@ class DocketCommandPostgresTest {
 
     assertThat(status).isEqualTo(2);
     assertThat(err.toString())
-        .contains("Invalid value for option '--delay': '5m' is not an ISO-8601 duration");
+        .isEqualToIgnoringNewLines(
+            "docket enqueue: --delay: '5m' is not an ISO-8601 duration such as PT30S, PT5M or P1D");
   }
 
   @Test
@@ -225,7 +240,7 @@ class DocketCommandPostgresTest {
     assertThat(status).isZero();
     assertThat(out.toString())
         .containsPattern(
-            "(?m)^QUEUE +PENDING +RUNNING +COMPLETED +FAILED +CANCELLED +RUNNABLE +OLDEST-RUNNABLE$")
+            "(?m)^QUEUE +PENDING +RUNNING +COMPLETED +FAILED +CANCELLED +DUE +OLDEST-DUE$")
         .containsPattern("(?m)^stats_table +2 +0 +1 +0 +0 +2 +\\d+s$");
   }
 
@@ -245,8 +260,8 @@ class DocketCommandPostgresTest {
         .asString()
         .startsWith(
             "{\"queue\":\"stats_json\",\"pending\":2,\"running\":0,\"completed\":0,\"failed\":0,"
-                + "\"cancelled\":0,\"runnable\":1,\"oldestRunnableAt\":\"")
-        .containsPattern("\"oldestRunnableAgeSeconds\":\\d+(\\.\\d+)?}$");
+                + "\"cancelled\":0,\"due\":1,\"scheduled\":1,\"oldestDueAt\":\"")
+        .containsPattern("\"oldestDueAgeSeconds\":\\d+(\\.\\d+)?}$");
   }
 
   @Test
@@ -339,7 +354,31 @@ class DocketCommandPostgresTest {
   }
 
   @Test
-  void jobsRetry_ofAPendingJob_givesTheDomainsMessage() {
+  void jobsRetryAndCancel_eachLeaveOneAuditEntry_asTheOsUser() {
+    JobId failed = enqueue("flaky", "{}", "--queue", "audit_cli", "--max-attempts", "1");
+    finish("audit_cli", true);
+    JobId pending = enqueue("slow", "{}", "--queue", "audit_cli_wait");
+    long before =
+        store.auditLog().list(1, Long.MAX_VALUE).stream().mapToLong(e -> e.id()).max().orElse(0);
+
+    assertThat(run("jobs", "retry", failed.toString())).isZero();
+    assertThat(run("jobs", "cancel", pending.toString())).isZero();
+    assertThat(run("jobs", "cancel", pending.toString()))
+        .as("refused: already cancelled")
+        .isEqualTo(1);
+
+    var entries =
+        store.auditLog().list(100, Long.MAX_VALUE).stream().filter(e -> e.id() > before).toList();
+    String actor = "cli:" + System.getProperty("user.name");
+    assertThat(entries)
+        .extracting(e -> e.actor() + " " + e.action() + " " + e.target() + " " + e.status())
+        .containsExactly(
+            actor + " cli jobs cancel job " + pending + " 200",
+            actor + " cli jobs retry job " + failed + " 200");
+  }
+
+  @Test
+  void jobsRetry_ofAPendingJob_saysOnlyFailedOrCancelledJobsCanBeRetried() {
     JobId id = enqueue("flaky", "{}");
 
     int status = run("jobs", "retry", id.toString());
@@ -347,7 +386,7 @@ class DocketCommandPostgresTest {
     assertThat(status).isEqualTo(1);
     assertThat(err.toString())
         .isEqualToIgnoringNewLines(
-            "docket: Job %s cannot be retried by hand: it is PENDING, and PENDING does not lead to PENDING."
+            "docket: Job %s is pending: only failed or cancelled jobs can be retried."
                 .formatted(id));
   }
 
@@ -363,7 +402,7 @@ class DocketCommandPostgresTest {
   }
 
   @Test
-  void jobsCancel_ofACompletedJob_givesTheDomainsMessage() {
+  void jobsCancel_ofACompletedJob_saysItHasCompleted() {
     JobId id = enqueue("quick", "{}", "--queue", "cancel_done");
     finish("cancel_done", false);
 
@@ -372,14 +411,14 @@ class DocketCommandPostgresTest {
     assertThat(status).isEqualTo(1);
     assertThat(err.toString())
         .isEqualToIgnoringNewLines(
-            "docket: Job %s cannot be cancelled: it is COMPLETED, and COMPLETED does not lead to CANCELLED."
+            "docket: Job %s has completed: only pending or running jobs can be cancelled."
                 .formatted(id));
     assertThat(stored(id).state()).isEqualTo(JobState.COMPLETED);
   }
 
   @Test
   void jobsShowRetryAndCancel_ofAnUnknownId_sayThereIsNoSuchJob() {
-    for (String command : List.of("show", "retry", "cancel")) {
+    for (String command : List.of("show", "retry", "cancel", "delete")) {
       int status = run("jobs", command, UNKNOWN_ID);
 
       assertThat(status).as(command).isEqualTo(1);
@@ -425,7 +464,7 @@ class DocketCommandPostgresTest {
                 assertThat(line)
                     .matches(
                         "serve_loud +pending=1 running=0 completed=0 failed=0 cancelled=0"
-                            + " runnable=1"));
+                            + " due=1"));
   }
 
   /** {@code docket serve} for {@code runFor} on a queue of its own, none of the tests' jobs. */
@@ -450,13 +489,18 @@ class DocketCommandPostgresTest {
   void commands_withoutADatabaseUrl_refuse_sinceAnInMemoryStoreWouldBeEmpty() {
     env.remove("DOCKET_DATABASE_URL");
     Map<String, List<String>> commands =
-        Map.of(
-            "enqueue", List.of("enqueue", "report", "{}"),
-            "stats", List.of("stats", "--json"),
-            "jobs list", List.of("jobs", "list"),
-            "jobs show", List.of("jobs", "show", UNKNOWN_ID),
-            "jobs retry", List.of("jobs", "retry", UNKNOWN_ID),
-            "jobs cancel", List.of("jobs", "cancel", UNKNOWN_ID));
+        Map.ofEntries(
+            Map.entry("enqueue", List.of("enqueue", "report", "{}")),
+            Map.entry("stats", List.of("stats", "--json")),
+            Map.entry("jobs list", List.of("jobs", "list")),
+            Map.entry("jobs show", List.of("jobs", "show", UNKNOWN_ID)),
+            Map.entry("jobs retry", List.of("jobs", "retry", UNKNOWN_ID)),
+            Map.entry("jobs cancel", List.of("jobs", "cancel", UNKNOWN_ID)),
+            Map.entry("jobs delete", List.of("jobs", "delete", UNKNOWN_ID)),
+            Map.entry("queues list", List.of("queues", "list")),
+            Map.entry("queues pause", List.of("queues", "pause", "mail")),
+            Map.entry("schedules list", List.of("schedules", "list")),
+            Map.entry("schedules run", List.of("schedules", "run", "nightly")));
 
     commands.forEach(
         (name, args) -> {

@@ -86,6 +86,35 @@ class DocketCommandTest {
   }
 
   @Test
+  void serve_withAReadOnlyTokenThatIsTheApiToken_refusesToStart_inOneLine() {
+    String token = "serve-test-token-0123456789abcdef";
+    int status = run("serve", "--api-token", token, "--api-read-token", token, "--http-port", "0");
+
+    assertThat(status).isEqualTo(1);
+    assertThat(err.toString())
+        .startsWith("docket: The read-only API token is the same as the API token")
+        .doesNotContain(token)
+        .hasLineCount(1);
+  }
+
+  @Test
+  void serve_takesAReadOnlyTokenAndAnAuditRetention() {
+    int status =
+        run(
+            "serve",
+            "--api-read-token",
+            "serve-read-token-9876543210fedcba",
+            "--audit-retention",
+            "P30D",
+            "--run-for",
+            "PT0.5S",
+            "--http-port",
+            "0");
+
+    assertThat(status).as("%s", err).isZero();
+  }
+
+  @Test
   void serve_takesTheSecureCookieAndTrustProxyOptions() {
     int status =
         run(
@@ -129,7 +158,7 @@ class DocketCommandTest {
   @Test
   void badOptions_getAClearMessage_andExitStatusTwo() {
     assertThat(run("serve", "--queue", "mail=zero")).isEqualTo(2);
-    assertThat(err.toString()).contains("'zero' is not an int");
+    assertThat(err.toString()).contains("docket serve: --queue: 'zero' is not a whole number");
     assertThat(run("migrate")).isEqualTo(2);
     assertThat(err.toString()).contains("needs --database-url");
     assertThat(run("serve", "--database-url", "mysql://x")).isEqualTo(1);

@@ -200,16 +200,15 @@ public final class Job {
   public void requireDeletable() {
     if (state == JobState.RUNNING) {
       throw new IllegalStateException(
-          "Job %s is running, so it cannot be deleted: cancel it, and delete it once it stops."
-              .formatted(id));
+          "Job %s is running: cancel it first, and delete it once it stops.".formatted(id));
     }
   }
 
   // ---- Transitions -----------------------------------------------------------------------
 
   /**
-   * A worker takes the job: it becomes running under a new lease whose fence is the new version,
-   * and the attempt count goes up by one.
+   * A worker takes the job: it becomes running under a new lease whose fence is the new version and
+   * whose start is {@code now}, and the attempt count goes up by one.
    *
    * @throws IllegalTransitionException if the job is not pending
    * @throws IllegalStateException if the job is not due at {@code now}
@@ -232,7 +231,7 @@ public final class Job {
         now,
         null,
         errors,
-        new Lease(owner, next, now.plus(leaseDuration)),
+        new Lease(owner, next, now.plus(leaseDuration), now),
         next,
         false,
         null,
@@ -384,7 +383,8 @@ public final class Job {
         new Lease(
             lease.owner(),
             lease.fence(),
-            expiresAt.isAfter(lease.expiresAt()) ? expiresAt : lease.expiresAt()),
+            expiresAt.isAfter(lease.expiresAt()) ? expiresAt : lease.expiresAt(),
+            lease.startedAt()),
         version + 1,
         cancelRequested,
         null,
@@ -401,7 +401,7 @@ public final class Job {
    */
   public Job expireLease(Instant now, RandomGenerator random) {
     if (state != JobState.RUNNING) {
-      throw new IllegalTransitionException(id, state, JobState.RUNNING, "have its lease expire");
+      throw IllegalTransitionException.cannot(id, state, JobState.RUNNING, "have its lease expire");
     }
     if (!lease.isExpiredAt(now)) {
       throw new IllegalStateException(
@@ -449,7 +449,9 @@ public final class Job {
               null,
               progress);
     }
-    require(JobState.CANCELLED, "be cancelled");
+    if (!state.canTransitionTo(JobState.CANCELLED)) {
+      throw IllegalTransitionException.cancel(id, state);
+    }
     return finish(JobState.CANCELLED, errors, at);
   }
 
@@ -460,10 +462,12 @@ public final class Job {
    * @throws IllegalTransitionException unless the job is failed or cancelled
    */
   public Job requeue(Instant at) {
-    if (state == JobState.PENDING || state == JobState.RUNNING) {
-      throw new IllegalTransitionException(id, state, JobState.PENDING, "be retried by hand");
+    // Pending and running jobs can become pending by a worker's hand, never by an operator's.
+    if (state == JobState.PENDING
+        || state == JobState.RUNNING
+        || !state.canTransitionTo(JobState.PENDING)) {
+      throw IllegalTransitionException.retryByHand(id, state);
     }
-    require(JobState.PENDING, "be retried by hand");
     if (attempt >= JobSpec.MAX_ATTEMPTS) {
       throw new IllegalStateException(
           "Job %s used all %d attempts a job may have, so it cannot be retried again."
@@ -494,7 +498,8 @@ public final class Job {
    */
   public Job raisePriority(int steps, Instant at) {
     if (state != JobState.PENDING) {
-      throw new IllegalTransitionException(id, state, JobState.PENDING, "have its priority raised");
+      throw IllegalTransitionException.cannot(
+          id, state, JobState.PENDING, "have its priority raised");
     }
     var raised = spec.priority().raisedBy(steps);
     if (raised.equals(spec.priority())) {
@@ -530,14 +535,14 @@ public final class Job {
 
   private void require(JobState target, String action) {
     if (!state.canTransitionTo(target)) {
-      throw new IllegalTransitionException(id, state, target, action);
+      throw IllegalTransitionException.cannot(id, state, target, action);
     }
   }
 
   /** A worker's report needs the job running (else illegal) and under the worker's fence. */
   private void requireLease(long fence, JobState target, String action) {
     if (state != JobState.RUNNING) {
-      throw new IllegalTransitionException(id, state, target, action);
+      throw IllegalTransitionException.cannot(id, state, target, action);
     }
     if (lease.fence() != fence) {
       throw new LeaseLostException(id, fence, "running under fence %d".formatted(lease.fence()));
@@ -549,7 +554,7 @@ public final class Job {
   }
 
   private Job finish(JobState target, List<AttemptError> newErrors, Instant at, String result) {
-    require(target, "become " + target);
+    require(target, "become " + IllegalTransitionException.word(target));
     Objects.requireNonNull(at, "at");
     return new Job(
         id,

@@ -50,7 +50,7 @@ public sealed interface Outcome {
   }
 
   private static IllegalTransitionException notRunning(Job job) {
-    return new IllegalTransitionException(
+    return IllegalTransitionException.cannot(
         job.id(), job.state(), JobState.RUNNING, "report an outcome");
   }
 

@@ -38,6 +38,41 @@ public record Priority(int value) implements Comparable<Priority> {
     return new Priority(value);
   }
 
+  /**
+   * The level named {@code name} in any case: {@code LOW}, {@code NORMAL}, {@code HIGH} or {@code
+   * URGENT}; empty for any other text.
+   */
+  public static java.util.Optional<Priority> ofName(String name) {
+    java.util.Objects.requireNonNull(name, "name");
+    return java.util.Optional.ofNullable(
+        switch (name.toUpperCase(java.util.Locale.ROOT)) {
+          case "LOW" -> LOW;
+          case "NORMAL" -> NORMAL;
+          case "HIGH" -> HIGH;
+          case "URGENT" -> URGENT;
+          default -> null;
+        });
+  }
+
+  /**
+   * The priority {@code text} gives, as people type it: a level's name in any case ({@code high}),
+   * or a whole number from {@value #MIN_VALUE} to {@value #MAX_VALUE}.
+   *
+   * @throws IllegalArgumentException naming the text, if it is neither
+   */
+  public static Priority parse(String text) {
+    var named = ofName(text);
+    if (named.isPresent()) {
+      return named.get();
+    }
+    if (text.matches("[+-]?[0-9]{1,9}")) {
+      return new Priority(Integer.parseInt(text));
+    }
+    throw new IllegalArgumentException(
+        "Priority %s is not a whole number from %d to %d, or LOW, NORMAL, HIGH or URGENT."
+            .formatted(Names.quote(text), MIN_VALUE, MAX_VALUE));
+  }
+
   /** This priority raised by {@code steps}, stopping at {@link #MAX_VALUE}. */
   public Priority raisedBy(int steps) {
     if (steps < 0) {

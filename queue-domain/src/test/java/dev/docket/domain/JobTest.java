@@ -30,7 +30,18 @@ class JobTest {
     Job claimed = Fixtures.pending().claim("worker-1", T0, LEASE);
 
     assertThat(claimed.attempt()).isEqualTo(1);
-    assertThat(claimed.lease()).contains(new Lease("worker-1", claimed.version(), T0.plus(LEASE)));
+    assertThat(claimed.lease())
+        .contains(new Lease("worker-1", claimed.version(), T0.plus(LEASE), T0));
+  }
+
+  @Test
+  void claimAgain_afterARelease_startsTheLeaseAtTheNewClaim() {
+    Job first = Fixtures.pending().claim("worker-1", T0, LEASE);
+    Job released = first.release(first.lease().orElseThrow().fence(), T0.plusSeconds(5));
+
+    Job again = released.claim("worker-2", T0.plusSeconds(7), LEASE);
+
+    assertThat(again.lease().orElseThrow().startedAt()).isEqualTo(T0.plusSeconds(7));
   }
 
   @Test
@@ -50,6 +61,9 @@ class JobTest {
     Job extended = claimed.extendLease(fence, T0.plusSeconds(90), T0.plusSeconds(20));
 
     assertThat(extended.lease().orElseThrow().fence()).isEqualTo(fence);
+    assertThat(extended.lease().orElseThrow().startedAt())
+        .as("the attempt's start")
+        .isEqualTo(claimed.lease().orElseThrow().startedAt());
     assertThat(extended.lease().orElseThrow().expiresAt()).isEqualTo(T0.plusSeconds(90));
     assertThat(extended.complete(fence, T0.plusSeconds(30)).state()).isEqualTo(JobState.COMPLETED);
   }

@@ -95,8 +95,50 @@ class JobTransitionMatrixTest {
               e -> {
                 assertThat(e.jobId()).isEqualTo(job.id());
                 assertThat(e.from()).isEqualTo(state);
-                assertThat(e.getMessage()).contains(job.id().toString()).contains(state.name());
+                // In words, with the states as operators see them: never "PENDING".
+                assertThat(e.getMessage())
+                    .contains(job.id().toString())
+                    .contains(state.name().toLowerCase(java.util.Locale.ROOT))
+                    .doesNotContainPattern("PENDING|RUNNING|COMPLETED|FAILED|CANCELLED")
+                    .endsWith(".");
               });
     }
+  }
+
+  @org.junit.jupiter.api.Test
+  void operatorsRefusedCancelsAndRetries_sayWhyInWords() {
+    assertThatThrownBy(() -> Fixtures.cancelled().cancel(T0))
+        .hasMessage("Job %s is already cancelled.", Fixtures.ID);
+    assertThatThrownBy(() -> Fixtures.completed().cancel(T0))
+        .hasMessage(
+            "Job %s has completed: only pending or running jobs can be cancelled.", Fixtures.ID);
+    assertThatThrownBy(() -> Fixtures.failed().cancel(T0))
+        .hasMessage(
+            "Job %s has failed: only pending or running jobs can be cancelled.", Fixtures.ID);
+    assertThatThrownBy(() -> Fixtures.completed().requeue(T0))
+        .hasMessage(
+            "Job %s has completed: only failed or cancelled jobs can be retried.", Fixtures.ID);
+    assertThatThrownBy(() -> Fixtures.pending().requeue(T0))
+        .hasMessage(
+            "Job %s is pending: only failed or cancelled jobs can be retried.", Fixtures.ID);
+    assertThatThrownBy(() -> Fixtures.running().requeue(T0))
+        .hasMessage(
+            "Job %s is running: only failed or cancelled jobs can be retried.", Fixtures.ID);
+  }
+
+  @org.junit.jupiter.api.Test
+  void aWorkersRefusedReport_namesTheActionAndTheState() {
+    Job completed = Fixtures.completed();
+
+    assertThatThrownBy(() -> completed.complete(1, T0))
+        .isInstanceOfSatisfying(
+            IllegalTransitionException.class,
+            e -> {
+              assertThat(e.from()).isEqualTo(JobState.COMPLETED);
+              assertThat(e.to()).isEqualTo(JobState.COMPLETED);
+            })
+        .hasMessage("Job %s cannot complete: it has completed.", Fixtures.ID);
+    assertThatThrownBy(() -> Fixtures.pending().extendLease(1, T0, T0))
+        .hasMessage("Job %s cannot extend its lease: it is pending.", Fixtures.ID);
   }
 }

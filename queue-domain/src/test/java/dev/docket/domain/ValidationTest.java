@@ -197,8 +197,32 @@ class ValidationTest {
   }
 
   @Test
+  void priorityParse_takesALevelsNameInAnyCase_orAWholeNumber() {
+    assertThat(Priority.parse("HIGH")).isEqualTo(Priority.HIGH);
+    assertThat(Priority.parse("urgent")).isEqualTo(Priority.URGENT);
+    assertThat(Priority.parse("Low")).isEqualTo(Priority.LOW);
+    assertThat(Priority.parse("80")).isEqualTo(Priority.of(80));
+    assertThat(Priority.parse("0")).isEqualTo(Priority.LOW);
+    assertThat(Priority.ofName("normal")).contains(Priority.NORMAL);
+    assertThat(Priority.ofName("75")).isEmpty();
+  }
+
+  @Test
+  void priorityParse_refusesOtherText_andNumbersOutOfRange_namingTheValue() {
+    assertThatThrownBy(() -> Priority.parse("highest"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "Priority 'highest' is not a whole number from 0 to 100, or LOW, NORMAL, HIGH or"
+                + " URGENT.");
+    assertThatThrownBy(() -> Priority.parse("7.5")).hasMessageContaining("'7.5'");
+    assertThatThrownBy(() -> Priority.parse("99999999999")).hasMessageContaining("'99999999999'");
+    assertThatThrownBy(() -> Priority.parse("101"))
+        .hasMessage("Priority 101 is out of range: use 0 to 100.");
+  }
+
+  @Test
   void leaseOwners_withControlCharacters_areRefused() {
-    assertThatThrownBy(() -> new Lease("worker\n1", 1, Fixtures.T0))
+    assertThatThrownBy(() -> new Lease("worker\n1", 1, Fixtures.T0, Fixtures.T0))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("control characters");
   }

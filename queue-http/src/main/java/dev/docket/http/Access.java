@@ -14,11 +14,12 @@ import java.util.Locale;
 /**
  * Who may do what over HTTP.
  *
- * <p>Three kinds of caller: an API client that sends {@code Authorization: Bearer <token>}; a
- * browser with a dashboard session, a cookie it got by entering the token on the login page; and,
- * only when {@link HttpOptions#openOnLocalhost()} says so, a browser on this machine, which gets a
- * <em>local</em> session of its own without the token. A local session opens the dashboard's pages
- * and the few API routes its buttons use ({@link Dashboard#grantsLocally}), nothing else.
+ * <p>Three kinds of caller: an API client that sends {@code Authorization: Bearer <token>} (the
+ * admin token, or the read-only token, which may only read); a browser with a dashboard session, a
+ * cookie it got by entering the token on the login page; and, only when {@link
+ * HttpOptions#openOnLocalhost()} says so, a browser on this machine, which gets a <em>local</em>
+ * session of its own without the token. A local session opens the dashboard's pages and the few API
+ * routes its buttons use ({@link Dashboard#grantsLocally}), nothing else.
  *
  * <p>Sessions are {@link Sessions}: a random id per login, kept in this node's memory, revoked by
  * logging out. A browser's ambient credentials (the cookie) never suffice for a change: a change
@@ -33,6 +34,7 @@ final class Access {
   static final Duration SESSION_LENGTH = Sessions.LENGTH;
 
   private final byte[] tokenDigest;
+  private final byte[] readOnlyDigest;
   private final boolean openOnLocalhost;
   private final Sessions sessions;
 
@@ -41,9 +43,27 @@ final class Access {
     static final Caller TOKEN = new Caller(Kind.TOKEN, null);
     static final Caller NONE = new Caller(Kind.NONE, null);
 
+    static final Caller READ_ONLY = new Caller(Kind.READ_ONLY, null);
+
     /** Whether it is a browser with a session, logged in or local. */
     boolean isBrowser() {
       return kind == Kind.SESSION || kind == Kind.LOCAL;
+    }
+
+    /** Whether it may only read: the read-only token, or a session that logged in with it. */
+    boolean readOnly() {
+      return kind == Kind.READ_ONLY || (session != null && session.readOnly());
+    }
+
+    /** Who it is in the audit log: the kind of credential, never the credential. */
+    String actor() {
+      return switch (kind) {
+        case TOKEN -> "admin token";
+        case READ_ONLY -> "read-only token";
+        case SESSION -> (session.readOnly() ? "read-only session " : "session ") + session.id();
+        case LOCAL -> "local session " + session.id();
+        case NONE -> "nobody";
+      };
     }
   }
 
@@ -51,7 +71,12 @@ final class Access {
   enum Kind {
     /** An API client with the bearer token: everything. */
     TOKEN,
-    /** A browser that logged in with the token: the dashboard and the API, changes with CSRF. */
+    /** An API client with the read-only token: every read, no change. */
+    READ_ONLY,
+    /**
+     * A browser that logged in with a token: the dashboard and the API, changes with CSRF unless
+     * the session is read-only.
+     */
     SESSION,
     /** A browser on this machine, open mode: the dashboard's pages and actions, with CSRF. */
     LOCAL,
@@ -60,7 +85,16 @@ final class Access {
   }
 
   Access(String token, boolean openOnLocalhost, Sessions sessions) {
+    this(token, null, openOnLocalhost, sessions);
+  }
+
+  /**
+   * @param readOnlyToken the token that may only read, or null for none
+   */
+  Access(String token, String readOnlyToken, boolean openOnLocalhost, Sessions sessions) {
     this.tokenDigest = sha256(token.getBytes(StandardCharsets.UTF_8));
+    this.readOnlyDigest =
+        readOnlyToken == null ? null : sha256(readOnlyToken.getBytes(StandardCharsets.UTF_8));
     this.openOnLocalhost = openOnLocalhost;
     this.sessions = sessions;
   }
@@ -82,6 +116,14 @@ final class Access {
         && MessageDigest.isEqual(tokenDigest, sha256(candidate.getBytes(StandardCharsets.UTF_8)));
   }
 
+  /** Whether {@code candidate} is the read-only token, in time that does not depend on it. */
+  boolean isReadOnlyToken(String candidate) {
+    return candidate != null
+        && readOnlyDigest != null
+        && MessageDigest.isEqual(
+            readOnlyDigest, sha256(candidate.getBytes(StandardCharsets.UTF_8)));
+  }
+
   /**
    * Who sent a request.
    *
@@ -93,10 +135,14 @@ final class Access {
   Caller identify(String authorization, String cookie, String client, String host, Instant now) {
     if (authorization != null) {
       // A wrong token is a wrong token: no falling back to the cookie.
-      return authorization.regionMatches(true, 0, "Bearer ", 0, 7)
-              && isToken(authorization.substring(7).strip())
-          ? Caller.TOKEN
-          : Caller.NONE;
+      if (!authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+        return Caller.NONE;
+      }
+      String candidate = authorization.substring(7).strip();
+      // Both compared every time, so the answer's timing does not say which one it was.
+      boolean admin = isToken(candidate);
+      boolean reader = isReadOnlyToken(candidate);
+      return admin ? Caller.TOKEN : reader ? Caller.READ_ONLY : Caller.NONE;
     }
     if (cookie == null) {
       return Caller.NONE;

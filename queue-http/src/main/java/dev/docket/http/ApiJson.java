@@ -291,6 +291,14 @@ final class ApiJson {
   /** Many jobs to enqueue, all or none. */
   record BulkRequest(List<EnqueueRequest> jobs) {}
 
+  /**
+   * Which jobs a bulk retry, cancel or delete acts on: the ones named by {@code ids}, or one page
+   * of the jobs {@code filter} matches (the list's filter parameters), continued after {@code
+   * cursor}, {@code limit} at most.
+   */
+  record BulkActionRequest(
+      List<String> ids, Map<String, String> filter, String cursor, Integer limit) {}
+
   // ---- Responses -------------------------------------------------------------------------
 
   /** An error: a stable code for programs and a sentence for people. */
@@ -352,16 +360,48 @@ final class ApiJson {
   record QueueStatsView(
       String name,
       Map<String, Long> counts,
-      long runnable,
-      Instant oldestRunnableAt,
-      Double oldestRunnableAgeSeconds) {}
+      long due,
+      long scheduled,
+      Instant oldestDueAt,
+      Double oldestDueAgeSeconds) {}
+
+  /** How many jobs match a filter; {@code atLeast} when counting stopped at its cap. */
+  @JsonInclude(JsonInclude.Include.ALWAYS)
+  record CountView(long count, boolean atLeast) {}
+
+  /** One entry of the audit log: who changed what, when, and how it ended. */
+  @JsonInclude(JsonInclude.Include.ALWAYS)
+  record AuditEntryView(
+      String id, Instant at, String actor, String action, String target, int status) {}
+
+  /** A page of the audit log, newest first, and the {@code before} of the next page. */
+  @JsonInclude(JsonInclude.Include.ALWAYS)
+  record AuditPageView(List<AuditEntryView> entries, String nextBefore) {}
+
+  /** What a bulk action did, and the cursor of the filter's next page. */
+  @JsonInclude(JsonInclude.Include.ALWAYS)
+  record BulkResultView(List<String> changed, List<SkippedView> skipped, String nextCursor) {}
+
+  /** The jobs whose last error is of one type: how many, and the newest with its message. */
+  @JsonInclude(JsonInclude.Include.ALWAYS)
+  record ErrorGroupView(String type, long count, String latestJobId, String message) {}
+
+  /** A job a bulk action left as it was, and why. */
+  record SkippedView(String id, String reason) {}
+
+  static BulkResultView bulkResult(dev.docket.usecase.BulkResult result, String nextCursor) {
+    return new BulkResultView(
+        result.changed().stream().map(Object::toString).toList(),
+        result.skipped().stream().map(s -> new SkippedView(s.id().toString(), s.reason())).toList(),
+        nextCursor);
+  }
 
   /** Why an event stream says changes may have been lost, or why it ends. */
   @JsonInclude(JsonInclude.Include.ALWAYS)
   record StreamNoticeView(String reason) {}
 
-  /** Who holds a running job, and until when. */
-  record LeaseView(String owner, Instant expiresAt) {}
+  /** Who holds a running job, since when (the start of its attempt), and until when. */
+  record LeaseView(String owner, Instant expiresAt, Instant startedAt) {}
 
   /** One failed attempt. */
   record ErrorEntry(int attempt, Instant at, String type, String message, String stackTrace) {}
@@ -370,7 +410,11 @@ final class ApiJson {
   @JsonInclude(JsonInclude.Include.ALWAYS)
   record JobPageView(List<JobView> jobs, String nextCursor) {}
 
-  /** A queue: its counts, whether it is paused, and what this node runs of it. */
+  /**
+   * A queue: its counts, whether it is paused, what this node runs of it, which live nodes serve
+   * it, and whether it has due jobs that no live node serves ({@code unserved}): those wait until a
+   * node that serves the queue starts.
+   */
   @JsonInclude(JsonInclude.Include.ALWAYS)
   record QueueView(
       String name,
@@ -378,24 +422,48 @@ final class ApiJson {
       Integer concurrency,
       Integer busy,
       Map<String, Long> counts,
-      long runnable,
-      Instant oldestRunnableAt,
-      Double oldestRunnableAgeSeconds) {}
+      long due,
+      long scheduled,
+      Instant oldestDueAt,
+      Double oldestDueAgeSeconds,
+      List<String> servedBy,
+      boolean unserved) {}
 
-  /** A recurring schedule. */
+  /**
+   * A recurring schedule.
+   *
+   * @param trigger the trigger as configured: {@code cron <expression> <zone>} or {@code every
+   *     <ISO-8601 duration>}
+   * @param description the trigger in words, or as configured when its shape has no words
+   * @param nextSlot the next slot, null while disabled
+   * @param nextSlots the next {@value ApiRoutes#NEXT_SLOTS} slots at most, empty while disabled
+   */
   @JsonInclude(JsonInclude.Include.ALWAYS)
   record ScheduleView(
       String name,
       String trigger,
+      String description,
       String kind,
       String queue,
       boolean enabled,
       Instant lastSlot,
-      Instant nextSlot) {}
+      Instant nextSlot,
+      List<Instant> nextSlots) {}
+
+  /**
+   * A job a schedule made: for a slot, or by hand ("Run now").
+   *
+   * @param slot the slot it was made for; null for a run by hand
+   * @param job the job, as lists show it
+   */
+  @JsonInclude(JsonInclude.Include.ALWAYS)
+  record ScheduleRunView(Instant slot, JobView job) {}
 
   /**
    * A node that recorded its presence lately: what it serves and which kinds it runs (and so
-   * claims).
+   * claims), its busy handlers per queue as of its last beat, and the jobs it runs now, read from
+   * their leases: the longest-running first, at most {@link ApiRoutes#RUNNING_PER_NODE}, and {@code
+   * moreRunning} when it runs more.
    */
   @JsonInclude(JsonInclude.Include.ALWAYS)
   record NodeView(
@@ -406,9 +474,27 @@ final class ApiJson {
       Instant startedAt,
       Instant lastSeen,
       Map<String, Integer> queues,
-      List<String> kinds) {}
+      List<String> kinds,
+      Map<String, Integer> busy,
+      List<RunningJobView> running,
+      boolean moreRunning) {}
 
-  static NodeView node(Node node, String self) {
+  /**
+   * A job a node runs now: claimed by it and not finished, which includes jobs it claimed ahead and
+   * has not handed to a handler yet.
+   */
+  @JsonInclude(JsonInclude.Include.ALWAYS)
+  record RunningJobView(
+      String id,
+      String queue,
+      String kind,
+      int attempt,
+      Instant startedAt,
+      double elapsedSeconds,
+      Instant leaseExpiresAt) {}
+
+  static NodeView node(
+      Node node, String self, List<Job> running, boolean moreRunning, Instant now) {
     return new NodeView(
         node.name(),
         node.name().equals(self),
@@ -417,7 +503,22 @@ final class ApiJson {
         node.startedAt(),
         node.lastSeen(),
         node.queues(),
-        List.copyOf(node.kinds()));
+        List.copyOf(node.kinds()),
+        node.busy(),
+        running.stream().map(job -> running(job, now)).toList(),
+        moreRunning);
+  }
+
+  private static RunningJobView running(Job job, Instant now) {
+    var lease = job.lease().orElseThrow();
+    return new RunningJobView(
+        job.id().toString(),
+        job.queue(),
+        job.kind(),
+        job.attempt(),
+        lease.startedAt(),
+        Math.max(0, Duration.between(lease.startedAt(), now).toNanos() / 1e9),
+        lease.expiresAt());
   }
 
   static String state(JobState state) {
@@ -442,7 +543,7 @@ final class ApiJson {
         job.uniqueKey().orElse(null),
         job.tags(),
         job.isCancelRequested(),
-        job.lease().map(l -> new LeaseView(l.owner(), l.expiresAt())).orElse(null),
+        job.lease().map(l -> new LeaseView(l.owner(), l.expiresAt(), l.startedAt())).orElse(null),
         whole ? job.payload() : null,
         errors.size(),
         errors.isEmpty() ? null : errors.getLast().type() + ": " + errors.getLast().message(),
@@ -478,9 +579,10 @@ final class ApiJson {
                     new QueueStatsView(
                         s.queue(),
                         counts(s),
-                        s.runnable(),
-                        s.oldestRunnableAt().orElse(null),
-                        s.oldestRunnableAge(at).map(age -> age.toNanos() / 1e9).orElse(null)))
+                        s.due(),
+                        s.count(dev.docket.domain.JobState.PENDING) - s.due(),
+                        s.oldestDueAt().orElse(null),
+                        s.oldestDueAge(at).map(age -> age.toNanos() / 1e9).orElse(null)))
             .toList());
   }
 

@@ -11,11 +11,14 @@ import dev.docket.domain.Priority;
 import dev.docket.domain.RetryPolicy;
 import dev.docket.runtime.DocketRuntime;
 import dev.docket.runtime.Schedule;
+import dev.docket.usecase.BulkResult;
 import dev.docket.usecase.JobFilter;
 import dev.docket.usecase.JobRequest;
 import dev.docket.usecase.port.JobPage;
 import dev.docket.usecase.port.JobQuery;
+import dev.docket.usecase.port.Node;
 import dev.docket.usecase.port.QueueStats;
+import dev.docket.usecase.port.RunningQuery;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -41,8 +44,35 @@ final class ApiRoutes {
   /** The most jobs one bulk request may enqueue. */
   static final int MAX_BULK = 10_000;
 
+  /** The most jobs one bulk action may name by id. */
+  static final int MAX_IDS = dev.docket.usecase.JobClient.MAX_BULK;
+
+  private static final Set<String> FILTER_PARAMETERS =
+      Set.of("state", "queue", "kind", "tag", "error", "createdFrom", "createdBefore");
+
+  /** The most running jobs {@code /api/nodes} lists per node: the longest-running. */
+  static final int RUNNING_PER_NODE = 100;
+
   private static final Set<String> LIST_PARAMETERS =
-      Set.of("state", "queue", "kind", "tag", "createdFrom", "createdBefore", "cursor", "limit");
+      Set.of(
+          "state",
+          "queue",
+          "kind",
+          "tag",
+          "error",
+          "createdFrom",
+          "createdBefore",
+          "cursor",
+          "limit");
+
+  /** How many of a filter's newest matches the error groups look at. */
+  static final long ERROR_SCAN = 10_000;
+
+  /** The most error groups one answer holds. */
+  static final int ERROR_GROUPS = 50;
+
+  /** Counts stop here: a count over millions costs no more than this many rows. */
+  static final long COUNT_CAP = 100_000;
 
   private static final Set<String> EVENT_PARAMETERS =
       Set.of("queue", "kind", "jobId", "tag", "stats", "changes");
@@ -94,10 +124,109 @@ final class ApiRoutes {
   }
 
   ApiJson.JobPageView list(Map<String, List<String>> parameters) {
-    JobPage page = runtime.client().list(query(parameters));
+    JobPage page = runtime.client().list(query(parameters, LIST_PARAMETERS, clock.instant()));
     return new ApiJson.JobPageView(
         page.jobs().stream().map(j -> ApiJson.job(j, false)).toList(),
         page.nextAfterId().map(ApiRoutes::cursor).orElse(null));
+  }
+
+  ApiJson.CountView count(Map<String, List<String>> parameters) {
+    long count =
+        runtime.client().count(query(parameters, FILTER_PARAMETERS, clock.instant()), COUNT_CAP);
+    return new ApiJson.CountView(count, count >= COUNT_CAP);
+  }
+
+  /** The filter's newest failing and failed jobs, grouped by their last error's type. */
+  List<ApiJson.ErrorGroupView> errorGroups(Map<String, List<String>> parameters) {
+    return runtime
+        .client()
+        .errorGroups(
+            query(parameters, FILTER_PARAMETERS, clock.instant()), ERROR_GROUPS, ERROR_SCAN)
+        .stream()
+        .map(
+            g ->
+                new ApiJson.ErrorGroupView(g.type(), g.count(), g.latest().toString(), g.message()))
+        .toList();
+  }
+
+  /**
+   * Retries, cancels or deletes the jobs a request names by id, or one page of the jobs its filter
+   * matches; the response's cursor continues the filter.
+   */
+  ApiJson.BulkResultView act(BulkResult.Action action, byte[] body) {
+    var request = ApiJson.read(body, ApiJson.BulkActionRequest.class);
+    boolean byIds = request.ids() != null;
+    boolean byFilter = request.filter() != null;
+    if (byIds == byFilter) {
+      throw ApiException.badRequest(
+          ErrorCode.INVALID_REQUEST,
+          "Name the jobs either by ids (\"ids\": [...]) or by a filter (\"filter\": {...}),"
+              + " not both and not neither.");
+    }
+    BulkResult result;
+    if (byIds) {
+      if (request.cursor() != null || request.limit() != null) {
+        throw ApiException.badRequest(
+            ErrorCode.INVALID_REQUEST,
+            "Fields cursor and limit go with a filter; a request by ids acts on all its ids.");
+      }
+      if (request.ids().isEmpty()) {
+        throw ApiException.badRequest(
+            ErrorCode.INVALID_REQUEST, "Field ids is empty: name 1 to %d jobs.".formatted(MAX_IDS));
+      }
+      if (request.ids().size() > MAX_IDS) {
+        throw new ApiException(
+            413,
+            ErrorCode.TOO_MANY_JOBS,
+            "The request names %d jobs, more than the %d one request may act on: split it."
+                .formatted(request.ids().size(), MAX_IDS));
+      }
+      var ids = new ArrayList<JobId>(request.ids().size());
+      for (String id : request.ids()) {
+        if (id == null) {
+          throw ApiException.badRequest(ErrorCode.INVALID_ID, "Field ids holds a null.");
+        }
+        ids.add(jobId(id));
+      }
+      result = runtime.client().act(action, ids);
+    } else {
+      if (request.filter().isEmpty()) {
+        throw ApiException.badRequest(
+            ErrorCode.INVALID_REQUEST,
+            "The filter is empty, so it would match every job: name at least one of %s."
+                .formatted(String.join(", ", new TreeSet<>(FILTER_PARAMETERS))));
+      }
+      var parameters = new LinkedHashMap<String, List<String>>();
+      request
+          .filter()
+          .forEach(
+              (name, value) -> {
+                if (value == null || value.isEmpty()) {
+                  throw ApiException.badRequest(
+                      ErrorCode.INVALID_PARAMETER,
+                      "Filter %s is empty; leave it out instead.".formatted(Names.quote(name)));
+                }
+                parameters.put(name, List.of(value));
+              });
+      var builder =
+          JobQuery.builder()
+              .limit(request.limit() == null ? JobQuery.DEFAULT_LIMIT : limit(request.limit()));
+      JobQuery query = query(parameters, FILTER_PARAMETERS, clock.instant(), builder);
+      if (request.cursor() != null) {
+        query = query.after(afterCursor(request.cursor()));
+      }
+      result = runtime.client().act(action, query);
+    }
+    return ApiJson.bulkResult(result, result.nextAfterId().map(ApiRoutes::cursor).orElse(null));
+  }
+
+  private static int limit(int limit) {
+    if (limit < 1 || limit > JobQuery.MAX_LIMIT) {
+      throw ApiException.badRequest(
+          ErrorCode.INVALID_PARAMETER,
+          "Field limit is %d, not from 1 to %d.".formatted(limit, JobQuery.MAX_LIMIT));
+    }
+    return limit;
   }
 
   ApiJson.JobView cancel(String id) {
@@ -112,6 +241,105 @@ final class ApiRoutes {
     return ApiJson.job(runtime.client().delete(jobId(id)), true);
   }
 
+  /**
+   * What a bulk action acted on, for its audit entry: the ids it named (their number, and the first
+   * few) or its filter, and how many jobs changed and were skipped.
+   */
+  static String bulkTarget(byte[] body, ApiJson.BulkResultView result) {
+    var request = ApiJson.read(body, ApiJson.BulkActionRequest.class);
+    String named;
+    if (request.ids() != null) {
+      List<String> ids = request.ids();
+      named =
+          "%d id(s) %s%s"
+              .formatted(
+                  ids.size(),
+                  String.join(", ", ids.subList(0, Math.min(ids.size(), 20))),
+                  ids.size() > 20 ? ", …" : "");
+    } else {
+      named = "filter " + new java.util.TreeMap<>(request.filter());
+    }
+    return "%s: %d changed, %d skipped"
+        .formatted(named, result.changed().size(), result.skipped().size());
+  }
+
+  // ---- Audit -----------------------------------------------------------------------------
+
+  /** The most audit entries one page holds unless asked for fewer. */
+  static final int DEFAULT_AUDIT_LIMIT = 100;
+
+  private static final Set<String> AUDIT_PARAMETERS = Set.of("limit", "before");
+
+  /** A page of the audit log, newest first; {@code before} is the previous page's last id. */
+  ApiJson.AuditPageView audit(Map<String, List<String>> parameters) {
+    for (String name : parameters.keySet()) {
+      if (!AUDIT_PARAMETERS.contains(name)) {
+        throw ApiException.badRequest(
+            ErrorCode.INVALID_PARAMETER,
+            "Parameter %s is unknown here: use limit and before.".formatted(Names.quote(name)));
+      }
+    }
+    int limit = DEFAULT_AUDIT_LIMIT;
+    String limitText = single(parameters, "limit");
+    if (limitText != null) {
+      try {
+        limit = Integer.parseInt(limitText);
+      } catch (NumberFormatException e) {
+        limit = -1;
+      }
+      if (limit < 1 || limit > dev.docket.usecase.port.AuditLog.MAX_LIMIT) {
+        throw ApiException.badRequest(
+            ErrorCode.INVALID_PARAMETER,
+            "Parameter limit is %s, not a number from 1 to %d."
+                .formatted(Names.quote(limitText), dev.docket.usecase.port.AuditLog.MAX_LIMIT));
+      }
+    }
+    long before = Long.MAX_VALUE;
+    String beforeText = single(parameters, "before");
+    if (beforeText != null) {
+      try {
+        before = Long.parseLong(beforeText);
+      } catch (NumberFormatException e) {
+        before = 0;
+      }
+      if (before < 1) {
+        throw ApiException.badRequest(
+            ErrorCode.INVALID_PARAMETER,
+            "Parameter before is %s, not the id of an audit entry (a whole number from 1)."
+                .formatted(Names.quote(beforeText)));
+      }
+    }
+    var entries = runtime.store().auditLog().list(limit, before);
+    var views =
+        entries.stream()
+            .map(
+                e ->
+                    new ApiJson.AuditEntryView(
+                        Long.toString(e.id()),
+                        e.at(),
+                        e.actor(),
+                        e.action(),
+                        e.target(),
+                        e.status()))
+            .toList();
+    String next =
+        entries.size() == limit ? Long.toString(entries.get(entries.size() - 1).id()) : null;
+    return new ApiJson.AuditPageView(views, next);
+  }
+
+  private static String single(Map<String, List<String>> parameters, String name) {
+    List<String> values = parameters.get(name);
+    if (values == null || values.isEmpty()) {
+      return null;
+    }
+    if (values.size() > 1) {
+      throw ApiException.badRequest(
+          ErrorCode.INVALID_PARAMETER,
+          "Parameter %s is given %d times: give it once.".formatted(name, values.size()));
+    }
+    return values.get(0);
+  }
+
   // ---- Queues ----------------------------------------------------------------------------
 
   List<ApiJson.QueueView> queues() {
@@ -122,10 +350,22 @@ final class ApiRoutes {
     names.addAll(runtime.options().queues().keySet());
     names.addAll(paused);
     Map<String, Integer> busy = runtime.busy();
+    Map<String, List<String>> servedBy = servedBy(runtime.nodes());
     Instant now = clock.instant();
     return names.stream()
-        .map(name -> view(name, stats.get(name), paused.contains(name), busy, now))
+        .map(name -> view(name, stats.get(name), paused.contains(name), busy, servedBy, now))
         .toList();
+  }
+
+  /** Per queue, the live nodes that serve it, by name. */
+  private static Map<String, List<String>> servedBy(List<Node> nodes) {
+    var served = new java.util.HashMap<String, List<String>>();
+    for (Node node : nodes) {
+      node.queues()
+          .keySet()
+          .forEach(q -> served.computeIfAbsent(q, n -> new ArrayList<>()).add(node.name()));
+    }
+    return served;
   }
 
   ApiJson.QueueView queue(String name) {
@@ -153,43 +393,82 @@ final class ApiRoutes {
   private ApiJson.QueueView viewOf(String name, boolean paused) {
     QueueStats stats =
         runtime.stats().stream().filter(s -> s.queue().equals(name)).findFirst().orElse(null);
-    return view(name, stats, paused, runtime.busy(), clock.instant());
+    return view(name, stats, paused, runtime.busy(), servedBy(runtime.nodes()), clock.instant());
   }
 
   private ApiJson.QueueView view(
-      String name, QueueStats stats, boolean paused, Map<String, Integer> busy, Instant now) {
+      String name,
+      QueueStats stats,
+      boolean paused,
+      Map<String, Integer> busy,
+      Map<String, List<String>> servedBy,
+      Instant now) {
+    List<String> nodes = servedBy.getOrDefault(name, List.of());
+    long due = stats == null ? 0 : stats.due();
     return new ApiJson.QueueView(
         name,
         paused,
         runtime.options().queues().get(name),
         busy.get(name),
         ApiJson.counts(stats),
-        stats == null ? 0 : stats.runnable(),
-        stats == null ? null : stats.oldestRunnableAt().orElse(null),
-        stats == null
-            ? null
-            : stats.oldestRunnableAge(now).map(age -> age.toNanos() / 1e9).orElse(null));
+        stats == null ? 0 : stats.due(),
+        stats == null ? 0 : stats.count(JobState.PENDING) - stats.due(),
+        stats == null ? null : stats.oldestDueAt().orElse(null),
+        stats == null ? null : stats.oldestDueAge(now).map(age -> age.toNanos() / 1e9).orElse(null),
+        List.copyOf(nodes),
+        due > 0 && nodes.isEmpty());
   }
 
   // ---- Nodes -----------------------------------------------------------------------------
 
-  /** Every node seen lately, by name, with the queues it serves and the kinds it runs. */
+  /**
+   * Every node seen lately, by name, with the queues it serves, the kinds it runs, its busy
+   * handlers and the jobs it runs now: one read of the nodes and one of their running jobs.
+   */
   List<ApiJson.NodeView> nodes() {
+    return nodes(true);
+  }
+
+  /**
+   * Every node seen lately, as {@link #nodes()} shows them, with their running jobs only if {@code
+   * withRunning}: the overview shows none, and so reads none.
+   */
+  List<ApiJson.NodeView> nodes(boolean withRunning) {
     String self = runtime.options().owner();
-    return runtime.nodes().stream().map(node -> ApiJson.node(node, self)).toList();
+    List<Node> nodes = runtime.nodes();
+    var byOwner = new java.util.HashMap<String, List<Job>>();
+    if (withRunning && !nodes.isEmpty()) {
+      // One more than shown, to tell a node that runs exactly the limit from one that runs more.
+      var query =
+          new RunningQuery(
+              nodes.stream().map(Node::name).collect(Collectors.toSet()), RUNNING_PER_NODE + 1);
+      for (Job job : runtime.storage().running(query)) {
+        byOwner.computeIfAbsent(job.lease().orElseThrow().owner(), o -> new ArrayList<>()).add(job);
+      }
+    }
+    Instant now = clock.instant();
+    return nodes.stream()
+        .map(
+            node -> {
+              List<Job> running = byOwner.getOrDefault(node.name(), List.of());
+              boolean more = running.size() > RUNNING_PER_NODE;
+              return ApiJson.node(
+                  node, self, more ? running.subList(0, RUNNING_PER_NODE) : running, more, now);
+            })
+        .toList();
   }
 
   // ---- Schedules -------------------------------------------------------------------------
 
   List<ApiJson.ScheduleView> schedules() {
-    return runtime.schedules().stream().map(ApiRoutes::view).toList();
+    return runtime.schedules().stream().map(this::view).toList();
   }
 
   ApiJson.ScheduleView schedule(String name) {
     return runtime.schedules().stream()
         .filter(v -> v.schedule().name().equals(name))
         .findFirst()
-        .map(ApiRoutes::view)
+        .map(this::view)
         .orElseThrow(() -> noSchedule(name));
   }
 
@@ -208,21 +487,78 @@ final class ApiRoutes {
     return ApiException.notFound("There is no schedule %s.".formatted(Names.quote(name)));
   }
 
-  private static ApiJson.ScheduleView view(DocketRuntime.ScheduleView view) {
+  /** How many next slots a schedule shows. */
+  static final int NEXT_SLOTS = 5;
+
+  /** How many of a schedule's runs its history shows. */
+  static final int RECENT_RUNS = 20;
+
+  /**
+   * How many of the newest jobs of a schedule's kind and queue its history reads at most. The store
+   * has no filter on unique keys, so the history reads the kind and queue's newest jobs and keeps
+   * the schedule's: bounded, at the price of missing runs older than this many jobs of the kind.
+   */
+  static final int RUNS_SCANNED = 1_000;
+
+  private static final int RUNS_PAGE = 200;
+
+  private ApiJson.ScheduleView view(DocketRuntime.ScheduleView view) {
     Schedule schedule = view.schedule();
     String trigger =
         switch (schedule.trigger()) {
           case Schedule.Trigger.Cron cron -> "cron " + cron.expression() + " " + cron.zone();
           case Schedule.Trigger.Every every -> "every " + every.interval();
         };
+    var nextSlots = new java.util.ArrayList<Instant>();
+    Instant slot = view.nextSlot().orElse(null);
+    while (slot != null && nextSlots.size() < NEXT_SLOTS) {
+      nextSlots.add(slot);
+      slot = schedule.trigger().next(slot).orElse(null);
+    }
     return new ApiJson.ScheduleView(
         schedule.name(),
         trigger,
+        CronWords.describe(schedule.trigger()),
         schedule.job().kind(),
         schedule.job().queue(),
         view.enabled(),
         view.lastSlot().orElse(null),
-        view.nextSlot().orElse(null));
+        view.nextSlot().orElse(null),
+        List.copyOf(nextSlots));
+  }
+
+  /**
+   * The newest {@value #RECENT_RUNS} jobs the schedule made, for its slots or by hand, newest
+   * first: those among the newest {@value #RUNS_SCANNED} jobs of its kind and queue.
+   */
+  List<ApiJson.ScheduleRunView> scheduleRuns(String name) {
+    Schedule schedule =
+        runtime.schedules().stream()
+            .map(DocketRuntime.ScheduleView::schedule)
+            .filter(s -> s.name().equals(name))
+            .findFirst()
+            .orElseThrow(() -> noSchedule(name));
+    var runs = new java.util.ArrayList<ApiJson.ScheduleRunView>();
+    JobQuery query =
+        JobQuery.builder()
+            .kind(schedule.job().kind())
+            .queue(schedule.job().queue())
+            .limit(RUNS_PAGE)
+            .build();
+    for (int read = 0; read < RUNS_SCANNED && runs.size() < RECENT_RUNS; read += RUNS_PAGE) {
+      JobPage page = runtime.client().list(query);
+      for (var job : page.jobs()) {
+        var slot = schedule.slotOf(job);
+        if ((slot.isPresent() || schedule.ranByHand(job)) && runs.size() < RECENT_RUNS) {
+          runs.add(new ApiJson.ScheduleRunView(slot.orElse(null), ApiJson.job(job, false)));
+        }
+      }
+      if (page.nextAfterId().isEmpty()) {
+        break;
+      }
+      query = query.after(page.nextAfterId().get());
+    }
+    return List.copyOf(runs);
   }
 
   // ---- Parsing ---------------------------------------------------------------------------
@@ -335,16 +671,31 @@ final class ApiRoutes {
             .formatted(Names.quote(cursor)));
   }
 
-  /** A job query from URL parameters; unknown or repeated parameters are refused. */
-  static JobQuery query(Map<String, List<String>> parameters) {
+  /**
+   * A job query from URL parameters; unknown or repeated parameters are refused. A state may be a
+   * state's name, {@code dead} for failed, or {@code due} or {@code scheduled}: the pending jobs
+   * whose run-at is at or before {@code now}, or after it.
+   */
+  static JobQuery query(Map<String, List<String>> parameters, Instant now) {
+    return query(parameters, LIST_PARAMETERS, now);
+  }
+
+  private static JobQuery query(
+      Map<String, List<String>> parameters, Set<String> allowed, Instant now) {
+    return query(parameters, allowed, now, JobQuery.builder());
+  }
+
+  private static JobQuery query(
+      Map<String, List<String>> parameters,
+      Set<String> allowed,
+      Instant now,
+      JobQuery.Builder builder) {
     for (var entry : parameters.entrySet()) {
-      if (!LIST_PARAMETERS.contains(entry.getKey())) {
+      if (!allowed.contains(entry.getKey())) {
         throw ApiException.badRequest(
             ErrorCode.INVALID_PARAMETER,
             "Unknown parameter %s; the parameters are %s."
-                .formatted(
-                    Names.quote(entry.getKey()),
-                    String.join(", ", new TreeSet<>(LIST_PARAMETERS))));
+                .formatted(Names.quote(entry.getKey()), String.join(", ", new TreeSet<>(allowed))));
       }
       if (entry.getValue().size() > 1) {
         throw ApiException.badRequest(
@@ -353,12 +704,12 @@ final class ApiRoutes {
                 .formatted(entry.getKey(), entry.getValue().size()));
       }
     }
-    var builder = JobQuery.builder();
     try {
-      one(parameters, "state").ifPresent(s -> builder.state(state(s)));
+      one(parameters, "state").ifPresent(s -> state(s, builder, now));
       one(parameters, "queue").ifPresent(builder::queue);
       one(parameters, "kind").ifPresent(builder::kind);
       one(parameters, "tag").ifPresent(builder::tag);
+      one(parameters, "error").ifPresent(builder::errorType);
       one(parameters, "createdFrom").ifPresent(t -> builder.createdFrom(instant("createdFrom", t)));
       one(parameters, "createdBefore")
           .ifPresent(t -> builder.createdBefore(instant("createdBefore", t)));
@@ -377,7 +728,14 @@ final class ApiRoutes {
         : java.util.Optional.of(values.get(0));
   }
 
+  /** The words a state filter takes, besides the states' own names. */
+  static final String STATE_WORDS =
+      "pending, due, scheduled, running, completed, failed (or dead), cancelled";
+
   static JobState state(String text) {
+    if (text.equalsIgnoreCase("dead")) {
+      return JobState.FAILED;
+    }
     for (JobState state : JobState.values()) {
       if (state.name().equalsIgnoreCase(text)) {
         return state;
@@ -385,8 +743,18 @@ final class ApiRoutes {
     }
     throw ApiException.badRequest(
         ErrorCode.INVALID_PARAMETER,
-        "State %s is not one of pending, running, completed, failed, cancelled."
-            .formatted(Names.quote(text)));
+        "State %s is not one of %s.".formatted(Names.quote(text), STATE_WORDS));
+  }
+
+  /** Puts a state filter on {@code builder}: a state, or due or scheduled at {@code now}. */
+  private static void state(String text, JobQuery.Builder builder, Instant now) {
+    if (text.equalsIgnoreCase("due")) {
+      builder.due(now);
+    } else if (text.equalsIgnoreCase("scheduled")) {
+      builder.scheduled(now);
+    } else {
+      builder.state(state(text));
+    }
   }
 
   private static Instant instant(String name, String text) {
@@ -537,16 +905,12 @@ final class ApiRoutes {
       return Priority.of(node.intValue());
     }
     if (node.isTextual()) {
-      return switch (node.textValue().toUpperCase(Locale.ROOT)) {
-        case "LOW" -> Priority.LOW;
-        case "NORMAL" -> Priority.NORMAL;
-        case "HIGH" -> Priority.HIGH;
-        case "URGENT" -> Priority.URGENT;
-        default ->
-            throw new IllegalArgumentException(
-                "Priority %s is not LOW, NORMAL, HIGH or URGENT."
-                    .formatted(Names.quote(node.textValue())));
-      };
+      return Priority.ofName(node.textValue())
+          .orElseThrow(
+              () ->
+                  new IllegalArgumentException(
+                      "Priority %s is not LOW, NORMAL, HIGH or URGENT."
+                          .formatted(Names.quote(node.textValue()))));
     }
     throw new IllegalArgumentException(
         "Field priority is %s: give a whole number from 0 to 100 or LOW, NORMAL, HIGH, URGENT."

@@ -3,7 +3,6 @@ package dev.docket.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.github.mustachejava.DefaultMustacheFactory;
 import com.github.mustachejava.Mustache;
-import dev.docket.domain.JobState;
 import dev.docket.runtime.DocketRuntime;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -17,8 +16,6 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -52,6 +49,8 @@ final class Dashboard {
       List.of(
           java.util.regex.Pattern.compile("GET /api/throughput"),
           java.util.regex.Pattern.compile("GET /api/events"),
+          java.util.regex.Pattern.compile("GET /api/jobs/(count|errors)"),
+          java.util.regex.Pattern.compile("POST /api/jobs/(retry|cancel|delete)"),
           java.util.regex.Pattern.compile("POST /api/jobs/[^/]+/(retry|cancel)"),
           java.util.regex.Pattern.compile("DELETE /api/jobs/[^/]+"),
           java.util.regex.Pattern.compile("POST /api/queues/[^/]+/(pause|resume)"),
@@ -60,10 +59,6 @@ final class Dashboard {
   private static final String CSP =
       "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
           + " connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
-
-  private static final DateTimeFormatter TIME =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT)
-          .withZone(ZoneOffset.UTC);
 
   private final DocketServer server;
   private final DocketRuntime runtime;
@@ -84,7 +79,17 @@ final class Dashboard {
     this.access = access;
     this.clock = clock;
     var factory = new DefaultMustacheFactory("dev/docket/http/web");
-    for (String name : List.of("overview", "jobs", "job", "schedules", "login", "error")) {
+    for (String name :
+        List.of(
+            "overview",
+            "jobs",
+            "job",
+            "schedules",
+            "schedule",
+            "nodes",
+            "audit",
+            "login",
+            "error")) {
       templates.put(name, factory.compile(name + ".mustache"));
     }
   }
@@ -97,6 +102,10 @@ final class Dashboard {
     app.get("/jobs", this::jobs);
     app.get("/jobs/{id}", ctx -> render(ctx, "job", job(ctx, ctx.pathParam("id"))));
     app.get("/schedules", ctx -> render(ctx, "schedules", schedules(ctx)));
+    app.get("/nodes", ctx -> render(ctx, "nodes", nodes(ctx)));
+    app.get(
+        "/schedules/{name}", ctx -> render(ctx, "schedule", schedule(ctx, ctx.pathParam("name"))));
+    app.get("/audit", ctx -> render(ctx, "audit", audit(ctx)));
   }
 
   /** Whether a local session may call API route {@code path} with {@code method}. */
@@ -162,7 +171,10 @@ final class Dashboard {
     }
     Map<String, String> form = smallForm(ctx);
     String next = safeNext(form.get("next"));
-    if (!access.isToken(form.get("token"))) {
+    String token = form.get("token");
+    boolean admin = access.isToken(token);
+    boolean reader = access.isReadOnlyToken(token);
+    if (!admin && !reader) {
       server.throttle().failed(client, now);
       var model = new HashMap<String, Object>();
       model.put("next", next);
@@ -172,7 +184,8 @@ final class Dashboard {
       return;
     }
     server.throttle().succeeded(client);
-    setSessionCookie(ctx, access.sessions().open(false, now).cookie());
+    // A read-only token makes a read-only session: its pages show no actions, the API refuses it.
+    setSessionCookie(ctx, access.sessions().open(false, !admin, now).cookie());
     ctx.redirect(next, HttpStatus.SEE_OTHER);
   }
 
@@ -271,6 +284,7 @@ final class Dashboard {
     model.put("csrf", session == null ? "" : session.csrf());
     // A local session needs no log-out: the next page would open a new one.
     model.put("session", session != null && !session.local());
+    model.put("readOnly", session != null && session.readOnly());
     model.put("htmx", HTMX);
     model.put("chartjs", CHART_JS);
     model.put("owner", runtime.options().owner());
@@ -287,17 +301,25 @@ final class Dashboard {
         long pending = queue.counts().get("pending");
         row.put("name", queue.name());
         row.put("paused", queue.paused());
-        row.put("due", queue.runnable());
-        row.put("scheduled", pending - queue.runnable());
-        row.put("running", queue.counts().get("running"));
-        row.put("completed", queue.counts().get("completed"));
-        row.put("failed", queue.counts().get("failed"));
-        row.put("cancelled", queue.counts().get("cancelled"));
+        row.put("unserved", queue.unserved());
+        row.put("due", Formats.count(queue.due()));
+        row.put("scheduled", Formats.count(queue.scheduled()));
+        row.put("running", Formats.count(queue.counts().get("running")));
+        row.put("completed", Formats.count(queue.counts().get("completed")));
+        row.put("failed", Formats.count(queue.counts().get("failed")));
+        row.put("cancelled", Formats.count(queue.counts().get("cancelled")));
+        long finished = queue.counts().get("completed") + queue.counts().get("failed");
+        row.put(
+            "failureRate",
+            finished == 0
+                ? "–"
+                : "%.1f%%".formatted(100.0 * queue.counts().get("failed") / finished));
         row.put(
             "oldest",
-            queue.oldestRunnableAgeSeconds() == null
+            queue.oldestDueAgeSeconds() == null
                 ? "–"
-                : age(queue.oldestRunnableAgeSeconds()) + " ago");
+                : Formats.seconds(queue.oldestDueAgeSeconds()) + " ago");
+        row.put("oldestAt", queue.oldestDueAt() == null ? "" : time(queue.oldestDueAt()));
         row.put(
             "node",
             queue.concurrency() == null
@@ -322,7 +344,7 @@ final class Dashboard {
   private List<Map<String, Object>> nodeRows() {
     var rows = new ArrayList<Map<String, Object>>();
     Instant now = clock.instant();
-    for (ApiJson.NodeView node : api.nodes()) {
+    for (ApiJson.NodeView node : api.nodes(false)) {
       var row = new HashMap<String, Object>();
       row.put("name", node.name());
       row.put("self", node.self());
@@ -333,14 +355,92 @@ final class Dashboard {
       row.put("queues", queues.isEmpty() ? "–" : String.join(", ", queues));
       row.put("kinds", node.kinds());
       row.put("noKinds", node.kinds().isEmpty());
-      row.put("startedAt", time(node.startedAt()));
+      row.put("startedAt", Formats.relative(node.startedAt(), now));
+      row.put("startedAtUtc", time(node.startedAt()));
       double silent =
           Math.max(0, java.time.Duration.between(node.lastSeen(), now).toMillis() / 1e3);
-      row.put("lastSeen", age(silent) + " ago");
+      row.put("lastSeen", Formats.seconds(silent) + " ago");
       row.put("lastSeenAt", time(node.lastSeen()));
       rows.add(row);
     }
     return rows;
+  }
+
+  /**
+   * The Nodes page: the queues with due jobs that no live node serves, then every live node with
+   * its busy handlers per queue and the jobs it runs now.
+   */
+  private Map<String, Object> nodes(Context ctx) {
+    var model = page(ctx, "Nodes", "navNodes");
+    var unserved = new ArrayList<Map<String, Object>>();
+    var cards = new ArrayList<Map<String, Object>>();
+    try {
+      for (ApiJson.QueueView queue : api.queues()) {
+        if (queue.unserved()) {
+          unserved.add(Map.of("name", queue.name(), "due", queue.due()));
+        }
+      }
+      Instant now = clock.instant();
+      for (ApiJson.NodeView node : api.nodes()) {
+        cards.add(nodeCard(node, now));
+      }
+    } catch (dev.docket.usecase.port.StorageException e) {
+      model.put("storeError", e.getMessage());
+    }
+    model.put("unserved", unserved);
+    model.put("hasUnserved", !unserved.isEmpty());
+    model.put("nodes", cards);
+    return model;
+  }
+
+  private static Map<String, Object> nodeCard(ApiJson.NodeView node, Instant now) {
+    var card = new HashMap<String, Object>();
+    card.put("name", node.name());
+    card.put("self", node.self());
+    card.put("host", node.host());
+    card.put("version", node.version() == null ? "–" : node.version());
+    card.put("startedAt", time(node.startedAt()));
+    double silent = Math.max(0, java.time.Duration.between(node.lastSeen(), now).toMillis() / 1e3);
+    card.put("lastSeen", Formats.seconds(silent) + " ago");
+    card.put("lastSeenAt", time(node.lastSeen()));
+    card.put("kinds", node.kinds());
+    card.put("noKinds", node.kinds().isEmpty());
+    var queues = new ArrayList<Map<String, Object>>();
+    node.queues()
+        .forEach(
+            (queue, concurrency) ->
+                queues.add(
+                    Map.of(
+                        "queue",
+                        queue,
+                        "concurrency",
+                        concurrency,
+                        "busy",
+                        node.busy().getOrDefault(queue, 0))));
+    card.put("queues", queues);
+    var running = new ArrayList<Map<String, Object>>();
+    for (ApiJson.RunningJobView job : node.running()) {
+      var row = new HashMap<String, Object>();
+      row.put("id", job.id());
+      row.put("shortId", "…" + job.id().substring(job.id().length() - 12));
+      row.put("kind", job.kind());
+      row.put("queue", job.queue());
+      row.put("attempt", job.attempt());
+      row.put("elapsed", Formats.seconds(job.elapsedSeconds()));
+      row.put("startedAt", time(job.startedAt()));
+      double left = java.time.Duration.between(now, job.leaseExpiresAt()).toMillis() / 1e3;
+      row.put(
+          "lease",
+          left >= 0
+              ? "expires in " + Formats.seconds(left)
+              : "expired " + Formats.seconds(-left) + " ago");
+      row.put("leaseExpiresAt", time(job.leaseExpiresAt()));
+      running.add(row);
+    }
+    card.put("running", running);
+    card.put("moreRunning", node.moreRunning());
+    card.put("shown", running.size());
+    return card;
   }
 
   private Map<String, Object> schedules(Context ctx) {
@@ -349,20 +449,110 @@ final class Dashboard {
     return model;
   }
 
+  /** The audit log, newest first, a page at a time: {@code ?before=} is the last id shown. */
+  private Map<String, Object> audit(Context ctx) {
+    var model = page(ctx, "Audit log", "navAudit");
+    var parameters = new TreeMap<String, List<String>>(ctx.queryParamMap());
+    parameters.keySet().retainAll(List.of("before"));
+    Instant now = clock.instant();
+    var rows = new ArrayList<Map<String, Object>>();
+    try {
+      ApiJson.AuditPageView page = api.audit(parameters);
+      for (ApiJson.AuditEntryView entry : page.entries()) {
+        var row = new HashMap<String, Object>();
+        row.put("id", entry.id());
+        row.put("at", Formats.relative(entry.at(), now));
+        row.put("atUtc", time(entry.at()));
+        row.put("actor", entry.actor());
+        row.put("action", entry.action());
+        row.put("target", entry.target().isEmpty() ? "–" : entry.target());
+        row.put("status", entry.status());
+        row.put("refused", entry.status() >= 300);
+        rows.add(row);
+      }
+      if (page.nextBefore() != null) {
+        model.put("next", "/audit?before=" + page.nextBefore());
+      }
+      if (parameters.containsKey("before")) {
+        model.put("first", true);
+      }
+    } catch (ApiException e) {
+      model.put("auditError", e.getMessage());
+    } catch (dev.docket.usecase.port.StorageException e) {
+      model.put("auditError", e.getMessage());
+    }
+    model.put("entries", rows);
+    return model;
+  }
+
   private List<Map<String, Object>> scheduleRows() {
     var rows = new ArrayList<Map<String, Object>>();
+    Instant now = clock.instant();
     for (ApiJson.ScheduleView schedule : api.schedules()) {
       var row = new HashMap<String, Object>();
       row.put("name", schedule.name());
       row.put("trigger", schedule.trigger());
+      row.put("description", schedule.description());
       row.put("kind", schedule.kind());
       row.put("queue", schedule.queue());
       row.put("enabled", schedule.enabled());
-      row.put("lastSlot", time(schedule.lastSlot()));
-      row.put("nextSlot", schedule.enabled() ? time(schedule.nextSlot()) : "–");
+      row.put("lastSlot", Formats.relative(schedule.lastSlot(), now));
+      row.put("lastSlotUtc", schedule.lastSlot() == null ? "" : time(schedule.lastSlot()));
+      row.put("nextSlot", schedule.enabled() ? Formats.relative(schedule.nextSlot(), now) : "–");
+      row.put("nextSlotUtc", schedule.enabled() ? time(schedule.nextSlot()) : "");
       rows.add(row);
     }
     return rows;
+  }
+
+  /** One schedule: its trigger in words, its next slots and its recent runs with links. */
+  private Map<String, Object> schedule(Context ctx, String name) {
+    ApiJson.ScheduleView schedule = api.schedule(name);
+    var model = page(ctx, "Schedule " + schedule.name(), "navSchedules");
+    Instant now = clock.instant();
+    var view = new HashMap<String, Object>();
+    view.put("name", schedule.name());
+    view.put("description", schedule.description());
+    view.put("trigger", schedule.trigger());
+    view.put("kind", schedule.kind());
+    view.put("queue", schedule.queue());
+    view.put("enabled", schedule.enabled());
+    view.put("lastSlot", Formats.relative(schedule.lastSlot(), now));
+    view.put("lastSlotUtc", schedule.lastSlot() == null ? "" : time(schedule.lastSlot()));
+    view.put(
+        "nextSlots",
+        schedule.nextSlots().stream()
+            .map(at -> Map.of("at", time(at), "in", Formats.relative(at, now)))
+            .toList());
+    var runs = new ArrayList<Map<String, Object>>();
+    for (ApiJson.ScheduleRunView run : api.scheduleRuns(name)) {
+      var row = jobRow(run.job(), now);
+      row.put("how", run.slot() == null ? "by hand" : "slot");
+      row.put("slot", run.slot() == null ? "" : time(run.slot()));
+      row.put("finishedAt", time(run.job().finishedAt()));
+      row.put("finishedAgo", Formats.relative(run.job().finishedAt(), now));
+      row.put("took", took(run.job()));
+      runs.add(row);
+    }
+    view.put("runs", runs);
+    view.put("scanned", Formats.count(ApiRoutes.RUNS_SCANNED));
+    model.put("schedule", view);
+    return model;
+  }
+
+  /**
+   * From due to finished, waiting included: the store keeps no attempt's start time, so this is the
+   * closest honest figure. {@link Formats#NONE} until the job has finished.
+   */
+  private static String took(ApiJson.JobView job) {
+    if (job.finishedAt() == null) {
+      return Formats.NONE;
+    }
+    Instant due = job.runAt().isAfter(job.createdAt()) ? job.runAt() : job.createdAt();
+    return Formats.duration(
+        java.time.Duration.between(due, job.finishedAt()).isNegative()
+            ? java.time.Duration.ZERO
+            : java.time.Duration.between(due, job.finishedAt()));
   }
 
   private void jobs(Context ctx) {
@@ -384,11 +574,35 @@ final class Dashboard {
     var model = jobsModel(ctx, parameters);
     try {
       ApiJson.JobPageView page = api.list(parameters);
-      model.put("jobs", page.jobs().stream().map(Dashboard::jobRow).toList());
+      Instant now = clock.instant();
+      model.put("jobs", page.jobs().stream().map(job -> jobRow(job, now)).toList());
       if (page.nextCursor() != null) {
         var next = new LinkedHashMap<String, List<String>>(parameters);
         next.put("cursor", List.of(page.nextCursor()));
         model.put("next", "/jobs?" + query(next));
+      }
+      var filters = new TreeMap<String, List<String>>(parameters);
+      filters
+          .keySet()
+          .retainAll(
+              List.of("state", "queue", "kind", "tag", "error", "createdFrom", "createdBefore"));
+      filters.values().removeIf(values -> values.isEmpty() || values.get(0).isEmpty());
+      if (parameters.containsKey("cursor")) {
+        model.put("first", "/jobs" + (filters.isEmpty() ? "" : "?" + query(filters)));
+      }
+      ApiJson.CountView total = api.count(filters);
+      model.put("total", Formats.count(total.count()) + (total.atLeast() ? "+" : ""));
+      model.put("totalOne", total.count() == 1);
+      if (!filters.isEmpty() && total.count() > 0 && !Boolean.TRUE.equals(model.get("readOnly"))) {
+        model.put("matching", matching(filters, total));
+      }
+      String state = first(filters, "state").toLowerCase(Locale.ROOT);
+      if (Set.of("failed", "dead", "pending", "due", "scheduled").contains(state)
+          && !filters.containsKey("error")) {
+        var groups = errorGroups(filters);
+        if (!groups.isEmpty()) {
+          model.put("errorGroups", Map.of("groups", groups));
+        }
       }
     } catch (ApiException e) {
       model.put("filterError", e.getMessage());
@@ -397,17 +611,65 @@ final class Dashboard {
     render(ctx, "jobs", model);
   }
 
+  /** The filter's jobs grouped by error, each with a link to the list of its group. */
+  private List<Map<String, Object>> errorGroups(Map<String, List<String>> filters) {
+    var groups = new ArrayList<Map<String, Object>>();
+    for (ApiJson.ErrorGroupView group : api.errorGroups(filters)) {
+      var link = new TreeMap<String, List<String>>(filters);
+      link.put("error", List.of(group.type()));
+      var row = new HashMap<String, Object>();
+      row.put("type", group.type());
+      row.put("shortType", shortError(group.type()));
+      row.put("count", Formats.count(group.count()));
+      row.put("message", group.message());
+      row.put("link", "/jobs?" + query(link));
+      row.put("latest", group.latestJobId());
+      groups.add(row);
+    }
+    return groups;
+  }
+
+  /**
+   * What "act on every match" offers for a filter: the actions its state allows, each with the
+   * filter as JSON for the page's script and the words of its confirmation.
+   */
+  private static Map<String, Object> matching(
+      Map<String, List<String>> filters, ApiJson.CountView total) {
+    String state = first(filters, "state").toLowerCase(Locale.ROOT);
+    boolean finishedBadly = Set.of("failed", "dead", "cancelled").contains(state);
+    boolean waitingOrRunning = Set.of("pending", "due", "scheduled", "running").contains(state);
+    var filter = new TreeMap<String, String>();
+    filters.forEach((name, values) -> filter.put(name, values.get(0)));
+    var described = new ArrayList<String>();
+    filter.forEach((name, value) -> described.add(name + " " + value));
+    String count = Formats.count(total.count()) + (total.atLeast() ? "+" : "");
+    var model = new HashMap<String, Object>();
+    try {
+      model.put("filter", ApiJson.MAPPER.writeValueAsString(filter));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+    model.put("count", count);
+    model.put("described", String.join(", ", described));
+    model.put("canRetry", state.isEmpty() || finishedBadly);
+    model.put("canCancel", state.isEmpty() || waitingOrRunning);
+    model.put("canDelete", !state.equals("running"));
+    return model;
+  }
+
   private Map<String, Object> jobsModel(Context ctx, Map<String, List<String>> parameters) {
     String state = first(parameters, "state");
-    var model = page(ctx, "Jobs", "failed".equals(state) ? "navDead" : "navJobs");
-    model.put("heading", "failed".equals(state) ? "Dead letter" : "Jobs");
+    boolean dead = "failed".equalsIgnoreCase(state) || "dead".equalsIgnoreCase(state);
+    var model = page(ctx, "Jobs", dead ? "navDead" : "navJobs");
+    model.put("heading", dead ? "Dead letter: failed jobs" : "Jobs");
     var states = new ArrayList<Map<String, Object>>();
-    for (JobState s : JobState.values()) {
-      String value = ApiJson.state(s);
-      states.add(Map.of("value", value, "label", label(value), "selected", value.equals(state)));
+    for (String value :
+        List.of("pending", "due", "scheduled", "running", "completed", "failed", "cancelled")) {
+      boolean selected = value.equalsIgnoreCase(state) || (dead && value.equals("failed"));
+      states.add(Map.of("value", value, "label", value, "selected", selected));
     }
     model.put("states", states);
-    for (String name : List.of("queue", "kind", "tag", "createdFrom", "createdBefore")) {
+    for (String name : List.of("queue", "kind", "tag", "error", "createdFrom", "createdBefore")) {
       model.put(name, first(parameters, name));
     }
     try {
@@ -422,7 +684,7 @@ final class Dashboard {
   private Map<String, Object> job(Context ctx, String id) {
     ApiJson.JobView job = api.get(id);
     var model = page(ctx, "Job " + job.id(), "navJobs");
-    var view = jobRow(job);
+    var view = jobRow(job, clock.instant());
     view.put("retry", retry(job.retry()));
     view.put("createdAt", time(job.createdAt()));
     view.put("finishedAt", time(job.finishedAt()));
@@ -446,6 +708,7 @@ final class Dashboard {
       entry.put("message", e.message());
       entry.put("stackTrace", e.stackTrace().isEmpty() ? "(no stack trace)" : e.stackTrace());
       entry.put("open", i == all.size() - 1);
+      entry.put("shortType", shortError(e.type()));
       errors.add(entry);
     }
     view.put("errors", errors);
@@ -463,7 +726,7 @@ final class Dashboard {
     return model;
   }
 
-  private static Map<String, Object> jobRow(ApiJson.JobView job) {
+  private static Map<String, Object> jobRow(ApiJson.JobView job, Instant now) {
     var row = new HashMap<String, Object>();
     row.put("id", job.id());
     // Ids start with their time, so jobs of one minute share a prefix: the end tells them apart.
@@ -478,7 +741,11 @@ final class Dashboard {
     row.put("priority", job.priority());
     row.put("runAt", time(job.runAt()));
     row.put("updatedAt", time(job.updatedAt()));
+    // Lists say how long ago, with the absolute time on hover; the job's page says when.
+    row.put("runAtAgo", Formats.relative(job.runAt(), now));
+    row.put("updatedAtAgo", Formats.relative(job.updatedAt(), now));
     row.put("lastError", job.lastError() == null ? "" : job.lastError());
+    row.put("lastErrorShort", job.lastError() == null ? "" : shortError(job.lastError()));
     boolean finishedBadly = job.state().equals("failed") || job.state().equals("cancelled");
     row.put("canRetry", finishedBadly);
     row.put(
@@ -489,15 +756,35 @@ final class Dashboard {
   }
 
   private static String label(String state) {
-    return state.equals("failed") ? "dead" : state;
+    return state;
+  }
+
+  /** The longest error a list shows in its row; the whole one is in the row's tooltip. */
+  private static final int SHORT_ERROR = 140;
+
+  /**
+   * An error as a list shows it: the exception's simple class name and its message, {@code
+   * IllegalStateException: boom} for {@code java.lang.IllegalStateException: boom}, cut short.
+   */
+  static String shortError(String error) {
+    int colon = error.indexOf(": ");
+    String type = colon < 0 ? error : error.substring(0, colon);
+    String rest = colon < 0 ? "" : error.substring(colon);
+    if (type.matches("[\\w.$]+")) {
+      type = type.substring(Math.max(type.lastIndexOf('.'), type.lastIndexOf('$')) + 1);
+    }
+    String text = (type + rest).strip();
+    return text.length() <= SHORT_ERROR ? text : text.substring(0, SHORT_ERROR - 1) + "…";
   }
 
   private static String retry(Map<String, Object> retry) {
     return switch (String.valueOf(retry.get("policy"))) {
       case "exponential" ->
           "exponential with full jitter, base %s, cap %s"
-              .formatted(retry.get("base"), retry.get("cap"));
-      case "fixed" -> "fixed, " + retry.get("delay");
+              .formatted(
+                  Formats.duration(String.valueOf(retry.get("base"))),
+                  Formats.duration(String.valueOf(retry.get("cap"))));
+      case "fixed" -> "fixed, " + Formats.duration(String.valueOf(retry.get("delay")));
       default -> "none";
     };
   }
@@ -513,17 +800,7 @@ final class Dashboard {
   }
 
   static String time(Instant at) {
-    return at == null ? "–" : TIME.format(at);
-  }
-
-  private static String age(double seconds) {
-    if (seconds < 60) {
-      return "%.1f s".formatted(seconds);
-    }
-    if (seconds < 3600) {
-      return "%d min".formatted((long) (seconds / 60));
-    }
-    return "%.1f h".formatted(seconds / 3600);
+    return Formats.utc(at);
   }
 
   private static String first(Map<String, List<String>> parameters, String name) {

@@ -55,6 +55,18 @@ public final class DocketServer implements AutoCloseable {
    */
   static final String CHANGED = "{\"docket-changed\":{\"target\":\"body\"}}";
 
+  /** The request attribute with the route of a change not yet written to the audit log. */
+  private static final String AUDIT_ROUTE = "docket.audit.route";
+
+  /** The request attribute with what a change acts on, for its audit entry. */
+  static final String AUDIT_TARGET = "docket.audit.target";
+
+  /** The request attribute with who sent it, once identified. */
+  private static final String CALLER = "docket.caller";
+
+  /** What a read-only credential is told when it asks for a change. */
+  static final String READ_ONLY_MESSAGE = "This credential may only read.";
+
   /** Marks a request whose error an exception handler answered already. */
   private static final String ANSWERED = "docket.answered";
 
@@ -68,6 +80,7 @@ public final class DocketServer implements AutoCloseable {
   private final String token;
   private final boolean tokenGenerated;
   private final Access access;
+  private final dev.docket.usecase.AuditTrail audit;
   private final ApiRoutes api;
   private final Dashboard dashboard;
   private final List<String> routes = new ArrayList<>();
@@ -101,7 +114,10 @@ public final class DocketServer implements AutoCloseable {
     this.clock = clock;
     this.tokenGenerated = options.token().isEmpty();
     this.token = options.token().orElseGet(Access::randomToken);
-    this.access = new Access(token, options.openOnLocalhost(), new Sessions());
+    this.access =
+        new Access(
+            token, options.readOnlyToken().orElse(null), options.openOnLocalhost(), new Sessions());
+    this.audit = new dev.docket.usecase.AuditTrail(store.auditLog(), clock);
     this.api = new ApiRoutes(runtime, clock);
     if (metrics != null) {
       registerMeters(metrics.registry());
@@ -257,9 +273,44 @@ public final class DocketServer implements AutoCloseable {
         "/openapi.json",
         ctx -> ctx.contentType("application/json").result(openApi()));
 
-    route(HandlerType.POST, "/api/jobs", ctx -> json(ctx, 201, api.enqueue(body(ctx))));
-    route(HandlerType.POST, "/api/jobs/bulk", ctx -> json(ctx, 201, api.enqueueBulk(body(ctx))));
+    route(
+        HandlerType.POST,
+        "/api/jobs",
+        ctx -> {
+          var job = api.enqueue(body(ctx));
+          ctx.attribute(
+              AUDIT_TARGET,
+              "job %s (kind %s, queue %s)".formatted(job.id(), job.kind(), job.queue()));
+          json(ctx, 201, job);
+        });
+    route(
+        HandlerType.POST,
+        "/api/jobs/bulk",
+        ctx -> {
+          var jobs = api.enqueueBulk(body(ctx));
+          ctx.attribute(AUDIT_TARGET, "%d job(s)".formatted(jobs.size()));
+          json(ctx, 201, jobs);
+        });
     route(HandlerType.GET, "/api/jobs", ctx -> json(ctx, 200, api.list(ctx.queryParamMap())));
+    // before /api/jobs/{id}, which would take "count" for an id
+    route(
+        HandlerType.GET, "/api/jobs/count", ctx -> json(ctx, 200, api.count(ctx.queryParamMap())));
+    route(
+        HandlerType.GET,
+        "/api/jobs/errors",
+        ctx -> json(ctx, 200, api.errorGroups(ctx.queryParamMap())));
+    for (var action : dev.docket.usecase.BulkResult.Action.values()) {
+      route(
+          HandlerType.POST,
+          "/api/jobs/" + action.name().toLowerCase(java.util.Locale.ROOT),
+          ctx -> {
+            ctx.header("HX-Trigger", CHANGED);
+            byte[] body = body(ctx);
+            var result = api.act(action, body);
+            ctx.attribute(AUDIT_TARGET, ApiRoutes.bulkTarget(body, result));
+            json(ctx, 200, result);
+          });
+    }
     route(HandlerType.GET, "/api/jobs/{id}", ctx -> json(ctx, 200, api.get(ctx.pathParam("id"))));
     route(
         HandlerType.POST,
@@ -294,6 +345,10 @@ public final class DocketServer implements AutoCloseable {
         "/api/schedules/{name}",
         ctx -> json(ctx, 200, api.schedule(ctx.pathParam("name"))));
     route(
+        HandlerType.GET,
+        "/api/schedules/{name}/runs",
+        ctx -> json(ctx, 200, api.scheduleRuns(ctx.pathParam("name"))));
+    route(
         HandlerType.POST,
         "/api/schedules/{name}/enable",
         ctx -> changed(ctx, api.setEnabled(ctx.pathParam("name"), true)));
@@ -306,9 +361,13 @@ public final class DocketServer implements AutoCloseable {
         "/api/schedules/{name}/run",
         ctx -> {
           ctx.header("HX-Trigger", CHANGED);
-          json(ctx, 201, api.runNow(ctx.pathParam("name")));
+          var job = api.runNow(ctx.pathParam("name"));
+          ctx.attribute(
+              AUDIT_TARGET, "schedule %s: job %s".formatted(ctx.pathParam("name"), job.id()));
+          json(ctx, 201, job);
         });
 
+    route(HandlerType.GET, "/api/audit", ctx -> json(ctx, 200, api.audit(ctx.queryParamMap())));
     route(HandlerType.GET, "/api/throughput", ctx -> json(ctx, 200, runtime.throughput()));
     route(HandlerType.GET, "/api/events", this::events);
   }
@@ -362,7 +421,45 @@ public final class DocketServer implements AutoCloseable {
 
   private void route(HandlerType method, String path, Handler handler) {
     routes.add(method + " " + path);
-    app.addHttpHandler(method, path, handler);
+    app.addHttpHandler(
+        method, path, isSafe(method) ? handler : audited(method + " " + path, handler));
+  }
+
+  /**
+   * A change's handler that writes one audit entry when it is done: the route, its target (from the
+   * path, or what the handler put in {@link #AUDIT_TARGET}) and the status. A change that throws is
+   * recorded by {@link #fail} with the status it is answered with.
+   */
+  private Handler audited(String route, Handler handler) {
+    return ctx -> {
+      ctx.attribute(AUDIT_ROUTE, route);
+      ctx.attribute(AUDIT_TARGET, pathTarget(ctx.pathParamMap(), route));
+      handler.handle(ctx);
+      audit(ctx, ctx.statusCode());
+    };
+  }
+
+  /** What a change's path names: a job, a queue or a schedule. */
+  private static String pathTarget(Map<String, String> parameters, String route) {
+    if (parameters.containsKey("id")) {
+      return "job " + parameters.get("id");
+    }
+    if (parameters.containsKey("name")) {
+      return (route.contains("/schedules/") ? "schedule " : "queue ") + parameters.get("name");
+    }
+    return "";
+  }
+
+  /** Writes the audit entry of the request's change, once, if it is one and has a caller. */
+  private void audit(Context ctx, int status) {
+    String route = ctx.attribute(AUDIT_ROUTE);
+    Access.Caller caller = ctx.attribute(CALLER);
+    if (route == null || caller == null || caller.kind() == Access.Kind.NONE) {
+      return;
+    }
+    ctx.attribute(AUDIT_ROUTE, null);
+    String target = ctx.attribute(AUDIT_TARGET);
+    audit.record(caller.actor(), route, target == null ? "" : target, status);
   }
 
   private void ready(Context ctx) {
@@ -439,6 +536,12 @@ public final class DocketServer implements AutoCloseable {
           ErrorCode.FORBIDDEN,
           "Without the token, a browser on this machine may use the dashboard and its buttons"
               + " only: send Authorization: Bearer <token> for the rest of the API.");
+    }
+    ctx.attribute(CALLER, caller);
+    if (caller.readOnly() && !isSafe(ctx.method())) {
+      // Recorded: an attempt to change with a credential that may not is worth an operator's eye.
+      audit.record(caller.actor(), ctx.method() + " " + path, "", 403);
+      throw new ApiException(403, ErrorCode.FORBIDDEN, READ_ONLY_MESSAGE);
     }
     if (caller.isBrowser() && !isSafe(ctx.method())) {
       requireSameOriginChange(ctx, caller.session());
@@ -693,6 +796,7 @@ public final class DocketServer implements AutoCloseable {
       }
     }
     ctx.attribute(ANSWERED, true);
+    audit(ctx, status);
     if (isMachinePath(ctx.path()) || status == 401) {
       json(ctx, status, new ApiJson.ErrorView(code.wire(), message));
     } else {

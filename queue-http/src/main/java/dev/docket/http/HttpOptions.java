@@ -48,6 +48,7 @@ public final class HttpOptions {
   private final String host;
   private final int port;
   private final String token;
+  private final String readOnlyToken;
   private final boolean openOnLocalhost;
   private final int maxBodyBytes;
   private final boolean secureCookies;
@@ -59,6 +60,7 @@ public final class HttpOptions {
     this.host = b.host;
     this.port = b.port;
     this.token = b.token;
+    this.readOnlyToken = b.readOnlyToken;
     this.openOnLocalhost = b.openOnLocalhost;
     this.maxBodyBytes = b.maxBodyBytes;
     this.secureCookies = b.secureCookies;
@@ -90,6 +92,15 @@ public final class HttpOptions {
   /** The bearer token for the API and the dashboard; empty means one is made at start. */
   public Optional<String> token() {
     return Optional.ofNullable(token);
+  }
+
+  /**
+   * A second bearer token that may only read: every GET of the API and the dashboard works with it,
+   * and every change is refused with {@code 403 forbidden}. A browser that logs in with it gets a
+   * read-only session, whose pages show no action buttons. Empty when none is configured.
+   */
+  public Optional<String> readOnlyToken() {
+    return Optional.ofNullable(readOnlyToken);
   }
 
   /**
@@ -174,6 +185,7 @@ public final class HttpOptions {
     private String host = DEFAULT_HOST;
     private int port = DEFAULT_PORT;
     private String token;
+    private String readOnlyToken;
     private boolean openOnLocalhost;
     private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
     private boolean secureCookies;
@@ -212,22 +224,41 @@ public final class HttpOptions {
      * @throws IllegalArgumentException saying what is wrong with it, without showing it
      */
     public Builder token(String token) {
+      this.token = checkToken("API token", token);
+      return this;
+    }
+
+    /**
+     * The read-only bearer token: the same rules as {@link #token(String)}, and it must differ from
+     * it (checked by {@link #build()}).
+     *
+     * @throws IllegalArgumentException saying what is wrong with it, without showing it
+     */
+    public Builder readOnlyToken(String token) {
+      this.readOnlyToken = checkToken("read-only API token", token);
+      return this;
+    }
+
+    private static String checkToken(String name, String token) {
       Objects.requireNonNull(token, "token");
       if (!token.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
         throw new IllegalArgumentException(
-            "The API token has spaces or characters outside printable ASCII, which an"
+            "The "
+                + name
+                + " has spaces or characters outside printable ASCII, which an"
                 + " Authorization header cannot carry.");
       }
       weakness(token)
           .ifPresent(
               why -> {
                 throw new IllegalArgumentException(
-                    "The API token is refused: "
+                    "The "
+                        + name
+                        + " is refused: "
                         + why
                         + ". Make a random one, such as with: openssl rand -hex 24");
               });
-      this.token = token;
-      return this;
+      return token;
     }
 
     /** Opens the dashboard without the token to browsers on this machine; see the getter. */
@@ -281,8 +312,17 @@ public final class HttpOptions {
       return this;
     }
 
-    /** The options. */
+    /**
+     * The options.
+     *
+     * @throws IllegalArgumentException if the read-only token is the admin token
+     */
     public HttpOptions build() {
+      if (readOnlyToken != null && readOnlyToken.equals(token)) {
+        throw new IllegalArgumentException(
+            "The read-only API token is the same as the API token: make it a different one, or"
+                + " it would be refused everything the API token may do.");
+      }
       return new HttpOptions(this);
     }
   }

@@ -7,6 +7,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Optional;
@@ -32,17 +33,25 @@ final class Sessions {
   static final int MAX_SESSIONS = 10_000;
   static final SecureRandom RANDOM = new SecureRandom();
 
+  /** How many hex digits of a session's digest name it in the audit log. */
+  static final int SESSION_ID_LENGTH = 8;
+
   /**
    * A session.
    *
    * @param local whether the open-on-localhost mode made it, rather than a login with the token
    * @param expires when it ends, if not revoked before
    * @param csrf the value its changes must carry in the CSRF header
+   * @param readOnly whether it logged in with the read-only token, so it may only read
+   * @param id a short name of it for the audit log: the start of its cookie's digest, which tells
+   *     sessions apart and gives nothing of the cookie away
    */
-  record Session(boolean local, Instant expires, String csrf) {
+  record Session(boolean local, Instant expires, String csrf, boolean readOnly, String id) {
     @Override
     public String toString() {
-      return "Session[local=" + local + ", expires=" + expires + "]"; // never the CSRF value
+      // never the CSRF value
+      return "Session[id=%s, local=%s, readOnly=%s, expires=%s]"
+          .formatted(id, local, readOnly, expires);
     }
   }
 
@@ -57,11 +66,18 @@ final class Sessions {
   // Insertion order is age order: eviction removes from the front.
   private final LinkedHashMap<String, Session> byDigest = new LinkedHashMap<>();
 
-  /** Opens a session that lasts {@link #LENGTH} from {@code now}. */
+  /** Opens a session that may change things and lasts {@link #LENGTH} from {@code now}. */
   Opened open(boolean local, Instant now) {
+    return open(local, false, now);
+  }
+
+  /** Opens a session that lasts {@link #LENGTH} from {@code now}. */
+  Opened open(boolean local, boolean readOnly, Instant now) {
     String cookie = random();
-    var session = new Session(local, now.plus(LENGTH), random());
     String key = digest(cookie);
+    String id =
+        HexFormat.of().formatHex(Base64.getDecoder().decode(key)).substring(0, SESSION_ID_LENGTH);
+    var session = new Session(local, now.plus(LENGTH), random(), readOnly, id);
     synchronized (byDigest) {
       if (byDigest.size() >= MAX_SESSIONS) {
         dropExpired(now);

@@ -42,7 +42,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.openqa.selenium.By;
-import org.openqa.selenium.Cookie;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.OutputType;
@@ -89,6 +88,9 @@ class DashboardBrowserTest {
   /** Reports progress, waits for the test's word, then returns a result. */
   static final JobType<Document> RESIZE_PDF = JobType.of("pdf.resize", Document.class);
 
+  /** Fails its first two attempts; the third waits for the test's word, then succeeds. */
+  static final JobType<Document> FLAKY_PDF = JobType.of("pdf.flaky", Document.class);
+
   /** Fires at 06:00 UTC on the 1st of the month; the tests only run it by hand. */
   static final Schedule INVOICES =
       Schedule.cron(
@@ -107,6 +109,12 @@ class DashboardBrowserTest {
 
   /** Lets the running {@link #RESIZE_PDF} job finish. */
   private final CountDownLatch finishResize = new CountDownLatch(1);
+
+  /** Counts down when a {@link #FLAKY_PDF} job's third attempt starts. */
+  private final CountDownLatch thirdAttempt = new CountDownLatch(1);
+
+  /** Lets that third attempt finish. */
+  private final CountDownLatch finishThird = new CountDownLatch(1);
 
   private DocketRuntime runtime;
   private DocketServer server;
@@ -175,6 +183,23 @@ class DashboardBrowserTest {
                               finishResize.await(30, TimeUnit.SECONDS);
                               return new Resized(30);
                             }));
+                handlers
+                    .addBinding()
+                    .toInstance(
+                        HandlerBinding.of(
+                            FLAKY_PDF,
+                            (document, c) -> {
+                              if (c.attempt() < 3) {
+                                throw new IllegalStateException(
+                                    "attempt "
+                                        + c.attempt()
+                                        + " of "
+                                        + document.name()
+                                        + " failed");
+                              }
+                              thirdAttempt.countDown();
+                              finishThird.await(30, TimeUnit.SECONDS);
+                            }));
                 DocketModule.schedules(binder()).addBinding().toInstance(INVOICES);
               }
             });
@@ -242,14 +267,17 @@ class DashboardBrowserTest {
     awaitPageReady();
     assertThat(driver.getTitle()).isEqualTo("Queues · Docket");
     assertThat(textOf("#queues h1")).isEqualTo("Queues");
+    // Read in one go: the live part may be swapped between finding the rows and reading them.
     assertThat(
-            driver.findElements(By.cssSelector("#queues tr[data-queue]")).stream()
-                .map(row -> row.getDomAttribute("data-queue")))
+            driver.executeScript(
+                "return Array.from(document.querySelectorAll('#queues tr[data-queue]'),"
+                    + " row => row.getAttribute('data-queue'));"))
+        .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LIST)
         .containsExactly("images", "mail", "reports");
     assertThat(textOf("#queues tr[data-queue=mail] .badge")).isEqualTo("running");
-    assertThat(textOf("#queues tr[data-queue=mail] td:nth-child(10)")).isEqualTo("0 of 2 busy");
+    assertThat(textOf("#queues tr[data-queue=mail] td:nth-child(11)")).isEqualTo("0 of 2 busy");
     assertThat(textOf("#schedules tr[data-schedule=monthly-invoices] td:nth-child(2)"))
-        .isEqualTo("cron 0 6 1 * * Z");
+        .isEqualTo("at 06:00 UTC on day 1 of every month");
   }
 
   @Test
@@ -279,8 +307,8 @@ class DashboardBrowserTest {
 
     String row = "#jobs tr[data-job='" + id + "']";
     wait.until(ExpectedConditions.textToBe(By.cssSelector(row + " .badge"), "pending"));
-    assertThat(textOf(row + " td:nth-child(2)")).isEqualTo("mail.send");
-    assertThat(textOf(row + " td:nth-child(3)")).isEqualTo("mail");
+    assertThat(textOf(row + " td:nth-child(3)")).isEqualTo("mail.send");
+    assertThat(textOf(row + " td:nth-child(4)")).isEqualTo("mail");
     api("POST", "/api/queues/mail/resume", null);
     wait.until(ExpectedConditions.textToBe(By.cssSelector(row + " .badge"), "completed"));
     assertThat(driver.executeScript("return window.docketPageMark;")).isEqualTo("not reloaded");
@@ -326,12 +354,12 @@ class DashboardBrowserTest {
     api("POST", "/api/queues/images/pause", null);
     logIn();
     open("/jobs?state=failed");
-    assertThat(textOf("#jobs tr[data-job='" + id + "'] .badge")).isEqualTo("dead");
+    assertThat(textOf("#jobs tr[data-job='" + id + "'] .badge")).isEqualTo("failed");
 
-    driver.findElement(By.cssSelector("#jobs tr[data-job='" + id + "'] a")).click();
+    click("#jobs tr[data-job='" + id + "'] a");
     wait.until(ExpectedConditions.urlToBe(url("/jobs/" + id)));
     awaitPageReady();
-    assertThat(textOf("#job-state")).isEqualTo("dead");
+    assertThat(textOf("#job-state")).isEqualTo("failed");
     click("#job button.retry");
 
     wait.until(
@@ -351,6 +379,14 @@ class DashboardBrowserTest {
     assertThat(textOf(reports + " .badge")).isEqualTo("running");
 
     click(reports + " button.pause");
+    assertThat(confirmation())
+        .isEqualTo(
+            "Pause queue reports on every node? No job of it starts until it is resumed;"
+                + " running jobs finish.");
+    assertThat(api("GET", "/api/queues/reports", null).get("paused").asBoolean())
+        .as("before the operator says yes")
+        .isFalse();
+    click("#confirm-yes");
 
     wait.until(ExpectedConditions.textToBe(By.cssSelector(reports + " .badge"), "paused"));
     assertThat(textOf(reports + " button")).isEqualTo("Resume");
@@ -373,7 +409,7 @@ class DashboardBrowserTest {
     JsonNode job = handRunJobs().get(0);
     assertThat(job.get("queue").asText()).isEqualTo("reports");
     open("/jobs?kind=report.build");
-    assertThat(textOf("#jobs tr[data-job='" + job.get("id").asText() + "'] td:nth-child(2)"))
+    assertThat(textOf("#jobs tr[data-job='" + job.get("id").asText() + "'] td:nth-child(3)"))
         .isEqualTo("report.build");
   }
 
@@ -385,15 +421,188 @@ class DashboardBrowserTest {
     open("/jobs?state=failed");
 
     click("#jobs tr[data-job='" + id + "'] button.delete");
-    assertThat(wait.until(ExpectedConditions.alertIsPresent()).getText())
-        .isEqualTo("Delete job " + id + "? It cannot be undone.");
-    driver.switchTo().alert().accept();
+    assertThat(confirmation()).isEqualTo("Delete job " + id + "? It cannot be undone.");
+    click("#confirm-yes");
 
     wait.until(
         ExpectedConditions.invisibilityOfElementLocated(
             By.cssSelector("#jobs tr[data-job='" + id + "']")));
     assertThat(textOf("#jobs tbody")).isEqualTo("No job matches.");
     assertThat(apiStatus("GET", "/api/jobs/" + id)).isEqualTo(404);
+  }
+
+  @Test
+  void retryAll_ofAFilteredDeadLetter_showsTheCount_asksFirst_andRetriesEveryMatch()
+      throws Exception {
+    var batch = new ArrayList<String>();
+    for (int i = 0; i < 3; i++) {
+      batch.add(enqueueTagged("image.resize", "images", "{\"name\":\"scan" + i + ".gif\"}"));
+    }
+    String other = enqueue("image.resize", "images", "{\"name\":\"other.gif\"}");
+    for (String id : batch) {
+      awaitState(id, "failed");
+    }
+    awaitState(other, "failed");
+    // Paused, the queue keeps the retried jobs pending instead of running them into the dead
+    // letter again.
+    api("POST", "/api/queues/images/pause", null);
+    logIn();
+    open("/jobs?state=dead&tag=batch%3D7");
+    assertThat(textOf("#jobs-total")).isEqualTo("3");
+    assertThat(driver.findElements(By.cssSelector("#jobs tr[data-job]"))).hasSize(3);
+    assertThat(textOf("#jobs tr[data-job='" + batch.get(0) + "'] td.last-error"))
+        .isEqualTo("NonRetryableException: Image scan0.gif is not a PNG.");
+    assertThat(
+            driver
+                .findElement(
+                    By.cssSelector("#jobs tr[data-job='" + batch.get(0) + "'] td.last-error"))
+                .getDomAttribute("title"))
+        .isEqualTo("dev.docket.usecase.NonRetryableException: Image scan0.gif is not a PNG.");
+
+    assertThat(
+            textOf(
+                "#error-groups tr[data-error='dev.docket.usecase.NonRetryableException'] td.num"))
+        .as("the filtered dead letter grouped by error")
+        .isEqualTo("3");
+
+    click("#jobs button[data-matching-action=retry]");
+
+    assertThat(confirmation()).isEqualTo("Retry all 3 jobs matching state dead, tag batch=7?");
+    assertThat(api("GET", "/api/jobs/count?state=failed", null).get("count").asInt())
+        .as("before the operator says yes")
+        .isEqualTo(4);
+    click("#confirm-yes");
+
+    wait.until(ExpectedConditions.textToBe(By.id("toast"), "Retried 3 jobs. Pending jobs"));
+    wait.until(ExpectedConditions.textToBe(By.cssSelector("#jobs tbody"), "No job matches."));
+    for (String id : batch) {
+      assertThat(api("GET", "/api/jobs/" + id, null).get("state").asText()).isEqualTo("pending");
+    }
+    assertThat(api("GET", "/api/jobs/" + other, null).get("state").asText())
+        .as("a dead job the filter did not match")
+        .isEqualTo("failed");
+  }
+
+  @Test
+  void selectedRows_holdLiveUpdates_untilRetrySelectedActsOnThemAlone() throws Exception {
+    String first = enqueue("image.resize", "images", "{\"name\":\"a.gif\"}");
+    String second = enqueue("image.resize", "images", "{\"name\":\"b.gif\"}");
+    awaitState(first, "failed");
+    awaitState(second, "failed");
+    api("POST", "/api/queues/images/pause", null);
+    logIn();
+    open("/jobs?state=failed");
+    wait.until(ExpectedConditions.textToBe(By.id("live-status"), "live"));
+
+    click("#jobs tr[data-job='" + first + "'] input[data-select]");
+    assertThat(textOf("#bulk [data-bulk-count]")).isEqualTo("1 selected");
+    String late = enqueue("image.resize", "images", "{\"name\":\"late.gif\"}");
+    api("POST", "/api/queues/images/resume", null);
+    awaitState(late, "failed");
+    api("POST", "/api/queues/images/pause", null);
+    wait.until(ExpectedConditions.attributeToBe(By.tagName("body"), "data-updates-held", "true"));
+    assertThat(driver.findElements(By.cssSelector("#jobs tr[data-job='" + late + "']")))
+        .as("a row that would shift the list while a job is selected")
+        .isEmpty();
+    assertThat(
+            driver
+                .findElement(By.cssSelector("#jobs tr[data-job='" + first + "'] input"))
+                .isSelected())
+        .isTrue();
+
+    click("#bulk button[data-bulk-action=retry]");
+    assertThat(confirmation()).isEqualTo("Retry the 1 selected job?");
+    click("#confirm-yes");
+
+    wait.until(ExpectedConditions.textToBe(By.id("toast"), "Retried 1 job. Pending jobs"));
+    wait.until(
+        ExpectedConditions.presenceOfElementLocated(
+            By.cssSelector("#jobs tr[data-job='" + late + "']")));
+    assertThat(driver.findElements(By.cssSelector("#jobs tr[data-job='" + first + "']"))).isEmpty();
+    assertThat(api("GET", "/api/jobs/" + first, null).get("state").asText()).isEqualTo("pending");
+    assertThat(api("GET", "/api/jobs/" + second, null).get("state").asText()).isEqualTo("failed");
+    assertThat(driver.findElement(By.id("bulk")).isDisplayed()).isFalse();
+  }
+
+  @Test
+  void jobPage_keepsAnOpenedAttempt_andASelectedStackTrace_acrossLiveUpdates() throws Exception {
+    api("POST", "/api/queues/reports/pause", null);
+    String id =
+        api(
+                "POST",
+                "/api/jobs",
+                "{\"kind\":\"pdf.flaky\",\"queue\":\"reports\",\"maxAttempts\":3,"
+                    + "\"retry\":{\"policy\":\"fixed\",\"delay\":\"PT0.05S\"},"
+                    + "\"payload\":{\"name\":\"draft.pdf\"}}")
+            .get("id")
+            .asText();
+    api("POST", "/api/queues/reports/resume", null);
+    assertThat(thirdAttempt.await(10, TimeUnit.SECONDS)).as("the third attempt started").isTrue();
+    logIn();
+    open("/jobs/" + id);
+    wait.until(ExpectedConditions.textToBe(By.id("live-status"), "live"));
+    assertThat(textOf("#job-state")).isEqualTo("running");
+    String attempt1 = "#job details[data-attempt='1']";
+    assertThat(driver.findElement(By.cssSelector(attempt1)).getDomProperty("open"))
+        .as("an older attempt starts closed")
+        .isEqualTo("false");
+
+    click(attempt1 + " summary");
+    wait.until(d -> "true".equals(d.findElement(By.cssSelector(attempt1)).getDomProperty("open")));
+    String selected =
+        (String)
+            driver.executeScript(
+                "var pre = document.querySelector(\"#job details[data-attempt='2'] pre.stack\");"
+                    + "var range = document.createRange(); range.selectNodeContents(pre);"
+                    + "var s = window.getSelection(); s.removeAllRanges(); s.addRange(range);"
+                    + "return s.toString();");
+    assertThat(selected).startsWith("java.lang.IllegalStateException: attempt 2 of draft.pdf");
+
+    finishThird.countDown();
+    awaitState(id, "completed");
+
+    wait.until(ExpectedConditions.attributeToBe(By.tagName("body"), "data-updates-held", "true"));
+    assertThat(driver.executeScript("return window.getSelection().toString();"))
+        .as("the selection, while the job changed")
+        .isEqualTo(selected);
+    assertThat(textOf("#job-state")).as("held while text is selected").isEqualTo("running");
+
+    driver.executeScript("window.getSelection().removeAllRanges();");
+
+    wait.until(ExpectedConditions.textToBe(By.id("job-state"), "completed"));
+    assertThat(driver.findElement(By.cssSelector(attempt1)).getDomProperty("open"))
+        .as("the attempt the operator opened, after the page refreshed")
+        .isEqualTo("true");
+  }
+
+  @Test
+  void pausedUpdates_stayPaused_untilTheToggleResumesThem() throws Exception {
+    api("POST", "/api/queues/mail/pause", null);
+    logIn();
+    open("/jobs?queue=mail");
+    wait.until(ExpectedConditions.textToBe(By.id("live-status"), "live"));
+
+    click("#live-toggle");
+    assertThat(textOf("#live-toggle")).isEqualTo("Resume updates");
+    driver.executeScript(
+        "window.docketSwaps = 0;"
+            + "document.addEventListener('htmx:afterSwap', function () { window.docketSwaps++; });");
+    String id = enqueue("mail.send", "mail", "{\"to\":\"grace@example.com\"}");
+    wait.until(ExpectedConditions.attributeToBe(By.tagName("body"), "data-updates-held", "true"));
+    // A refresh asked for by hand is held too: by the time it is, the first would have landed.
+    driver.executeScript(
+        "document.body.removeAttribute('data-updates-held');"
+            + "htmx.trigger(document.getElementById('jobs'), 'docket-live');");
+    wait.until(ExpectedConditions.attributeToBe(By.tagName("body"), "data-updates-held", "true"));
+    assertThat(driver.executeScript("return window.docketSwaps;")).isEqualTo(0L);
+    assertThat(driver.findElements(By.cssSelector("#jobs tr[data-job='" + id + "']"))).isEmpty();
+
+    click("#live-toggle");
+
+    wait.until(
+        ExpectedConditions.presenceOfElementLocated(
+            By.cssSelector("#jobs tr[data-job='" + id + "']")));
+    assertThat(textOf("#live-toggle")).isEqualTo("Pause updates");
   }
 
   @Test
@@ -433,7 +642,7 @@ class DashboardBrowserTest {
     assertThat(stack.getText())
         .startsWith("dev.docket.usecase.NonRetryableException: Image logo.tiff is not a PNG.")
         .contains("at dev.docket.http.DashboardBrowserTest");
-    assertThat(textOf("#job-state")).isEqualTo("dead");
+    assertThat(textOf("#job-state")).isEqualTo("failed");
     Path job = screenshot("job.png");
 
     assertIsAPictureOfAPage(overview);
@@ -446,35 +655,9 @@ class DashboardBrowserTest {
     return server.url() + path;
   }
 
-  /**
-   * Logs in as a script would, posting the token to {@code /login}, and gives the browser the
-   * session cookie it answers with; the login form has a test of its own.
-   */
+  /** Logs in through the login route, then opens the queues. */
   private void logIn() throws Exception {
-    HttpResponse<String> response =
-        http.send(
-            HttpRequest.newBuilder(URI.create(url("/login")))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString("token=" + TOKEN + "&next=%2F"))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    assertThat(response.statusCode()).as("login answered %s", response.body()).isEqualTo(303);
-    String prefix = Access.SESSION_COOKIE + "=";
-    String cookie =
-        response.headers().allValues("Set-Cookie").stream()
-            .filter(c -> c.startsWith(prefix))
-            .findFirst()
-            .orElseThrow();
-    String session = cookie.substring(prefix.length(), cookie.indexOf(';'));
-    driver.get(url("/login")); // a page of the server's origin, so its cookie can be set
-    driver
-        .manage()
-        .addCookie(
-            new Cookie.Builder(Access.SESSION_COOKIE, session)
-                .path("/")
-                .isHttpOnly(true)
-                .sameSite("Strict")
-                .build());
+    browser.logIn(server.url(), TOKEN);
     open("/");
   }
 
@@ -492,8 +675,16 @@ class DashboardBrowserTest {
                     "return document.readyState === 'complete' && typeof htmx !== 'undefined';"));
   }
 
+  /**
+   * The text of the visible element {@code css}, read inside the wait: htmx may swap the element
+   * out between finding it and reading it, and then it is found again.
+   */
   private String textOf(String css) {
-    return wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(css))).getText();
+    return wait.until(
+        d -> {
+          WebElement element = d.findElement(By.cssSelector(css));
+          return element.isDisplayed() ? element.getText() : null;
+        });
   }
 
   /** Clicks a form's button and waits for the page the form's answer replaces it with. */
@@ -509,8 +700,17 @@ class DashboardBrowserTest {
     return driver.findElement(By.tagName("body")).getText().replace('\n', ' ');
   }
 
-  /** Clicks an element htmx may swap out meanwhile: a stale one is found again. */
+  /**
+   * Clicks an element htmx may swap out meanwhile: a stale one is found again. Waits first until no
+   * live part is being refreshed, as an operator's click usually comes: a button's {@code hx-sync}
+   * aborts its section's refresh in flight, and htmx logs the abort as a console error.
+   */
   private void click(String css) {
+    wait.until(
+        d ->
+            (Boolean)
+                ((JavascriptExecutor) d)
+                    .executeScript("return document.querySelector('.htmx-request') === null;"));
     wait.until(
         (WebDriver d) -> {
           d.findElement(By.cssSelector(css)).click();
@@ -555,6 +755,23 @@ class DashboardBrowserTest {
         .asText();
   }
 
+  /** A job tagged {@code batch=7}. */
+  private String enqueueTagged(String kind, String queue, String payload) throws Exception {
+    return api(
+            "POST",
+            "/api/jobs",
+            "{\"kind\":\"%s\",\"queue\":\"%s\",\"tags\":[\"batch=7\"],\"payload\":%s}"
+                .formatted(kind, queue, payload))
+        .get("id")
+        .asText();
+  }
+
+  /** The question the dashboard's dialog asks, once it is open. */
+  private String confirmation() {
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("confirm")));
+    return textOf("#confirm-text");
+  }
+
   private void awaitState(String id, String state) {
     Awaitility.await()
         .atMost(Duration.ofSeconds(10))
@@ -567,7 +784,12 @@ class DashboardBrowserTest {
   private List<JsonNode> handRunJobs() throws Exception {
     JsonNode page = api("GET", "/api/jobs?kind=report.build", null);
     return StreamSupport.stream(page.get("jobs").spliterator(), false)
-        .filter(job -> job.get("uniqueKey").isNull())
+        // Run now's job carries a key of its own, so the schedule's history can tell it apart.
+        .filter(
+            job ->
+                job.get("uniqueKey")
+                    .asText()
+                    .startsWith("docket:schedule:monthly-invoices, run now at "))
         .toList();
   }
 

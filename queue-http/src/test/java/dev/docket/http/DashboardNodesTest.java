@@ -118,7 +118,7 @@ class DashboardNodesTest {
 
     assertThat(response.status()).isEqualTo(200);
     String page = response.body();
-    assertThat(page).contains("<section id=\"nodes\"", "<h2>Nodes</h2>");
+    assertThat(page).contains("<section id=\"nodes\"", "<h2><a href=\"/nodes\">Nodes</a></h2>");
     String web = row(page, "node-web");
     assertThat(web).contains("this node", "default × 2", "<code>mail.send</code>");
     assertThat(web).doesNotContain("report.build", "no handlers");

@@ -187,9 +187,9 @@ class EventStreamTest {
       JsonNode waiting = events.getLast().json().path("queues").get(0);
       assertThat(waiting.path("name").asText()).isEqualTo("waiting");
       assertThat(waiting.path("counts").path("pending").asLong()).isGreaterThanOrEqualTo(1);
-      assertThat(waiting.path("runnable").asLong()).isGreaterThanOrEqualTo(1);
-      assertThat(waiting.path("oldestRunnableAgeSeconds").asDouble()).isGreaterThanOrEqualTo(0);
-      assertThat(waiting.path("oldestRunnableAt").isTextual()).isTrue();
+      assertThat(waiting.path("due").asLong()).isGreaterThanOrEqualTo(1);
+      assertThat(waiting.path("oldestDueAgeSeconds").asDouble()).isGreaterThanOrEqualTo(0);
+      assertThat(waiting.path("oldestDueAt").isTextual()).isTrue();
     }
   }
 

@@ -90,6 +90,71 @@ final class HeadlessChromium implements AutoCloseable {
     return driver;
   }
 
+  /**
+   * Logs in to the dashboard at {@code baseUrl} as a script would, posting {@code token} to {@code
+   * /login}, and gives the browser the session cookie it answers with; the login form has a test of
+   * its own. The browser is left on a page of the server's origin.
+   */
+  void logIn(String baseUrl, String token) throws Exception {
+    java.net.http.HttpResponse<String> response;
+    try (var http = java.net.http.HttpClient.newHttpClient()) {
+      response =
+          http.send(
+              java.net.http.HttpRequest.newBuilder(java.net.URI.create(baseUrl + "/login"))
+                  .header("Content-Type", "application/x-www-form-urlencoded")
+                  .POST(
+                      java.net.http.HttpRequest.BodyPublishers.ofString(
+                          "token=" + token + "&next=%2F"))
+                  .build(),
+              java.net.http.HttpResponse.BodyHandlers.ofString());
+    }
+    org.assertj.core.api.Assertions.assertThat(response.statusCode())
+        .as("login answered %s", response.body())
+        .isEqualTo(303);
+    String prefix = Access.SESSION_COOKIE + "=";
+    String cookie =
+        response.headers().allValues("Set-Cookie").stream()
+            .filter(c -> c.startsWith(prefix))
+            .findFirst()
+            .orElseThrow();
+    String session = cookie.substring(prefix.length(), cookie.indexOf(';'));
+    if (!driver.getCurrentUrl().startsWith(baseUrl)) {
+      driver.get(baseUrl + "/login"); // a page of the server's origin, so its cookie can be set
+    }
+    driver
+        .manage()
+        .addCookie(
+            new org.openqa.selenium.Cookie.Builder(Access.SESSION_COOKIE, session)
+                .path("/")
+                .isHttpOnly(true)
+                .sameSite("Strict")
+                .build());
+  }
+
+  /**
+   * Lays pages out in a viewport of {@code width} × {@code height} CSS pixels, as a phone does when
+   * {@code mobile} (the page's viewport meta tag counts, scroll bars take no room); screenshots
+   * have that size. Stays for later pages until {@link #resetEmulation()}.
+   */
+  void viewport(int width, int height, boolean mobile) {
+    driver.executeCdpCommand(
+        "Emulation.setDeviceMetricsOverride",
+        Map.of("width", width, "height", height, "deviceScaleFactor", 1, "mobile", mobile));
+  }
+
+  /** Answers {@code prefers-color-scheme} with {@code scheme} ({@code light} or {@code dark}). */
+  void prefersColourScheme(String scheme) {
+    driver.executeCdpCommand(
+        "Emulation.setEmulatedMedia",
+        Map.of("features", List.of(Map.of("name", "prefers-color-scheme", "value", scheme))));
+  }
+
+  /** Back to the window's own size and the system's colour scheme. */
+  void resetEmulation() {
+    driver.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
+    driver.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features", List.of()));
+  }
+
   /** Quits the browser and its driver and deletes the profile. */
   @Override
   public void close() {

@@ -543,7 +543,17 @@ class HttpApiTest {
     JsonNode node = response.json().get(0);
     assertThat(fieldNames(node))
         .containsExactly(
-            "name", "self", "host", "version", "startedAt", "lastSeen", "queues", "kinds");
+            "name",
+            "self",
+            "host",
+            "version",
+            "startedAt",
+            "lastSeen",
+            "queues",
+            "kinds",
+            "busy",
+            "running",
+            "moreRunning");
     assertThat(node.path("name").asText()).isEqualTo(docket.runtime.options().owner());
     assertThat(node.path("self").asBoolean()).isTrue();
     assertThat(node.path("host").asText()).isNotBlank();
@@ -582,9 +592,15 @@ class HttpApiTest {
     assertThat(served.path("paused").asBoolean()).isFalse();
     assertThat(fieldNames(served.path("counts")))
         .containsExactly("pending", "running", "completed", "failed", "cancelled");
+    assertThat(served.path("servedBy").toString())
+        .isEqualTo("[\"" + docket.runtime.options().owner() + "\"]");
+    assertThat(served.path("unserved").asBoolean()).isFalse();
     JsonNode unserved = byName(queues, "stats");
     assertThat(unserved.path("concurrency").isNull()).isTrue();
     assertThat(unserved.path("busy").isNull()).isTrue();
+    assertThat(unserved.path("servedBy").isArray()).isTrue();
+    assertThat(unserved.path("servedBy").isEmpty()).isTrue();
+    assertThat(unserved.path("unserved").asBoolean()).as("due jobs, and no node").isTrue();
   }
 
   @Test
@@ -608,9 +624,9 @@ class HttpApiTest {
     assertThat(queue.path("name").asText()).isEqualTo("counted");
     assertThat(queue.path("counts").path("pending").asInt()).isEqualTo(3);
     assertThat(queue.path("counts").path("cancelled").asInt()).isEqualTo(1);
-    assertThat(queue.path("runnable").asInt()).isEqualTo(2);
-    assertThat(Instant.parse(queue.path("oldestRunnableAt").asText())).isBefore(Instant.now());
-    assertThat(queue.path("oldestRunnableAgeSeconds").asDouble()).isGreaterThanOrEqualTo(0);
+    assertThat(queue.path("due").asInt()).isEqualTo(2);
+    assertThat(Instant.parse(queue.path("oldestDueAt").asText())).isBefore(Instant.now());
+    assertThat(queue.path("oldestDueAgeSeconds").asDouble()).isGreaterThanOrEqualTo(0);
     assertThat(queue.path("paused").asBoolean()).isFalse();
   }
 

@@ -522,7 +522,7 @@ class HttpBadInputTest {
         argumentSet(
             "repeated parameter", "state=pending&state=failed", "invalid_parameter", "2 times"),
         argumentSet("repeated limit", "limit=1&limit=2", "invalid_parameter", "2 times"),
-        argumentSet("unknown state", "state=dead", "invalid_parameter", "'dead'"),
+        argumentSet("unknown state", "state=deceased", "invalid_parameter", "'deceased'"),
         argumentSet("limit zero", "limit=0", "invalid_parameter", "0"),
         argumentSet("limit negative", "limit=-1", "invalid_parameter", "-1"),
         argumentSet("limit too big", "limit=1001", "invalid_parameter", "1001"),

@@ -197,8 +197,9 @@ class HttpSecurityTest {
       boolean change = !route[0].equals("GET");
       boolean alsoReadable =
           apiRoutes(id).stream().anyMatch(r -> r[0].equals("GET") && r[1].equals(route[1]));
-      // GET /api/jobs/bulk is GET /api/jobs/{id} for the id "bulk": a read, checked below.
-      if (!change || alsoReadable || route[1].equals("/api/jobs/bulk")) {
+      // GET /api/jobs/bulk is GET /api/jobs/{id} for the id "bulk": a read, checked below; so
+      // are the bulk actions' paths.
+      if (!change || alsoReadable || route[1].matches("/api/jobs/(bulk|retry|cancel|delete)")) {
         continue;
       }
       for (String method : List.of("GET", "HEAD")) {
@@ -208,9 +209,11 @@ class HttpSecurityTest {
         softly.assertThat(response.status()).as("%s %s", method, route[1]).isEqualTo(405);
       }
     }
-    var bulk = docket.get("/api/jobs/bulk");
-    softly.assertThat(bulk.status()).as("GET /api/jobs/bulk").isEqualTo(400);
-    softly.assertThat(bulk.json().path("error").asText()).isEqualTo("invalid_id");
+    for (String word : List.of("bulk", "retry", "cancel", "delete")) {
+      var read = docket.get("/api/jobs/" + word);
+      softly.assertThat(read.status()).as("GET /api/jobs/" + word).isEqualTo(400);
+      softly.assertThat(read.json().path("error").asText()).isEqualTo("invalid_id");
+    }
     softly.assertAll();
     assertNothingChanged(id);
   }

@@ -71,6 +71,11 @@ class ReadinessProbeTest {
         }
 
         @Override
+        public dev.docket.usecase.port.AuditLog auditLog() {
+          return memory.auditLog();
+        }
+
+        @Override
         public void checkHealth() {
           health.get().run();
         }

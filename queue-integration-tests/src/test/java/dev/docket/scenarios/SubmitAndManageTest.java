@@ -255,7 +255,7 @@ class SubmitAndManageTest {
 
     assertThat(stats.queue()).isEqualTo("default");
     assertThat(stats.count(JobState.PENDING)).isEqualTo(3);
-    assertThat(stats.runnable()).isEqualTo(2);
-    assertThat(stats.oldestRunnableAge(h.clock.instant())).contains(Duration.ofSeconds(15));
+    assertThat(stats.due()).isEqualTo(2);
+    assertThat(stats.oldestDueAge(h.clock.instant())).contains(Duration.ofSeconds(15));
   }
 }

@@ -258,7 +258,7 @@ public final class DocketMetrics implements JobListener, WorkerObserver {
   }
 
   private double depth(String queue) {
-    return read(queue, QueueStats::runnable);
+    return read(queue, QueueStats::due);
   }
 
   private double count(String queue, JobState state) {
@@ -267,7 +267,7 @@ public final class DocketMetrics implements JobListener, WorkerObserver {
 
   private double oldestAge(String queue) {
     Instant now = clock.instant();
-    return read(queue, q -> q.oldestRunnableAge(now).map(age -> age.toNanos() / 1e9).orElse(0.0));
+    return read(queue, q -> q.oldestDueAge(now).map(age -> age.toNanos() / 1e9).orElse(0.0));
   }
 
   /**

@@ -82,6 +82,7 @@ public final class DocketRuntime implements AutoCloseable {
   private final LeaderLease leaderLease;
   private final List<Schedule> schedules;
   private final Scheduler scheduler;
+  private final Schedules scheduleControl;
   private final InstantSource clock;
   private final StatsCache stats;
   private final OutageLog heartbeatLog = new OutageLog(LOG, "Extending leases");
@@ -95,6 +96,21 @@ public final class DocketRuntime implements AutoCloseable {
   private volatile Node node;
 
   /**
+   * The busy handlers per queue this node last recorded, and whether that record failed: read and
+   * written on the timer thread only.
+   */
+  private Map<String, Integer> recordedBusy = Map.of();
+
+  private boolean presenceFailing;
+
+  /**
+   * How often a node looks whether its busy handlers changed since it last recorded them, and if so
+   * records them at once rather than at its next presence: the Nodes page shows them at most this
+   * late, and a node whose handlers stay as busy as they were writes nothing extra.
+   */
+  static final Duration BUSY_CHECK = Duration.ofSeconds(1);
+
+  /**
    * The longest a node waits between two records of its presence: its heartbeat interval, or this
    * when the heartbeat is slower (long leases), so that every node shows within {@link
    * #NODE_SILENCE}.
@@ -103,9 +119,10 @@ public final class DocketRuntime implements AutoCloseable {
 
   /**
    * How long a node may stay silent and still count as running: three of the longest presence
-   * intervals. The maintenance forgets nodes silent for longer.
+   * intervals. The maintenance forgets nodes silent for longer, and tools that read the registry
+   * themselves (the {@code docket queues} command) count as live the nodes seen within it.
    */
-  static final Duration NODE_SILENCE = PRESENCE_INTERVAL.multipliedBy(3);
+  public static final Duration NODE_SILENCE = PRESENCE_INTERVAL.multipliedBy(3);
 
   /** The lease that makes one node at a time run the maintenance. */
   static final String MAINTENANCE_LEASE = "docket:maintenance";
@@ -176,6 +193,7 @@ public final class DocketRuntime implements AutoCloseable {
             listener);
     this.maintenance = new Maintenance(storage, clock, random, listener);
     this.scheduler = new Scheduler(this.schedules, scheduleStates, client);
+    this.scheduleControl = Schedules.of(this.schedules, scheduleStates, client, clock);
     this.stats = new StatsCache(client);
   }
 
@@ -424,6 +442,11 @@ public final class DocketRuntime implements AutoCloseable {
       node = describe();
       long presence = Math.min(beat, PRESENCE_INTERVAL.toMillis());
       timers.scheduleWithFixedDelay(this::recordPresence, 0, presence, TimeUnit.MILLISECONDS);
+      timers.scheduleWithFixedDelay(
+          this::recordBusyChange,
+          BUSY_CHECK.toMillis(),
+          BUSY_CHECK.toMillis(),
+          TimeUnit.MILLISECONDS);
       // The first maintenance round waits a moment: at start its statements (lease, rescue,
       // purges, aging) ran cold beside the first claims and held the first job back.
       timers.scheduleWithFixedDelay(
@@ -484,7 +507,8 @@ public final class DocketRuntime implements AutoCloseable {
         options.queues(),
         kinds,
         Optional.ofNullable(DocketRuntime.class.getPackage().getImplementationVersion())
-            .filter(v -> !v.isBlank() && v.length() <= Node.MAX_VERSION_LENGTH));
+            .filter(v -> !v.isBlank() && v.length() <= Node.MAX_VERSION_LENGTH),
+        Map.of());
   }
 
   private static String host() {
@@ -495,14 +519,40 @@ public final class DocketRuntime implements AutoCloseable {
     return host.length() > Node.MAX_HOST_LENGTH ? host.substring(0, Node.MAX_HOST_LENGTH) : host;
   }
 
-  /** Records this node in the store's registry as seen now. */
+  /** Records this node in the store's registry as seen now, with its busy handlers. */
   private void recordPresence() {
+    recordPresence(busyHandlers());
+  }
+
+  private void recordPresence(Map<String, Integer> busy) {
     try {
-      nodeRegistry.beat(node.seenAt(clock.instant()));
+      nodeRegistry.beat(node.seenAt(clock.instant(), busy));
+      recordedBusy = busy;
+      presenceFailing = false;
       presenceLog.succeeded();
     } catch (RuntimeException e) {
+      presenceFailing = true;
       presenceLog.failed(e);
     }
+  }
+
+  /**
+   * Records this node's presence now if its busy handlers changed since the last record. Not while
+   * the store fails: the regular record tries again, and this one would only add failed writes.
+   */
+  private void recordBusyChange() {
+    Map<String, Integer> busy = busyHandlers();
+    if (!presenceFailing && !busy.equals(recordedBusy)) {
+      recordPresence(busy);
+    }
+  }
+
+  /** Per queue, the handlers running now, never more than the queue's concurrency. */
+  private Map<String, Integer> busyHandlers() {
+    var busy = new TreeMap<String, Integer>();
+    pools.forEach(
+        (queue, pool) -> busy.put(queue, Math.min(pool.busy(), options.queues().get(queue))));
+    return busy;
   }
 
   private void heartbeat() {
@@ -517,7 +567,8 @@ public final class DocketRuntime implements AutoCloseable {
   /**
    * On the node that holds the maintenance lease only: rescue expired leases, purge finished jobs
    * past their retention, age waiting jobs, forget nodes silent for longer than {@link
-   * #NODE_SILENCE}. The lease outlives three rounds, so a dead holder is replaced within seconds.
+   * #NODE_SILENCE}, purge audit entries past {@link RuntimeOptions#auditRetention()}. The lease
+   * outlives three rounds, so a dead holder is replaced within seconds.
    */
   /** How long after start the first maintenance round waits. */
   static final Duration MAINTENANCE_START_DELAY = Duration.ofSeconds(1);
@@ -550,6 +601,9 @@ public final class DocketRuntime implements AutoCloseable {
         if (forgotten > 0) {
           LOG.log(Level.INFO, "Forgot {0} nodes that stopped recording their presence.", forgotten);
         }
+      }
+      if (leaderLease.tryAcquire(MAINTENANCE_LEASE, options.owner(), clock.instant(), ttl)) {
+        store.auditLog().purge(clock.instant().minus(options.auditRetention()));
       }
       maintenanceLog.succeeded();
     } catch (RuntimeException e) {
@@ -605,19 +659,15 @@ public final class DocketRuntime implements AutoCloseable {
 
   /** Every schedule of this runtime, with its shared state and next run. */
   public List<ScheduleView> schedules() {
-    var views = new java.util.ArrayList<ScheduleView>();
-    for (Schedule schedule : schedules) {
-      var state = scheduleStates.register(schedule.name());
-      views.add(
-          new ScheduleView(
-              schedule,
-              state.enabled(),
-              state.lastSlot(),
-              state.enabled()
-                  ? Scheduler.nextSlot(schedule, clock.instant())
-                  : java.util.Optional.empty()));
-    }
-    return views;
+    return scheduleControl.list().stream()
+        .map(
+            entry ->
+                new ScheduleView(
+                    entry.schedule().orElseThrow(),
+                    entry.enabled(),
+                    entry.lastSlot(),
+                    entry.nextSlot()))
+        .toList();
   }
 
   /**
@@ -626,29 +676,19 @@ public final class DocketRuntime implements AutoCloseable {
    * @throws IllegalArgumentException if no schedule has that name
    */
   public void setScheduleEnabled(String name, boolean enabled) {
-    if (schedules.stream().noneMatch(s -> s.name().equals(name))) {
-      throw new IllegalArgumentException(
-          "There is no schedule %s.".formatted(dev.docket.domain.Names.quote(name)));
-    }
-    scheduler.setEnabled(name, enabled, clock.instant());
+    scheduleControl.setEnabled(name, enabled);
   }
 
   /**
-   * Submits a schedule's job now, outside its slots: the slots fire as before.
+   * Submits a schedule's job now, outside its slots: the slots fire as before. The job carries a
+   * unique key made from the time, so the schedule's history can tell it from other jobs of its
+   * kind (see {@link Schedule#ranByHand}).
    *
    * @return the submitted job
    * @throws IllegalArgumentException if no schedule has that name
    */
   public dev.docket.domain.Job runScheduleNow(String name) {
-    Schedule schedule =
-        schedules.stream()
-            .filter(s -> s.name().equals(name))
-            .findFirst()
-            .orElseThrow(
-                () ->
-                    new IllegalArgumentException(
-                        "There is no schedule %s.".formatted(dev.docket.domain.Names.quote(name))));
-    return client.submit(schedule.job());
+    return scheduleControl.runNow(name);
   }
 
   /** Whether the runtime was started and has not stopped. */

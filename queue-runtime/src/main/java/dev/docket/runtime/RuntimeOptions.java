@@ -53,6 +53,7 @@ public final class RuntimeOptions {
   private final Map<String, Duration> timeouts;
   private final Map<JobState, Duration> retention;
   private final Duration agingThreshold;
+  private final Duration auditRetention;
 
   /**
    * How long finished jobs are kept by default: completed a day, cancelled a week, failed 30 days.
@@ -62,6 +63,9 @@ public final class RuntimeOptions {
           JobState.COMPLETED, Duration.ofDays(1),
           JobState.CANCELLED, Duration.ofDays(7),
           JobState.FAILED, Duration.ofDays(30));
+
+  /** How long the audit log keeps an entry by default: 90 days. */
+  public static final Duration DEFAULT_AUDIT_RETENTION = Duration.ofDays(90);
 
   /** How long a runnable job waits before it moves up a priority level: 10 minutes. */
   public static final Duration DEFAULT_AGING_THRESHOLD = Duration.ofMinutes(10);
@@ -78,6 +82,7 @@ public final class RuntimeOptions {
     this.virtualThreads = b.virtualThreads;
     this.timeouts = Map.copyOf(b.timeouts);
     this.retention = Map.copyOf(b.retention);
+    this.auditRetention = b.auditRetention;
     this.agingThreshold = b.agingThreshold;
   }
 
@@ -145,6 +150,14 @@ public final class RuntimeOptions {
     return retention;
   }
 
+  /**
+   * How long the audit log keeps an entry: the maintenance purges older ones. Default {@link
+   * #DEFAULT_AUDIT_RETENTION}.
+   */
+  public Duration auditRetention() {
+    return auditRetention;
+  }
+
   /** How long a runnable job waits before it moves up a priority level; empty when off. */
   public java.util.Optional<Duration> agingThreshold() {
     return java.util.Optional.ofNullable(agingThreshold);
@@ -162,6 +175,7 @@ public final class RuntimeOptions {
     private final Map<String, Duration> timeouts = new LinkedHashMap<>();
     private final Map<JobState, Duration> retention = new java.util.EnumMap<>(DEFAULT_RETENTION);
     private Duration agingThreshold = DEFAULT_AGING_THRESHOLD;
+    private Duration auditRetention = DEFAULT_AUDIT_RETENTION;
 
     private Builder() {}
 
@@ -182,6 +196,13 @@ public final class RuntimeOptions {
       }
       retention.put(
           state, within("Retention of " + state, keep, Duration.ZERO, Duration.ofDays(3650)));
+      return this;
+    }
+
+    /** Keeps audit entries for {@code keep}, 1 day to 10 years, then purges them. */
+    public Builder auditRetention(Duration keep) {
+      this.auditRetention =
+          within("Audit retention", keep, Duration.ofDays(1), Duration.ofDays(3650));
       return this;
     }
 

@@ -4,6 +4,7 @@ import com.cronutils.model.CronType;
 import com.cronutils.model.definition.CronDefinitionBuilder;
 import com.cronutils.model.time.ExecutionTime;
 import com.cronutils.parser.CronParser;
+import dev.docket.domain.Job;
 import dev.docket.domain.Names;
 import dev.docket.usecase.JobRequest;
 import java.time.Duration;
@@ -56,6 +57,54 @@ public record Schedule(String name, Trigger trigger, JobRequest job, int catchUp
   /** A schedule every {@code interval}, on slots aligned to the epoch so all nodes agree. */
   public static Schedule every(String name, Duration interval, JobRequest job) {
     return new Schedule(name, new Trigger.Every(interval), job, 0);
+  }
+
+  /**
+   * The slot {@code job} was made for, if this schedule made it for a slot: its unique key is this
+   * schedule's key for that slot.
+   */
+  public Optional<Instant> slotOf(Job job) {
+    return job.uniqueKey().flatMap(key -> instantAfter(key, SLOT_KEY + name + ":"));
+  }
+
+  /**
+   * Whether this schedule made {@code job} by hand ({@link DocketRuntime#runScheduleNow}): such
+   * jobs carry a unique key of their own, made from the time they were asked for.
+   */
+  public boolean ranByHand(Job job) {
+    return job.uniqueKey().flatMap(key -> instantAfter(key, handKeyPrefix())).isPresent();
+  }
+
+  private static final String SLOT_KEY = "docket:schedule:";
+
+  /** The unique key of the job of {@code slot}: one job per slot however many nodes fire it. */
+  String slotKey(Instant slot) {
+    return SLOT_KEY + name + ":" + slot;
+  }
+
+  /**
+   * The unique key of a job run by hand at {@code now}. The comma cannot be in a name, so no other
+   * schedule's slot or hand-run key reads as this one's.
+   */
+  String handKey(Instant now) {
+    return handKeyPrefix() + now;
+  }
+
+  private String handKeyPrefix() {
+    return SLOT_KEY + name + ", run now at ";
+  }
+
+  /** The instant that is all of {@code key} after {@code prefix}, if there is one. */
+  private static Optional<Instant> instantAfter(String key, String prefix) {
+    if (!key.startsWith(prefix)) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(Instant.parse(key.substring(prefix.length())));
+    } catch (java.time.format.DateTimeParseException e) {
+      // Another schedule whose name starts with this one's and a colon.
+      return Optional.empty();
+    }
   }
 
   /** This schedule, catching up to {@code missed} missed slots after an outage. */

@@ -27,6 +27,13 @@ final class Scheduler {
   private final ScheduleStates states;
   private final JobClient client;
 
+  /** The schedules this one defined in the store: each once, at its first tick that succeeds. */
+  private final java.util.Set<String> defined = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /** The schedules whose definition could not be written, said once each. */
+  private final java.util.Set<String> undefinable =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+
   Scheduler(List<Schedule> schedules, ScheduleStates states, JobClient client) {
     this.schedules = List.copyOf(schedules);
     this.states = states;
@@ -51,6 +58,9 @@ final class Scheduler {
   }
 
   private int tick(Schedule schedule, Instant now) {
+    if (!defined.contains(schedule.name())) {
+      define(schedule);
+    }
     ScheduleState state = states.register(schedule.name());
     if (!state.enabled()) {
       return 0;
@@ -107,11 +117,34 @@ final class Scheduler {
   }
 
   /**
+   * Writes what {@code schedule} does to the store, for tools without this application's code
+   * ({@code docket schedules list} and {@code run}): once per start, since the code is the same
+   * until the next. A failure is logged and tried again at the next tick; it never keeps the
+   * schedule from firing.
+   */
+  private void define(Schedule schedule) {
+    try {
+      var template = client.prepare(List.of(schedule.job())).get(0).spec();
+      states.define(schedule.name(), ScheduleDefinitions.write(schedule, template));
+      defined.add(schedule.name());
+    } catch (RuntimeException e) {
+      if (undefinable.add(schedule.name())) {
+        LOG.log(
+            Level.WARNING,
+            "Schedule {0} fires, but its definition could not be written to the store, so docket"
+                + " schedules cannot run it yet (tried again each second): {1}",
+            schedule.name(),
+            dev.docket.domain.LogText.escape(e.getMessage()));
+      }
+    }
+  }
+
+  /**
    * Enables or disables a schedule for every node. Slots that pass while a schedule is disabled
    * were skipped on purpose, not missed in an outage: enabling marks them done, so that catch-up
    * does not fire them.
    */
-  void setEnabled(String name, boolean enabled, Instant now) {
+  static void setEnabled(ScheduleStates states, String name, boolean enabled, Instant now) {
     ScheduleState before = states.register(name);
     if (enabled && !before.enabled()) {
       states.markFired(name, now.minus(LATE_WINDOW));
@@ -120,7 +153,7 @@ final class Scheduler {
   }
 
   static String uniqueKey(Schedule schedule, Instant slot) {
-    return "docket:schedule:" + schedule.name() + ":" + slot;
+    return schedule.slotKey(slot);
   }
 
   /** The next slot of {@code schedule} after {@code now}. */

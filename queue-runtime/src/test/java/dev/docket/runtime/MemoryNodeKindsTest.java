@@ -47,7 +47,8 @@ class MemoryNodeKindsTest extends NodeKindsScenarios {
             now.minus(DocketRuntime.NODE_SILENCE).minusSeconds(1),
             Map.of("default", 1),
             Set.of("work.kind"),
-            Optional.empty());
+            Optional.empty(),
+            Map.of());
     store.nodeRegistry().beat(dead);
     DocketRuntime node = node(RuntimeOptions.builder().owner("node-live").build());
     try {

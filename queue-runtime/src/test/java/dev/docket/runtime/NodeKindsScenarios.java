@@ -8,12 +8,17 @@ import dev.docket.domain.JobState;
 import dev.docket.usecase.JobRequest;
 import dev.docket.usecase.JobType;
 import dev.docket.usecase.port.Node;
+import dev.docket.usecase.port.RunningQuery;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -163,5 +168,58 @@ abstract class NodeKindsScenarios {
     nodeB.stop(Duration.ofSeconds(5));
 
     assertThat(nodeA.nodes()).extracting(Node::name).containsExactly("node-a", "node-idle");
+  }
+
+  @Test
+  @Timeout(60)
+  void twoNodes_recordTheirBusyHandlersAndRunningJobs_andBothDropToNone_whenTheJobsFinish()
+      throws Exception {
+    var finish = new CountDownLatch(1);
+    var begun = new CountDownLatch(3);
+    DocketRuntime nodeA = start("node-a", blocking(OTHER, begun, finish));
+    DocketRuntime nodeB = start("node-b", blocking(WORK, begun, finish));
+    List<Job> onA = submit(nodeB, OTHER, 2);
+    List<Job> onB = submit(nodeA, WORK, 1);
+    assertThat(begun.await(30, TimeUnit.SECONDS)).as("all three jobs started").isTrue();
+
+    // Each node records its own busy handlers; every node reads every node's.
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> assertThat(busyOf(nodeA.nodes())).isEqualTo(Map.of("node-a", 2, "node-b", 1)));
+    var both = new RunningQuery(Set.of("node-a", "node-b"), 10);
+    List<Job> running = nodeB.storage().running(both);
+    assertThat(running)
+        .extracting(job -> job.lease().orElseThrow().owner())
+        .containsExactly("node-a", "node-a", "node-b");
+    assertThat(running)
+        .extracting(Job::id)
+        .containsExactlyInAnyOrder(onA.get(0).id(), onA.get(1).id(), onB.get(0).id());
+
+    finish.countDown();
+
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> assertThat(busyOf(nodeB.nodes())).isEqualTo(Map.of("node-a", 0, "node-b", 0)));
+    assertThat(nodeA.storage().running(both)).isEmpty();
+  }
+
+  /** Each node's busy handlers of queue default, by node name. */
+  private static Map<String, Integer> busyOf(List<Node> nodes) {
+    var busy = new TreeMap<String, Integer>();
+    nodes.forEach(node -> busy.put(node.name(), node.busy().get("default")));
+    return busy;
+  }
+
+  /** Counts the job in {@code begun}, then holds its handler until {@code finish} opens. */
+  private static HandlerBinding<Work> blocking(
+      JobType<Work> type, CountDownLatch begun, CountDownLatch finish) {
+    return HandlerBinding.of(
+        type,
+        (work, context) -> {
+          begun.countDown();
+          finish.await(30, TimeUnit.SECONDS);
+        });
   }
 }

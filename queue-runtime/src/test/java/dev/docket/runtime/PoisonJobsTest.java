@@ -561,6 +561,11 @@ class PoisonJobsTest {
         }
 
         @Override
+        public List<Job> running(dev.docket.usecase.port.RunningQuery query) {
+          return storage.running(query);
+        }
+
+        @Override
         public Optional<Job> update(JobId id, UnaryOperator<Job> change) {
           return storage.update(id, change);
         }
@@ -615,6 +620,11 @@ class PoisonJobsTest {
     @Override
     public dev.docket.usecase.port.NodeRegistry nodeRegistry() {
       return inner.nodeRegistry();
+    }
+
+    @Override
+    public dev.docket.usecase.port.AuditLog auditLog() {
+      return inner.auditLog();
     }
 
     @Override

@@ -176,4 +176,37 @@ class RuntimeFeaturesTest {
       assertThat(docket.client().get(waiting.id()).state()).isEqualTo(JobState.PENDING);
     }
   }
+
+  @Test
+  @Timeout(30)
+  void maintenance_purgesAuditEntriesPastTheirRetention_only() {
+    try (var docket = runtime((task, context) -> {}, o -> o.auditRetention(Duration.ofDays(1)))) {
+      var log = docket.store().auditLog();
+      var now = java.time.Instant.now();
+      log.record(
+          dev.docket.usecase.port.AuditEntry.of(
+              now.minus(Duration.ofDays(2)), "admin token", "POST /api/x", "old", 200));
+      log.record(
+          dev.docket.usecase.port.AuditEntry.of(
+              now.minus(Duration.ofHours(23)), "admin token", "POST /api/x", "recent", 200));
+
+      docket.start();
+
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(15))
+          .until(() -> log.list(10, Long.MAX_VALUE).size() == 1);
+      assertThat(log.list(10, Long.MAX_VALUE))
+          .extracting(dev.docket.usecase.port.AuditEntry::target)
+          .containsExactly("recent");
+    }
+  }
+
+  @Test
+  void auditRetention_defaultsTo90Days_andRefusesLessThanADay() {
+    assertThat(RuntimeOptions.defaults().auditRetention()).isEqualTo(Duration.ofDays(90));
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> RuntimeOptions.builder().auditRetention(Duration.ofHours(1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("Audit retention");
+  }
 }

@@ -304,6 +304,11 @@ class RuntimeRobustnessTest {
           }
 
           @Override
+          public dev.docket.usecase.port.AuditLog auditLog() {
+            return store.auditLog();
+          }
+
+          @Override
           public void checkHealth() {
             store.checkHealth();
           }
@@ -385,6 +390,11 @@ class RuntimeRobustnessTest {
           @Override
           public dev.docket.usecase.port.NodeRegistry nodeRegistry() {
             return store.nodeRegistry();
+          }
+
+          @Override
+          public dev.docket.usecase.port.AuditLog auditLog() {
+            return store.auditLog();
           }
 
           @Override

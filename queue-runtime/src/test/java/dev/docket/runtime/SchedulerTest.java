@@ -127,10 +127,10 @@ class SchedulerTest {
     Scheduler node = node(store.storage(), store.scheduleStates(), catching);
     clock.set(T0.plusSeconds(5));
     node.tick(clock.instant());
-    node.setEnabled("minutely", false, clock.instant());
+    Scheduler.setEnabled(store.scheduleStates(), "minutely", false, clock.instant());
 
     clock.set(T0.plus(Duration.ofHours(3)).plusSeconds(5));
-    node.setEnabled("minutely", true, clock.instant());
+    Scheduler.setEnabled(store.scheduleStates(), "minutely", true, clock.instant());
     node.tick(clock.instant());
 
     assertThat(runAts(store.storage())).containsExactly(T0, T0.plus(Duration.ofHours(3)));
@@ -165,6 +165,48 @@ class SchedulerTest {
     assertThat(runAts(store.storage())).containsExactly(Instant.parse("2030-01-01T02:00:00Z"));
     assertThat(Scheduler.nextSlot(nightly, clock.instant()))
         .contains(Instant.parse("2030-01-02T02:00:00Z"));
+  }
+
+  @Test
+  void aSchedule_knowsTheJobsItMade_forASlotOrByHand_andNoOtherSchedules() {
+    MemoryStore store = MemoryStore.start();
+    Schedule beat = Schedule.every("beat", Duration.ofMinutes(1), REPORT);
+    // Same kind, and a name that starts with the other's and a colon.
+    Schedule nested = Schedule.every("beat:2030-01-01T00:01:00Z", Duration.ofMinutes(1), REPORT);
+    var client =
+        new JobClient(
+            store.storage(), JacksonPayloadCodec.create(), clock, new SplittableRandom(1));
+    clock.set(T0.plusSeconds(61));
+    node(store.storage(), store.scheduleStates(), beat, nested).tick(clock.instant());
+    Job byHand = client.submit(REPORT.toBuilder().uniqueKey(beat.handKey(clock.instant())).build());
+    Job stranger = client.submit(REPORT);
+    Job lookalike =
+        client.submit(REPORT.toBuilder().uniqueKey("docket:schedule:beat:soon").build());
+
+    var jobs = store.storage().list(JobQuery.builder().limit(100).build()).jobs();
+    Job slotJob =
+        jobs.stream()
+            .filter(
+                j -> j.uniqueKey().orElse("").equals(Scheduler.uniqueKey(beat, T0.plusSeconds(60))))
+            .findFirst()
+            .orElseThrow();
+    Job nestedJob =
+        jobs.stream()
+            .filter(j -> j.uniqueKey().orElse("").startsWith("docket:schedule:beat:2030"))
+            .findFirst()
+            .orElseThrow();
+
+    assertThat(beat.slotOf(slotJob)).contains(T0.plusSeconds(60));
+    assertThat(beat.ranByHand(slotJob)).isFalse();
+    assertThat(beat.slotOf(byHand)).isEmpty();
+    assertThat(beat.ranByHand(byHand)).isTrue();
+    assertThat(nested.ranByHand(byHand)).isFalse();
+    assertThat(beat.slotOf(nestedJob)).isEmpty();
+    assertThat(nested.slotOf(nestedJob)).contains(T0.plusSeconds(60));
+    for (Job other : List.of(stranger, lookalike)) {
+      assertThat(beat.slotOf(other)).isEmpty();
+      assertThat(beat.ranByHand(other)).isFalse();
+    }
   }
 
   @Test

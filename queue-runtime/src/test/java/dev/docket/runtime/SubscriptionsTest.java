@@ -343,8 +343,8 @@ class SubscriptionsTest {
     assertThat(pushed).as("statistics within 10 s").isNotNull();
     QueueStats queue =
         pushed.stream().filter(q -> q.queue().equals("default")).findFirst().orElseThrow();
-    assertThat(queue.runnable()).isEqualTo(1);
-    assertThat(queue.oldestRunnableAt()).isPresent();
+    assertThat(queue.due()).isEqualTo(1);
+    assertThat(queue.oldestDueAt()).isPresent();
     assertThat(plain).as("a subscriber that did not ask").isEmpty();
   }
 

@@ -326,6 +326,7 @@ public abstract class ClaimContract extends JobStorageFixture {
             .isLeasedBy(owner)
             .hasLeaseFence(2)
             .hasLeaseExpiringAt(now().plus(lease))
+            .hasLeaseStartedAt(now())
             .hasUpdatedAt(now())
             .hasNoFinishedAt()
             .hasSameFieldsAs(jobs.get(i).claim(owner, now(), lease));
@@ -408,7 +409,8 @@ public abstract class ClaimContract extends JobStorageFixture {
           .hasState(JobState.RUNNING)
           .hasAttempt(1)
           .isLeasedBy(OWNER)
-          .hasLeaseExpiringAt(now().plus(LEASE));
+          .hasLeaseExpiringAt(now().plus(LEASE))
+          .hasLeaseStartedAt(now());
       assertThat(stored(claimed.id())).as("the job as stored").hasSameFieldsAs(claimed);
       assertThat(claim(QUEUE, 10)).as("jobs a later claim finds").isEmpty();
       assertThat(reportAccepted(completedNow(claimed))).hasState(JobState.COMPLETED);

@@ -136,6 +136,32 @@ public abstract class ControlContract {
   }
 
   @Test
+  void definingASchedule_makesItKnownEnabled_andKeepsTheTextAsItIs() {
+    String definition = "{\"v\":1,\"trigger\":{\"every\":\"PT1M\"},\"note\":\"caf\u00e9 \u2603\"}";
+
+    store.scheduleStates().define("minutely", definition);
+
+    assertThat(store.scheduleStates().find("minutely"))
+        .contains(new ScheduleState("minutely", true, Optional.empty(), Optional.of(definition)));
+    assertThat(store.scheduleStates().register("minutely").definition()).contains(definition);
+    assertThat(store.scheduleStates().register("undefined").definition()).isEmpty();
+  }
+
+  @Test
+  void definingAgain_replacesTheDefinition_andKeepsTheEnabledFlagAndTheLastSlot() {
+    store.scheduleStates().define("nightly", "{\"v\":1}");
+    store.scheduleStates().markFired("nightly", clock.instant());
+    store.scheduleStates().setEnabled("nightly", false);
+
+    store.scheduleStates().define("nightly", "{\"v\":2}");
+
+    assertThat(store.scheduleStates().list())
+        .containsExactly(
+            new ScheduleState(
+                "nightly", false, Optional.of(clock.instant()), Optional.of("{\"v\":2}")));
+  }
+
+  @Test
   void lastFiredSlot_neverMovesBack() {
     store.scheduleStates().register("hourly");
     Instant later = clock.instant().plusSeconds(3600);

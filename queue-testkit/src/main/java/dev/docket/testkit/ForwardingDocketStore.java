@@ -1,5 +1,6 @@
 package dev.docket.testkit;
 
+import dev.docket.usecase.port.AuditLog;
 import dev.docket.usecase.port.DocketStore;
 import dev.docket.usecase.port.JobChanges;
 import dev.docket.usecase.port.JobStorage;
@@ -55,6 +56,11 @@ public class ForwardingDocketStore implements DocketStore {
   @Override
   public NodeRegistry nodeRegistry() {
     return delegate.nodeRegistry();
+  }
+
+  @Override
+  public AuditLog auditLog() {
+    return delegate.auditLog();
   }
 
   @Override

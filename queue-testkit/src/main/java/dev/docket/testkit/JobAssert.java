@@ -234,6 +234,17 @@ public final class JobAssert extends AbstractAssert<JobAssert, Job> {
   }
 
   /**
+   * Checks when the job's lease started: when the worker took the job, the start of its attempt.
+   *
+   * @param expected the start
+   * @return this, for chaining
+   */
+  public JobAssert hasLeaseStartedAt(Instant expected) {
+    return check(
+        "lease start", lease(expected, "have a lease started at %s").startedAt(), expected);
+  }
+
+  /**
    * Checks that the job has no lease, as every job but a running one.
    *
    * @return this, for chaining

@@ -45,7 +45,7 @@ import org.junit.jupiter.api.BeforeEach;
  *   <li>{@link ReportContract}: which outcomes take effect, and fencing out a worker that lost its
  *       lease;
  *   <li>{@link LeaseContract}: extending leases, and passing cancel requests on;
- *   <li>{@link OperationsContract}: update, list, stats and delete;
+ *   <li>{@link OperationsContract}: update, list, stats, delete, and the running jobs per owner;
  *   <li>{@link MaintenanceContract}: rescuing expired leases, and purging finished jobs;
  *   <li>{@link ConcurrencyContract}: many threads claiming, reporting, rescuing and inserting at
  *       once.

@@ -30,8 +30,9 @@ public abstract class LeaseContract extends JobStorageFixture {
   class ExtendLeases {
 
     @Test
-    void extendLeases_extendsAHeldLease_andKeepsItsFence() {
+    void extendLeases_extendsAHeldLease_andKeepsItsFenceAndStart() {
       var claimed = claimNew(spec(QUEUE));
+      Instant claimedAt = now();
       clock.advance(Duration.ofSeconds(20));
       var extension = extension(claimed, LEASE);
 
@@ -42,6 +43,7 @@ public abstract class LeaseContract extends JobStorageFixture {
           .hasState(JobState.RUNNING)
           .hasLeaseExpiringAt(now().plus(LEASE))
           .hasLeaseFence(fence(claimed))
+          .hasLeaseStartedAt(claimedAt)
           .isLeasedBy(OWNER)
           .hasUpdatedAt(now())
           .hasSameFieldsAs(claimed.extendLease(fence(claimed), now().plus(LEASE), now()));

@@ -1,6 +1,7 @@
 package dev.docket.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.docket.usecase.port.Node;
 import dev.docket.usecase.port.NodeRegistry;
@@ -55,7 +56,8 @@ public abstract class NodeRegistryContract {
         seen,
         Map.of("mail", 4, "default", 10),
         Set.of("email.send", "report.build"),
-        Optional.of("1.2.3"));
+        Optional.of("1.2.3"),
+        Map.of("mail", 1));
   }
 
   @Test
@@ -68,14 +70,57 @@ public abstract class NodeRegistryContract {
     Node read = registry.seenSince(Instant.EPOCH).get(0);
     assertThat(read.queues()).containsExactly(Map.entry("default", 10), Map.entry("mail", 4));
     assertThat(read.kinds()).containsExactly("email.send", "report.build");
+    assertThat(read.busy()).containsExactly(Map.entry("default", 0), Map.entry("mail", 1));
     assertThat(read.lastSeen()).isEqualTo(clock.instant().plusNanos(1_234_000));
+  }
+
+  @Test
+  void eachBeat_recordsTheBusyHandlersOfEveryQueue_asTheyAreThen() {
+    Instant now = clock.instant();
+    Node node = node("node-a", now);
+    registry.beat(node.seenAt(now, Map.of("default", 10, "mail", 4)));
+    registry.beat(node("node-b", now).seenAt(now, Map.of("default", 3)));
+
+    assertThat(registry.seenSince(Instant.EPOCH))
+        .extracting(Node::busy)
+        .containsExactly(Map.of("default", 10, "mail", 4), Map.of("default", 3, "mail", 0));
+
+    registry.beat(node.seenAt(now.plusSeconds(1), Map.of("mail", 1)));
+    registry.beat(node.seenAt(now.plusSeconds(2), Map.of()));
+
+    assertThat(registry.seenSince(Instant.EPOCH))
+        .extracting(Node::name, Node::busy)
+        .containsExactly(
+            tuple("node-a", Map.of("default", 0, "mail", 0)),
+            tuple("node-b", Map.of("default", 3, "mail", 0)));
+  }
+
+  @Test
+  void anOlderBeat_leavesTheBusyHandlersOfTheLaterOne() {
+    Instant now = clock.instant();
+    Node node = node("node-a", now);
+    registry.beat(node.seenAt(now.plusSeconds(5), Map.of("mail", 2)));
+
+    registry.beat(node.seenAt(now.plusSeconds(4), Map.of("mail", 4)));
+
+    assertThat(registry.seenSince(Instant.EPOCH))
+        .singleElement()
+        .extracting(Node::busy)
+        .isEqualTo(Map.of("default", 0, "mail", 2));
   }
 
   @Test
   void aNodeWithoutQueuesKindsOrVersion_isRecordedAsSuch() {
     var bare =
         new Node(
-            "bare", "h", clock.instant(), clock.instant(), Map.of(), Set.of(), Optional.empty());
+            "bare",
+            "h",
+            clock.instant(),
+            clock.instant(),
+            Map.of(),
+            Set.of(),
+            Optional.empty(),
+            Map.of());
 
     registry.beat(bare);
 
@@ -111,7 +156,8 @@ public abstract class NodeRegistryContract {
             now.plusSeconds(10),
             Map.of("reports", 2),
             Set.of("new.kind"),
-            Optional.empty());
+            Optional.empty(),
+            Map.of("reports", 2));
 
     registry.beat(redeployed);
     registry.beat(node("node-a", now.plusSeconds(5)));

@@ -4,16 +4,20 @@ import static dev.docket.testkit.DocketAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.docket.domain.AttemptError;
 import dev.docket.domain.IllegalTransitionException;
 import dev.docket.domain.Job;
 import dev.docket.domain.JobId;
 import dev.docket.domain.JobState;
+import dev.docket.domain.Outcome;
 import dev.docket.domain.Priority;
+import dev.docket.usecase.port.ErrorGroup;
 import dev.docket.usecase.port.JobOperations;
 import dev.docket.usecase.port.JobPage;
 import dev.docket.usecase.port.JobQuery;
 import dev.docket.usecase.port.PurgeRequest;
 import dev.docket.usecase.port.QueueStats;
+import dev.docket.usecase.port.RunningQuery;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,6 +26,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -36,7 +41,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * The rules of {@link JobOperations}: {@code update} changes one job atomically and writes nothing
  * when the change returns the same job; {@code list} pages through jobs newest first with every
  * filter; {@code stats} counts each queue's jobs by state and says which are runnable; {@code
- * delete} removes any job but a running one and frees its unique key.
+ * delete} removes any job but a running one and frees its unique key; {@code running} lists the
+ * jobs each lease owner runs, longest-running first, at most a limit per owner.
  *
  * <p>A store's tests run it with one subclass that only supplies the store, as {@link
  * JobStorageFixture} shows. Not thread-safe itself: JUnit makes one instance per test.
@@ -316,6 +322,53 @@ public abstract class OperationsContract extends JobStorageFixture {
     }
 
     @Test
+    void list_tellsDueJobs_fromScheduledOnes_byTheirRunAt() {
+      var later =
+          given(JobState.PENDING, specBuilder(ALPHA).runAt(now().plus(Duration.ofHours(1))));
+      var dueNow = given(JobState.PENDING, specBuilder(BETA).runAt(now()));
+
+      assertListed(
+          query().due(now()).build(),
+          job -> job.state() == JobState.PENDING && !job.runAt().isAfter(now()));
+      assertThat(storage.list(query().due(now()).build()).jobs())
+          .as("a job whose run-at is now is due")
+          .contains(dueNow)
+          .doesNotContain(later);
+      assertThat(storage.list(query().scheduled(now()).build()).jobs()).containsExactly(later);
+      assertThat(storage.list(query().scheduled(now().plus(Duration.ofHours(1))).build()).jobs())
+          .as("scheduled strictly after the time asked about")
+          .isEmpty();
+    }
+
+    @Test
+    void count_countsTheMatches_ofEveryFilter() {
+      assertThat(storage.count(JobQuery.all(), 1_000)).isEqualTo(7);
+      assertThat(storage.count(query().queue(ALPHA).build(), 1_000)).isEqualTo(4);
+      assertThat(storage.count(query().state(JobState.PENDING).kind(MAIL).build(), 1_000))
+          .isEqualTo(3);
+      assertThat(storage.count(query().tag(CUSTOMER).state(JobState.FAILED).build(), 1_000))
+          .isEqualTo(1);
+      assertThat(storage.count(query().queue("nobody").build(), 1_000)).isZero();
+    }
+
+    @Test
+    void count_stopsAtTheCap() {
+      assertThat(storage.count(JobQuery.all(), 3)).isEqualTo(3);
+      assertThat(storage.count(JobQuery.all(), 7)).isEqualTo(7);
+      assertThatThrownBy(() -> storage.count(JobQuery.all(), 0))
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void count_countsOnlyPastTheCursor_andIgnoresThePageSize() {
+      var firstTwo = storage.list(query().limit(2).build());
+
+      assertThat(storage.count(query().limit(1).build(), 1_000)).isEqualTo(7);
+      assertThat(storage.count(query().afterId(firstTwo.nextAfterId().orElseThrow()).build(), 100))
+          .isEqualTo(5);
+    }
+
+    @Test
     void list_returnsAnEmptyLastPage_whenNothingMatches() {
       var page = storage.list(query().queue("nobody").build());
 
@@ -428,6 +481,77 @@ public abstract class OperationsContract extends JobStorageFixture {
   }
 
   @Nested
+  class ErrorGroups {
+    private static final String IO = "java.io.IOException";
+    private static final String STATE = "java.lang.IllegalStateException";
+
+    private Job failedWith(String queue, String type, String message) {
+      var claimed = claimNew(specBuilder(queue).priority(Priority.URGENT).build());
+      clock.advance(Duration.ofSeconds(1));
+      var error = new AttemptError(claimed.attempt(), now(), type, message, type + ": " + message);
+      return reportAccepted(new Outcome.Failed(claimed.id(), fence(claimed), now(), error));
+    }
+
+    @Test
+    void errorGroups_countTheJobsByTheirLastErrorsType_largestFirst_withTheNewestOfEach() {
+      failedWith(QUEUE, IO, "reset 1");
+      failedWith(QUEUE, STATE, "bad state 1");
+      failedWith(QUEUE, IO, "reset 2");
+      failedWith("other", STATE, "bad state 2");
+      var newestIo = failedWith(QUEUE, IO, "reset 3");
+      given(JobState.COMPLETED, specBuilder(QUEUE));
+      given(JobState.PENDING, specBuilder(QUEUE));
+
+      var groups = storage.errorGroups(JobQuery.all(), 10, 1_000);
+
+      assertThat(groups)
+          .extracting(ErrorGroup::type, ErrorGroup::count)
+          .containsExactly(
+              org.assertj.core.groups.Tuple.tuple(IO, 3L),
+              org.assertj.core.groups.Tuple.tuple(STATE, 2L));
+      assertThat(groups.getFirst().latest()).isEqualTo(newestIo.id());
+      assertThat(groups.getFirst().message()).isEqualTo("reset 3");
+      assertThat(storage.errorGroups(JobQuery.builder().queue("other").build(), 10, 1_000))
+          .singleElement()
+          .satisfies(g -> assertThat(g.message()).isEqualTo("bad state 2"));
+    }
+
+    @Test
+    void errorGroups_takeNoMoreThanTheLimit_andLookAtNoMoreThanTheScan() {
+      failedWith(QUEUE, STATE, "old");
+      failedWith(QUEUE, IO, "reset 1");
+      failedWith(QUEUE, IO, "reset 2");
+
+      assertThat(storage.errorGroups(JobQuery.all(), 1, 1_000))
+          .extracting(ErrorGroup::type)
+          .containsExactly(IO);
+      assertThat(storage.errorGroups(JobQuery.all(), 10, 2))
+          .as("the two newest only")
+          .extracting(ErrorGroup::type, ErrorGroup::count)
+          .containsExactly(org.assertj.core.groups.Tuple.tuple(IO, 2L));
+      assertThatThrownBy(() -> storage.errorGroups(JobQuery.all(), 0, 10))
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void list_andCount_filterByTheLastErrorsType() {
+      var first = failedWith(QUEUE, STATE, "bad state 1");
+      failedWith(QUEUE, IO, "reset");
+      var second = failedWith(QUEUE, STATE, "bad state 2");
+      given(JobState.COMPLETED, specBuilder(QUEUE));
+
+      var query = JobQuery.builder().errorType(STATE).build();
+
+      assertThat(storage.list(query).jobs())
+          .extracting(Job::id)
+          .containsExactly(second.id(), first.id());
+      assertThat(storage.count(query, 100)).isEqualTo(2);
+      assertThat(storage.count(JobQuery.builder().errorType("java.lang.Error").build(), 100))
+          .isZero();
+    }
+  }
+
+  @Nested
   class Stats {
     private static final String ALPHA = "alpha";
     private static final String BETA = "beta";
@@ -457,8 +581,8 @@ public abstract class OperationsContract extends JobStorageFixture {
       assertThat(stats(stats, ALPHA).counts()).isEqualTo(counts(3, 1, 1, 2, 1));
       assertThat(stats(stats, BETA).counts()).isEqualTo(counts(1, 0, 0, 0, 0));
       assertThat(stats(stats, GAMMA).counts()).isEqualTo(counts(0, 0, 1, 0, 0));
-      assertThat(stats(stats, GAMMA).runnable()).isZero();
-      assertThat(stats(stats, GAMMA).oldestRunnableAt()).isEmpty();
+      assertThat(stats(stats, GAMMA).due()).isZero();
+      assertThat(stats(stats, GAMMA).oldestDueAt()).isEmpty();
     }
 
     @Test
@@ -477,11 +601,11 @@ public abstract class OperationsContract extends JobStorageFixture {
 
       var stats = storage.stats(at);
 
-      assertThat(stats(stats, ALPHA).runnable()).isEqualTo(3);
-      assertThat(stats(stats, ALPHA).oldestRunnableAt()).contains(at.minus(Duration.ofMinutes(30)));
+      assertThat(stats(stats, ALPHA).due()).isEqualTo(3);
+      assertThat(stats(stats, ALPHA).oldestDueAt()).contains(at.minus(Duration.ofMinutes(30)));
       assertThat(stats(stats, ALPHA).count(JobState.PENDING)).isEqualTo(4);
-      assertThat(stats(stats, BETA).runnable()).isEqualTo(1);
-      assertThat(stats(stats, BETA).oldestRunnableAt()).contains(at.minus(Duration.ofHours(2)));
+      assertThat(stats(stats, BETA).due()).isEqualTo(1);
+      assertThat(stats(stats, BETA).oldestDueAt()).contains(at.minus(Duration.ofHours(2)));
     }
 
     @Test
@@ -491,8 +615,8 @@ public abstract class OperationsContract extends JobStorageFixture {
 
       var alpha = stats(now(), ALPHA);
 
-      assertThat(alpha.runnable()).isZero();
-      assertThat(alpha.oldestRunnableAt()).isEmpty();
+      assertThat(alpha.due()).isZero();
+      assertThat(alpha.oldestDueAt()).isEmpty();
       assertThat(alpha.counts()).isEqualTo(counts(1, 1, 0, 0, 0));
     }
 
@@ -501,11 +625,11 @@ public abstract class OperationsContract extends JobStorageFixture {
       var runAt = now().plus(Duration.ofHours(1));
       given(JobState.PENDING, specBuilder(ALPHA).runAt(runAt));
 
-      assertThat(stats(now(), ALPHA).runnable()).isZero();
-      assertThat(stats(runAt.minusMillis(1), ALPHA).runnable()).isZero();
-      assertThat(stats(runAt, ALPHA).runnable()).isEqualTo(1);
-      assertThat(stats(runAt, ALPHA).oldestRunnableAt()).contains(runAt);
-      assertThat(stats(runAt.plus(Duration.ofDays(1)), ALPHA).oldestRunnableAt()).contains(runAt);
+      assertThat(stats(now(), ALPHA).due()).isZero();
+      assertThat(stats(runAt.minusMillis(1), ALPHA).due()).isZero();
+      assertThat(stats(runAt, ALPHA).due()).isEqualTo(1);
+      assertThat(stats(runAt, ALPHA).oldestDueAt()).contains(runAt);
+      assertThat(stats(runAt.plus(Duration.ofDays(1)), ALPHA).oldestDueAt()).contains(runAt);
     }
 
     @Test
@@ -600,6 +724,104 @@ public abstract class OperationsContract extends JobStorageFixture {
       var successor = submit(specBuilder(QUEUE).uniqueKey("export-9").build());
 
       assertThat(storage.insert(List.of(successor))).containsExactly(successor);
+    }
+  }
+
+  /**
+   * {@link JobOperations#running}: what each node runs now, read from the running jobs' leases,
+   * bounded per owner.
+   */
+  @Nested
+  class Running {
+    private static final String NODE_A = "node-a";
+    private static final String NODE_B = "node-b";
+
+    private List<Job> running(int limit, String... owners) {
+      return storage.running(new RunningQuery(Set.of(owners), limit));
+    }
+
+    /** A new job claimed by {@code owner} now, then a millisecond passes. */
+    private Job runningOn(String owner, String queue) {
+      var claimed = claimOnly(insert(spec(queue)), owner);
+      clock.advance(Duration.ofMillis(1));
+      return claimed;
+    }
+
+    @Test
+    void running_listsTheJobsEachOwnerHolds_byOwner_longestRunningFirst() {
+      var b1 = runningOn(NODE_B, QUEUE);
+      var a1 = runningOn(NODE_A, OTHER_QUEUE);
+      var a2 = runningOn(NODE_A, QUEUE);
+      runningOn("node-c", QUEUE);
+      insert(spec(QUEUE));
+
+      List<Job> running = running(10, NODE_B, NODE_A, "node-unknown");
+
+      assertThat(running).containsExactly(a1, a2, b1);
+      assertThat(running.getFirst())
+          .isLeasedBy(NODE_A)
+          .hasLeaseStartedAt(a1.lease().orElseThrow().startedAt())
+          .hasSameFieldsAs(stored(a1.id()));
+    }
+
+    @Test
+    void running_ordersEachOwnersJobs_byWhenTheirLeaseStarted_thenById() {
+      var later = insert(spec(QUEUE));
+      var earlier = insert(spec(OTHER_QUEUE));
+      // The job with the higher id is taken first, so it has run longest.
+      var first = claimOnly(earlier, NODE_A);
+      clock.advance(Duration.ofSeconds(3));
+      var second = claimOnly(later, NODE_A);
+      var sameTime = claimOnly(insert(spec(QUEUE)), NODE_A);
+
+      assertThat(running(10, NODE_A)).containsExactly(first, second, sameTime);
+    }
+
+    @Test
+    void running_returnsAtMostTheLimit_ofEachOwner_theLongestRunning() {
+      var a1 = runningOn(NODE_A, QUEUE);
+      var a2 = runningOn(NODE_A, QUEUE);
+      runningOn(NODE_A, QUEUE);
+      var b1 = runningOn(NODE_B, QUEUE);
+
+      assertThat(running(2, NODE_A, NODE_B)).containsExactly(a1, a2, b1);
+      assertThat(running(1, NODE_A, NODE_B)).containsExactly(a1, b1);
+    }
+
+    @Test
+    void running_keepsTheLeaseStart_whenTheLeaseIsExtended() {
+      var claimed = runningOn(NODE_A, QUEUE);
+      clock.advance(Duration.ofSeconds(20));
+      storage.extendLeases(List.of(extension(claimed, LEASE)));
+
+      assertThat(running(10, NODE_A))
+          .singleElement()
+          .satisfies(
+              job ->
+                  assertThat(job)
+                      .hasLeaseStartedAt(claimed.lease().orElseThrow().startedAt())
+                      .hasLeaseExpiringAt(now().plus(LEASE)));
+    }
+
+    @Test
+    void running_leavesOutJobsThatFinished_wereReleased_orRunUnderAnotherOwner() {
+      var completed = runningOn(NODE_A, QUEUE);
+      var released = runningOn(NODE_A, QUEUE);
+      var stays = runningOn(NODE_A, QUEUE);
+      reportAccepted(completedNow(completed));
+      reportAccepted(new dev.docket.domain.Outcome.Released(released.id(), fence(released), now()));
+      var elsewhere = claimOnly(stored(released.id()), NODE_B);
+
+      assertThat(running(10, NODE_A)).containsExactly(stays);
+      assertThat(running(10, NODE_B)).containsExactly(elsewhere);
+    }
+
+    @Test
+    void running_ofNoOwners_orOfOwnersThatRunNothing_isEmpty() {
+      runningOn(NODE_A, QUEUE);
+
+      assertThat(running(10)).isEmpty();
+      assertThat(running(10, NODE_B)).isEmpty();
     }
   }
 

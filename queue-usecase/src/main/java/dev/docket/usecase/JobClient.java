@@ -293,9 +293,20 @@ public final class JobClient {
    * @throws dev.docket.domain.IllegalTransitionException if the job has finished
    */
   public Job cancel(JobId id) {
+    return cancel(id, new boolean[1]);
+  }
+
+  /** Cancels, and sets {@code unchanged[0]} when the job's cancel had been asked for already. */
+  private Job cancel(JobId id, boolean[] unchanged) {
     Job job =
         operations
-            .update(id, j -> j.cancel(clock.instant()))
+            .update(
+                id,
+                j -> {
+                  Job next = j.cancel(clock.instant());
+                  unchanged[0] = next == j;
+                  return next;
+                })
             .orElseThrow(() -> new JobNotFoundException(id));
     if (job.state() == dev.docket.domain.JobState.CANCELLED) {
       listener.on(event(JobEvent.Type.CANCELLED, job, job.updatedAt()));
@@ -328,6 +339,96 @@ public final class JobClient {
     Job job = operations.delete(id).orElseThrow(() -> new JobNotFoundException(id));
     listener.on(event(JobEvent.Type.DELETED, job, clock.instant()));
     return job;
+  }
+
+  // ---- Many jobs at once ------------------------------------------------------------------
+
+  /** The most jobs one bulk action names, and the most it acts on from a filter. */
+  public static final int MAX_BULK = JobQuery.MAX_LIMIT;
+
+  /**
+   * How many jobs match {@code query}'s filters, counting no further than {@code cap}: what an
+   * operator sees before acting on all of them.
+   */
+  public long count(JobQuery query, long cap) {
+    return operations.count(query.fromStart(), cap);
+  }
+
+  /**
+   * The jobs matching {@code query} that failed an attempt, grouped by their last error's type,
+   * largest first: a dead letter of thousands read as a few causes. Looks at the newest {@code
+   * scan} matches at most.
+   */
+  public List<dev.docket.usecase.port.ErrorGroup> errorGroups(
+      JobQuery query, int limit, long scan) {
+    return operations.errorGroups(query.fromStart(), limit, scan);
+  }
+
+  /**
+   * Applies {@code action} to each job named, each on its own and atomically as {@link #retry},
+   * {@link #cancel} and {@link #delete} do. A job that is gone, or whose state the action does not
+   * apply to (a pending job retried, a finished one cancelled, a running one deleted), is skipped
+   * with its reason; so repeating the call changes nothing more. A failure of the store stops the
+   * action and is thrown: what was changed before it stays changed, and repeating the call finishes
+   * the rest.
+   *
+   * @param ids up to {@link #MAX_BULK} ids; an id named twice is acted on once
+   * @throws IllegalArgumentException if there are more than {@link #MAX_BULK} ids
+   */
+  public BulkResult act(BulkResult.Action action, List<JobId> ids) {
+    Objects.requireNonNull(action, "action");
+    var distinct = new java.util.LinkedHashSet<>(Objects.requireNonNull(ids, "ids"));
+    if (distinct.size() > MAX_BULK) {
+      throw new IllegalArgumentException(
+          "%d jobs are named; act on at most %d at once.".formatted(distinct.size(), MAX_BULK));
+    }
+    var changed = new ArrayList<JobId>();
+    var skipped = new ArrayList<BulkResult.Skipped>();
+    for (JobId id : distinct) {
+      actOn(action, id, changed, skipped);
+    }
+    return new BulkResult(changed, skipped, Optional.empty());
+  }
+
+  /**
+   * Applies {@code action} to one page of the jobs matching {@code query}: up to {@code
+   * query.limit()} matches after its cursor, newest first, each as {@link #act(BulkResult.Action,
+   * List)} does. To act on every match, repeat with {@link JobQuery#after} the result's {@link
+   * BulkResult#nextAfterId} until it is empty. A job that stops matching between the read and the
+   * action (retried by someone else meanwhile) is skipped with its reason.
+   */
+  public BulkResult act(BulkResult.Action action, JobQuery query) {
+    Objects.requireNonNull(action, "action");
+    JobPage page = operations.list(query);
+    var changed = new ArrayList<JobId>();
+    var skipped = new ArrayList<BulkResult.Skipped>();
+    for (Job job : page.jobs()) {
+      actOn(action, job.id(), changed, skipped);
+    }
+    return new BulkResult(changed, skipped, page.nextAfterId());
+  }
+
+  private void actOn(
+      BulkResult.Action action, JobId id, List<JobId> changed, List<BulkResult.Skipped> skipped) {
+    try {
+      boolean[] unchanged = new boolean[1];
+      switch (action) {
+        case RETRY -> retry(id);
+        case CANCEL -> cancel(id, unchanged);
+        case DELETE -> delete(id);
+      }
+      if (unchanged[0]) {
+        skipped.add(
+            new BulkResult.Skipped(
+                id, "Job %s is running and was asked to stop already.".formatted(id)));
+      } else {
+        changed.add(id);
+      }
+    } catch (JobNotFoundException e) {
+      skipped.add(new BulkResult.Skipped(id, "There is no job " + id + "."));
+    } catch (dev.docket.domain.IllegalTransitionException | IllegalStateException e) {
+      skipped.add(new BulkResult.Skipped(id, e.getMessage()));
+    }
   }
 
   /** Statistics of every queue that has jobs. */

@@ -19,6 +19,7 @@ import dev.docket.usecase.port.PurgeRequest;
 import dev.docket.usecase.port.QueueControl;
 import dev.docket.usecase.port.QueueStats;
 import dev.docket.usecase.port.RescueRequest;
+import dev.docket.usecase.port.RunningQuery;
 import dev.docket.usecase.port.WakeUps;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -444,14 +445,53 @@ final class InMemoryJobStorage implements JobStorage, WakeUps, QueueControl, Job
     return new JobPage(page, more ? Optional.of(page.get(page.size() - 1).id()) : Optional.empty());
   }
 
+  /** Longest-running first: earliest lease start, then lowest id. */
+  private static final Comparator<Job> LONGEST_RUNNING =
+      Comparator.comparing((Job job) -> job.lease().orElseThrow().startedAt())
+          .thenComparing(Job::id);
+
+  @Override
+  public List<Job> running(RunningQuery query) {
+    Objects.requireNonNull(query, "query");
+    var byOwner = new TreeMap<String, List<Job>>();
+    // Only the running jobs, from their own map: a few thousand at most, whatever the store holds.
+    for (Entry entry : running.values()) {
+      Job job = read(entry);
+      if (job == null || job.state() != JobState.RUNNING) {
+        continue;
+      }
+      String owner = job.lease().orElseThrow().owner();
+      if (query.owners().contains(owner)) {
+        byOwner.computeIfAbsent(owner, o -> new ArrayList<>()).add(job);
+      }
+    }
+    var out = new ArrayList<Job>();
+    byOwner.forEach(
+        (owner, jobs) -> {
+          jobs.sort(LONGEST_RUNNING);
+          out.addAll(jobs.subList(0, Math.min(jobs.size(), query.limit())));
+        });
+    return out;
+  }
+
   private static boolean matches(JobQuery query, Job job) {
     return query.afterId().map(after -> job.id().compareTo(after) < 0).orElse(true)
-        && query.queue().map(job.queue()::equals).orElse(true)
-        && query.state().map(s -> job.state() == s).orElse(true)
-        && query.kind().map(job.kind()::equals).orElse(true)
-        && query.tag().map(job.tags()::contains).orElse(true)
-        && query.createdFrom().map(from -> !job.createdAt().isBefore(from)).orElse(true)
-        && query.createdBefore().map(before -> job.createdAt().isBefore(before)).orElse(true);
+        && query.matches(job);
+  }
+
+  @Override
+  public long count(JobQuery query, long cap) {
+    if (cap < 1) {
+      throw new IllegalArgumentException("The cap is %d; count up to 1 or more.".formatted(cap));
+    }
+    long found = 0;
+    for (Entry entry : jobs.values()) {
+      Job job = read(entry);
+      if (job != null && matches(query, job) && ++found >= cap) {
+        break;
+      }
+    }
+    return found;
   }
 
   @Override
@@ -569,24 +609,21 @@ final class InMemoryJobStorage implements JobStorage, WakeUps, QueueControl, Job
         (queue, tally) ->
             stats.add(
                 new QueueStats(
-                    queue,
-                    tally.counts,
-                    tally.runnable,
-                    Optional.ofNullable(tally.oldestRunnableAt))));
+                    queue, tally.counts, tally.runnable, Optional.ofNullable(tally.oldestDueAt))));
     return stats;
   }
 
   private static final class Tally {
     final Map<JobState, Long> counts = new EnumMap<>(JobState.class);
     long runnable;
-    Instant oldestRunnableAt;
+    Instant oldestDueAt;
 
     void add(Job job, Instant now) {
       counts.merge(job.state(), 1L, Long::sum);
       if (job.isRunnableAt(now)) {
         runnable++;
-        if (oldestRunnableAt == null || job.runAt().isBefore(oldestRunnableAt)) {
-          oldestRunnableAt = job.runAt();
+        if (oldestDueAt == null || job.runAt().isBefore(oldestDueAt)) {
+          oldestDueAt = job.runAt();
         }
       }
     }

@@ -20,6 +20,17 @@ final class InMemoryScheduleStates implements ScheduleStates {
   }
 
   @Override
+  public void define(String name, String definition) {
+    Objects.requireNonNull(definition, "definition");
+    states.compute(
+        Names.requireKind(name),
+        (n, state) ->
+            state == null
+                ? new ScheduleState(n, true, Optional.empty(), Optional.of(definition))
+                : new ScheduleState(n, state.enabled(), state.lastSlot(), Optional.of(definition)));
+  }
+
+  @Override
   public Optional<ScheduleState> find(String name) {
     return Optional.ofNullable(states.get(Objects.requireNonNull(name, "name")));
   }
@@ -32,7 +43,7 @@ final class InMemoryScheduleStates implements ScheduleStates {
   @Override
   public boolean setEnabled(String name, boolean enabled) {
     return states.computeIfPresent(
-            name, (n, state) -> new ScheduleState(n, enabled, state.lastSlot()))
+            name, (n, state) -> new ScheduleState(n, enabled, state.lastSlot(), state.definition()))
         != null;
   }
 
@@ -44,8 +55,9 @@ final class InMemoryScheduleStates implements ScheduleStates {
         (n, state) -> {
           boolean enabled = state == null || state.enabled();
           Optional<Instant> last = state == null ? Optional.empty() : state.lastSlot();
+          Optional<String> definition = state == null ? Optional.empty() : state.definition();
           Instant latest = last.filter(l -> l.isAfter(slot)).orElse(slot);
-          return new ScheduleState(n, enabled, Optional.of(latest));
+          return new ScheduleState(n, enabled, Optional.of(latest), definition);
         });
   }
 }

@@ -1,5 +1,6 @@
 package dev.docket.store.memory;
 
+import dev.docket.usecase.port.AuditLog;
 import dev.docket.usecase.port.DocketStore;
 import dev.docket.usecase.port.JobChanges;
 import dev.docket.usecase.port.JobStorage;
@@ -21,6 +22,7 @@ public final class MemoryStore implements DocketStore {
   private final InMemoryScheduleStates schedules = new InMemoryScheduleStates();
   private final InMemoryLeaderLease leases = new InMemoryLeaderLease();
   private final InMemoryNodeRegistry nodes = new InMemoryNodeRegistry();
+  private final InMemoryAuditLog audit = new InMemoryAuditLog(InMemoryAuditLog.DEFAULT_CAPACITY);
 
   private MemoryStore(InMemoryJobStorage storage) {
     this.storage = storage;
@@ -78,6 +80,15 @@ public final class MemoryStore implements DocketStore {
   @Override
   public NodeRegistry nodeRegistry() {
     return nodes;
+  }
+
+  /**
+   * The audit log, in a ring of the newest 10,000 entries: older ones go first, whatever the
+   * retention says.
+   */
+  @Override
+  public AuditLog auditLog() {
+    return audit;
   }
 
   /** The heap always answers. */

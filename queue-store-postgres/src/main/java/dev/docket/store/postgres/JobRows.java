@@ -39,7 +39,8 @@ final class JobRows {
       "id, queue, kind, payload, priority, state, attempt, max_attempts, retry_kind,"
           + " retry_base_ns, retry_cap_ns, run_at, created_at, updated_at, finished_at, errors,"
           + " lease_owner, lease_fence, lease_expires_at, version, unique_key, tags,"
-          + " cancel_requested, result, progress_percent, progress_message, progress_at";
+          + " cancel_requested, result, progress_percent, progress_message, progress_at,"
+          + " lease_started_at";
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -67,7 +68,8 @@ final class JobRows {
                 new Lease(
                     rs.getString("lease_owner"),
                     rs.getLong("lease_fence"),
-                    instant(rs, "lease_expires_at")))
+                    instant(rs, "lease_expires_at"),
+                    leaseStart(rs)))
             : Optional.empty();
     return Job.restore(
         new JobId(rs.getObject("id", UUID.class)),
@@ -84,6 +86,15 @@ final class JobRows {
         rs.getBoolean("cancel_requested"),
         Optional.ofNullable(rs.getString("result")),
         progress(rs));
+  }
+
+  /**
+   * When the running job's lease started; a job claimed by a node older than migration V5 has no
+   * start, and its last update stands in for it.
+   */
+  private static Instant leaseStart(ResultSet rs) throws SQLException {
+    OffsetDateTime started = rs.getObject("lease_started_at", OffsetDateTime.class);
+    return started == null ? instant(rs, "updated_at") : started.toInstant();
   }
 
   private static Optional<Progress> progress(ResultSet rs) throws SQLException {

@@ -36,7 +36,11 @@ final class Migrations {
           "V1__create_jobs.sql",
           "V2__control.sql",
           "V3__nodes.sql",
-          "V4__results_progress_changes.sql");
+          "V4__results_progress_changes.sql",
+          "V5__node_busy_and_lease_start.sql",
+          "V6__dead_letter_index.sql",
+          "V7__audit_log.sql",
+          "V8__schedule_definitions.sql");
 
   static final String HISTORY_TABLE = "docket_schema_history";
   private static final String PLACEHOLDER = "docket_schema";

@@ -7,7 +7,7 @@ package dev.docket.store.postgres;
  */
 final class NodeSql {
   private static final String COLUMNS =
-      "name, host, version, started_at, last_seen, queues, concurrency, kinds";
+      "name, host, version, started_at, last_seen, queues, concurrency, kinds, busy";
 
   final String beat;
   final String seenSince;
@@ -19,11 +19,12 @@ final class NodeSql {
     // The latest beat wins: an older one that arrives late changes nothing.
     beat =
         ("INSERT INTO %s (%s) VALUES (:name, :host, :version, :startedAt, :lastSeen, :queues,"
-                + " :concurrency, :kinds)"
+                + " :concurrency, :kinds, :busy)"
                 + " ON CONFLICT (name) DO UPDATE SET host = EXCLUDED.host,"
                 + " version = EXCLUDED.version, started_at = EXCLUDED.started_at,"
                 + " last_seen = EXCLUDED.last_seen, queues = EXCLUDED.queues,"
-                + " concurrency = EXCLUDED.concurrency, kinds = EXCLUDED.kinds"
+                + " concurrency = EXCLUDED.concurrency, kinds = EXCLUDED.kinds,"
+                + " busy = EXCLUDED.busy"
                 + " WHERE %s.last_seen <= EXCLUDED.last_seen")
             .formatted(nodes, COLUMNS, nodes);
     seenSince =

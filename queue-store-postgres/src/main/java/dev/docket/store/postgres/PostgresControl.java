@@ -95,6 +95,22 @@ final class PostgresControl implements QueueControl, ScheduleStates, LeaderLease
   }
 
   @Override
+  public void define(String name, String definition) {
+    Names.requireKind(name);
+    Objects.requireNonNull(definition, "definition");
+    Failures.translate(
+        "define schedule " + name,
+        () ->
+            Transactions.autocommit(
+                jdbi,
+                h ->
+                    h.createUpdate(sql.defineSchedule)
+                        .bind("name", name)
+                        .bind("definition", definition)
+                        .execute()));
+  }
+
+  @Override
   public Optional<ScheduleState> find(String name) {
     Objects.requireNonNull(name, "name");
     return Failures.translate(
@@ -185,6 +201,7 @@ final class PostgresControl implements QueueControl, ScheduleStates, LeaderLease
         rs.getString("name"),
         rs.getBoolean("enabled"),
         Optional.ofNullable(rs.getObject("last_slot", OffsetDateTime.class))
-            .map(OffsetDateTime::toInstant));
+            .map(OffsetDateTime::toInstant),
+        Optional.ofNullable(rs.getString("definition")));
   }
 }

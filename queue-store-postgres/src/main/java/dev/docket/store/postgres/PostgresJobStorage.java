@@ -6,6 +6,7 @@ import dev.docket.domain.JobState;
 import dev.docket.domain.Outcome;
 import dev.docket.domain.Progress;
 import dev.docket.usecase.port.ClaimRequest;
+import dev.docket.usecase.port.ErrorGroup;
 import dev.docket.usecase.port.JobPage;
 import dev.docket.usecase.port.JobQuery;
 import dev.docket.usecase.port.JobStorage;
@@ -15,6 +16,7 @@ import dev.docket.usecase.port.ProgressReport;
 import dev.docket.usecase.port.PurgeRequest;
 import dev.docket.usecase.port.QueueStats;
 import dev.docket.usecase.port.RescueRequest;
+import dev.docket.usecase.port.RunningQuery;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -433,22 +435,29 @@ final class PostgresJobStorage implements JobStorage {
   }
 
   @Override
+  public List<Job> running(RunningQuery query) {
+    Objects.requireNonNull(query, "query");
+    if (query.owners().isEmpty()) {
+      return List.of();
+    }
+    return Failures.translate(
+        "list the running jobs of " + query.owners().size() + " owners",
+        () ->
+            Transactions.autocommit(
+                jdbi,
+                h ->
+                    h.createQuery(sql.running)
+                        .bind("owners", query.owners().toArray(String[]::new))
+                        .bind("limit", query.limit())
+                        .map((rs, ctx) -> JobRows.read(rs))
+                        .list()));
+  }
+
+  @Override
   public JobPage list(JobQuery query) {
-    var text = new StringBuilder(sql.listPrefix);
-    query.queue().ifPresent(q -> text.append(" AND queue = :queue"));
-    query
-        .state()
-        .ifPresent(
-            s ->
-                text.append(
-                    s == JobState.PENDING
-                        ? " AND state IN ('pending', 'scheduled')"
-                        : " AND state = :state"));
-    query.kind().ifPresent(k -> text.append(" AND kind = :kind"));
-    query.tag().ifPresent(t -> text.append(" AND :tag = ANY (tags)"));
-    query.createdFrom().ifPresent(f -> text.append(" AND created_at >= :createdFrom"));
-    query.createdBefore().ifPresent(b -> text.append(" AND created_at < :createdBefore"));
-    query.afterId().ifPresent(a -> text.append(" AND id < :afterId"));
+    var text = new StringBuilder("SELECT ").append(JobRows.COLUMNS).append(" FROM ");
+    appendFrom(query, text, false);
+    appendFilters(query, text, false);
     text.append(" ORDER BY id DESC LIMIT :limit");
     List<Job> found =
         Failures.translate(
@@ -457,23 +466,137 @@ final class PostgresJobStorage implements JobStorage {
                 jdbi.withHandle(
                     h -> {
                       Query q = h.createQuery(text.toString()).bind("limit", query.limit() + 1);
-                      query.queue().ifPresent(v -> q.bind("queue", v));
-                      query
-                          .state()
-                          .filter(s -> s != JobState.PENDING)
-                          .ifPresent(v -> q.bind("state", JobRows.dbState(v)));
-                      query.kind().ifPresent(v -> q.bind("kind", v));
-                      query.tag().ifPresent(v -> q.bind("tag", v));
-                      query.createdFrom().ifPresent(v -> q.bind("createdFrom", JobRows.offset(v)));
-                      query
-                          .createdBefore()
-                          .ifPresent(v -> q.bind("createdBefore", JobRows.offset(v)));
-                      query.afterId().ifPresent(v -> q.bind("afterId", v.value()));
+                      bindFilters(query, q);
                       return q.map((rs, ctx) -> JobRows.read(rs)).list();
                     }));
     boolean more = found.size() > query.limit();
     List<Job> page = more ? found.subList(0, query.limit()) : found;
     return new JobPage(page, more ? Optional.of(page.get(page.size() - 1).id()) : Optional.empty());
+  }
+
+  @Override
+  public long count(JobQuery query, long cap) {
+    if (cap < 1) {
+      throw new IllegalArgumentException("The cap is %d; count up to 1 or more.".formatted(cap));
+    }
+    // Counting stops at the cap, so a count over millions of rows costs no more than the cap's.
+    var text = new StringBuilder("SELECT count(*) FROM (SELECT 1 FROM ");
+    appendFrom(query, text, true);
+    appendFilters(query, text, true);
+    text.append(" LIMIT :cap) AS matching");
+    return Failures.translate(
+        "count jobs",
+        () ->
+            jdbi.withHandle(
+                h -> {
+                  Query q = h.createQuery(text.toString()).bind("cap", cap);
+                  bindFilters(query, q);
+                  return q.mapTo(Long.class).one();
+                }));
+  }
+
+  @Override
+  public List<ErrorGroup> errorGroups(JobQuery query, int limit, long scan) {
+    if (limit < 1 || scan < 1) {
+      throw new IllegalArgumentException(
+          "Group limit %d and scan %d must be 1 or more.".formatted(limit, scan));
+    }
+    // The newest matches first, as the port says, then grouped; array_agg picks each group's
+    // newest job and message, since PostgreSQL 15 has no max(uuid).
+    var text =
+        new StringBuilder("SELECT errors -> -1 ->> 'type' AS type, count(*) AS n,")
+            .append(" (array_agg(id ORDER BY id DESC))[1] AS latest,")
+            .append(" (array_agg(errors -> -1 ->> 'message' ORDER BY id DESC))[1] AS message")
+            .append(" FROM (SELECT id, errors FROM ");
+    appendFrom(query, text, false);
+    appendFilters(query, text, false);
+    text.append(" ORDER BY id DESC LIMIT :scan) AS matching")
+        .append(" WHERE jsonb_array_length(errors) > 0")
+        .append(" GROUP BY 1 ORDER BY n DESC, type LIMIT :limit");
+    return Failures.translate(
+        "group jobs by error",
+        () ->
+            jdbi.withHandle(
+                h -> {
+                  Query q = h.createQuery(text.toString()).bind("scan", scan).bind("limit", limit);
+                  bindFilters(query, q);
+                  return q.map(
+                          (rs, ctx) ->
+                              new ErrorGroup(
+                                  rs.getString("type"),
+                                  rs.getLong("n"),
+                                  JobId.of(rs.getObject("latest", java.util.UUID.class)),
+                                  rs.getString("message")))
+                      .list();
+                }));
+  }
+
+  /**
+   * The rows a query reads: the jobs table, or, for a count of due jobs ({@code union}), the
+   * table's two parts that can be due, each read through its own partial index ({@code
+   * jobs_claim_idx}, {@code jobs_scheduled_idx}). As one condition, {@code state IN ('pending',
+   * 'scheduled') AND run_at <= :t}, a count reads the whole table (1.3 s at two million rows; the
+   * union, 32 ms). Pages keep the one condition: there PostgreSQL misjudges how many scheduled rows
+   * are due and scans the table for the union, while the newest-first scan of the primary key stops
+   * after a page.
+   */
+  private void appendFrom(JobQuery query, StringBuilder text, boolean union) {
+    if (union && isDue(query)) {
+      text.append("(SELECT * FROM ")
+          .append(sql.jobsTable)
+          .append(" WHERE state = 'pending' AND run_at <= :runAtUpTo UNION ALL SELECT * FROM ")
+          .append(sql.jobsTable)
+          .append(" WHERE state = 'scheduled' AND run_at <= :runAtUpTo) AS due WHERE true");
+    } else {
+      text.append(sql.jobsTable).append(" WHERE true");
+    }
+  }
+
+  private static boolean isDue(JobQuery query) {
+    return query.state().filter(s -> s == JobState.PENDING).isPresent()
+        && query.runAtUpTo().isPresent();
+  }
+
+  /**
+   * The query's filters as SQL conditions, each with a named parameter {@link #bindFilters} binds.
+   */
+  private static void appendFilters(JobQuery query, StringBuilder text, boolean union) {
+    query.queue().ifPresent(q -> text.append(" AND queue = :queue"));
+    // Due jobs counted come from appendFrom's union, which filters their state and run-at.
+    boolean due = union && isDue(query);
+    query
+        .state()
+        .filter(s -> !due)
+        .ifPresent(
+            s ->
+                text.append(
+                    s == JobState.PENDING
+                        ? " AND state IN ('pending', 'scheduled')"
+                        : " AND state = :state"));
+    query.kind().ifPresent(k -> text.append(" AND kind = :kind"));
+    query.tag().ifPresent(t -> text.append(" AND :tag = ANY (tags)"));
+    query.errorType().ifPresent(t -> text.append(" AND errors -> -1 ->> 'type' = :errorType"));
+    query.createdFrom().ifPresent(f -> text.append(" AND created_at >= :createdFrom"));
+    query.createdBefore().ifPresent(b -> text.append(" AND created_at < :createdBefore"));
+    query.runAtUpTo().filter(t -> !due).ifPresent(t -> text.append(" AND run_at <= :runAtUpTo"));
+    query.runAtAfter().ifPresent(t -> text.append(" AND run_at > :runAtAfter"));
+    query.afterId().ifPresent(a -> text.append(" AND id < :afterId"));
+  }
+
+  private static void bindFilters(JobQuery query, Query q) {
+    query.queue().ifPresent(v -> q.bind("queue", v));
+    query
+        .state()
+        .filter(s -> s != JobState.PENDING)
+        .ifPresent(v -> q.bind("state", JobRows.dbState(v)));
+    query.kind().ifPresent(v -> q.bind("kind", v));
+    query.tag().ifPresent(v -> q.bind("tag", v));
+    query.errorType().ifPresent(v -> q.bind("errorType", v));
+    query.createdFrom().ifPresent(v -> q.bind("createdFrom", JobRows.offset(v)));
+    query.createdBefore().ifPresent(v -> q.bind("createdBefore", JobRows.offset(v)));
+    query.runAtUpTo().ifPresent(v -> q.bind("runAtUpTo", JobRows.offset(v)));
+    query.runAtAfter().ifPresent(v -> q.bind("runAtAfter", JobRows.offset(v)));
+    query.afterId().ifPresent(v -> q.bind("afterId", v.value()));
   }
 
   @Override
@@ -567,6 +690,7 @@ final class PostgresJobStorage implements JobStorage {
           .bind("leaseOwner", job.lease().map(l -> l.owner()).orElse(null))
           .bind("leaseFence", job.lease().map(l -> l.fence()).orElse(null))
           .bind("leaseExpiresAt", job.lease().map(l -> JobRows.offset(l.expiresAt())).orElse(null))
+          .bind("leaseStartedAt", job.lease().map(l -> JobRows.offset(l.startedAt())).orElse(null))
           .bind("version", job.version())
           .bind("cancelRequested", job.isCancelRequested())
           .bind("result", job.result().orElse(null))

@@ -16,7 +16,8 @@ import org.jdbi.v3.core.Jdbi;
 
 /**
  * The node registry in the {@code nodes} table, one row per node, each operation one statement. The
- * queues are two arrays of the same length, names and concurrency, in the same order.
+ * queues are three arrays of the same length, names, concurrency and busy handlers, in the same
+ * order; a row an older node wrote has no busy handlers, read as none busy.
  */
 final class PostgresNodeRegistry implements NodeRegistry {
   private final Jdbi jdbi;
@@ -32,6 +33,8 @@ final class PostgresNodeRegistry implements NodeRegistry {
     Objects.requireNonNull(node, "node");
     String[] queues = node.queues().keySet().toArray(String[]::new);
     Integer[] concurrency = node.queues().values().toArray(Integer[]::new);
+    // The same order as the queues: both maps are sorted by queue and have the same keys.
+    Integer[] busy = node.busy().values().toArray(Integer[]::new);
     Failures.translate(
         "record node " + node.name(),
         () ->
@@ -47,6 +50,7 @@ final class PostgresNodeRegistry implements NodeRegistry {
                         .bindArray("queues", String.class, (Object[]) queues)
                         .bindArray("concurrency", Integer.class, (Object[]) concurrency)
                         .bindArray("kinds", String.class, node.kinds().toArray())
+                        .bindArray("busy", Integer.class, (Object[]) busy)
                         .execute()));
   }
 
@@ -89,9 +93,14 @@ final class PostgresNodeRegistry implements NodeRegistry {
   private static Node node(ResultSet rs) throws SQLException {
     String[] names = strings(rs.getArray("queues"));
     Integer[] concurrency = (Integer[]) rs.getArray("concurrency").getArray();
+    Integer[] handlers = (Integer[]) rs.getArray("busy").getArray();
     var queues = new LinkedHashMap<String, Integer>();
+    var busy = new LinkedHashMap<String, Integer>();
     for (int i = 0; i < names.length; i++) {
       queues.put(names[i], concurrency[i]);
+      if (i < handlers.length) {
+        busy.put(names[i], handlers[i]);
+      }
     }
     return new Node(
         rs.getString("name"),
@@ -100,7 +109,8 @@ final class PostgresNodeRegistry implements NodeRegistry {
         rs.getObject("last_seen", OffsetDateTime.class).toInstant(),
         queues,
         Set.of(strings(rs.getArray("kinds"))),
-        Optional.ofNullable(rs.getString("version")));
+        Optional.ofNullable(rs.getString("version")),
+        busy);
   }
 
   private static String[] strings(Array array) throws SQLException {

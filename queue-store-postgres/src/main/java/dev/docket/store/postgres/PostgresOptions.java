@@ -34,6 +34,7 @@ public final class PostgresOptions {
   private final boolean migrateOnStart;
   private final int poolSize;
   private final boolean listen;
+  private final boolean warmUp;
   private final java.time.Duration connectionTimeout;
 
   /**
@@ -54,6 +55,7 @@ public final class PostgresOptions {
     this.migrateOnStart = b.migrateOnStart;
     this.poolSize = b.poolSize;
     this.listen = b.listen;
+    this.warmUp = b.warmUp;
   }
 
   /** A builder with the defaults. */
@@ -102,6 +104,11 @@ public final class PostgresOptions {
     return listen;
   }
 
+  /** Whether the store warms the worker path's statements in the background when it starts. */
+  public boolean warmUp() {
+    return warmUp;
+  }
+
   /** How long a call waits for a pooled connection of Docket's own pool before it fails. */
   public java.time.Duration connectionTimeout() {
     return connectionTimeout;
@@ -129,6 +136,7 @@ public final class PostgresOptions {
     private boolean migrateOnStart = true;
     private int poolSize = DEFAULT_POOL_SIZE;
     private boolean listen = true;
+    private boolean warmUp = true;
 
     private Builder() {}
 
@@ -205,6 +213,17 @@ public final class PostgresOptions {
     /** Whether to listen for wake-ups; without them workers rely on polling. */
     public Builder listen(boolean listen) {
       this.listen = listen;
+      return this;
+    }
+
+    /**
+     * Whether to warm the worker path's statements in the background when the store starts (the
+     * default), so that a node's first claim is quick. A short-lived tool that claims nothing, such
+     * as one {@code docket} command, turns it off: closing the store under a warm-up makes the pool
+     * log the connections it took away.
+     */
+    public Builder warmUp(boolean warmUp) {
+      this.warmUp = warmUp;
       return this;
     }
 

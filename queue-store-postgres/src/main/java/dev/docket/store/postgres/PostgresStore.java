@@ -3,6 +3,7 @@ package dev.docket.store.postgres;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.docket.domain.Job;
+import dev.docket.usecase.port.AuditLog;
 import dev.docket.usecase.port.DocketStore;
 import dev.docket.usecase.port.JobChanges;
 import dev.docket.usecase.port.JobStorage;
@@ -46,6 +47,7 @@ public final class PostgresStore implements DocketStore, AutoCloseable {
   private final PostgresJobStorage storage;
   private final PostgresControl control;
   private final PostgresNodeRegistry nodes;
+  private final PostgresAuditLog audit;
   private final PostgresJobChanges changes;
   private final NotificationListener listener;
 
@@ -58,6 +60,7 @@ public final class PostgresStore implements DocketStore, AutoCloseable {
     this.storage = new PostgresJobStorage(jdbi, sql);
     this.control = new PostgresControl(jdbi, sql);
     this.nodes = new PostgresNodeRegistry(jdbi, new NodeSql(options.schema()));
+    this.audit = new PostgresAuditLog(jdbi, options.schema());
     this.changes =
         options.listen()
             ? new PostgresJobChanges(sql.changesChannel, jdbi, sql)
@@ -82,7 +85,9 @@ public final class PostgresStore implements DocketStore, AutoCloseable {
       }
       // In the background, while the application submits and builds its runtime: a cold JVM
       // spent a few hundred milliseconds on the first claim, all of it before the first job ran.
-      Thread.ofPlatform().daemon().name("docket-warm-up").start(store::warmUp);
+      if (options.warmUp()) {
+        Thread.ofPlatform().daemon().name("docket-warm-up").start(store::warmUp);
+      }
       return store;
     } catch (RuntimeException e) {
       store.close();
@@ -146,6 +151,12 @@ public final class PostgresStore implements DocketStore, AutoCloseable {
   }
 
   /** Runs one trivial statement on a pooled connection. */
+  /** The audit log, in the {@code audit_log} table. */
+  @Override
+  public AuditLog auditLog() {
+    return audit;
+  }
+
   @Override
   public void checkHealth() {
     control.ping();

@@ -32,12 +32,14 @@ final class Sql {
   final String stats;
   final String purge;
   final String delete;
-  final String listPrefix;
+  final String jobsTable;
+  final String running;
   final String ageable;
   final String pause;
   final String resume;
   final String paused;
   final String registerSchedule;
+  final String defineSchedule;
   final String findSchedule;
   final String listSchedules;
   final String enableSchedule;
@@ -52,7 +54,8 @@ final class Sql {
 
   Sql(String schema) {
     String jobs = "\"" + PostgresOptions.requireSchema(schema) + "\".jobs";
-    String clearLease = "lease_owner = NULL, lease_fence = NULL, lease_expires_at = NULL";
+    String clearLease =
+        "lease_owner = NULL, lease_fence = NULL, lease_expires_at = NULL, lease_started_at = NULL";
     // Statements that write many rows and may wait for their locks take them in one global order,
     // by id: two of them that share rows (a heartbeat and a batch of outcomes) then wait for each
     // other at most one way and cannot deadlock. Binding the ids in order is not enough, because
@@ -155,7 +158,7 @@ final class Sql {
                 + " inserted AS (INSERT INTO %s (id, queue, kind, payload, priority, state,"
                 + " attempt, max_attempts, retry_kind, retry_base_ns, retry_cap_ns, run_at,"
                 + " created_at, updated_at, version, tags, lease_owner, lease_fence,"
-                + " lease_expires_at)"
+                + " lease_expires_at, lease_started_at)"
                 + " SELECT id, queue, kind, payload::json, priority,"
                 + " CASE WHEN ok THEN 'running' ELSE 'pending' END,"
                 + " CASE WHEN ok THEN attempt ELSE 0 END, max_attempts, retry_kind, retry_base,"
@@ -163,7 +166,7 @@ final class Sql {
                 + " CASE WHEN ok THEN version ELSE 1 END,"
                 + " CASE WHEN tags = '' THEN '{}'::text[] ELSE string_to_array(tags, ',') END,"
                 + " CASE WHEN ok THEN owner END, CASE WHEN ok THEN fence END,"
-                + " CASE WHEN ok THEN expires END"
+                + " CASE WHEN ok THEN expires END, CASE WHEN ok THEN now END"
                 + " FROM free RETURNING state, queue)"
                 + " SELECT i.state FROM inserted i LEFT JOIN LATERAL"
                 + " (SELECT pg_notify(?, i.queue) WHERE i.state = 'pending') n ON true")
@@ -177,7 +180,7 @@ final class Sql {
             + " :now::timestamptz, NULL::timestamptz, '[]'::jsonb, 'warm-up', 2::bigint,"
             + " :now::timestamptz + interval '1 minute', 2::bigint, NULL::text,"
             + " '{warm-up}'::text[], false, NULL::text, NULL::smallint, NULL::text,"
-            + " NULL::timestamptz)) AS j("
+            + " NULL::timestamptz, :now::timestamptz)) AS j("
             + JobRows.COLUMNS
             + ")";
     copy =
@@ -284,7 +287,8 @@ final class Sql {
                 + " attempt = :attempt, max_attempts = :maxAttempts, updated_at = :updatedAt,"
                 + " finished_at = :finishedAt, errors = :errors::jsonb,"
                 + " lease_owner = :leaseOwner, lease_fence = :leaseFence,"
-                + " lease_expires_at = :leaseExpiresAt, version = :version,"
+                + " lease_expires_at = :leaseExpiresAt, lease_started_at = :leaseStartedAt,"
+                + " version = :version,"
                 + " cancel_requested = :cancelRequested, result = :result,"
                 + " progress_percent = :progressPercent, progress_message = :progressMessage,"
                 + " progress_at = :progressAt WHERE id = :id")
@@ -315,7 +319,16 @@ final class Sql {
                 + " ORDER BY finished_at LIMIT :limit FOR UPDATE SKIP LOCKED))")
             .formatted(jobs, jobs);
     delete = "DELETE FROM %s WHERE id = :id".formatted(jobs);
-    listPrefix = "SELECT %s FROM %s WHERE true".formatted(JobRows.COLUMNS, jobs);
+    jobsTable = jobs;
+    // One pass over the running jobs (jobs_running_idx), ranked within each owner. Owners sort as
+    // Java sorts them (the "C" collation), and a lease an older node took, with no start, counts
+    // as started at its last update, as JobRows reads it.
+    String started = "COALESCE(lease_started_at, updated_at)";
+    running =
+        ("SELECT %s FROM (SELECT *, row_number() OVER (PARTITION BY lease_owner ORDER BY %s, id)"
+                + " AS rank FROM %s WHERE state = 'running' AND lease_owner = ANY (:owners::text[]))"
+                + " r WHERE rank <= :limit ORDER BY lease_owner COLLATE \"C\", %s, id")
+            .formatted(JobRows.COLUMNS, started, jobs, started);
     ageable =
         ("SELECT %s FROM %s WHERE state IN ('pending', 'scheduled') AND run_at < :waitedSince"
                 + " AND updated_at < :waitedSince AND priority < 100"
@@ -329,9 +342,15 @@ final class Sql {
     String schedules = "\"" + schema + "\".schedules";
     registerSchedule =
         ("INSERT INTO %s (name) VALUES (:name) ON CONFLICT (name) DO NOTHING").formatted(schedules);
+    defineSchedule =
+        ("INSERT INTO %s (name, definition) VALUES (:name, :definition) ON CONFLICT (name)"
+                + " DO UPDATE SET definition = EXCLUDED.definition")
+            .formatted(schedules);
     findSchedule =
-        "SELECT name, enabled, last_slot FROM %s WHERE name = :name".formatted(schedules);
-    listSchedules = "SELECT name, enabled, last_slot FROM %s ORDER BY name".formatted(schedules);
+        "SELECT name, enabled, last_slot, definition FROM %s WHERE name = :name"
+            .formatted(schedules);
+    listSchedules =
+        "SELECT name, enabled, last_slot, definition FROM %s ORDER BY name".formatted(schedules);
     enableSchedule = "UPDATE %s SET enabled = :enabled WHERE name = :name".formatted(schedules);
     markFired =
         ("INSERT INTO %s (name, last_slot) VALUES (:name, :slot) ON CONFLICT (name) DO UPDATE"
@@ -371,7 +390,8 @@ final class Sql {
             + " UPDATE %s j SET state = 'running', attempt = j.attempt + 1,"
             + " version = j.version + 1, lease_owner = :owner,"
             + " lease_fence = j.version + 1, lease_expires_at = :expires,"
-            + " updated_at = :now, cancel_requested = false, progress_percent = NULL,"
+            + " lease_started_at = :now, updated_at = :now, cancel_requested = false,"
+            + " progress_percent = NULL,"
             + " progress_message = NULL, progress_at = NULL"
             + " FROM picked WHERE j.id = picked.id RETURNING %s")
         .formatted(jobs, jobs, jobs, columns("j"));

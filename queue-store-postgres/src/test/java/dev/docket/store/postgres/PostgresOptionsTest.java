@@ -16,7 +16,16 @@ class PostgresOptionsTest {
     assertThat(options.migrateOnStart()).isTrue();
     assertThat(options.poolSize()).isEqualTo(10);
     assertThat(options.listen()).isTrue();
+    assertThat(options.warmUp()).isTrue();
     assertThat(options.connectionTimeout()).isEqualTo(java.time.Duration.ofSeconds(5));
+  }
+
+  @Test
+  void aShortLivedTool_turnsTheWarmUpOff() {
+    var options =
+        PostgresOptions.builder().url("jdbc:postgresql://localhost/app").warmUp(false).build();
+
+    assertThat(options.warmUp()).isFalse();
   }
 
   @Test

@@ -2,8 +2,8 @@ package dev.docket.usecase.port;
 
 /**
  * Everything one store provides, over the same data: its jobs, its wake-ups, its feed of changes,
- * pausing, schedule states, leader leases and the registry of nodes. A runtime is wired from one of
- * these. Thread-safe.
+ * pausing, schedule states, leader leases, the registry of nodes and the audit log. A runtime is
+ * wired from one of these. Thread-safe.
  */
 public interface DocketStore {
   /** The jobs. */
@@ -26,6 +26,9 @@ public interface DocketStore {
 
   /** Which nodes run, and what each serves and runs. */
   NodeRegistry nodeRegistry();
+
+  /** The audit log of the changes operators made. */
+  AuditLog auditLog();
 
   /**
    * Checks that the store answers now, for readiness probes: returns quietly, or throws.

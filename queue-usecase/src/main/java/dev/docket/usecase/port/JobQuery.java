@@ -18,9 +18,15 @@ import java.util.Optional;
  * @param state only jobs in this state
  * @param kind only jobs of this kind
  * @param tag only jobs carrying this tag
+ * @param errorType only jobs whose last error is of this type, the exception's class name as
+ *     recorded (see {@link dev.docket.domain.AttemptError#type()})
  * @param createdFrom only jobs created at or after this time, from {@link #EARLIEST_TIME} to {@link
  *     #LATEST_TIME}
  * @param createdBefore only jobs created strictly before this time, in the same range
+ * @param runAtUpTo only jobs whose run-at is at or before this time: with state pending, the jobs
+ *     due at that time
+ * @param runAtAfter only jobs whose run-at is strictly after this time: with state pending, the
+ *     jobs still scheduled at that time
  * @param afterId continue after this id (exclusive)
  * @param limit the page size, 1 to {@link #MAX_LIMIT}
  */
@@ -29,8 +35,11 @@ public record JobQuery(
     Optional<JobState> state,
     Optional<String> kind,
     Optional<String> tag,
+    Optional<String> errorType,
     Optional<Instant> createdFrom,
     Optional<Instant> createdBefore,
+    Optional<Instant> runAtUpTo,
+    Optional<Instant> runAtAfter,
     Optional<JobId> afterId,
     int limit) {
   /** The page size when none is given. */
@@ -55,9 +64,12 @@ public record JobQuery(
     Objects.requireNonNull(state, "state");
     Objects.requireNonNull(kind, "kind").ifPresent(Names::requireKind);
     Objects.requireNonNull(tag, "tag").ifPresent(Names::requireTag);
+    Objects.requireNonNull(errorType, "errorType").ifPresent(JobQuery::requireErrorType);
     Objects.requireNonNull(createdFrom, "createdFrom").ifPresent(t -> requireInRange("from", t));
     Objects.requireNonNull(createdBefore, "createdBefore")
         .ifPresent(t -> requireInRange("before", t));
+    Objects.requireNonNull(runAtUpTo, "runAtUpTo").ifPresent(t -> requireInRange("run-at", t));
+    Objects.requireNonNull(runAtAfter, "runAtAfter").ifPresent(t -> requireInRange("run-at", t));
     Objects.requireNonNull(afterId, "afterId");
     if (limit < 1 || limit > MAX_LIMIT) {
       throw new IllegalArgumentException(
@@ -65,10 +77,19 @@ public record JobQuery(
     }
   }
 
+  private static void requireErrorType(String type) {
+    if (type.isBlank() || type.length() > dev.docket.domain.AttemptError.MAX_TYPE_LENGTH) {
+      throw new IllegalArgumentException(
+          "Error type %s is blank or longer than %d characters."
+              .formatted(Names.quote(type), dev.docket.domain.AttemptError.MAX_TYPE_LENGTH));
+    }
+  }
+
   private static void requireInRange(String which, Instant time) {
+    which = which.equals("run-at") ? "Run-at" : "Created-" + which;
     if (time.isBefore(EARLIEST_TIME) || time.isAfter(LATEST_TIME)) {
       throw new IllegalArgumentException(
-          "Created-%s %s is out of range: use a time from %s to %s."
+          "%s %s is out of range: use a time from %s to %s."
               .formatted(which, time, EARLIEST_TIME, LATEST_TIME));
     }
   }
@@ -85,8 +106,47 @@ public record JobQuery(
 
   /** The same query continued after {@code id}. */
   public JobQuery after(JobId id) {
+    return copy(Optional.of(id), limit);
+  }
+
+  /** The same filters from the first page: for counting, or for acting on every match. */
+  public JobQuery fromStart() {
+    return copy(Optional.empty(), limit);
+  }
+
+  /** The same query with another page size. */
+  public JobQuery withLimit(int limit) {
+    return copy(afterId, limit);
+  }
+
+  private JobQuery copy(Optional<JobId> afterId, int limit) {
     return new JobQuery(
-        queue, state, kind, tag, createdFrom, createdBefore, Optional.of(id), limit);
+        queue,
+        state,
+        kind,
+        tag,
+        errorType,
+        createdFrom,
+        createdBefore,
+        runAtUpTo,
+        runAtAfter,
+        afterId,
+        limit);
+  }
+
+  /** Whether a job matches every filter but the cursor: what a store's query selects. */
+  public boolean matches(dev.docket.domain.Job job) {
+    return queue.map(job.queue()::equals).orElse(true)
+        && state.map(s -> job.state() == s).orElse(true)
+        && kind.map(job.kind()::equals).orElse(true)
+        && tag.map(job.tags()::contains).orElse(true)
+        && errorType
+            .map(t -> !job.errors().isEmpty() && job.errors().getLast().type().equals(t))
+            .orElse(true)
+        && createdFrom.map(from -> !job.createdAt().isBefore(from)).orElse(true)
+        && createdBefore.map(before -> job.createdAt().isBefore(before)).orElse(true)
+        && runAtUpTo.map(t -> !job.runAt().isAfter(t)).orElse(true)
+        && runAtAfter.map(t -> job.runAt().isAfter(t)).orElse(true);
   }
 
   /** Builds a {@link JobQuery}. Not thread-safe. */
@@ -95,8 +155,11 @@ public record JobQuery(
     private JobState state;
     private String kind;
     private String tag;
+    private String errorType;
     private Instant createdFrom;
     private Instant createdBefore;
+    private Instant runAtUpTo;
+    private Instant runAtAfter;
     private JobId afterId;
     private int limit = DEFAULT_LIMIT;
 
@@ -126,6 +189,13 @@ public record JobQuery(
       return this;
     }
 
+    /** Only jobs whose last error is of this type: the exception's class name as recorded. */
+    public Builder errorType(String type) {
+      requireErrorType(Objects.requireNonNull(type, "type"));
+      this.errorType = type;
+      return this;
+    }
+
     /** Only jobs created at or after this time. */
     public Builder createdFrom(Instant from) {
       this.createdFrom = Objects.requireNonNull(from, "from");
@@ -136,6 +206,28 @@ public record JobQuery(
     public Builder createdBefore(Instant before) {
       this.createdBefore = Objects.requireNonNull(before, "before");
       return this;
+    }
+
+    /** Only jobs whose run-at is at or before this time. */
+    public Builder runAtUpTo(Instant time) {
+      this.runAtUpTo = Objects.requireNonNull(time, "time");
+      return this;
+    }
+
+    /** Only jobs whose run-at is strictly after this time. */
+    public Builder runAtAfter(Instant time) {
+      this.runAtAfter = Objects.requireNonNull(time, "time");
+      return this;
+    }
+
+    /** Only jobs due at {@code now}: pending, with their run-at at or before it. */
+    public Builder due(Instant now) {
+      return state(JobState.PENDING).runAtUpTo(now);
+    }
+
+    /** Only jobs scheduled at {@code now}: pending, with their run-at after it. */
+    public Builder scheduled(Instant now) {
+      return state(JobState.PENDING).runAtAfter(now);
     }
 
     /** Continue after this id. */
@@ -162,13 +254,21 @@ public record JobQuery(
             "Created-from %s is not before created-before %s, so no job could match."
                 .formatted(createdFrom, createdBefore));
       }
+      if (runAtUpTo != null && runAtAfter != null && !runAtAfter.isBefore(runAtUpTo)) {
+        throw new IllegalArgumentException(
+            "Run-at after %s and up to %s leave no time between them, so no job could match."
+                .formatted(runAtAfter, runAtUpTo));
+      }
       return new JobQuery(
           Optional.ofNullable(queue),
           Optional.ofNullable(state),
           Optional.ofNullable(kind),
           Optional.ofNullable(tag),
+          Optional.ofNullable(errorType),
           Optional.ofNullable(createdFrom),
           Optional.ofNullable(createdBefore),
+          Optional.ofNullable(runAtUpTo),
+          Optional.ofNullable(runAtAfter),
           Optional.ofNullable(afterId),
           limit);
     }

@@ -17,7 +17,8 @@ package dev.docket.usecase.port;
  *   <li>{@link JobClaims}: the worker path ({@code claim}, {@code report}, {@code extendLeases}),
  *       for {@link dev.docket.usecase.JobProcessor};
  *   <li>{@link JobOperations}: what operators do ({@code find}, {@code list}, {@code update},
- *       {@code delete}, {@code stats}), for the rest of {@link dev.docket.usecase.JobClient};
+ *       {@code delete}, {@code stats}, {@code running}), for the rest of {@link
+ *       dev.docket.usecase.JobClient} and the dashboard;
  *   <li>{@link JobMaintenance}: housekeeping ({@code rescueExpired}, {@code agePriorities}, {@code
  *       purge}), for {@link dev.docket.usecase.Maintenance}.
  * </ul>

@@ -13,10 +13,12 @@ import java.util.TreeSet;
 
 /**
  * A node as the others see it: what it serves and runs, and when it last said so. Operators read it
- * to learn which node runs which kinds; nothing decides a job's fate by it.
+ * to learn which node runs which kinds, and how many of its handlers are busy; nothing decides a
+ * job's fate by it.
  *
- * <p>Immutable: the queues are a sorted copy, the kinds a sorted copy, and both instants are
- * truncated to microseconds, as every store keeps them. No component is null.
+ * <p>Immutable: the queues, the kinds and the busy handlers are sorted copies, the busy handlers
+ * name every queue it serves (0 where none is given), and both instants are truncated to
+ * microseconds, as every store keeps them. No component is null.
  *
  * @param name the node's name, the owner its leases carry: 1 to {@value #MAX_NAME_LENGTH}
  *     characters, no control characters
@@ -27,6 +29,8 @@ import java.util.TreeSet;
  * @param queues the queues it serves, each with its concurrency (1 or more)
  * @param kinds the kinds it has handlers for, and so claims; empty when it has none
  * @param version Docket's version on that node, when its jar says
+ * @param busy per queue it serves, how many of its handlers ran a job at {@link #lastSeen()}: 0 to
+ *     the queue's concurrency
  */
 public record Node(
     String name,
@@ -35,7 +39,8 @@ public record Node(
     Instant lastSeen,
     Map<String, Integer> queues,
     Set<String> kinds,
-    Optional<String> version) {
+    Optional<String> version,
+    Map<String, Integer> busy) {
   /** The longest a node's name may be: the longest lease owner. */
   public static final int MAX_NAME_LENGTH = dev.docket.domain.Lease.MAX_OWNER_LENGTH;
 
@@ -69,11 +74,45 @@ public record Node(
     kinds = Collections.unmodifiableSortedSet(new TreeSet<>(kinds));
     Objects.requireNonNull(version, "version");
     version.ifPresent(v -> requireText("version", v, MAX_VERSION_LENGTH));
+    busy = busyOf(name, queues, Objects.requireNonNull(busy, "busy"));
   }
 
-  /** This node as seen again at {@code at}: the same node with a new {@link #lastSeen()}. */
+  /**
+   * This node as seen again at {@code at}: the same node with a new {@link #lastSeen()}, and the
+   * same busy handlers.
+   */
   public Node seenAt(Instant at) {
-    return new Node(name, host, startedAt, at, queues, kinds, version);
+    return new Node(name, host, startedAt, at, queues, kinds, version, busy);
+  }
+
+  /**
+   * This node as seen again at {@code at} with {@code busy} handlers per queue: see {@link
+   * #busy()}.
+   */
+  public Node seenAt(Instant at, Map<String, Integer> busy) {
+    return new Node(name, host, startedAt, at, queues, kinds, version, busy);
+  }
+
+  private static Map<String, Integer> busyOf(
+      String name, Map<String, Integer> queues, Map<String, Integer> busy) {
+    var every = new TreeMap<String, Integer>();
+    queues.forEach((queue, concurrency) -> every.put(queue, 0));
+    busy.forEach(
+        (queue, handlers) -> {
+          Integer concurrency = queues.get(queue);
+          if (concurrency == null) {
+            throw new IllegalArgumentException(
+                "Node %s has busy handlers in queue %s, which it does not serve."
+                    .formatted(Names.quote(name), Names.quote(String.valueOf(queue))));
+          }
+          if (handlers == null || handlers < 0 || handlers > concurrency) {
+            throw new IllegalArgumentException(
+                "Node %s has %s busy handlers in queue %s: use 0 to its concurrency, %d."
+                    .formatted(Names.quote(name), handlers, Names.quote(queue), concurrency));
+          }
+          every.put(queue, handlers);
+        });
+    return Collections.unmodifiableSortedMap(every);
   }
 
   private static void requireText(String what, String value, int maxLength) {

@@ -10,15 +10,15 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * How many jobs of one queue are in each state, and how long the oldest runnable one has waited.
+ * How many jobs of one queue are in each state, and how long the oldest due one has waited.
  *
  * @param queue the queue
  * @param counts jobs per state; every state is present, zero where there are none
- * @param runnable pending jobs that are due now: the queue's depth
- * @param oldestRunnableAt the run-at of the runnable job that has waited longest
+ * @param due pending jobs that are due now: the queue's depth
+ * @param oldestDueAt the run-at of the due job that has waited longest
  */
 public record QueueStats(
-    String queue, Map<JobState, Long> counts, long runnable, Optional<Instant> oldestRunnableAt) {
+    String queue, Map<JobState, Long> counts, long due, Optional<Instant> oldestDueAt) {
   /** Validates and fills in zero counts. */
   public QueueStats {
     Names.requireQueue(queue);
@@ -27,7 +27,7 @@ public record QueueStats(
       all.put(state, Objects.requireNonNull(counts, "counts").getOrDefault(state, 0L));
     }
     counts = Map.copyOf(all);
-    Objects.requireNonNull(oldestRunnableAt, "oldestRunnableAt");
+    Objects.requireNonNull(oldestDueAt, "oldestDueAt");
   }
 
   /** The number of jobs in {@code state}. */
@@ -35,8 +35,8 @@ public record QueueStats(
     return counts.get(state);
   }
 
-  /** How long the oldest runnable job has been waiting at {@code now}. */
-  public Optional<Duration> oldestRunnableAge(Instant now) {
-    return oldestRunnableAt.map(at -> at.isAfter(now) ? Duration.ZERO : Duration.between(at, now));
+  /** How long the oldest due job has been waiting at {@code now}. */
+  public Optional<Duration> oldestDueAge(Instant now) {
+    return oldestDueAt.map(at -> at.isAfter(now) ? Duration.ZERO : Duration.between(at, now));
   }
 }

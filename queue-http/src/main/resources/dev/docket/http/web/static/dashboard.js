@@ -4,15 +4,308 @@
 (function () {
   "use strict";
 
-  function toast(text, ok) {
+  function toast(text, ok, link, linkText) {
     var box = document.getElementById("toast");
     if (!box) return;
     box.textContent = text;
+    if (link) {
+      var a = document.createElement("a");
+      a.href = link;
+      a.textContent = linkText || "View";
+      box.appendChild(document.createTextNode(" "));
+      box.appendChild(a);
+    }
     box.className = ok ? "ok" : "";
     box.hidden = false;
     clearTimeout(toast.timer);
-    toast.timer = setTimeout(function () { box.hidden = true; }, 6000);
+    toast.timer = setTimeout(function () { box.hidden = true; }, 8000);
   }
+
+  // ---- Asking first ----------------------------------------------------------------------
+  // One dialog for every question, instead of the browser's confirm(): it can say more, it looks
+  // like the page, and the answer is a button.
+  function ask(text, yes) {
+    var dialog = document.getElementById("confirm");
+    if (!dialog || typeof dialog.showModal !== "function") {
+      return Promise.resolve(window.confirm(text));
+    }
+    document.getElementById("confirm-text").textContent = text;
+    document.getElementById("confirm-yes").textContent = yes || "Yes";
+    return new Promise(function (resolve) {
+      dialog.addEventListener("close", function done() {
+        dialog.removeEventListener("close", done);
+        resolve(dialog.returnValue === "ok");
+      });
+      dialog.returnValue = "";
+      dialog.showModal();
+      document.getElementById("confirm-no").focus();
+    });
+  }
+
+  // htmx asks through this event for every hx-confirm button: Pause, Cancel, Delete.
+  document.addEventListener("htmx:confirm", function (event) {
+    var question = event.detail.question;
+    if (!question) return;
+    event.preventDefault();
+    var label = (event.detail.elt.textContent || "Yes").trim();
+    ask(question, label).then(function (yes) {
+      if (yes) event.detail.issueRequest(true);
+    });
+  });
+
+  // ---- What an action did ----------------------------------------------------------------
+  var DONE = { retry: "retried", cancel: "cancelled", pause: "paused", resume: "resumed",
+    run: "enqueued", enable: "enabled", disable: "disabled" };
+
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var detail = event.detail;
+    if (!detail.successful || !detail.requestConfig) return;
+    var verb = detail.requestConfig.verb;
+    var path = detail.requestConfig.path || "";
+    var m = path.match(/^\/api\/(jobs|queues|schedules)\/([^/]+)(?:\/(\w+))?$/);
+    if (!m || (verb !== "post" && verb !== "delete")) return;
+    var body = null;
+    try { body = JSON.parse(detail.xhr.responseText); } catch (e) { /* no body */ }
+    if (m[1] === "jobs") {
+      var id = decodeURIComponent(m[2]);
+      var shortId = "…" + id.slice(-12);
+      if (verb === "delete") {
+        toast("Job " + shortId + " deleted.", true);
+      } else if (m[3] === "cancel" && body && body.state === "running") {
+        toast("Job " + shortId + " was asked to stop.", true, "/jobs/" + id, "View the job");
+      } else {
+        toast("Job " + shortId + " " + (DONE[m[3]] || "changed") + ".", true, "/jobs/" + id,
+          "View the job");
+      }
+    } else if (m[1] === "queues") {
+      var queue = decodeURIComponent(m[2]);
+      toast("Queue " + queue + " " + (DONE[m[3]] || "changed") + ".", true,
+        "/jobs?queue=" + encodeURIComponent(queue), "Its jobs");
+    } else if (m[1] === "schedules") {
+      var name = decodeURIComponent(m[2]);
+      if (m[3] === "run" && body && body.id) {
+        toast("Schedule " + name + " enqueued a job.", true, "/jobs/" + body.id, "View the job");
+      } else {
+        toast("Schedule " + name + " " + (DONE[m[3]] || "changed") + ".", true);
+      }
+    }
+  });
+
+  // ---- Live updates that wait for the operator -------------------------------------------
+  // A live part is not swapped while the operator is busy with it: jobs are selected, text is
+  // selected in it, the pointer is on one of its buttons, or updates were paused by hand. The
+  // refresh that was held back runs once they are done.
+  var held = false;
+  var pointerOnButton = null;
+
+  function pausedByHand() {
+    try { return sessionStorage.getItem("docket-live-paused") === "true"; } catch (e) { return false; }
+  }
+
+  // After the operator's own action the part refreshes even under the pointer: they asked for it.
+  function busyWith(part, afterAction) {
+    if (pausedByHand()) return true;
+    if (document.querySelector("[data-select]:checked")) return true;
+    if (!afterAction && pointerOnButton && part.contains(pointerOnButton)) return true;
+    var dialog = document.getElementById("confirm");
+    if (dialog && dialog.open) return true;
+    var selection = window.getSelection ? window.getSelection() : null;
+    return !!(selection && !selection.isCollapsed && selection.toString().trim() !== ""
+      && selection.anchorNode && part.contains(selection.anchorNode));
+  }
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var part = event.detail.elt;
+    if (!part || !part.hasAttribute || !part.hasAttribute("data-live")) return;
+    if (event.detail.requestConfig && event.detail.requestConfig.verb !== "get") return;
+    var trigger = event.detail.requestConfig && event.detail.requestConfig.triggeringEvent;
+    if (busyWith(part, !!trigger && trigger.type === "docket-changed")) {
+      event.preventDefault();
+      held = true;
+      document.body.setAttribute("data-updates-held", "true");
+    }
+  });
+
+  function releaseHeld() {
+    if (!held || typeof htmx === "undefined") return;
+    var parts = document.querySelectorAll("[data-live]");
+    for (var i = 0; i < parts.length; i++) {
+      if (busyWith(parts[i])) return;
+    }
+    held = false;
+    document.body.removeAttribute("data-updates-held");
+    parts.forEach(function (part) { htmx.trigger(part, "docket-live"); });
+  }
+  setInterval(releaseHeld, 1000);
+
+  document.addEventListener("mouseover", function (event) {
+    var button = event.target.closest ? event.target.closest("button") : null;
+    pointerOnButton = button;
+  });
+
+  function showToggle() {
+    var toggle = document.getElementById("live-toggle");
+    if (!toggle) return;
+    var paused = pausedByHand();
+    toggle.textContent = paused ? "Resume updates" : "Pause updates";
+    toggle.setAttribute("aria-pressed", paused ? "true" : "false");
+    document.body.classList.toggle("updates-paused", paused);
+  }
+
+  document.addEventListener("click", function (event) {
+    if (!event.target.closest || !event.target.closest("#live-toggle")) return;
+    try {
+      sessionStorage.setItem("docket-live-paused", pausedByHand() ? "false" : "true");
+    } catch (e) { /* storage refused: nothing to remember it in */ }
+    showToggle();
+    releaseHeld();
+  });
+
+  // An attempt the operator opened or closed on a job's page stays so when the page refreshes.
+  var attemptsOpen = {};
+  document.addEventListener("toggle", function (event) {
+    var details = event.target;
+    if (details.matches && details.matches("details[data-attempt]")) {
+      attemptsOpen[details.getAttribute("data-attempt")] = details.open;
+    }
+  }, true);
+  document.addEventListener("htmx:afterSwap", restoreAttempts);
+  document.addEventListener("htmx:afterSettle", restoreAttempts);
+  function restoreAttempts() {
+    document.querySelectorAll("details[data-attempt]").forEach(function (details) {
+      var open = attemptsOpen[details.getAttribute("data-attempt")];
+      if (open !== undefined && details.open !== open) details.open = open;
+    });
+    syncSelection();
+  }
+
+  // ---- Acting on many jobs ---------------------------------------------------------------
+  var PAST = { retry: "Retried", cancel: "Cancelled", delete: "Deleted" };
+  var selected = {};
+
+  function syncSelection() {
+    document.querySelectorAll("[data-select]").forEach(function (box) {
+      box.checked = !!selected[box.value];
+    });
+    var count = Object.keys(selected).length;
+    var bar = document.querySelector("[data-bulk]");
+    if (bar) {
+      bar.hidden = count === 0;
+      bar.querySelector("[data-bulk-count]").textContent = count.toLocaleString("en-US") + " selected";
+    }
+    var all = document.querySelector("[data-select-all]");
+    if (all) {
+      var boxes = document.querySelectorAll("[data-select]");
+      all.checked = boxes.length > 0 && count >= boxes.length
+        && Array.prototype.every.call(boxes, function (b) { return b.checked; });
+    }
+  }
+
+  document.addEventListener("change", function (event) {
+    var box = event.target;
+    if (box.matches("[data-select]")) {
+      if (box.checked) selected[box.value] = true; else delete selected[box.value];
+    } else if (box.matches("[data-select-all]")) {
+      document.querySelectorAll("[data-select]").forEach(function (b) {
+        if (box.checked) selected[b.value] = true; else delete selected[b.value];
+      });
+    } else {
+      return;
+    }
+    syncSelection();
+    if (Object.keys(selected).length === 0) releaseHeld();
+  });
+
+  function csrf() {
+    var meta = document.querySelector("meta[name=docket-csrf]");
+    return meta ? meta.getAttribute("content") : "";
+  }
+
+  function post(path, body) {
+    return fetch(path, {
+      method: "POST", credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "Accept": "application/json",
+        "X-Docket-CSRF": csrf() },
+      body: JSON.stringify(body)
+    }).then(function (r) {
+      return r.json().catch(function () { return {}; }).then(function (json) {
+        if (!r.ok) throw new Error(json.message || ("The request failed (" + r.status + ")."));
+        return json;
+      });
+    });
+  }
+
+  function refreshNow() {
+    if (typeof htmx === "undefined") return;
+    document.querySelectorAll("[data-live]").forEach(function (part) {
+      htmx.trigger(part, "docket-live");
+    });
+  }
+
+  function report(action, changed, skipped, reason) {
+    var text = PAST[action] + " " + changed.toLocaleString("en-US") + (changed === 1 ? " job" : " jobs");
+    if (skipped > 0) {
+      text += "; " + skipped.toLocaleString("en-US") + " left as they were (" + reason + ")";
+    }
+    toast(text + ".", true, action === "delete" ? null : "/jobs?state=" + (action === "retry" ? "pending" : "cancelled"),
+      action === "retry" ? "Pending jobs" : "Cancelled jobs");
+  }
+
+  document.addEventListener("click", function (event) {
+    var target = event.target.closest ? event.target.closest("button") : null;
+    if (!target) return;
+    if (target.hasAttribute("data-bulk-clear")) {
+      selected = {};
+      syncSelection();
+      releaseHeld();
+    } else if (target.hasAttribute("data-bulk-action")) {
+      var action = target.getAttribute("data-bulk-action");
+      var ids = Object.keys(selected);
+      if (ids.length === 0) return;
+      ask(action.charAt(0).toUpperCase() + action.slice(1) + " the " + ids.length.toLocaleString("en-US")
+          + " selected " + (ids.length === 1 ? "job" : "jobs") + "?"
+          + (action === "delete" ? " It cannot be undone." : ""), target.textContent.trim())
+        .then(function (yes) {
+          if (!yes) return;
+          post("/api/jobs/" + action, { ids: ids }).then(function (result) {
+            selected = {};
+            syncSelection();
+            report(action, result.changed.length, result.skipped.length,
+              result.skipped.length ? result.skipped[0].reason : "");
+            held = false;
+            refreshNow();
+          }).catch(function (e) { toast(e.message, false); });
+        });
+    } else if (target.hasAttribute("data-matching-action")) {
+      var holder = target.closest("[data-matching-filter]");
+      var act = target.getAttribute("data-matching-action");
+      var filter = JSON.parse(holder.getAttribute("data-matching-filter"));
+      var count = holder.getAttribute("data-matching-count");
+      ask(act.charAt(0).toUpperCase() + act.slice(1) + " all " + count + " jobs matching "
+          + holder.getAttribute("data-matching-described") + "?"
+          + (act === "delete" ? " It cannot be undone." : ""), target.textContent.trim())
+        .then(function (yes) {
+          if (!yes) return;
+          var changed = 0, skipped = 0, reason = "";
+          // One page per request, bounded; the cursor goes on where the page before stopped.
+          function next(cursor) {
+            var body = { filter: filter, limit: 1000 };
+            if (cursor) body.cursor = cursor;
+            return post("/api/jobs/" + act, body).then(function (result) {
+              changed += result.changed.length;
+              skipped += result.skipped.length;
+              if (!reason && result.skipped.length) reason = result.skipped[0].reason;
+              toast(PAST[act] + " " + changed.toLocaleString("en-US") + " so far…", true);
+              return result.nextCursor ? next(result.nextCursor) : null;
+            });
+          }
+          next(null).then(function () {
+            report(act, changed, skipped, reason);
+            refreshNow();
+          }).catch(function (e) { toast(e.message, false); refreshNow(); });
+        });
+    }
+  });
 
   // A job deleted from its own page: go to the list instead of showing a job that is gone.
   document.addEventListener("htmx:afterRequest", function (event) {
@@ -53,13 +346,33 @@
     var chart = new Chart(canvas, {
       type: "bar",
       data: { labels: [], datasets: [
-        { label: "completed", data: [], backgroundColor: "#12805c", stack: "s" },
-        { label: "failed attempts", data: [], backgroundColor: "#c0262d", stack: "s" }
+        { label: "completed", data: [], stack: "s" },
+        { label: "failed attempts", data: [], stack: "s" }
       ] },
       options: { animation: false, maintainAspectRatio: false,
         scales: { x: { stacked: true, ticks: { maxTicksLimit: 10 } }, y: { stacked: true, beginAtZero: true } },
         plugins: { legend: { position: "bottom" } } }
     });
+    // The stylesheet's colours, light or dark as the system is, and again when it changes.
+    function paint() {
+      var css = getComputedStyle(document.documentElement);
+      function colour(name) { return css.getPropertyValue(name).trim(); }
+      chart.data.datasets[0].backgroundColor = colour("--ok");
+      chart.data.datasets[1].backgroundColor = colour("--bad");
+      chart.options.color = colour("--muted");
+      chart.options.borderColor = colour("--line");
+      chart.options.plugins.legend.labels = { color: colour("--muted") };
+      ["x", "y"].forEach(function (axis) {
+        chart.options.scales[axis].ticks.color = colour("--muted");
+        chart.options.scales[axis].grid = { color: colour("--line") };
+      });
+      chart.update();
+    }
+    paint();
+    if (window.matchMedia) {
+      var scheme = window.matchMedia("(prefers-color-scheme: dark)");
+      if (scheme.addEventListener) scheme.addEventListener("change", paint);
+    }
     function refresh() {
       fetch("/api/throughput", { credentials: "same-origin", headers: { "Accept": "application/json" } })
         .then(function (r) { return r.ok ? r.json() : null; })
@@ -162,4 +475,5 @@
 
   document.addEventListener("DOMContentLoaded", drawThroughput);
   document.addEventListener("DOMContentLoaded", listen);
+  document.addEventListener("DOMContentLoaded", showToggle);
 })();

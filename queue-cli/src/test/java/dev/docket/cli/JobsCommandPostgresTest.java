@@ -1,0 +1,258 @@
+package dev.docket.cli;
+
+import static dev.docket.cli.CliSchema.UUID;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.docket.domain.Job;
+import dev.docket.domain.JobId;
+import dev.docket.domain.JobState;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code docket jobs} and {@code docket enqueue} for operators, on PostgreSQL: {@code --json},
+ * {@code delete}, the {@code dead} alias, priority names and the messages of refused changes. Each
+ * test uses queues of its own in this class's schema.
+ */
+class JobsCommandPostgresTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String UNKNOWN_ID = "00000000-0000-7000-8000-000000000000";
+
+  private static CliSchema cli;
+
+  @BeforeAll
+  static void migrate() {
+    cli = new CliSchema("cli_jobs");
+  }
+
+  @AfterAll
+  static void drop() {
+    cli.close();
+  }
+
+  @AfterEach
+  void noStackTraceIsEverPrinted() {
+    assertThat(cli.err.toString()).doesNotContain("\tat ");
+  }
+
+  private static JsonNode json(String line) throws Exception {
+    return JSON.readTree(line);
+  }
+
+  @Test
+  void listJson_printsOneJobPerLine_andNothingElse_withTheCursorOnStderr() throws Exception {
+    JobId oldest = cli.enqueue("page", "{\"n\":1}", "--queue", "json_pages");
+    JobId middle = cli.enqueue("page", "{\"n\":2}", "--queue", "json_pages");
+    JobId newest = cli.enqueue("page", "{\"n\":3}", "--queue", "json_pages");
+
+    int status = cli.run("jobs", "list", "--queue", "json_pages", "--limit", "2", "--json");
+
+    assertThat(status).isZero();
+    List<String> lines = cli.lines();
+    assertThat(lines).hasSize(2);
+    assertThat(json(lines.get(0)).get("id").asText()).isEqualTo(newest.toString());
+    assertThat(json(lines.get(1)).get("id").asText()).isEqualTo(middle.toString());
+    assertThat(json(lines.get(0)).get("state").asText()).isEqualTo("pending");
+    assertThat(json(lines.get(0)).has("payload")).as("lists leave the payload out").isFalse();
+    assertThat(cli.err.toString()).isEqualToIgnoringNewLines("Next page: --after " + middle);
+
+    assertThat(
+            cli.run(
+                "jobs", "list", "--queue", "json_pages", "--after", middle.toString(), "--json"))
+        .isZero();
+    assertThat(cli.lines())
+        .singleElement()
+        .satisfies(line -> assertThat(line).contains(oldest.toString()));
+    assertThat(cli.err.toString()).as("no next page").isEmpty();
+  }
+
+  @Test
+  void listJson_ofNoJobs_printsNothing() {
+    int status = cli.run("jobs", "list", "--queue", "json_none", "--json");
+
+    assertThat(status).isZero();
+    assertThat(cli.out.toString()).isEmpty();
+    assertThat(cli.err.toString()).isEmpty();
+  }
+
+  @Test
+  void showJson_printsEveryField_withThePayloadAsJson_andEachError() throws Exception {
+    JobId id =
+        cli.enqueue(
+            "send-email",
+            "{\"to\":\"ada@example.com\",\"copies\":1.50}",
+            "--queue",
+            "json_show",
+            "--max-attempts",
+            "1",
+            "--priority",
+            "high",
+            "--tag",
+            "vip");
+    cli.finish("json_show", true);
+
+    int status = cli.run("jobs", "show", id.toString(), "--json");
+
+    assertThat(status).isZero();
+    assertThat(cli.lines()).hasSize(1);
+    String line = cli.lines().get(0);
+    assertThat(line)
+        .startsWith(
+            "{\"id\":\"%s\",\"queue\":\"json_show\",\"kind\":\"send-email\",\"state\":\"failed\","
+                    .formatted(id)
+                + "\"priority\":75,\"attempt\":1,\"maxAttempts\":1,"
+                + "\"retry\":{\"policy\":\"exponential\",\"base\":\"PT1S\",\"cap\":\"PT1H\"},")
+        .contains("\"payload\":{\"to\":\"ada@example.com\",\"copies\":1.50}");
+    JsonNode job = json(line);
+    assertThat(job.get("tags").toString()).isEqualTo("[\"vip\"]");
+    assertThat(job.get("finishedAt").asText()).matches("\\d{4}-.*Z");
+    assertThat(job.get("lease").isNull()).isTrue();
+    assertThat(job.get("result").isNull()).isTrue();
+    assertThat(job.get("errorCount").asInt()).isEqualTo(1);
+    assertThat(job.get("lastError").asText())
+        .isEqualTo("java.lang.IllegalStateException: The mail server said no.");
+    JsonNode error = job.get("errors").get(0);
+    assertThat(error.get("attempt").asInt()).isEqualTo(1);
+    assertThat(error.get("type").asText()).isEqualTo("java.lang.IllegalStateException");
+    assertThat(error.get("stackTrace").asText()).contains("at dev.docket.cli.CliSchema.finish");
+  }
+
+  @Test
+  void retryAndCancelJson_printTheJobAfterTheChange() throws Exception {
+    JobId id = cli.enqueue("flaky", "{}", "--queue", "json_actions", "--max-attempts", "1");
+    cli.finish("json_actions", true);
+
+    assertThat(cli.run("jobs", "retry", id.toString(), "--json")).isZero();
+    JsonNode retried = json(cli.lines().get(0));
+    assertThat(cli.run("jobs", "cancel", id.toString(), "--json")).isZero();
+    JsonNode cancelled = json(cli.lines().get(0));
+
+    assertThat(retried.get("id").asText()).isEqualTo(id.toString());
+    assertThat(retried.get("state").asText()).isEqualTo("pending");
+    assertThat(retried.get("maxAttempts").asInt()).isEqualTo(2);
+    assertThat(cancelled.get("state").asText()).isEqualTo("cancelled");
+    assertThat(cli.lines()).hasSize(1);
+  }
+
+  @Test
+  void list_takesDeadForFailed_inAnyCase_andShowsFailed() {
+    cli.enqueue("doomed", "{}", "--queue", "dead_alias", "--max-attempts", "1");
+    JobId failed = cli.finish("dead_alias", true).id();
+    cli.enqueue("fine", "{}", "--queue", "dead_alias");
+
+    assertThat(cli.run("jobs", "list", "--queue", "dead_alias", "--state", "dead")).isZero();
+    List<String> dead = cli.lines();
+    assertThat(cli.run("jobs", "list", "--queue", "dead_alias", "--state", "DEAD")).isZero();
+    List<String> upper = cli.lines();
+    assertThat(cli.run("jobs", "list", "--queue", "dead_alias", "--state", "failed")).isZero();
+
+    assertThat(dead).isEqualTo(cli.lines()).isEqualTo(upper).hasSize(2);
+    assertThat(dead.get(1)).matches(failed + " +dead_alias +doomed +failed +1/1 +\\S+Z");
+    assertThat(String.join("\n", dead)).doesNotContain("dead ").doesNotContain("DEAD");
+  }
+
+  @Test
+  void cancel_ofACancelledJob_saysItIsAlreadyCancelled() {
+    JobId id = cli.enqueue("slow", "{}", "--queue", "cancel_twice");
+    assertThat(cli.run("jobs", "cancel", id.toString())).isZero();
+
+    int status = cli.run("jobs", "cancel", id.toString());
+
+    assertThat(status).isEqualTo(1);
+    assertThat(cli.out.toString()).isEmpty();
+    assertThat(cli.err.toString())
+        .isEqualToIgnoringNewLines("docket: Job %s is already cancelled.".formatted(id));
+  }
+
+  @Test
+  void retry_ofACompletedJob_saysOnlyFailedOrCancelledJobsCanBeRetried() {
+    JobId id = cli.enqueue("quick", "{}", "--queue", "retry_done");
+    cli.finish("retry_done", false);
+
+    int status = cli.run("jobs", "retry", id.toString());
+
+    assertThat(status).isEqualTo(1);
+    assertThat(cli.err.toString())
+        .isEqualToIgnoringNewLines(
+            "docket: Job %s has completed: only failed or cancelled jobs can be retried."
+                .formatted(id));
+    assertThat(cli.stored(id).state()).isEqualTo(JobState.COMPLETED);
+  }
+
+  @Test
+  void delete_deletesEachJob_pendingOrFinished_andSaysSoForEach() {
+    JobId pending = cli.enqueue("gone", "{}", "--queue", "delete_many", "--delay", "PT1H");
+    JobId completed = cli.enqueue("gone", "{}", "--queue", "delete_many");
+    cli.finish("delete_many", false);
+
+    int status = cli.run("jobs", "delete", pending.toString(), completed.toString());
+
+    assertThat(status).isZero();
+    assertThat(cli.lines()).containsExactly(pending + " deleted", completed + " deleted");
+    assertThat(cli.err.toString()).isEmpty();
+    assertThat(cli.store.storage().find(pending)).isEmpty();
+    assertThat(cli.store.storage().find(completed)).isEmpty();
+  }
+
+  @Test
+  void delete_ofARunningJob_saysToCancelItFirst_andStillDeletesTheOthers() {
+    JobId running = cli.enqueue("busy", "{}", "--queue", "delete_running");
+    cli.claim("delete_running");
+    JobId pending = cli.enqueue("idle", "{}", "--queue", "delete_running");
+
+    int status = cli.run("jobs", "delete", running.toString(), UNKNOWN_ID, pending.toString());
+
+    assertThat(status).isEqualTo(1);
+    assertThat(cli.lines()).containsExactly(pending + " deleted");
+    assertThat(cli.err.toString().lines())
+        .containsExactly(
+            "docket: Job %s is running: cancel it first, and delete it once it stops."
+                .formatted(running),
+            "docket: There is no job %s: it never existed, or it was purged."
+                .formatted(UNKNOWN_ID));
+    assertThat(cli.stored(running).state()).isEqualTo(JobState.RUNNING);
+    assertThat(cli.store.storage().find(pending)).isEmpty();
+  }
+
+  @Test
+  void deleteJson_printsEachDeletedJobAsItWas() throws Exception {
+    JobId id = cli.enqueue("gone", "{\"why\":\"test\"}", "--queue", "delete_json");
+
+    int status = cli.run("jobs", "delete", id.toString(), id.toString(), "--json");
+
+    assertThat(status).as("a repeated id is deleted once").isZero();
+    assertThat(cli.lines()).hasSize(1);
+    JsonNode job = json(cli.lines().get(0));
+    assertThat(job.get("id").asText()).isEqualTo(id.toString());
+    assertThat(job.get("state").asText()).isEqualTo("pending");
+    assertThat(job.get("payload").toString()).isEqualTo("{\"why\":\"test\"}");
+  }
+
+  @Test
+  void enqueueJson_printsTheStoredJob() throws Exception {
+    int status =
+        cli.run(
+            "enqueue",
+            "report",
+            "[1,2]",
+            "--queue",
+            "enqueue_json",
+            "--priority",
+            "URGENT",
+            "--json");
+
+    assertThat(status).isZero();
+    assertThat(cli.lines()).hasSize(1);
+    JsonNode job = json(cli.lines().get(0));
+    assertThat(job.get("id").asText()).matches(UUID);
+    assertThat(job.get("priority").asInt()).isEqualTo(100);
+    assertThat(job.get("payload").toString()).isEqualTo("[1,2]");
+    Job stored = cli.stored(JobId.parse(job.get("id").asText()));
+    assertThat(stored.queue()).isEqualTo("enqueue_json");
+  }
+}
