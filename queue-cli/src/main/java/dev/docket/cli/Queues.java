@@ -166,32 +166,9 @@ final class Queues implements Runnable {
             + " finish, and new jobs can still be enqueued; they wait.",
         "Pausing a paused queue changes nothing."
       })
-  static final class PauseQueue implements Callable<Integer> {
-    @Spec CommandSpec spec;
-
-    @CommandLine.Mixin Database database = new Database();
-
-    @Parameters(index = "0", paramLabel = "<queue>", description = "The queue.")
-    String queue;
-
-    @Option(names = "--json", description = "Print the queue after the change as one JSON object.")
-    boolean json;
-
-    @Override
-    public Integer call() {
-      database.run(
-          spec,
-          (store, client) -> {
-            Snapshot before = Snapshot.read(store, client);
-            before.require(queue);
-            boolean already = before.isPaused(queue);
-            if (!already) {
-              store.queueControl().pause(queue, CLOCK.instant());
-              Database.audit(store, "cli queues pause", "queue " + queue);
-            }
-            print(spec, store, client, queue, json, already ? "was paused already" : "paused");
-          });
-      return 0;
+  static final class PauseQueue extends SetPaused {
+    PauseQueue() {
+      super(true);
     }
   }
 
@@ -203,7 +180,16 @@ final class Queues implements Runnable {
         "Resume a paused queue on every node: its jobs run again.",
         "Resuming a queue that is not paused changes nothing."
       })
-  static final class ResumeQueue implements Callable<Integer> {
+  static final class ResumeQueue extends SetPaused {
+    ResumeQueue() {
+      super(false);
+    }
+  }
+
+  /** What pause and resume share: both are safe to repeat, and say when nothing changed. */
+  abstract static class SetPaused implements Callable<Integer> {
+    private final boolean pause;
+
     @Spec CommandSpec spec;
 
     @CommandLine.Mixin Database database = new Database();
@@ -214,6 +200,10 @@ final class Queues implements Runnable {
     @Option(names = "--json", description = "Print the queue after the change as one JSON object.")
     boolean json;
 
+    SetPaused(boolean pause) {
+      this.pause = pause;
+    }
+
     @Override
     public Integer call() {
       database.run(
@@ -221,12 +211,20 @@ final class Queues implements Runnable {
           (store, client) -> {
             Snapshot before = Snapshot.read(store, client);
             before.require(queue);
-            boolean already = !before.isPaused(queue);
+            boolean already = before.isPaused(queue) == pause;
             if (!already) {
-              store.queueControl().resume(queue);
-              Database.audit(store, "cli queues resume", "queue " + queue);
+              if (pause) {
+                store.queueControl().pause(queue, CLOCK.instant());
+              } else {
+                store.queueControl().resume(queue);
+              }
+              Database.audit(store, "cli queues " + (pause ? "pause" : "resume"), "queue " + queue);
             }
-            print(spec, store, client, queue, json, already ? "was not paused" : "resumed");
+            String said =
+                pause
+                    ? (already ? "was paused already" : "paused")
+                    : (already ? "was not paused" : "resumed");
+            print(spec, store, client, queue, json, said);
           });
       return 0;
     }
