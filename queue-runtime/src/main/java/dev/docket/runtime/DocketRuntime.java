@@ -67,6 +67,7 @@ public final class DocketRuntime implements AutoCloseable {
   private final DocketStore store;
   private final List<AutoCloseable> resources;
   private final ThroughputHistory throughput;
+  private final ClusterHistory history;
   private final WorkerObserver metricsObserver;
   private final JobClient client;
   private final JobSubscriptions subscriptions;
@@ -166,6 +167,8 @@ public final class DocketRuntime implements AutoCloseable {
     this.throughput = new ThroughputHistory(clock);
     var allListeners = new java.util.ArrayList<JobListener>(b.listeners);
     allListeners.add(throughput);
+    this.history = new ClusterHistory(store.jobHistory(), clock);
+    allListeners.add(history.counter());
     JobListener listener = JobListener.all(List.copyOf(allListeners));
     // A job submitted through this node goes straight to an idle handler of this node, stored
     // already claimed for it, when no other job comes first; otherwise it wakes this node's
@@ -457,6 +460,9 @@ public final class DocketRuntime implements AutoCloseable {
       if (!schedules.isEmpty()) {
         timers.scheduleWithFixedDelay(this::fireSchedules, 0, 1, TimeUnit.SECONDS);
       }
+      long historyEvery = options.historyInterval().toMillis();
+      timers.scheduleWithFixedDelay(
+          history::flush, historyEvery, historyEvery, TimeUnit.MILLISECONDS);
       state = State.RUNNING;
     } catch (RuntimeException | Error e) {
       state = State.RUNNING; // so that stop() undoes what did start
@@ -567,8 +573,9 @@ public final class DocketRuntime implements AutoCloseable {
   /**
    * On the node that holds the maintenance lease only: rescue expired leases, purge finished jobs
    * past their retention, age waiting jobs, forget nodes silent for longer than {@link
-   * #NODE_SILENCE}, purge audit entries past {@link RuntimeOptions#auditRetention()}. The lease
-   * outlives three rounds, so a dead holder is replaced within seconds.
+   * #NODE_SILENCE}, purge audit entries past {@link RuntimeOptions#auditRetention()} and the
+   * history of attempts past its retention. The lease outlives three rounds, so a dead holder is
+   * replaced within seconds.
    */
   /** How long after start the first maintenance round waits. */
   static final Duration MAINTENANCE_START_DELAY = Duration.ofSeconds(1);
@@ -604,6 +611,9 @@ public final class DocketRuntime implements AutoCloseable {
       }
       if (leaderLease.tryAcquire(MAINTENANCE_LEASE, options.owner(), clock.instant(), ttl)) {
         store.auditLog().purge(clock.instant().minus(options.auditRetention()));
+      }
+      if (leaderLease.tryAcquire(MAINTENANCE_LEASE, options.owner(), clock.instant(), ttl)) {
+        history.purge();
       }
       maintenanceLog.succeeded();
     } catch (RuntimeException e) {
@@ -725,6 +735,14 @@ public final class DocketRuntime implements AutoCloseable {
   }
 
   /**
+   * The cluster's history of attempts per queue and kind over the last hour, day or week, summed
+   * over every node, as the dashboard's charts draw it.
+   */
+  public ClusterHistory history() {
+    return history;
+  }
+
+  /**
    * A throughput history of this node.
    *
    * @param start the start of the first bucket
@@ -785,6 +803,8 @@ public final class DocketRuntime implements AutoCloseable {
           }
         }
       }
+      // After the pools and timers: the last outcomes are counted, and no flush runs beside this.
+      history.flush();
       try {
         leaderLease.release(MAINTENANCE_LEASE, options.owner());
       } catch (RuntimeException e) {

@@ -40,6 +40,13 @@ public final class RuntimeOptions {
    */
   public static final Duration DEFAULT_PREFETCH = Duration.ofMillis(10);
 
+  /**
+   * How often a node adds what its workers did to the cluster's history of attempts when not told
+   * otherwise: the charts lag this much behind, and a node killed outright loses at most this much
+   * of its share.
+   */
+  public static final Duration DEFAULT_HISTORY_INTERVAL = Duration.ofSeconds(5);
+
   /** The longest prefetch window: beyond it, work waits on one node that another could run. */
   public static final Duration MAX_PREFETCH = Duration.ofSeconds(1);
 
@@ -54,6 +61,7 @@ public final class RuntimeOptions {
   private final Map<JobState, Duration> retention;
   private final Duration agingThreshold;
   private final Duration auditRetention;
+  private final Duration historyInterval;
 
   /**
    * How long finished jobs are kept by default: completed a day, cancelled a week, failed 30 days.
@@ -83,6 +91,7 @@ public final class RuntimeOptions {
     this.timeouts = Map.copyOf(b.timeouts);
     this.retention = Map.copyOf(b.retention);
     this.auditRetention = b.auditRetention;
+    this.historyInterval = b.historyInterval;
     this.agingThreshold = b.agingThreshold;
   }
 
@@ -158,6 +167,14 @@ public final class RuntimeOptions {
     return auditRetention;
   }
 
+  /**
+   * How often this node adds what its workers did to the cluster's history of attempts, which the
+   * dashboard's charts draw. Default {@link #DEFAULT_HISTORY_INTERVAL}.
+   */
+  public Duration historyInterval() {
+    return historyInterval;
+  }
+
   /** How long a runnable job waits before it moves up a priority level; empty when off. */
   public java.util.Optional<Duration> agingThreshold() {
     return java.util.Optional.ofNullable(agingThreshold);
@@ -176,6 +193,7 @@ public final class RuntimeOptions {
     private final Map<JobState, Duration> retention = new java.util.EnumMap<>(DEFAULT_RETENTION);
     private Duration agingThreshold = DEFAULT_AGING_THRESHOLD;
     private Duration auditRetention = DEFAULT_AUDIT_RETENTION;
+    private Duration historyInterval = DEFAULT_HISTORY_INTERVAL;
 
     private Builder() {}
 
@@ -203,6 +221,16 @@ public final class RuntimeOptions {
     public Builder auditRetention(Duration keep) {
       this.auditRetention =
           within("Audit retention", keep, Duration.ofDays(1), Duration.ofDays(3650));
+      return this;
+    }
+
+    /**
+     * Adds this node's counts to the cluster's history of attempts every {@code interval}, 100 ms
+     * to 10 minutes.
+     */
+    public Builder historyInterval(Duration interval) {
+      this.historyInterval =
+          within("History interval", interval, Duration.ofMillis(100), Duration.ofMinutes(10));
       return this;
     }
 

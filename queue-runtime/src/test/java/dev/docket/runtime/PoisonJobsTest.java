@@ -628,6 +628,11 @@ class PoisonJobsTest {
     }
 
     @Override
+    public dev.docket.usecase.port.JobHistory jobHistory() {
+      return inner.jobHistory();
+    }
+
+    @Override
     public void checkHealth() {
       inner.checkHealth();
     }

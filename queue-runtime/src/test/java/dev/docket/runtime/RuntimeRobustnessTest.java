@@ -309,6 +309,11 @@ class RuntimeRobustnessTest {
           }
 
           @Override
+          public dev.docket.usecase.port.JobHistory jobHistory() {
+            return store.jobHistory();
+          }
+
+          @Override
           public void checkHealth() {
             store.checkHealth();
           }
@@ -395,6 +400,11 @@ class RuntimeRobustnessTest {
           @Override
           public dev.docket.usecase.port.AuditLog auditLog() {
             return store.auditLog();
+          }
+
+          @Override
+          public dev.docket.usecase.port.JobHistory jobHistory() {
+            return store.jobHistory();
           }
 
           @Override

@@ -64,6 +64,11 @@ public class ForwardingDocketStore implements DocketStore {
   }
 
   @Override
+  public dev.docket.usecase.port.JobHistory jobHistory() {
+    return delegate.jobHistory();
+  }
+
+  @Override
   public void checkHealth() {
     delegate.checkHealth();
   }

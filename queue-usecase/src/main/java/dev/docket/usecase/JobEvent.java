@@ -19,6 +19,8 @@ import java.util.Optional;
  * @param at when
  * @param runTime how long the handler ran, for the outcome of an attempt
  * @param error why the attempt failed, for retries, dead letters and rescues
+ * @param waited how long the job waited from the moment it was due to its handler's start, for
+ *     {@link Type#STARTED}
  */
 public record JobEvent(
     Type type,
@@ -28,7 +30,8 @@ public record JobEvent(
     int attempt,
     Instant at,
     Optional<Duration> runTime,
-    Optional<AttemptError> error) {
+    Optional<AttemptError> error,
+    Optional<Duration> waited) {
 
   /** What happened. */
   public enum Type {
@@ -61,5 +64,19 @@ public record JobEvent(
     Objects.requireNonNull(at, "at");
     Objects.requireNonNull(runTime, "runTime");
     Objects.requireNonNull(error, "error");
+    Objects.requireNonNull(waited, "waited");
+  }
+
+  /** An event that says nothing of a wait: every event but {@link Type#STARTED}. */
+  public JobEvent(
+      Type type,
+      JobId jobId,
+      String queue,
+      String kind,
+      int attempt,
+      Instant at,
+      Optional<Duration> runTime,
+      Optional<AttemptError> error) {
+    this(type, jobId, queue, kind, attempt, at, runTime, error, Optional.empty());
   }
 }

@@ -230,8 +230,18 @@ public final class JobProcessor {
             claimed.attempt(),
             started,
             Optional.empty(),
-            Optional.empty()));
+            Optional.empty(),
+            Optional.of(waited(claimed, started))));
     return run(running);
+  }
+
+  /**
+   * From the moment {@code job} was due to {@code started}: its run time, or its creation if it was
+   * submitted to run at an earlier time than that.
+   */
+  private static Duration waited(Job job, Instant started) {
+    Instant due = job.runAt().isBefore(job.createdAt()) ? job.createdAt() : job.runAt();
+    return Duration.between(due, started);
   }
 
   private Outcome run(RunningJob running) {

@@ -23,6 +23,7 @@ public final class MemoryStore implements DocketStore {
   private final InMemoryLeaderLease leases = new InMemoryLeaderLease();
   private final InMemoryNodeRegistry nodes = new InMemoryNodeRegistry();
   private final InMemoryAuditLog audit = new InMemoryAuditLog(InMemoryAuditLog.DEFAULT_CAPACITY);
+  private final InMemoryJobHistory history = new InMemoryJobHistory();
 
   private MemoryStore(InMemoryJobStorage storage) {
     this.storage = storage;
@@ -89,6 +90,12 @@ public final class MemoryStore implements DocketStore {
   @Override
   public AuditLog auditLog() {
     return audit;
+  }
+
+  /** The history of attempts, in the heap, each resolution kept for its retention. */
+  @Override
+  public dev.docket.usecase.port.JobHistory jobHistory() {
+    return history;
   }
 
   /** The heap always answers. */

@@ -48,6 +48,7 @@ public final class PostgresStore implements DocketStore, AutoCloseable {
   private final PostgresControl control;
   private final PostgresNodeRegistry nodes;
   private final PostgresAuditLog audit;
+  private final PostgresJobHistory history;
   private final PostgresJobChanges changes;
   private final NotificationListener listener;
 
@@ -61,6 +62,7 @@ public final class PostgresStore implements DocketStore, AutoCloseable {
     this.control = new PostgresControl(jdbi, sql);
     this.nodes = new PostgresNodeRegistry(jdbi, new NodeSql(options.schema()));
     this.audit = new PostgresAuditLog(jdbi, options.schema());
+    this.history = new PostgresJobHistory(jdbi, options.schema());
     this.changes =
         options.listen()
             ? new PostgresJobChanges(sql.changesChannel, jdbi, sql)
@@ -151,6 +153,12 @@ public final class PostgresStore implements DocketStore, AutoCloseable {
   }
 
   /** Runs one trivial statement on a pooled connection. */
+  /** The history of attempts, in the {@code job_history} table. */
+  @Override
+  public dev.docket.usecase.port.JobHistory jobHistory() {
+    return history;
+  }
+
   /** The audit log, in the {@code audit_log} table. */
   @Override
   public AuditLog auditLog() {

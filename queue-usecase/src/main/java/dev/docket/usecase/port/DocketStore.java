@@ -2,8 +2,8 @@ package dev.docket.usecase.port;
 
 /**
  * Everything one store provides, over the same data: its jobs, its wake-ups, its feed of changes,
- * pausing, schedule states, leader leases, the registry of nodes and the audit log. A runtime is
- * wired from one of these. Thread-safe.
+ * pausing, schedule states, leader leases, the registry of nodes, the audit log and the history of
+ * attempts. A runtime is wired from one of these. Thread-safe.
  */
 public interface DocketStore {
   /** The jobs. */
@@ -29,6 +29,9 @@ public interface DocketStore {
 
   /** The audit log of the changes operators made. */
   AuditLog auditLog();
+
+  /** The cluster's history of attempts per queue and kind, for charts. */
+  JobHistory jobHistory();
 
   /**
    * Checks that the store answers now, for readiness probes: returns quietly, or throws.
