@@ -132,6 +132,45 @@ abstract class NodeKindsScenarios {
 
   @Test
   @Timeout(90)
+  void twoNodes_feedOneHistory_whichCountsEveryAttemptOfBoth_perKind() {
+    DocketRuntime nodeA = start("node-a", recording(OTHER, "node-a"));
+    DocketRuntime nodeB = start("node-b", recording(WORK, "node-b"));
+    List<Job> work = submit(nodeA, WORK, 120);
+    List<Job> other = submit(nodeB, OTHER, 30);
+    awaitFinished(nodeA, work);
+    awaitFinished(nodeA, other);
+
+    // Stopping adds what each node counted last, whatever its interval.
+    nodeA.stop(Duration.ofSeconds(5));
+    nodeB.stop(Duration.ofSeconds(5));
+    DocketRuntime reader = node(RuntimeOptions.builder().owner("reader").build());
+    started.add(reader);
+
+    var all =
+        reader
+            .history()
+            .view(
+                ClusterHistory.Range.HOUR, java.util.Optional.empty(), java.util.Optional.empty());
+    assertThat(all.total().completed()).isEqualTo(150);
+    assertThat(all.total().failed()).isZero();
+    assertThat(all.total().waitP50()).isPresent();
+    assertThat(all.total().runP95()).isPresent();
+    assertThat(all.kinds()).containsExactly("other.kind", "work.kind");
+    assertThat(
+            reader
+                .history()
+                .view(
+                    ClusterHistory.Range.WEEK,
+                    java.util.Optional.of("default"),
+                    java.util.Optional.of("work.kind"))
+                .total()
+                .completed())
+        .as("node B's kind alone")
+        .isEqualTo(120);
+  }
+
+  @Test
+  @Timeout(90)
   void aNodeWithoutHandlers_claimsNothing_andEveryJobCompletesAtAttempt1_onTheOtherNode() {
     DocketRuntime idle = start("node-idle");
     DocketRuntime worker = start("node-worker", recording(WORK, "node-worker"));

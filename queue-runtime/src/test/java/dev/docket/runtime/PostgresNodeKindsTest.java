@@ -8,7 +8,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class PostgresNodeKindsTest extends NodeKindsScenarios {
   @RegisterExtension
-  static final MigratedSchema SCHEMA = new MigratedSchema("pg_node_kinds", "jobs", "nodes");
+  static final MigratedSchema SCHEMA =
+      new MigratedSchema("pg_node_kinds", "jobs", "nodes", "job_history");
 
   @Override
   DocketRuntime node(RuntimeOptions options, HandlerBinding<?>... handlers) {
