@@ -460,6 +460,93 @@ final class ApiJson {
   record ScheduleRunView(Instant slot, JobView job) {}
 
   /**
+   * The cluster's history of attempts over a range, summed over every node.
+   *
+   * @param range hour, day or week
+   * @param from the start of the first point
+   * @param to the end of the last point
+   * @param stepSeconds how much time each point covers
+   * @param queue the queue it is of, null for all
+   * @param kind the kind it is of, null for all
+   * @param total the whole range as one point
+   * @param points one per step, oldest first
+   * @param queues the queues with attempts in the range
+   * @param kinds the kinds with attempts in the range
+   */
+  @JsonInclude(JsonInclude.Include.ALWAYS)
+  record HistoryView(
+      String range,
+      Instant from,
+      Instant to,
+      long stepSeconds,
+      String queue,
+      String kind,
+      HistoryPointView total,
+      List<HistoryPointView> points,
+      List<String> queues,
+      List<String> kinds) {
+    static HistoryView of(dev.docket.runtime.ClusterHistory.View view) {
+      return new HistoryView(
+          view.range().name().toLowerCase(java.util.Locale.ROOT),
+          view.from(),
+          view.to(),
+          view.range().step().toSeconds(),
+          view.queue().orElse(null),
+          view.kind().orElse(null),
+          HistoryPointView.of(view.total()),
+          view.points().stream().map(HistoryPointView::of).toList(),
+          view.queues(),
+          view.kinds());
+    }
+  }
+
+  /**
+   * What the attempts of one step did. Times are in milliseconds, null where no attempt gave one.
+   *
+   * @param at the start of the step
+   * @param completed attempts that completed their job
+   * @param failed attempts that failed: retried, dead-lettered or rescued
+   * @param dead of those, attempts that sent their job to the dead letter
+   * @param cancelled attempts that ended with their job cancelled
+   * @param failureRate failed attempts as a share of completed and failed ones, 0 to 1
+   * @param waitP50Ms the median wait from due to start
+   * @param waitP95Ms the 95th percentile of the wait
+   * @param runP50Ms the median run time
+   * @param runP95Ms the 95th percentile of the run time
+   */
+  @JsonInclude(JsonInclude.Include.ALWAYS)
+  record HistoryPointView(
+      Instant at,
+      long completed,
+      long failed,
+      long dead,
+      long cancelled,
+      Double failureRate,
+      Double waitP50Ms,
+      Double waitP95Ms,
+      Double runP50Ms,
+      Double runP95Ms) {
+    static HistoryPointView of(dev.docket.runtime.ClusterHistory.Point point) {
+      return new HistoryPointView(
+          point.at(),
+          point.completed(),
+          point.failed(),
+          point.dead(),
+          point.cancelled(),
+          point.failureRate().orElse(null),
+          millis(point.waitP50()),
+          millis(point.waitP95()),
+          millis(point.runP50()),
+          millis(point.runP95()));
+    }
+
+    private static Double millis(java.util.Optional<java.time.Duration> duration) {
+      // Three decimals: the buckets are about 20% wide, so more would only be noise.
+      return duration.map(d -> Math.round(d.toNanos() / 1_000.0) / 1_000.0).orElse(null);
+    }
+  }
+
+  /**
    * A node that recorded its presence lately: what it serves and which kinds it runs (and so
    * claims), its busy handlers per queue as of its last beat, and the jobs it runs now, read from
    * their leases: the longest-running first, at most {@link ApiRoutes#RUNNING_PER_NODE}, and {@code

@@ -270,6 +270,47 @@ final class ApiRoutes {
 
   private static final Set<String> AUDIT_PARAMETERS = Set.of("limit", "before");
 
+  private static final Set<String> HISTORY_PARAMETERS = Set.of("range", "queue", "kind");
+
+  /**
+   * The cluster's history of attempts over {@code range} (hour, the default; day; week), of one
+   * queue and kind when given.
+   */
+  ApiJson.HistoryView history(Map<String, List<String>> parameters) {
+    for (String name : parameters.keySet()) {
+      if (!HISTORY_PARAMETERS.contains(name)) {
+        throw ApiException.badRequest(
+            ErrorCode.INVALID_PARAMETER,
+            "Parameter %s is unknown here: use range, queue and kind."
+                .formatted(Names.quote(name)));
+      }
+    }
+    String rangeText = single(parameters, "range");
+    dev.docket.runtime.ClusterHistory.Range range;
+    try {
+      range =
+          rangeText == null || rangeText.isEmpty()
+              ? dev.docket.runtime.ClusterHistory.Range.HOUR
+              : dev.docket.runtime.ClusterHistory.Range.parse(rangeText);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest(ErrorCode.INVALID_PARAMETER, e.getMessage());
+    }
+    var queue =
+        java.util.Optional.ofNullable(single(parameters, "queue")).filter(q -> !q.isEmpty());
+    var kind = java.util.Optional.ofNullable(single(parameters, "kind")).filter(k -> !k.isEmpty());
+    try {
+      queue.ifPresent(Names::requireQueue);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest(ErrorCode.INVALID_QUEUE, e.getMessage());
+    }
+    try {
+      kind.ifPresent(Names::requireKind);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest(ErrorCode.INVALID_PARAMETER, e.getMessage());
+    }
+    return ApiJson.HistoryView.of(runtime.history().view(range, queue, kind));
+  }
+
   /** A page of the audit log, newest first; {@code before} is the previous page's last id. */
   ApiJson.AuditPageView audit(Map<String, List<String>> parameters) {
     for (String name : parameters.keySet()) {

@@ -48,6 +48,7 @@ final class Dashboard {
   private static final List<java.util.regex.Pattern> LOCAL_ROUTES =
       List.of(
           java.util.regex.Pattern.compile("GET /api/throughput"),
+          java.util.regex.Pattern.compile("GET /api/history"),
           java.util.regex.Pattern.compile("GET /api/events"),
           java.util.regex.Pattern.compile("GET /api/jobs/(count|errors)"),
           java.util.regex.Pattern.compile("POST /api/jobs/(retry|cancel|delete)"),
@@ -88,6 +89,7 @@ final class Dashboard {
             "schedule",
             "nodes",
             "audit",
+            "history",
             "login",
             "error")) {
       templates.put(name, factory.compile(name + ".mustache"));
@@ -106,6 +108,7 @@ final class Dashboard {
     app.get(
         "/schedules/{name}", ctx -> render(ctx, "schedule", schedule(ctx, ctx.pathParam("name"))));
     app.get("/audit", ctx -> render(ctx, "audit", audit(ctx)));
+    app.get("/history", ctx -> render(ctx, "history", history(ctx)));
   }
 
   /** Whether a local session may call API route {@code path} with {@code method}. */
@@ -450,6 +453,99 @@ final class Dashboard {
   }
 
   /** The audit log, newest first, a page at a time: {@code ?before=} is the last id shown. */
+  /**
+   * The History page: the cluster's attempts over the last hour, day or week, of one queue and kind
+   * or all, as totals and four charts the page's script draws from the same API call.
+   */
+  private Map<String, Object> history(Context ctx) {
+    var model = page(ctx, "History", "navHistory");
+    var parameters = new TreeMap<String, List<String>>(ctx.queryParamMap());
+    parameters.keySet().retainAll(List.of("range", "queue", "kind"));
+    parameters.values().removeIf(values -> values.isEmpty() || values.get(0).isEmpty());
+    try {
+      ApiJson.HistoryView view = api.history(parameters);
+      model.put("range", view.range());
+      model.put("rangeWords", view.range());
+      model.put(
+          "stepWords",
+          switch ((int) view.stepSeconds()) {
+            case 60 -> "minute";
+            case 600 -> "ten minutes";
+            default -> "hour";
+          });
+      var ranges = new ArrayList<Map<String, Object>>();
+      for (String range : List.of("hour", "day", "week")) {
+        ranges.add(
+            Map.of(
+                "label", range,
+                "href", historyHref(range, view.queue(), view.kind()),
+                "selected", range.equals(view.range())));
+      }
+      model.put("ranges", ranges);
+      model.put("queues", options(view.queues(), view.queue()));
+      model.put("kinds", options(view.kinds(), view.kind()));
+      ApiJson.HistoryPointView total = view.total();
+      model.put("completed", Formats.count(total.completed()));
+      model.put("failed", Formats.count(total.failed()));
+      model.put("dead", Formats.count(total.dead()));
+      model.put(
+          "failureRate",
+          total.failureRate() == null
+              ? Formats.NONE
+              : "%.1f%%".formatted(100 * total.failureRate()));
+      model.put("waitP50", millis(total.waitP50Ms()));
+      model.put("waitP95", millis(total.waitP95Ms()));
+      model.put("runP50", millis(total.runP50Ms()));
+      model.put("runP95", millis(total.runP95Ms()));
+      model.put("apiUrl", "/api" + historyHref(view.range(), view.queue(), view.kind()));
+    } catch (ApiException e) {
+      model.put("historyError", e.getMessage());
+      model.put("ranges", List.of());
+    } catch (dev.docket.usecase.port.StorageException e) {
+      model.put("historyError", e.getMessage());
+      model.put("ranges", List.of());
+    }
+    return model;
+  }
+
+  private static String historyHref(String range, String queue, String kind) {
+    var href = new StringBuilder("/history?range=").append(range);
+    if (queue != null) {
+      href.append("&queue=").append(java.net.URLEncoder.encode(queue, StandardCharsets.UTF_8));
+    }
+    if (kind != null) {
+      href.append("&kind=").append(java.net.URLEncoder.encode(kind, StandardCharsets.UTF_8));
+    }
+    return href.toString();
+  }
+
+  /** Options of a select: every name seen, and the chosen one even when it has no attempts. */
+  private static List<Map<String, Object>> options(List<String> names, String chosen) {
+    var all = new java.util.TreeSet<>(names);
+    if (chosen != null) {
+      all.add(chosen);
+    }
+    return all.stream()
+        .map(name -> Map.<String, Object>of("name", name, "selected", name.equals(chosen)))
+        .toList();
+  }
+
+  /**
+   * Milliseconds as a duration; below 10 ms with a decimal, since no-op jobs run in less than 1.
+   */
+  private static String millis(Double ms) {
+    if (ms == null) {
+      return Formats.NONE;
+    }
+    if (ms < 1) {
+      return "%.2f ms".formatted(ms);
+    }
+    if (ms < 10) {
+      return "%.1f ms".formatted(ms);
+    }
+    return Formats.duration(java.time.Duration.ofNanos((long) (ms * 1e6)));
+  }
+
   private Map<String, Object> audit(Context ctx) {
     var model = page(ctx, "Audit log", "navAudit");
     var parameters = new TreeMap<String, List<String>>(ctx.queryParamMap());

@@ -369,6 +369,7 @@ public final class DocketServer implements AutoCloseable {
 
     route(HandlerType.GET, "/api/audit", ctx -> json(ctx, 200, api.audit(ctx.queryParamMap())));
     route(HandlerType.GET, "/api/throughput", ctx -> json(ctx, 200, runtime.throughput()));
+    route(HandlerType.GET, "/api/history", ctx -> json(ctx, 200, api.history(ctx.queryParamMap())));
     route(HandlerType.GET, "/api/events", this::events);
   }
 

@@ -449,6 +449,14 @@ class DashboardLookBrowserTest {
         });
     pages.put("schedules", () -> open("/schedules"));
     pages.put(
+        "history",
+        () -> {
+          open("/history?range=day");
+          wait.until(
+              ExpectedConditions.attributeToBeNotEmpty(
+                  driver.findElement(By.cssSelector("[data-history]")), "data-points"));
+        });
+    pages.put(
         "schedule", () -> open("/schedules/search-index-rebuild-for-every-tenant-in-every-region"));
     pages.put(
         "error",

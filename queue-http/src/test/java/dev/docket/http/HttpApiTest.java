@@ -746,6 +746,50 @@ class HttpApiTest {
   }
 
   @Test
+  void history_countsEveryNodesAttempts_perMinuteOverTheLastHour_andNarrowsToAKind() {
+    String kind = "demo.ok";
+    long before = docket.get("/api/history").json().path("total").path("completed").asLong();
+    String id = docket.enqueue("{\"kind\": \"%s\"}".formatted(kind)).path("id").asText();
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> docket.state(id).equals("completed"));
+
+    // Nodes add their counts every few seconds.
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                docket.get("/api/history").json().path("total").path("completed").asLong()
+                    > before);
+    var response = docket.get("/api/history?range=hour&kind=" + kind);
+
+    assertThat(response.status()).isEqualTo(200);
+    JsonNode history = response.json();
+    assertThat(history.path("range").asText()).isEqualTo("hour");
+    assertThat(history.path("stepSeconds").asLong()).isEqualTo(60);
+    assertThat(history.path("kind").asText()).isEqualTo(kind);
+    assertThat(history.path("queue").isNull()).as("no queue filter").isTrue();
+    assertThat(history.path("points")).hasSize(60);
+    JsonNode total = history.path("total");
+    assertThat(total.path("completed").asLong()).isPositive();
+    assertThat(total.path("runP50Ms").isNumber()).isTrue();
+    assertThat(total.path("waitP95Ms").asDouble())
+        .isGreaterThanOrEqualTo(total.path("waitP50Ms").asDouble());
+    assertThat(history.path("kinds").toString()).contains(kind);
+    Instant from = Instant.parse(history.path("from").asText());
+    Instant to = Instant.parse(history.path("to").asText());
+    assertThat(Duration.between(from, to)).isEqualTo(Duration.ofHours(1));
+    assertThat(
+            docket
+                .get("/api/history?range=week&kind=no.such.kind")
+                .json()
+                .path("total")
+                .path("completed")
+                .asLong())
+        .isZero();
+  }
+
+  @Test
   void health_live_andReady_sayUp_whileTheRuntimeRuns() {
     var live = docket.send(docket.anonymous("/health/live").GET());
     var ready = docket.send(docket.anonymous("/health/ready").GET());

@@ -565,6 +565,23 @@ class HttpBadInputTest {
     assertError(response, 400, code, fragment);
   }
 
+  static Stream<Arguments> badHistoryQueries() {
+    return Stream.of(
+        argumentSet("unknown range", "range=month", "invalid_parameter", "'month'"),
+        argumentSet("unknown parameter", "from=yesterday", "invalid_parameter", "'from'"),
+        argumentSet("repeated range", "range=hour&range=day", "invalid_parameter", "2 times"),
+        argumentSet("queue with a space", "queue=bad%20queue", "invalid_queue", "'bad queue'"),
+        argumentSet("kind too long", "kind=" + "k".repeat(129), "invalid_parameter", "Kind"));
+  }
+
+  @ParameterizedTest
+  @MethodSource("badHistoryQueries")
+  void history_withABadQuery_isRefusedWith400(String query, String code, String fragment) {
+    var response = docket.get("/api/history?" + query);
+
+    assertError(response, 400, code, fragment);
+  }
+
   /**
    * Regression: the container drops a parameter whose value has a malformed percent escape, which
    * once answered 200 with the filter not applied instead of a 400 naming the parameter.
@@ -714,6 +731,8 @@ class HttpBadInputTest {
             "GET a run", "GET", "/api/schedules/tick/run", 405, "method_not_allowed", "GET"),
         argumentSet(
             "POST the throughput", "POST", "/api/throughput", 405, "method_not_allowed", "POST"),
+        argumentSet(
+            "DELETE the history", "DELETE", "/api/history", 405, "method_not_allowed", "DELETE"),
         argumentSet(
             "POST a health probe", "POST", "/health/live", 405, "method_not_allowed", "POST"),
         argumentSet("POST the metrics", "POST", "/metrics", 405, "method_not_allowed", "POST"));

@@ -299,6 +299,8 @@ class OpenApiDocumentTest {
             Map.entry("Retry", ApiJson.RetryRequest.class),
             Map.entry("BulkRequest", ApiJson.BulkRequest.class),
             Map.entry("Throughput", dev.docket.runtime.DocketRuntime.Throughput.class),
+            Map.entry("History", ApiJson.HistoryView.class),
+            Map.entry("HistoryPoint", ApiJson.HistoryPointView.class),
             Map.entry("Progress", ApiJson.ProgressView.class),
             Map.entry("JobEvent", ApiJson.JobEventView.class),
             Map.entry("StatsEvent", ApiJson.StatsEventView.class),

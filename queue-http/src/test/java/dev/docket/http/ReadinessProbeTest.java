@@ -76,6 +76,11 @@ class ReadinessProbeTest {
         }
 
         @Override
+        public dev.docket.usecase.port.JobHistory jobHistory() {
+          return memory.jobHistory();
+        }
+
+        @Override
         public void checkHealth() {
           health.get().run();
         }

@@ -394,6 +394,88 @@
     setInterval(refresh, 5000);
   }
 
+  // The History page: four charts from one call of the API the page names, redrawn every 30 s.
+  function drawHistory() {
+    var holder = document.querySelector("[data-history]");
+    if (!holder || typeof Chart === "undefined") return;
+    var url = holder.getAttribute("data-history");
+    function chart(id, type, datasets, yOptions) {
+      var canvas = document.getElementById(id);
+      return new Chart(canvas, {
+        type: type,
+        data: { labels: [], datasets: datasets },
+        options: { animation: false, maintainAspectRatio: false, spanGaps: false,
+          scales: { x: { stacked: type === "bar", ticks: { maxTicksLimit: 8 } },
+            y: Object.assign({ stacked: type === "bar", beginAtZero: true }, yOptions || {}) },
+          plugins: { legend: { position: "bottom" } } }
+      });
+    }
+    var charts = {
+      throughput: chart("history-throughput", "bar", [
+        { label: "completed", data: [], stack: "s", colour: "--ok" },
+        { label: "failed", data: [], stack: "s", colour: "--bad" }]),
+      failures: chart("history-failures", "line", [
+        { label: "failure rate %", data: [], colour: "--bad", pointRadius: 2 }]),
+      wait: chart("history-wait", "line", [
+        { label: "p50 ms", data: [], colour: "--ok", pointRadius: 2 },
+        { label: "p95 ms", data: [], colour: "--warn", pointRadius: 2 }]),
+      run: chart("history-run", "line", [
+        { label: "p50 ms", data: [], colour: "--ok", pointRadius: 2 },
+        { label: "p95 ms", data: [], colour: "--warn", pointRadius: 2 }])
+    };
+    function paint() {
+      var css = getComputedStyle(document.documentElement);
+      function colour(name) { return css.getPropertyValue(name).trim() || "#888"; }
+      Object.keys(charts).forEach(function (key) {
+        var c = charts[key];
+        c.data.datasets.forEach(function (d) {
+          d.backgroundColor = colour(d.colour);
+          d.borderColor = colour(d.colour);
+        });
+        c.options.plugins.legend.labels = { color: colour("--muted") };
+        ["x", "y"].forEach(function (axis) {
+          c.options.scales[axis].ticks.color = colour("--muted");
+          c.options.scales[axis].grid = { color: colour("--line") };
+        });
+        c.update();
+      });
+    }
+    paint();
+    if (window.matchMedia) {
+      var scheme = window.matchMedia("(prefers-color-scheme: dark)");
+      if (scheme.addEventListener) scheme.addEventListener("change", paint);
+    }
+    function label(at, step) {
+      var iso = new Date(Date.parse(at)).toISOString();
+      return step >= 3600 ? iso.substring(5, 10) + " " + iso.substring(11, 16) : iso.substring(11, 16);
+    }
+    function refresh() {
+      fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (h) {
+          if (!h) return;
+          var labels = h.points.map(function (p) { return label(p.at, h.stepSeconds); });
+          function column(name, scale) {
+            return h.points.map(function (p) { return p[name] === null ? null : p[name] * (scale || 1); });
+          }
+          Object.keys(charts).forEach(function (key) { charts[key].data.labels = labels; });
+          charts.throughput.data.datasets[0].data = column("completed");
+          charts.throughput.data.datasets[1].data = column("failed");
+          charts.failures.data.datasets[0].data = column("failureRate", 100);
+          charts.wait.data.datasets[0].data = column("waitP50Ms");
+          charts.wait.data.datasets[1].data = column("waitP95Ms");
+          charts.run.data.datasets[0].data = column("runP50Ms");
+          charts.run.data.datasets[1].data = column("runP95Ms");
+          Object.keys(charts).forEach(function (key) { charts[key].update(); });
+          holder.setAttribute("data-completed-total", h.total.completed);
+          holder.setAttribute("data-points", h.points.length);
+        })
+        .catch(function () { /* the next refresh tries again */ });
+    }
+    refresh();
+    setInterval(refresh, 30000);
+  }
+
   // Live updates: one EventSource per page, on the stream the page's live part names. A job page
   // hears its job's changes (progress is shown at once, a new state refreshes the part); list
   // pages hear the queues' statistics only, which come at most about once a second.
@@ -474,6 +556,7 @@
   }
 
   document.addEventListener("DOMContentLoaded", drawThroughput);
+  document.addEventListener("DOMContentLoaded", drawHistory);
   document.addEventListener("DOMContentLoaded", listen);
   document.addEventListener("DOMContentLoaded", showToggle);
 })();

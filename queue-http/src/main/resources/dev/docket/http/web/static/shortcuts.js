@@ -9,7 +9,9 @@
     { key: "q", href: "/", label: "Queues" },
     { key: "j", href: "/jobs", label: "Jobs" },
     { key: "f", href: "/jobs?state=failed", label: "Dead letter (failed jobs)" },
-    { key: "s", href: "/schedules", label: "Schedules" }
+    { key: "s", href: "/schedules", label: "Schedules" },
+    { key: "n", href: "/nodes", label: "Nodes" },
+    { key: "h", href: "/history", label: "History" }
   ];
   var PREFIX_MS = 1500;
 
