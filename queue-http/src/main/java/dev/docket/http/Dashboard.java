@@ -485,6 +485,10 @@ final class Dashboard {
       model.put("queues", options(view.queues(), view.queue()));
       model.put("kinds", options(view.kinds(), view.kind()));
       ApiJson.HistoryPointView total = view.total();
+      model.put(
+          "noAttempts",
+          total.completed() + total.failed() + total.cancelled() == 0
+              && total.waitP50Ms() == null);
       model.put("completed", Formats.count(total.completed()));
       model.put("failed", Formats.count(total.failed()));
       model.put("dead", Formats.count(total.dead()));
