@@ -10,14 +10,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * The cluster's history of attempts per queue and kind, as the dashboard's charts draw it: how many
@@ -155,28 +157,50 @@ public final class ClusterHistory {
 
   private record Key(Instant minute, String queue, String kind) {}
 
-  /** Counts of one minute, queue and kind, changed under the history's lock. */
+  /**
+   * Counts of one minute, queue and kind: handler threads add to them without a lock, and a flush
+   * takes what they hold, leaving zeros.
+   */
   private static final class Counts {
-    long completed;
-    long retried;
-    long dead;
-    long cancelled;
-    long rescued;
-    final long[] waits = new long[DurationHistogram.BUCKETS];
-    final long[] runs = new long[DurationHistogram.BUCKETS];
+    static final int COMPLETED = 0;
+    static final int RETRIED = 1;
+    static final int DEAD = 2;
+    static final int CANCELLED = 3;
+    static final int RESCUED = 4;
+    static final int WAITS = 5;
+    static final int RUNS = WAITS + DurationHistogram.BUCKETS;
 
-    HistoryTally tally(Key key) {
-      return new HistoryTally(
-          key.minute(),
-          key.queue(),
-          key.kind(),
-          completed,
-          retried,
-          dead,
-          cancelled,
-          rescued,
-          DurationHistogram.of(waits),
-          DurationHistogram.of(runs));
+    final AtomicLongArray values = new AtomicLongArray(RUNS + DurationHistogram.BUCKETS);
+
+    void add(int index) {
+      values.incrementAndGet(index);
+    }
+
+    /** What the counts hold, taken out of them; empty when they held nothing. */
+    Optional<HistoryTally> take(Key key) {
+      long[] taken = new long[values.length()];
+      boolean any = false;
+      for (int i = 0; i < taken.length; i++) {
+        if (values.get(i) != 0) {
+          taken[i] = values.getAndSet(i, 0);
+          any = true;
+        }
+      }
+      if (!any) {
+        return Optional.empty();
+      }
+      return Optional.of(
+          new HistoryTally(
+              key.minute(),
+              key.queue(),
+              key.kind(),
+              taken[COMPLETED],
+              taken[RETRIED],
+              taken[DEAD],
+              taken[CANCELLED],
+              taken[RESCUED],
+              DurationHistogram.of(Arrays.copyOfRange(taken, WAITS, RUNS)),
+              DurationHistogram.of(Arrays.copyOfRange(taken, RUNS, taken.length))));
     }
   }
 
@@ -191,7 +215,7 @@ public final class ClusterHistory {
   private final JobHistory store;
   private final InstantSource clock;
   private final OutageLog outage = new OutageLog(LOG, "Adding to the history of attempts");
-  private Map<Key, Counts> counting = new HashMap<>(); // guarded by this
+  private final ConcurrentHashMap<Key, Counts> counting = new ConcurrentHashMap<>();
   // Per resolution, what is counted but not yet in the store: touched only by flush().
   private final Map<Resolution, Map<Key, HistoryTally>> unsent = new EnumMap<>(Resolution.class);
   private final Object flushing = new Object();
@@ -211,43 +235,35 @@ public final class ClusterHistory {
 
   private void count(JobEvent event) {
     switch (event.type()) {
-      case STARTED -> {
-        if (event.waited().isPresent()) {
-          int bucket = DurationHistogram.bucketOf(event.waited().get());
-          synchronized (this) {
-            counts(event).waits[bucket]++;
-          }
-        }
-      }
+      case STARTED ->
+          event
+              .waited()
+              .ifPresent(
+                  waited -> counts(event).add(Counts.WAITS + DurationHistogram.bucketOf(waited)));
       case COMPLETED, RETRIED, DEAD, CANCELLED -> {
         // A job cancelled before it ran ended no attempt: only a worker's outcome has a run time.
         if (event.runTime().isEmpty()) {
           return;
         }
-        int bucket = DurationHistogram.bucketOf(event.runTime().get());
-        synchronized (this) {
-          Counts counts = counts(event);
-          counts.runs[bucket]++;
-          switch (event.type()) {
-            case COMPLETED -> counts.completed++;
-            case RETRIED -> counts.retried++;
-            case DEAD -> counts.dead++;
-            default -> counts.cancelled++;
-          }
-        }
+        Counts counts = counts(event);
+        counts.add(Counts.RUNS + DurationHistogram.bucketOf(event.runTime().get()));
+        counts.add(
+            switch (event.type()) {
+              case COMPLETED -> Counts.COMPLETED;
+              case RETRIED -> Counts.RETRIED;
+              case DEAD -> Counts.DEAD;
+              default -> Counts.CANCELLED;
+            });
       }
-      case RESCUED -> {
-        synchronized (this) {
-          counts(event).rescued++;
-        }
-      }
+      case RESCUED -> counts(event).add(Counts.RESCUED);
       default -> {}
     }
   }
 
   private Counts counts(JobEvent event) {
     var key = new Key(Resolution.MINUTE.bucketOf(event.at()), event.queue(), event.kind());
-    return counting.computeIfAbsent(key, k -> new Counts());
+    Counts counts = counting.get(key);
+    return counts != null ? counts : counting.computeIfAbsent(key, k -> new Counts());
   }
 
   /**
@@ -256,19 +272,24 @@ public final class ClusterHistory {
    */
   void flush() {
     synchronized (flushing) {
-      Map<Key, Counts> counted;
-      synchronized (this) {
-        counted = counting;
-        counting = new HashMap<>();
+      var counted = new ArrayList<HistoryTally>();
+      // Minutes before the last one see no more events, but for a straggler: their counts go.
+      Instant recent = Resolution.MINUTE.bucketOf(clock.instant()).minus(Duration.ofMinutes(1));
+      for (var entry : counting.entrySet()) {
+        Key key = entry.getKey();
+        Counts counts = entry.getValue();
+        if (key.minute().isBefore(recent)) {
+          counting.remove(key, counts);
+        }
+        counts.take(key).ifPresent(counted::add);
       }
       for (var entry : unsent.entrySet()) {
         Resolution resolution = entry.getKey();
         Map<Key, HistoryTally> waiting = entry.getValue();
-        counted.forEach(
-            (key, counts) -> {
-              var bucket = new Key(resolution.bucketOf(key.minute()), key.queue(), key.kind());
-              waiting.merge(bucket, counts.tally(key).in(bucket.minute()), HistoryTally::plus);
-            });
+        for (HistoryTally tally : counted) {
+          var bucket = new Key(resolution.bucketOf(tally.bucket()), tally.queue(), tally.kind());
+          waiting.merge(bucket, tally.in(bucket.minute()), HistoryTally::plus);
+        }
       }
       boolean failed = false;
       for (var entry : unsent.entrySet()) {
