@@ -487,8 +487,7 @@ final class Dashboard {
       ApiJson.HistoryPointView total = view.total();
       model.put(
           "noAttempts",
-          total.completed() + total.failed() + total.cancelled() == 0
-              && total.waitP50Ms() == null);
+          total.completed() + total.failed() + total.cancelled() == 0 && total.waitP50Ms() == null);
       model.put("completed", Formats.count(total.completed()));
       model.put("failed", Formats.count(total.failed()));
       model.put("dead", Formats.count(total.dead()));

@@ -15,19 +15,12 @@ import dev.docket.store.memory.MemoryStoreModule;
 import dev.docket.usecase.JobType;
 import dev.docket.usecase.NonRetryableException;
 import dev.docket.usecase.port.DocketStore;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.logging.Level;
-import javax.imageio.ImageIO;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -38,11 +31,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
@@ -73,6 +64,7 @@ class HistoryBrowserTest {
   private DocketRuntime worker;
   private DocketServer server;
   private HttpClient http;
+  private final BrowserPage page = new BrowserPage(driver, wait, () -> server.url());
 
   @BeforeAll
   static void startBrowser() throws IOException {
@@ -145,7 +137,7 @@ class HistoryBrowserTest {
     server = injector.getInstance(DocketServer.class);
     server.start();
     http = HttpClient.newHttpClient();
-    driver.get(url("/login"));
+    driver.get(page.url("/login"));
     driver.manage().deleteAllCookies();
     driver.manage().logs().get(LogType.BROWSER); // reading the log empties it
   }
@@ -153,12 +145,7 @@ class HistoryBrowserTest {
   @AfterEach
   void browserConsoleHasNoErrors_thenStop() {
     try {
-      List<String> errors =
-          driver.manage().logs().get(LogType.BROWSER).getAll().stream()
-              .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
-              .map(LogEntry::getMessage)
-              .filter(m -> !m.contains("/favicon.ico - "))
-              .toList();
+      List<String> errors = page.consoleErrors();
       assertThat(errors).as("errors in the browser console").isEmpty();
     } finally {
       driver.get("about:blank");
@@ -190,26 +177,26 @@ class HistoryBrowserTest {
             () -> api("GET", "/api/history", null).path("total").path("completed").asLong() == 9);
     logIn();
 
-    open("/history");
+    page.open("/history");
 
     assertThat(driver.getTitle()).isEqualTo("History · Docket");
-    assertThat(textOf("header.top nav a.active")).isEqualTo("History");
+    assertThat(page.textOf("header.top nav a.active")).isEqualTo("History");
     wait.until(
         ExpectedConditions.attributeToBe(
             By.cssSelector("[data-history]"), "data-completed-total", "9"));
-    assertThat(attributeOf("[data-history]", "data-points")).isEqualTo("60");
-    assertThat(textOf("[data-total=completed]")).isEqualTo("9");
-    assertThat(textOf("[data-total=failed]")).isEqualTo("1");
-    assertThat(textOf("[data-total=dead]")).isEqualTo("1");
-    assertThat(textOf("[data-total=failureRate]")).isEqualTo("10.0%");
-    assertThat(textOf("[data-total=run]")).matches("\\d.* / \\d.*");
-    assertThat(textOf("[data-total=wait]")).matches("\\d.* / \\d.*");
+    assertThat(page.attributeOf("[data-history]", "data-points")).isEqualTo("60");
+    assertThat(page.textOf("[data-total=completed]")).isEqualTo("9");
+    assertThat(page.textOf("[data-total=failed]")).isEqualTo("1");
+    assertThat(page.textOf("[data-total=dead]")).isEqualTo("1");
+    assertThat(page.textOf("[data-total=failureRate]")).isEqualTo("10.0%");
+    assertThat(page.textOf("[data-total=run]")).matches("\\d.* / \\d.*");
+    assertThat(page.textOf("[data-total=wait]")).matches("\\d.* / \\d.*");
     var kinds = new Select(driver.findElement(By.cssSelector("select[name=kind]")));
     assertThat(kinds.getOptions())
         .extracting(WebElement::getText)
         .containsExactly("all", "mail.send", "report.build");
     assertThat(drawnCharts()).isEqualTo(4L);
-    Path picture = screenshot("history.png");
+    Path picture = page.screenshot("history.png");
 
     kinds.selectByVisibleText("report.build");
     driver.findElement(By.cssSelector(".history-filters button[type=submit]")).click();
@@ -217,15 +204,15 @@ class HistoryBrowserTest {
     wait.until(
         ExpectedConditions.attributeToBe(
             By.cssSelector("[data-history]"), "data-completed-total", "3"));
-    assertThat(textOf("[data-total=failureRate]")).isEqualTo("25.0%");
+    assertThat(page.textOf("[data-total=failureRate]")).isEqualTo("25.0%");
 
     driver.findElement(By.linkText("week")).click();
     wait.until(ExpectedConditions.urlContains("range=week"));
     wait.until(
         ExpectedConditions.attributeToBe(By.cssSelector("[data-history]"), "data-points", "168"));
-    assertThat(attributeOf("[data-history]", "data-completed-total")).isEqualTo("3");
+    assertThat(page.attributeOf("[data-history]", "data-completed-total")).isEqualTo("3");
     assertThat(driver.getCurrentUrl()).contains("kind=report.build");
-    assertIsAPictureOfAPage(picture);
+    BrowserPage.assertIsAPictureOfAPage(picture);
   }
 
   /** How many of the page's charts Chart.js has drawn. */
@@ -256,56 +243,9 @@ class HistoryBrowserTest {
 
   // ---- The browser -----------------------------------------------------------------------
 
-  private String url(String path) {
-    return server.url() + path;
-  }
-
   /** Logs in through the login route. */
   private void logIn() throws Exception {
     browser.logIn(server.url(), TOKEN);
-  }
-
-  private void open(String path) {
-    driver.get(url(path));
-    wait.until(
-        d ->
-            ((JavascriptExecutor) d)
-                .executeScript(
-                    "return document.readyState === 'complete' && typeof htmx !== 'undefined';"));
-  }
-
-  /**
-   * The text of the visible element {@code css}, read inside the wait: htmx may swap the element
-   * out between finding it and reading it, and then it is found again.
-   */
-  private String textOf(String css) {
-    return wait.until(
-        d -> {
-          WebElement element = d.findElement(By.cssSelector(css));
-          return element.isDisplayed() ? element.getText() : null;
-        });
-  }
-
-  /** An attribute of the element {@code css}, read inside the wait as {@link #textOf} reads. */
-  private String attributeOf(String css, String attribute) {
-    return wait.until(d -> d.findElement(By.cssSelector(css)).getDomAttribute(attribute));
-  }
-
-  private Path screenshot(String name) throws IOException {
-    Files.createDirectories(DashboardBrowserTest.SCREENSHOTS);
-    Path file = DashboardBrowserTest.SCREENSHOTS.resolve(name);
-    Files.write(file, driver.getScreenshotAs(OutputType.BYTES));
-    return file;
-  }
-
-  private static void assertIsAPictureOfAPage(Path file) throws IOException {
-    byte[] bytes = Files.readAllBytes(file);
-    assertThat(bytes)
-        .as("%s starts with the PNG signature", file)
-        .startsWith(0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n');
-    BufferedImage image = ImageIO.read(file.toFile());
-    assertThat(image.getWidth()).as("width of %s", file).isGreaterThanOrEqualTo(1200);
-    assertThat(image.getHeight()).as("height of %s", file).isGreaterThanOrEqualTo(700);
   }
 
   // ---- The API ---------------------------------------------------------------------------
@@ -315,23 +255,6 @@ class HistoryBrowserTest {
   }
 
   private JsonNode api(String method, String path, String body) throws Exception {
-    var request =
-        HttpRequest.newBuilder(URI.create(url(path)))
-            .header("Authorization", "Bearer " + TOKEN)
-            .header("Accept", "application/json")
-            .timeout(Duration.ofSeconds(10));
-    if (body == null) {
-      request.method(method, HttpRequest.BodyPublishers.noBody());
-    } else {
-      request
-          .header("Content-Type", "application/json")
-          .method(method, HttpRequest.BodyPublishers.ofString(body));
-    }
-    HttpResponse<String> response =
-        http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    assertThat(response.statusCode())
-        .as("%s %s answered %s", method, path, response.body())
-        .isBetween(200, 299);
-    return JSON.readTree(response.body());
+    return page.api(http, TOKEN, method, path, body);
   }
 }

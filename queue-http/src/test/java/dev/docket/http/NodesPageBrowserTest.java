@@ -14,20 +14,13 @@ import dev.docket.runtime.RuntimeOptions;
 import dev.docket.store.memory.MemoryStoreModule;
 import dev.docket.usecase.JobType;
 import dev.docket.usecase.port.DocketStore;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
-import javax.imageio.ImageIO;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -37,12 +30,8 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.openqa.selenium.By;
-import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
-import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -74,6 +63,7 @@ class NodesPageBrowserTest {
   private DocketStore store;
   private DocketServer server;
   private HttpClient http;
+  private final BrowserPage page = new BrowserPage(driver, wait, () -> server.url());
 
   @BeforeAll
   static void startBrowser() throws IOException {
@@ -141,7 +131,7 @@ class NodesPageBrowserTest {
     server = injector.getInstance(DocketServer.class);
     server.start();
     http = HttpClient.newHttpClient();
-    driver.get(url("/login"));
+    driver.get(page.url("/login"));
     driver.manage().deleteAllCookies();
     driver.manage().logs().get(LogType.BROWSER); // reading the log empties it
   }
@@ -149,12 +139,7 @@ class NodesPageBrowserTest {
   @AfterEach
   void browserConsoleHasNoErrors_thenStop() {
     try {
-      List<String> errors =
-          driver.manage().logs().get(LogType.BROWSER).getAll().stream()
-              .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
-              .map(LogEntry::getMessage)
-              .filter(m -> !m.contains("/favicon.ico - "))
-              .toList();
+      List<String> errors = page.consoleErrors();
       assertThat(errors).as("errors in the browser console").isEmpty();
     } finally {
       driver.get("about:blank");
@@ -176,10 +161,10 @@ class NodesPageBrowserTest {
     awaitState(report, "running");
     logIn();
 
-    open("/nodes");
+    page.open("/nodes");
 
     assertThat(driver.getTitle()).isEqualTo("Nodes · Docket");
-    assertThat(textOf("header.top nav a.active")).isEqualTo("Nodes");
+    assertThat(page.textOf("header.top nav a.active")).isEqualTo("Nodes");
     String webCard = "#nodes-page article[data-node=node-web]";
     String workerCard = "#nodes-page article[data-node=node-worker]";
     // Busy handlers are as each node last recorded them: within a second or two.
@@ -189,28 +174,29 @@ class NodesPageBrowserTest {
     wait.until(
         ExpectedConditions.textToBe(
             By.cssSelector(workerCard + " tr[data-queue=reports] .busy"), "1 / 3"));
-    assertThat(textOf(webCard + " h2")).isEqualTo("node-web this node");
-    assertThat(textOf(workerCard + " .kinds")).isEqualTo("report.slow");
+    assertThat(page.textOf(webCard + " h2")).isEqualTo("node-web this node");
+    assertThat(page.textOf(workerCard + " .kinds")).isEqualTo("report.slow");
     String webJob = webCard + " tr[data-job='" + mail + "']";
     String workerJob = workerCard + " tr[data-job='" + report + "']";
-    assertThat(textOf(webJob + " td:nth-child(2)")).isEqualTo("mail.slow");
-    assertThat(textOf(workerJob + " td:nth-child(2)")).isEqualTo("report.slow");
-    assertThat(textOf(workerJob + " td:nth-child(3)")).isEqualTo("reports");
-    assertThat(textOf(webJob + " .elapsed")).matches("\\d+ ms|\\d+(\\.\\d)? s|\\d+ min( \\d+ s)?");
-    assertThat(textOf(workerJob + " .lease")).startsWith("expires in ");
-    assertThat(attributeOf(webJob + " a", "href")).isEqualTo("/jobs/" + mail);
+    assertThat(page.textOf(webJob + " td:nth-child(2)")).isEqualTo("mail.slow");
+    assertThat(page.textOf(workerJob + " td:nth-child(2)")).isEqualTo("report.slow");
+    assertThat(page.textOf(workerJob + " td:nth-child(3)")).isEqualTo("reports");
+    assertThat(page.textOf(webJob + " .elapsed"))
+        .matches("\\d+ ms|\\d+(\\.\\d)? s|\\d+ min( \\d+ s)?");
+    assertThat(page.textOf(workerJob + " .lease")).startsWith("expires in ");
+    assertThat(page.attributeOf(webJob + " a", "href")).isEqualTo("/jobs/" + mail);
     assertThat(driver.findElements(By.cssSelector(webCard + " tr[data-job]"))).hasSize(1);
     assertThat(driver.findElements(By.cssSelector(workerCard + " tr[data-job]"))).hasSize(1);
-    assertThat(textOf("#unserved li[data-queue=orphans]"))
+    assertThat(page.textOf("#unserved li[data-queue=orphans]"))
         .isEqualTo("orphans: 1 due no node serves it");
     assertThat(driver.findElements(By.cssSelector("#unserved li"))).hasSize(1);
 
     // The page stays live: the elapsed time grows without a reload.
     driver.executeScript("window.docketPageMark = 'not reloaded';");
-    String elapsed = textOf(workerJob + " .elapsed");
+    String elapsed = page.textOf(workerJob + " .elapsed");
     wait.until(
         d -> !d.findElement(By.cssSelector(workerJob + " .elapsed")).getText().equals(elapsed));
-    Path picture = screenshot("nodes.png");
+    Path picture = page.screenshot("nodes.png");
 
     release.countDown();
 
@@ -225,7 +211,7 @@ class NodesPageBrowserTest {
             By.cssSelector(workerCard + " .node-jobs tbody"), "It runs no job."));
     assertThat(driver.executeScript("return window.docketPageMark;")).isEqualTo("not reloaded");
     assertThat(apiState(orphan)).isEqualTo("pending");
-    assertIsAPictureOfAPage(picture);
+    BrowserPage.assertIsAPictureOfAPage(picture);
   }
 
   @Test
@@ -234,14 +220,14 @@ class NodesPageBrowserTest {
     enqueue("mail.slow", "mail");
     logIn();
 
-    open("/");
+    page.open("/");
 
     String orphans = "#queues tr[data-queue=orphans]";
     wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(orphans)));
-    assertThat(textOf(orphans + " td:nth-child(2)")).isEqualTo("no node serves it");
-    assertThat(attributeOf(orphans + " .badge", "class")).isEqualTo("badge warning");
-    assertThat(textOf("#queues tr[data-queue=mail] td:nth-child(2)")).isEqualTo("running");
-    assertThat(attributeOf("#nodes h2 a", "href")).isEqualTo("/nodes");
+    assertThat(page.textOf(orphans + " td:nth-child(2)")).isEqualTo("no node serves it");
+    assertThat(page.attributeOf(orphans + " .badge", "class")).isEqualTo("badge warning");
+    assertThat(page.textOf("#queues tr[data-queue=mail] td:nth-child(2)")).isEqualTo("running");
+    assertThat(page.attributeOf("#nodes h2 a", "href")).isEqualTo("/nodes");
 
     // A node that serves the queue starts: the warning gives way to the running badge.
     try (DocketRuntime rescuer =
@@ -263,56 +249,9 @@ class NodesPageBrowserTest {
 
   // ---- The browser -----------------------------------------------------------------------
 
-  private String url(String path) {
-    return server.url() + path;
-  }
-
   /** Logs in through the login route. */
   private void logIn() throws Exception {
     browser.logIn(server.url(), TOKEN);
-  }
-
-  private void open(String path) {
-    driver.get(url(path));
-    wait.until(
-        d ->
-            ((JavascriptExecutor) d)
-                .executeScript(
-                    "return document.readyState === 'complete' && typeof htmx !== 'undefined';"));
-  }
-
-  /**
-   * The text of the visible element {@code css}, read inside the wait: htmx may swap the element
-   * out between finding it and reading it, and then it is found again.
-   */
-  private String textOf(String css) {
-    return wait.until(
-        d -> {
-          WebElement element = d.findElement(By.cssSelector(css));
-          return element.isDisplayed() ? element.getText() : null;
-        });
-  }
-
-  /** An attribute of the element {@code css}, read inside the wait as {@link #textOf} reads. */
-  private String attributeOf(String css, String attribute) {
-    return wait.until(d -> d.findElement(By.cssSelector(css)).getDomAttribute(attribute));
-  }
-
-  private Path screenshot(String name) throws IOException {
-    Files.createDirectories(DashboardBrowserTest.SCREENSHOTS);
-    Path file = DashboardBrowserTest.SCREENSHOTS.resolve(name);
-    Files.write(file, driver.getScreenshotAs(OutputType.BYTES));
-    return file;
-  }
-
-  private static void assertIsAPictureOfAPage(Path file) throws IOException {
-    byte[] bytes = Files.readAllBytes(file);
-    assertThat(bytes)
-        .as("%s starts with the PNG signature", file)
-        .startsWith(0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n');
-    BufferedImage image = ImageIO.read(file.toFile());
-    assertThat(image.getWidth()).as("width of %s", file).isGreaterThanOrEqualTo(1200);
-    assertThat(image.getHeight()).as("height of %s", file).isGreaterThanOrEqualTo(700);
   }
 
   // ---- The API ---------------------------------------------------------------------------
@@ -339,23 +278,6 @@ class NodesPageBrowserTest {
   }
 
   private JsonNode api(String method, String path, String body) throws Exception {
-    var request =
-        HttpRequest.newBuilder(URI.create(url(path)))
-            .header("Authorization", "Bearer " + TOKEN)
-            .header("Accept", "application/json")
-            .timeout(Duration.ofSeconds(10));
-    if (body == null) {
-      request.method(method, HttpRequest.BodyPublishers.noBody());
-    } else {
-      request
-          .header("Content-Type", "application/json")
-          .method(method, HttpRequest.BodyPublishers.ofString(body));
-    }
-    HttpResponse<String> response =
-        http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    assertThat(response.statusCode())
-        .as("%s %s answered %s", method, path, response.body())
-        .isBetween(200, 299);
-    return JSON.readTree(response.body());
+    return page.api(http, TOKEN, method, path, body);
   }
 }
