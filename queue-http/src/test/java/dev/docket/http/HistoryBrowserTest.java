@@ -116,22 +116,12 @@ class HistoryBrowserTest {
             });
     web = injector.getInstance(DocketRuntime.class);
     DocketStore store = injector.getInstance(DocketStore.class);
+    // The second node as an application wires one by hand, on the same store.
     worker =
-        Guice.createInjector(
-                new AbstractModule() {
-                  @Override
-                  protected void configure() {
-                    bind(DocketStore.class).toInstance(store);
-                  }
-                },
-                new DocketModule(options("node-worker", "reports")),
-                new AbstractModule() {
-                  @Override
-                  protected void configure() {
-                    DocketModule.handlers(binder()).addBinding().toInstance(handler(BUILD));
-                  }
-                })
-            .getInstance(DocketRuntime.class);
+        DocketRuntime.builder(store)
+            .options(options("node-worker", "reports"))
+            .handler(handler(BUILD))
+            .build();
     web.start();
     worker.start();
     server = injector.getInstance(DocketServer.class);

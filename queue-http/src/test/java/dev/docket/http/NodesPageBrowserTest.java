@@ -106,26 +106,15 @@ class NodesPageBrowserTest {
     web = injector.getInstance(DocketRuntime.class);
     store = injector.getInstance(DocketStore.class);
     worker =
-        Guice.createInjector(
-                new AbstractModule() {
-                  @Override
-                  protected void configure() {
-                    bind(DocketStore.class).toInstance(store);
-                  }
-                },
-                new DocketModule(
-                    RuntimeOptions.builder()
-                        .owner("node-worker")
-                        .queue("reports", 3)
-                        .pollInterval(Duration.ofMillis(100))
-                        .build()),
-                new AbstractModule() {
-                  @Override
-                  protected void configure() {
-                    DocketModule.handlers(binder()).addBinding().toInstance(slow(SLOW_REPORT));
-                  }
-                })
-            .getInstance(DocketRuntime.class);
+        DocketRuntime.builder(store)
+            .options(
+                RuntimeOptions.builder()
+                    .owner("node-worker")
+                    .queue("reports", 3)
+                    .pollInterval(Duration.ofMillis(100))
+                    .build())
+            .handler(slow(SLOW_REPORT))
+            .build();
     web.start();
     worker.start();
     server = injector.getInstance(DocketServer.class);
@@ -231,16 +220,9 @@ class NodesPageBrowserTest {
 
     // A node that serves the queue starts: the warning gives way to the running badge.
     try (DocketRuntime rescuer =
-        Guice.createInjector(
-                new AbstractModule() {
-                  @Override
-                  protected void configure() {
-                    bind(DocketStore.class).toInstance(store);
-                  }
-                },
-                new DocketModule(
-                    RuntimeOptions.builder().owner("node-rescuer").queue("orphans", 1).build()))
-            .getInstance(DocketRuntime.class)) {
+        DocketRuntime.builder(store)
+            .options(RuntimeOptions.builder().owner("node-rescuer").queue("orphans", 1).build())
+            .build()) {
       rescuer.start();
       wait.until(
           ExpectedConditions.textToBe(By.cssSelector(orphans + " td:nth-child(2)"), "running"));
