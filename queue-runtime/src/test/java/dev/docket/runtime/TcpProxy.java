@@ -41,10 +41,22 @@ public final class TcpProxy implements AutoCloseable {
     sockets.clear();
   }
 
-  /** Accepts connections again, on the same port. */
-  public synchronized void restore() throws IOException {
+  /**
+   * Accepts connections again, on the same port. While the port was closed, a client retrying its
+   * connection may have been given that very port as its own (a socket connected to itself, since
+   * the port lies in the ephemeral range): the bind is tried again until that socket is gone.
+   */
+  public synchronized void restore() {
     if (server.isClosed()) {
-      listen(port);
+      org.awaitility.Awaitility.await()
+          .atMost(java.time.Duration.ofSeconds(10))
+          .pollInterval(java.time.Duration.ofMillis(20))
+          .ignoreException(java.net.BindException.class)
+          .until(
+              () -> {
+                listen(port);
+                return true;
+              });
     }
   }
 
