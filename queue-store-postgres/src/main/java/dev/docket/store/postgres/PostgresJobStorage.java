@@ -455,6 +455,22 @@ final class PostgresJobStorage implements JobStorage {
 
   @Override
   public JobPage list(JobQuery query) {
+    String text = listText(query);
+    List<Job> found =
+        Failures.translate(
+            "list jobs",
+            () ->
+                jdbi.withHandle(
+                    h -> {
+                      Query q = h.createQuery(text).bind("limit", query.limit() + 1);
+                      bindFilters(query, q);
+                      return q.map((rs, ctx) -> JobRows.read(rs)).list();
+                    }));
+    return JobPage.of(query, found);
+  }
+
+  /** The statement of {@link #list}, with {@code :limit} and {@link #bindFilters}' parameters. */
+  String listText(JobQuery query) {
     var text = new StringBuilder("SELECT ").append(JobRows.COLUMNS).append(" FROM ");
     appendFrom(query, text, false);
     appendFilters(query, text, false);
@@ -463,17 +479,7 @@ final class PostgresJobStorage implements JobStorage {
         query.beforeId().isPresent()
             ? " ORDER BY id LIMIT :limit"
             : " ORDER BY id DESC LIMIT :limit");
-    List<Job> found =
-        Failures.translate(
-            "list jobs",
-            () ->
-                jdbi.withHandle(
-                    h -> {
-                      Query q = h.createQuery(text.toString()).bind("limit", query.limit() + 1);
-                      bindFilters(query, q);
-                      return q.map((rs, ctx) -> JobRows.read(rs)).list();
-                    }));
-    return JobPage.of(query, found);
+    return text.toString();
   }
 
   @Override
@@ -593,7 +599,7 @@ final class PostgresJobStorage implements JobStorage {
     query.beforeId().ifPresent(a -> text.append(" AND id > :beforeId"));
   }
 
-  private static void bindFilters(JobQuery query, Query q) {
+  static void bindFilters(JobQuery query, Query q) {
     query.queue().ifPresent(v -> q.bind("queue", v));
     query
         .state()
