@@ -140,8 +140,11 @@ public record JobQuery(
     }
     if (!valid) {
       throw new IllegalArgumentException(
-          "Id %s is not the end of a job id: use %d to 32 hex digits, such as the short id a list shows (dashes are ignored)."
-              .formatted(Names.quote(suffix), MIN_ID_SUFFIX));
+          "Id "
+              + Names.quote(suffix)
+              + " is not the end of a job id: use %d to 32 hex digits, such as the short id a list"
+                  .formatted(MIN_ID_SUFFIX)
+              + " shows (dashes are ignored).");
     }
     return hex;
   }
