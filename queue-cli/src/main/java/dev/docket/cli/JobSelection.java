@@ -56,13 +56,33 @@ final class JobSelection {
   String error;
 
   @Option(
+      names = "--payload",
+      paramLabel = "<json>",
+      description =
+          "Every job whose payload contains this JSON object or array, such as"
+              + " '{\"customer\": {\"id\": 42}}'.")
+  String payload;
+
+  @Option(
+      names = "--id",
+      paramLabel = "<suffix>",
+      description = "Every job whose id ends with these 4 to 32 hex digits (a short id).")
+  String idSuffix;
+
+  @Option(
       names = {"-y", "--yes"},
       description = "Act on a filter's matches without asking first (for scripts).")
   boolean yes;
 
   /** Whether any filter was given. */
   boolean filters() {
-    return state != null || queue != null || kind != null || tag != null || error != null;
+    return state != null
+        || queue != null
+        || kind != null
+        || tag != null
+        || error != null
+        || payload != null
+        || idSuffix != null;
   }
 
   /** The filter as a query, or a usage error naming what is wrong. */
@@ -83,6 +103,12 @@ final class JobSelection {
       }
       if (error != null) {
         query.errorType(error);
+      }
+      if (payload != null) {
+        query.payloadContains(payload);
+      }
+      if (idSuffix != null) {
+        query.idSuffix(idSuffix);
       }
       return query.build();
     } catch (CommandLine.TypeConversionException e) {
@@ -119,6 +145,8 @@ final class JobSelection {
     parts.put("kind", kind);
     parts.put("tag", tag);
     parts.put("error", error);
+    parts.put("payload", payload);
+    parts.put("id", idSuffix);
     var words = new ArrayList<String>();
     parts.forEach(
         (name, value) -> {

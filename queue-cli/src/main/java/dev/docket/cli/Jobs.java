@@ -77,6 +77,22 @@ final class Jobs implements Runnable {
     String tag;
 
     @Option(
+        names = "--payload",
+        paramLabel = "<json>",
+        description =
+            "Only jobs whose payload contains this JSON object or array, as PostgreSQL's jsonb @>"
+                + " decides, such as '{\"customer\": {\"id\": 42}}'.")
+    String payload;
+
+    @Option(
+        names = "--id",
+        paramLabel = "<suffix>",
+        description =
+            "Only jobs whose id ends with these 4 to 32 hex digits: the short id the dashboard"
+                + " shows (dashes and a leading \u2026 are ignored).")
+    String idSuffix;
+
+    @Option(
         names = "--limit",
         defaultValue = "" + JobQuery.DEFAULT_LIMIT,
         description = "Jobs per page, 1 to 1000 (default ${DEFAULT-VALUE}).")
@@ -87,6 +103,12 @@ final class Jobs implements Runnable {
         paramLabel = "<id>",
         description = "Continue after this job id: the cursor the page before printed.")
     JobId after;
+
+    @Option(
+        names = "--before",
+        paramLabel = "<id>",
+        description = "The page before this job id, of newer jobs: the cursor a page printed.")
+    JobId before;
 
     @Option(
         names = "--json",
@@ -109,6 +131,9 @@ final class Jobs implements Runnable {
               // Stdout is the jobs alone; the cursor is the last one's id, said for people.
               page.nextAfterId()
                   .ifPresent(id -> spec.commandLine().getErr().println("Next page: --after " + id));
+              page.previousBeforeId()
+                  .ifPresent(
+                      id -> spec.commandLine().getErr().println("Previous page: --before " + id));
               spec.commandLine().getErr().flush();
               return;
             }
@@ -130,6 +155,7 @@ final class Jobs implements Runnable {
               table.print(out);
             }
             page.nextAfterId().ifPresent(id -> out.println("Next page: --after " + id));
+            page.previousBeforeId().ifPresent(id -> out.println("Previous page: --before " + id));
             out.flush();
           });
       return 0;
@@ -154,8 +180,17 @@ final class Jobs implements Runnable {
         if (tag != null) {
           query.tag(tag);
         }
+        if (payload != null) {
+          query.payloadContains(payload);
+        }
+        if (idSuffix != null) {
+          query.idSuffix(idSuffix);
+        }
         if (after != null) {
           query.afterId(after);
+        }
+        if (before != null) {
+          query.beforeId(before);
         }
         return query.build();
       } catch (IllegalArgumentException e) {
@@ -352,7 +387,8 @@ final class Jobs implements Runnable {
       if (ids.isEmpty() && !selection.filters()) {
         throw new CommandLine.ParameterException(
             spec.commandLine(),
-            "Name the jobs to %s: ids, or a filter (--state, --queue, --kind, --tag, --error)."
+            ("Name the jobs to %s: ids, or a filter (--state, --queue, --kind, --tag, --error,"
+                    + " --payload, --id).")
                 .formatted(verb));
       }
       if (ids.isEmpty()) {

@@ -154,4 +154,30 @@ class BulkCommandPostgresTest {
     assertThat(cli.lines()).singleElement().satisfies(l -> assertThat(l).contains(kept.toString()));
     assertThat(ids).hasSize(3);
   }
+
+  @Test
+  void cancelByPayload_withYes_cancelsTheJobsWhosePayloadContainsIt() {
+    JobId gold =
+        cli.enqueue("mail.send", "{\"customer\": {\"tier\": \"gold\"}}", "--queue", "bulk_payload");
+    JobId other =
+        cli.enqueue(
+            "mail.send", "{\"customer\": {\"tier\": \"silver\"}}", "--queue", "bulk_payload");
+
+    int status =
+        cli.run(
+            "jobs",
+            "cancel",
+            "--queue",
+            "bulk_payload",
+            "--payload",
+            "{\"customer\": {\"tier\": \"gold\"}}",
+            "--yes");
+
+    assertThat(status).isZero();
+    assertThat(cli.out.toString()).isEqualToIgnoringNewLines("Cancelled 1 job.");
+    assertThat(cli.run("jobs", "list", "--queue", "bulk_payload", "--state", "cancelled", "--json"))
+        .isZero();
+    assertThat(cli.lines()).singleElement().satisfies(l -> assertThat(l).contains(gold.toString()));
+    assertThat(other).isNotEqualTo(gold);
+  }
 }

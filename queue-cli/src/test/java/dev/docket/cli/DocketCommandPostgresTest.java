@@ -282,8 +282,9 @@ class DocketCommandPostgresTest {
     assertThat(first.get(2)).startsWith(middle.toString());
     assertThat(first.get(3)).isEqualTo("Next page: --after " + middle);
     assertThat(first).hasSize(4);
-    assertThat(second).hasSize(2);
+    assertThat(second).hasSize(3);
     assertThat(second.get(1)).startsWith(oldest.toString());
+    assertThat(second.get(2)).isEqualTo("Previous page: --before " + oldest);
   }
 
   @Test

@@ -68,7 +68,88 @@ class JobsCommandPostgresTest {
     assertThat(cli.lines())
         .singleElement()
         .satisfies(line -> assertThat(line).contains(oldest.toString()));
-    assertThat(cli.err.toString()).as("no next page").isEmpty();
+    assertThat(cli.err.toString())
+        .as("no next page, but a previous one")
+        .isEqualToIgnoringNewLines("Previous page: --before " + oldest);
+  }
+
+  @Test
+  void list_findsJobs_byWhatTheirPayloadContains_andByTheEndOfTheirId() {
+    JobId gold =
+        cli.enqueue(
+            "mail", "{\"customer\": {\"id\": 42, \"tier\": \"gold\"}}", "--queue", "find_cli");
+    JobId silver =
+        cli.enqueue(
+            "mail", "{\"customer\": {\"id\": 42, \"tier\": \"silver\"}}", "--queue", "find_cli");
+    cli.enqueue("mail", "{\"customer\": 42}", "--queue", "find_cli");
+
+    assertThat(
+            cli.run(
+                "jobs", "list", "--queue", "find_cli", "--payload", "{\"customer\": {\"id\": 42}}"))
+        .isZero();
+    assertThat(cli.out.toString()).contains(gold.toString(), silver.toString()).contains("ID");
+    assertThat(cli.lines()).hasSize(3); // the header and two jobs
+
+    String text = gold.toString();
+    assertThat(cli.run("jobs", "list", "--id", "\u2026" + text.substring(text.length() - 12)))
+        .isZero();
+    assertThat(cli.lines()).hasSize(2).last().satisfies(line -> assertThat(line).startsWith(text));
+  }
+
+  @Test
+  void list_refusesAPayloadThatIsNotJson_andAnIdThatIsNoHex_asUsageErrors() {
+    assertThat(cli.run("jobs", "list", "--payload", "{customer: 42}")).isEqualTo(2);
+    assertThat(cli.err.toString())
+        .contains(
+            "docket jobs list: The payload filter is not valid JSON: expected a quoted key (at"
+                + " character 2).");
+    assertThat(cli.run("jobs", "list", "--id", "xyz1")).isEqualTo(2);
+    assertThat(cli.err.toString()).contains("is not the end of a job id");
+    assertThat(cli.run("jobs", "cancel", "--payload", "42", "--yes")).isEqualTo(2);
+    assertThat(cli.err.toString()).contains("use an object such as");
+  }
+
+  @Test
+  void list_printsThePreviousPagesCursor_andBeforeGoesBackToIt() {
+    JobId oldest = cli.enqueue("page", "{\"n\":1}", "--queue", "back_pages");
+    JobId middle = cli.enqueue("page", "{\"n\":2}", "--queue", "back_pages");
+    JobId newest = cli.enqueue("page", "{\"n\":3}", "--queue", "back_pages");
+
+    assertThat(
+            cli.run(
+                "jobs",
+                "list",
+                "--queue",
+                "back_pages",
+                "--limit",
+                "1",
+                "--after",
+                newest.toString()))
+        .isZero();
+    assertThat(cli.out.toString())
+        .contains(middle.toString())
+        .contains("Next page: --after " + middle)
+        .contains("Previous page: --before " + middle);
+
+    assertThat(
+            cli.run(
+                "jobs",
+                "list",
+                "--queue",
+                "back_pages",
+                "--limit",
+                "1",
+                "--before",
+                middle.toString(),
+                "--json"))
+        .isZero();
+    assertThat(cli.lines())
+        .singleElement()
+        .satisfies(line -> assertThat(line).contains(newest.toString()));
+    assertThat(cli.err.toString())
+        .as("the first page again: no page before it")
+        .isEqualToIgnoringNewLines("Next page: --after " + newest);
+    assertThat(oldest).isNotNull();
   }
 
   @Test

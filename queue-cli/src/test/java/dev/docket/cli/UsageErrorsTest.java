@@ -45,8 +45,8 @@ class UsageErrorsTest {
           jobs show | docket jobs show: missing <id>; see docket jobs show --help
           jobs show 42 | docket jobs show: <id>: Job id '42' is not a UUID (expected 36 characters like 0190a1b2-...)
           jobs show 01900000-0000-7000-8000-000000000001 extra | docket jobs show: unexpected argument 'extra'; see docket jobs show --help
-          jobs retry | docket jobs retry: Name the jobs to retry: ids, or a filter (--state, --queue, --kind, --tag, --error).
-          jobs delete | docket jobs delete: Name the jobs to delete: ids, or a filter (--state, --queue, --kind, --tag, --error).
+          jobs retry | docket jobs retry: Name the jobs to retry: ids, or a filter (--state, --queue, --kind, --tag, --error, --payload, --id).
+          jobs delete | docket jobs delete: Name the jobs to delete: ids, or a filter (--state, --queue, --kind, --tag, --error, --payload, --id).
           jobs delete 01900000-0000-7000-8000-000000000001 nope | docket jobs delete: <id>: Job id 'nope' is not a UUID (expected 36 characters like 0190a1b2-...)
           enqueue report {} --priority highest | docket enqueue: --priority: 'highest' is not a priority; use a whole number from 0 to 100, or low, normal, high or urgent
           enqueue report {} --priority 101 | docket enqueue: --priority: '101' is not a priority; use a whole number from 0 to 100, or low, normal, high or urgent

@@ -406,9 +406,12 @@ final class ApiJson {
   /** One failed attempt. */
   record ErrorEntry(int attempt, Instant at, String type, String message, String stackTrace) {}
 
-  /** A page of jobs and the cursor of the next one. */
+  /**
+   * A page of jobs, the cursor of the next one (older jobs) and the cursor of the previous one
+   * (newer jobs); each null when there is no such page.
+   */
   @JsonInclude(JsonInclude.Include.ALWAYS)
-  record JobPageView(List<JobView> jobs, String nextCursor) {}
+  record JobPageView(List<JobView> jobs, String nextCursor, String previousCursor) {}
 
   /**
    * A queue: its counts, whether it is paused, what this node runs of it, which live nodes serve

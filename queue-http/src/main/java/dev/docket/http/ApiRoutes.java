@@ -48,7 +48,16 @@ final class ApiRoutes {
   static final int MAX_IDS = dev.docket.usecase.JobClient.MAX_BULK;
 
   private static final Set<String> FILTER_PARAMETERS =
-      Set.of("state", "queue", "kind", "tag", "error", "createdFrom", "createdBefore");
+      Set.of(
+          "state",
+          "queue",
+          "kind",
+          "tag",
+          "error",
+          "createdFrom",
+          "createdBefore",
+          "payload",
+          "id");
 
   /** The most running jobs {@code /api/nodes} lists per node: the longest-running. */
   static final int RUNNING_PER_NODE = 100;
@@ -62,6 +71,8 @@ final class ApiRoutes {
           "error",
           "createdFrom",
           "createdBefore",
+          "payload",
+          "id",
           "cursor",
           "limit");
 
@@ -81,6 +92,9 @@ final class ApiRoutes {
   static final int MAX_EVENT_FILTER_VALUES = 100;
 
   private static final String CURSOR_PREFIX = "docket1:";
+
+  // A previous-page cursor: the prefix, this word, and the first id of the page it leads back from.
+  private static final String BEFORE = "before:";
 
   private final DocketRuntime runtime;
   private final InstantSource clock;
@@ -127,7 +141,8 @@ final class ApiRoutes {
     JobPage page = runtime.client().list(query(parameters, LIST_PARAMETERS, clock.instant()));
     return new ApiJson.JobPageView(
         page.jobs().stream().map(j -> ApiJson.job(j, false)).toList(),
-        page.nextAfterId().map(ApiRoutes::cursor).orElse(null));
+        page.nextAfterId().map(ApiRoutes::cursor).orElse(null),
+        page.previousBeforeId().map(ApiRoutes::previousCursor).orElse(null));
   }
 
   ApiJson.CountView count(Map<String, List<String>> parameters) {
@@ -697,6 +712,32 @@ final class ApiRoutes {
         .encodeToString((CURSOR_PREFIX + after).getBytes(StandardCharsets.US_ASCII));
   }
 
+  /** The cursor of the page before the one starting at {@code before}. */
+  static String previousCursor(JobId before) {
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString((CURSOR_PREFIX + BEFORE + before).getBytes(StandardCharsets.US_ASCII));
+  }
+
+  /** Continues {@code builder} at a page's cursor: its next page's, or its previous page's. */
+  private static void cursor(String cursor, JobQuery.Builder builder) {
+    try {
+      String text = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.US_ASCII);
+      if (text.startsWith(CURSOR_PREFIX + BEFORE)) {
+        builder.beforeId(
+            JobId.of(UUID.fromString(text.substring((CURSOR_PREFIX + BEFORE).length()))));
+        return;
+      }
+    } catch (IllegalArgumentException e) {
+      // falls through to the next-page cursor, which says what is wrong
+    }
+    builder.afterId(afterCursor(cursor));
+  }
+
+  /**
+   * The job a next-page cursor continues after. A previous-page cursor is refused here: bulk
+   * actions walk a filter forward only.
+   */
   static JobId afterCursor(String cursor) {
     try {
       String text = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.US_ASCII);
@@ -708,8 +749,9 @@ final class ApiRoutes {
     }
     throw ApiException.badRequest(
         ErrorCode.INVALID_CURSOR,
-        "%s is not a cursor of this API: pass back the nextCursor of the page before."
-            .formatted(Names.quote(cursor)));
+        Names.quote(cursor)
+            + " is not a cursor of this API: pass back the nextCursor (or, to list, the"
+            + " previousCursor) of a page.");
   }
 
   /**
@@ -754,7 +796,9 @@ final class ApiRoutes {
       one(parameters, "createdFrom").ifPresent(t -> builder.createdFrom(instant("createdFrom", t)));
       one(parameters, "createdBefore")
           .ifPresent(t -> builder.createdBefore(instant("createdBefore", t)));
-      one(parameters, "cursor").ifPresent(c -> builder.afterId(afterCursor(c)));
+      one(parameters, "payload").ifPresent(builder::payloadContains);
+      one(parameters, "id").ifPresent(builder::idSuffix);
+      one(parameters, "cursor").ifPresent(c -> cursor(c, builder));
       one(parameters, "limit").ifPresent(l -> builder.limit(limit(l)));
       return builder.build();
     } catch (IllegalArgumentException e) {

@@ -656,8 +656,8 @@ final class Dashboard {
 
   private void jobs(Context ctx) {
     String id = ctx.queryParam("id");
-    if (id != null && !id.isBlank()) {
-      // The search box: a job id goes straight to its page; a bad one says so on the list.
+    if (id != null && id.strip().length() == 36) {
+      // The search box: a whole job id goes straight to its page; a bad one says so on the list.
       try {
         ctx.redirect("/jobs/" + ApiRoutes.jobId(id.strip()), HttpStatus.SEE_OTHER);
         return;
@@ -668,11 +668,19 @@ final class Dashboard {
         return;
       }
     }
+    // Anything shorter is the end of an id, such as the short id a list shows: a filter.
     var parameters = new TreeMap<String, List<String>>(ctx.queryParamMap());
-    parameters.remove("id");
     var model = jobsModel(ctx, parameters);
     try {
       ApiJson.JobPageView page = api.list(parameters);
+      if (id != null
+          && !id.isBlank()
+          && page.jobs().size() == 1
+          && page.nextCursor() == null
+          && page.previousCursor() == null) {
+        ctx.redirect("/jobs/" + page.jobs().getFirst().id(), HttpStatus.SEE_OTHER);
+        return;
+      }
       Instant now = clock.instant();
       model.put("jobs", page.jobs().stream().map(job -> jobRow(job, now)).toList());
       if (page.nextCursor() != null) {
@@ -680,11 +688,25 @@ final class Dashboard {
         next.put("cursor", List.of(page.nextCursor()));
         model.put("next", "/jobs?" + query(next));
       }
+      if (page.previousCursor() != null) {
+        var previous = new LinkedHashMap<String, List<String>>(parameters);
+        previous.put("cursor", List.of(page.previousCursor()));
+        model.put("previous", "/jobs?" + query(previous));
+      }
       var filters = new TreeMap<String, List<String>>(parameters);
       filters
           .keySet()
           .retainAll(
-              List.of("state", "queue", "kind", "tag", "error", "createdFrom", "createdBefore"));
+              List.of(
+                  "state",
+                  "queue",
+                  "kind",
+                  "tag",
+                  "error",
+                  "createdFrom",
+                  "createdBefore",
+                  "payload",
+                  "id"));
       filters.values().removeIf(values -> values.isEmpty() || values.get(0).isEmpty());
       if (parameters.containsKey("cursor")) {
         model.put("first", "/jobs" + (filters.isEmpty() ? "" : "?" + query(filters)));
@@ -768,9 +790,12 @@ final class Dashboard {
       states.add(Map.of("value", value, "label", value, "selected", selected));
     }
     model.put("states", states);
-    for (String name : List.of("queue", "kind", "tag", "error", "createdFrom", "createdBefore")) {
+    for (String name :
+        List.of("queue", "kind", "tag", "error", "createdFrom", "createdBefore", "payload")) {
       model.put(name, first(parameters, name));
     }
+    // Not "id": inside a list of jobs, that is each row's own.
+    model.put("idSuffix", first(parameters, "id"));
     try {
       model.put("queueNames", api.queues().stream().map(ApiJson.QueueView::name).toList());
     } catch (RuntimeException e) {

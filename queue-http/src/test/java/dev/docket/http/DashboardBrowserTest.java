@@ -43,6 +43,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
@@ -481,6 +482,124 @@ class DashboardBrowserTest {
     assertThat(api("GET", "/api/jobs/" + other, null).get("state").asText())
         .as("a dead job the filter did not match")
         .isEqualTo("failed");
+  }
+
+  @Test
+  void searchBox_findsTheJob_whoseShortIdWasCopiedFromAList_orListsTheNearMisses()
+      throws Exception {
+    // Paused, the queue keeps every job pending and on the list.
+    api("POST", "/api/queues/mail/pause", null);
+    for (int i = 0; i < 5; i++) {
+      enqueue("mail.send", "mail", "{\"to\":\"user" + i + "@example.com\"}");
+    }
+    logIn();
+    open("/jobs?queue=mail");
+    // Read in one go: the live part may be swapped between finding the row and reading it.
+    @SuppressWarnings("unchecked")
+    List<String> third =
+        (List<String>)
+            driver.executeScript(
+                "const row = document.querySelectorAll('#jobs tr[data-job]')[2];"
+                    + " return [row.getAttribute('data-job'), row.querySelector('code').textContent];");
+    String id = third.get(0);
+    String shortId = third.get(1);
+    assertThat(shortId).isEqualTo("\u2026" + id.substring(id.length() - 12));
+
+    WebElement box = driver.findElement(By.cssSelector("form.search input[name=id]"));
+    box.sendKeys(shortId, Keys.ENTER);
+
+    wait.until(ExpectedConditions.urlToBe(url("/jobs/" + id)));
+    awaitPageReady();
+    assertThat(driver.getTitle()).isEqualTo("Job " + id + " \u00b7 Docket");
+
+    box = driver.findElement(By.cssSelector("form.search input[name=id]"));
+    box.sendKeys("ffff0000", Keys.ENTER);
+    wait.until(ExpectedConditions.urlToBe(url("/jobs?id=ffff0000")));
+    awaitPageReady();
+    assertThat(textOf("#jobs tbody")).isEqualTo("No job matches.");
+    assertThat(
+            driver
+                .findElement(By.cssSelector("form.filters input[name=id]"))
+                .getDomProperty("value"))
+        .as("the search stays in the filter form, to change or clear")
+        .isEqualTo("ffff0000");
+  }
+
+  @Test
+  void filterForm_findsJobsByWhatTheirPayloadContains_andSaysWhatIsWrongWithBadJson()
+      throws Exception {
+    api("POST", "/api/queues/mail/pause", null);
+    enqueue("mail.send", "mail", "{\"to\":\"ada@example.com\",\"customer\":{\"id\":7}}");
+    String vip =
+        enqueue(
+            "mail.send",
+            "mail",
+            "{\"to\":\"vip@example.com\",\"customer\":{\"id\":42,\"tier\":\"gold\"}}");
+    enqueue("mail.send", "mail", "{\"to\":\"bob@example.com\"}");
+    logIn();
+    open("/jobs");
+
+    driver
+        .findElement(By.cssSelector("form.filters input[name=payload]"))
+        .sendKeys("{\"customer\": {\"tier\": \"gold\"}}");
+    submit("form.filters button[type=submit]");
+
+    assertThat(textOf("#jobs-total")).isEqualTo("1");
+    assertThat(jobRows()).containsExactly(vip);
+    var payload = driver.findElement(By.cssSelector("form.filters input[name=payload]"));
+    assertThat(payload.getDomProperty("value")).isEqualTo("{\"customer\": {\"tier\": \"gold\"}}");
+
+    payload.clear();
+    payload.sendKeys("{customer: 42}");
+    submit("form.filters button[type=submit]");
+
+    assertThat(textOf("p.error"))
+        .isEqualTo("The payload filter is not valid JSON: expected a quoted key (at character 2).");
+  }
+
+  @Test
+  void pager_goesToTheNextPage_andBackToTheSameFirstPage() throws Exception {
+    api("POST", "/api/queues/mail/pause", null);
+    for (int i = 0; i < 7; i++) {
+      enqueue("mail.send", "mail", "{\"to\":\"user" + i + "@example.com\"}");
+    }
+    logIn();
+    open("/jobs?queue=mail&limit=3");
+    List<String> first = jobRows();
+    assertThat(first).hasSize(3);
+    assertThat(driver.findElements(By.cssSelector("#jobs .pager a[rel=prev]")))
+        .as("no page before the first")
+        .isEmpty();
+
+    follow("#jobs .pager a[rel=next]");
+    List<String> second = jobRows();
+    assertThat(second).hasSize(3).doesNotContainAnyElementsOf(first);
+
+    follow("#jobs .pager a[rel=prev]");
+
+    assertThat(jobRows()).containsExactlyElementsOf(first);
+    assertThat(driver.findElements(By.cssSelector("#jobs .pager a[rel=prev]")))
+        .as("back at the first page, no page before it")
+        .isEmpty();
+    follow("#jobs .pager a[rel=next]");
+    assertThat(jobRows()).containsExactlyElementsOf(second);
+  }
+
+  /** Clicks the link {@code css} and waits until the page it leads to is ready. */
+  private void follow(String css) {
+    String href = wait.until(d -> d.findElement(By.cssSelector(css)).getDomProperty("href"));
+    click(css);
+    wait.until(ExpectedConditions.urlToBe(href));
+    awaitPageReady();
+  }
+
+  /** The ids of the jobs list's rows, in order, read in one go. */
+  @SuppressWarnings("unchecked")
+  private List<String> jobRows() {
+    return (List<String>)
+        driver.executeScript(
+            "return Array.from(document.querySelectorAll('#jobs tr[data-job]'),"
+                + " row => row.getAttribute('data-job'));");
   }
 
   @Test

@@ -393,6 +393,95 @@ class HttpApiTest {
     assertThat(seen).isSortedAccordingTo((x, y) -> JobId.parse(y).compareTo(JobId.parse(x)));
   }
 
+  @Test
+  void list_count_andBulkActions_findJobsByWhatTheirPayloadContains() {
+    String gold =
+        docket
+            .enqueue(
+                "{\"kind\": \"k.find\", \"queue\": \"pausable\", \"payload\":"
+                    + " {\"customer\": {\"id\": 42, \"tier\": \"gold\"}, \"items\": [1, 2]}}")
+            .path("id")
+            .asText();
+    String silver =
+        docket
+            .enqueue(
+                "{\"kind\": \"k.find\", \"queue\": \"pausable\", \"payload\":"
+                    + " {\"customer\": {\"id\": 42, \"tier\": \"silver\"}}}")
+            .path("id")
+            .asText();
+    docket.enqueue(
+        "{\"kind\": \"k.find\", \"queue\": \"pausable\", \"payload\": {\"customer\": 42}}");
+    String customer = encode("{\"customer\": {\"id\": 42}}");
+
+    assertThat(ids("/api/jobs?kind=k.find&payload=" + customer)).containsExactly(silver, gold);
+    assertThat(ids("/api/jobs?kind=k.find&payload=" + encode("{\"items\": [2]}")))
+        .containsExactly(gold);
+    assertThat(
+            docket
+                .get("/api/jobs/count?kind=k.find&payload=" + customer)
+                .json()
+                .path("count")
+                .asLong())
+        .isEqualTo(2);
+    var cancelled =
+        docket.post(
+            "/api/jobs/cancel",
+            "{\"filter\": {\"kind\": \"k.find\", \"payload\": \"{\\\"customer\\\": {\\\"tier\\\":"
+                + " \\\"gold\\\"}}\"}}");
+    assertThat(cancelled.status()).as("%s", cancelled).isEqualTo(200);
+    assertThat(texts(cancelled.json().path("changed"))).containsExactly(gold);
+  }
+
+  @Test
+  void list_andCount_findAJob_byTheShortIdTheDashboardShows() {
+    String id = enqueueIn("find-id", "k.one", "red");
+    enqueueIn("find-id", "k.one", "red");
+    String shortId = "\u2026" + id.substring(id.length() - 12);
+
+    assertThat(ids("/api/jobs?id=" + encode(shortId))).containsExactly(id);
+    assertThat(ids("/api/jobs?queue=find-id&id=" + id.substring(id.length() - 12).toUpperCase()))
+        .containsExactly(id);
+    assertThat(docket.get("/api/jobs/count?id=" + id).json().path("count").asLong()).isEqualTo(1);
+  }
+
+  @Test
+  void list_pagesBack_withThePreviousCursor_toTheSamePages() {
+    var bulk = new StringBuilder("{\"jobs\": [");
+    for (int i = 0; i < 7; i++) {
+      bulk.append(i == 0 ? "" : ",").append("{\"kind\": \"k.page\", \"queue\": \"paging-back\"}");
+    }
+    assertThat(docket.post("/api/jobs/bulk", bulk.append("]}").toString()).status()).isEqualTo(201);
+    String path = "/api/jobs?queue=paging-back&limit=3";
+    var first = docket.get(path).json();
+    var second = docket.get(path + "&cursor=" + first.path("nextCursor").asText()).json();
+    var third = docket.get(path + "&cursor=" + second.path("nextCursor").asText()).json();
+    assertThat(first.path("previousCursor").isNull()).isTrue();
+    assertThat(third.path("nextCursor").isNull()).isTrue();
+
+    var backToSecond = docket.get(path + "&cursor=" + third.path("previousCursor").asText()).json();
+    var backToFirst =
+        docket.get(path + "&cursor=" + backToSecond.path("previousCursor").asText()).json();
+
+    assertThat(texts(backToSecond.path("jobs"), "id"))
+        .containsExactlyElementsOf(texts(second.path("jobs"), "id"));
+    assertThat(texts(backToFirst.path("jobs"), "id"))
+        .containsExactlyElementsOf(texts(first.path("jobs"), "id"));
+    assertThat(backToFirst.path("previousCursor").isNull()).as("back at the first page").isTrue();
+    assertThat(backToFirst.path("nextCursor").asText())
+        .isEqualTo(first.path("nextCursor").asText());
+    var bulkBack =
+        docket.post(
+            "/api/jobs/cancel",
+            "{\"filter\": {\"queue\": \"paging-back\"}, \"cursor\": \""
+                + third.path("previousCursor").asText()
+                + "\"}");
+    assertThat(bulkBack.status()).as("bulk actions walk forward only").isEqualTo(400);
+  }
+
+  private static String encode(String text) {
+    return java.net.URLEncoder.encode(text, java.nio.charset.StandardCharsets.UTF_8);
+  }
+
   // ---- GET /api/jobs/{id}, retry -----------------------------------------------------------
 
   @Test

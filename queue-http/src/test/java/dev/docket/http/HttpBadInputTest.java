@@ -554,7 +554,30 @@ class HttpBadInputTest {
         argumentSet("cursor with a bad id", "cursor=" + badUuid, "invalid_cursor", "cursor"),
         argumentSet("queue with a space", "queue=bad%20queue", "invalid_parameter", "'bad queue'"),
         argumentSet("kind too long", "kind=" + "k".repeat(129), "invalid_parameter", "Kind"),
-        argumentSet("tag with a space", "tag=bad%20tag", "invalid_parameter", "'bad tag'"));
+        argumentSet("tag with a space", "tag=bad%20tag", "invalid_parameter", "'bad tag'"),
+        argumentSet(
+            "payload not JSON",
+            "payload=%7Bcustomer%3A%2042%7D",
+            "invalid_parameter",
+            "The payload filter is not valid JSON: expected a quoted key (at character 2)"),
+        argumentSet("payload a scalar", "payload=42", "invalid_parameter", "use an object such as"),
+        argumentSet(
+            "payload cut short",
+            "payload=%7B%22a%22%3A%5B1%2C",
+            "invalid_parameter",
+            "it ends where a value should be"),
+        argumentSet(
+            "payload with a NUL escape",
+            "payload=%7B%22a%22%3A%22%5Cu0000%22%7D",
+            "invalid_parameter",
+            "\\u0000"),
+        argumentSet("id too short", "id=abc", "invalid_parameter", "use 4 to 32 hex digits"),
+        argumentSet("id not hex", "id=%E2%80%A6zz12zz", "invalid_parameter", "is not the end"),
+        argumentSet(
+            "id too long",
+            "id=0190a1b2-0000-7000-8000-a1b2c3d4e5f6ff",
+            "invalid_parameter",
+            "4 to 32 hex digits"));
   }
 
   @ParameterizedTest
@@ -580,6 +603,32 @@ class HttpBadInputTest {
     var response = docket.get("/api/history?" + query);
 
     assertError(response, 400, code, fragment);
+  }
+
+  @Test
+  void count_errorGroups_andBulkActions_refuseABadPayloadOrId_likeTheList() {
+    assertError(
+        docket.get("/api/jobs/count?payload=%5B1%2C"),
+        400,
+        "invalid_parameter",
+        "The payload filter is not valid JSON");
+    assertError(docket.get("/api/jobs/errors?id=xyz1"), 400, "invalid_parameter", "is not the end");
+    assertError(
+        docket.post("/api/jobs/retry", "{\"filter\": {\"payload\": \"true\"}}"),
+        400,
+        "invalid_parameter",
+        "use an object such as");
+    assertError(
+        docket.post(
+            "/api/jobs/cancel", "{\"filter\": {\"payload\": \"[" + "1,".repeat(5_000) + "1]\"}}"),
+        400,
+        "invalid_parameter",
+        "the most is 10000");
+    assertError(
+        docket.post("/api/jobs/delete", "{\"filter\": {\"id\": \"12\"}}"),
+        400,
+        "invalid_parameter",
+        "4 to 32 hex digits");
   }
 
   /**

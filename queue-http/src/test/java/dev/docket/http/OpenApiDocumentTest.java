@@ -231,16 +231,18 @@ class OpenApiDocumentTest {
   void theJobListsParameters_areTheOnesTheServerAccepts() {
     String cursor = ApiRoutes.cursor(JobId.of(UUID.randomUUID()));
     Map<String, String> values =
-        Map.of(
-            "state", "pending",
-            "queue", "default",
-            "kind", "k",
-            "tag", "t",
-            "error", "java.io.IOException",
-            "createdFrom", "2020-01-01T00:00:00Z",
-            "createdBefore", "2030-01-01T00:00:00Z",
-            "cursor", cursor,
-            "limit", "5");
+        Map.ofEntries(
+            Map.entry("state", "pending"),
+            Map.entry("queue", "default"),
+            Map.entry("kind", "k"),
+            Map.entry("tag", "t"),
+            Map.entry("error", "java.io.IOException"),
+            Map.entry("createdFrom", "2020-01-01T00:00:00Z"),
+            Map.entry("createdBefore", "2030-01-01T00:00:00Z"),
+            Map.entry("payload", "{\"customer\": {\"id\": 42}}"),
+            Map.entry("id", "\u2026a1b2c3d4e5f6"),
+            Map.entry("cursor", cursor),
+            Map.entry("limit", "5"));
     var documented = new TreeSet<String>();
     for (JsonNode parameter : parameters("GET /api/jobs")) {
       if (parameter.path("in").asText().equals("query")) {

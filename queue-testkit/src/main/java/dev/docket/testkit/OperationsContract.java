@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -477,6 +478,251 @@ public abstract class OperationsContract extends JobStorageFixture {
         assertThat(page.nextAfterId()).contains(page.jobs().getLast().id());
         query = query.after(page.nextAfterId().get());
       }
+    }
+  }
+
+  /**
+   * Finding jobs as an operator does: by what their payload holds (JSON containment), by the short
+   * id a list shows, and paging back as well as forward.
+   */
+  @Nested
+  class FindJobs {
+    private static final String ALPHA = "alpha";
+    private static final String BETA = "beta";
+    private static final String MAIL = "email.send";
+    private static final String REPORT = "report.build";
+
+    private Job goldMail;
+    private Job silverMail;
+    private Job stringCustomer;
+    private Job orderLines;
+    private Job amount;
+    private Job scalar;
+
+    @BeforeEach
+    void fillTheStore() {
+      goldMail =
+          given(
+              JobState.PENDING,
+              specBuilder(ALPHA)
+                  .kind(MAIL)
+                  .payload(
+                      "{\"customer\": {\"id\": 42, \"tier\": \"gold\"}, \"items\": [1, 2, 3],"
+                          + " \"locale\": \"en\"}"));
+      clock.advance(Duration.ofMinutes(1));
+      silverMail =
+          given(
+              JobState.COMPLETED,
+              specBuilder(ALPHA)
+                  .kind(MAIL)
+                  .payload(
+                      "{\"locale\":\"de\",\"items\":[3,4],\"customer\":{\"tier\":\"silver\",\"id\":42}}"));
+      clock.advance(Duration.ofMinutes(1));
+      stringCustomer =
+          given(
+              JobState.PENDING,
+              specBuilder(BETA)
+                  .kind(REPORT)
+                  .payload(
+                      "{\"customer\": {\"id\": \"42\"}, \"items\": [[1, 2], [5]], \"flag\": true,"
+                          + " \"none\": null}"));
+      clock.advance(Duration.ofMinutes(1));
+      orderLines =
+          given(
+              JobState.FAILED,
+              specBuilder(BETA)
+                  .kind(MAIL)
+                  .payload("[{\"sku\": \"a-1\", \"qty\": 2}, {\"sku\": \"b-2\"}]"));
+      clock.advance(Duration.ofMinutes(1));
+      amount =
+          given(
+              JobState.PENDING,
+              specBuilder(ALPHA)
+                  .kind(REPORT)
+                  .payload("{\"amount\": 1.50, \"note\": \"caf\\u00e9 \\\"quoted\\\"\"}"));
+      clock.advance(Duration.ofMinutes(1));
+      scalar = given(JobState.PENDING, specBuilder(ALPHA).kind(MAIL).payload("\"just text\""));
+      clock.advance(Duration.ofMinutes(1));
+    }
+
+    @Test
+    void list_findsJobs_whosePayloadContainsTheObject_recursively() {
+      assertFound(payload("{\"customer\": {\"id\": 42}}"), goldMail, silverMail);
+      assertFound(payload("{\"customer\": {\"tier\": \"gold\", \"id\": 42}}"), goldMail);
+      assertFound(payload("{\"customer\": {}}"), goldMail, silverMail, stringCustomer);
+      assertFound(payload("{\"flag\": true, \"none\": null}"), stringCustomer);
+    }
+
+    @Test
+    void list_findsJobs_whosePayloadArraysContainTheElements_inAnyOrder() {
+      assertFound(payload("{\"items\": [3]}"), goldMail, silverMail);
+      assertFound(payload("{\"items\": [3, 1]}"), goldMail);
+      assertFound(payload("{\"items\": [[2]]}"), stringCustomer);
+      assertFound(payload("[{\"sku\": \"b-2\"}]"), orderLines);
+      assertFound(payload("[{\"qty\": 2}, {\"sku\": \"b-2\"}]"), orderLines);
+      assertFound(payload("[]"), orderLines);
+    }
+
+    @Test
+    void list_comparesPayloadScalars_byTypeAndValue() {
+      assertFound(payload("{\"customer\": {\"id\": \"42\"}}"), stringCustomer);
+      assertFound(payload("{\"amount\": 1.5}"), amount);
+      assertFound(payload("{\"amount\": 15e-1}"), amount);
+      assertFound(payload("{\"note\": \"caf\u00e9 \\\"quoted\\\"\"}"), amount);
+    }
+
+    @Test
+    void list_findsNothing_whenNoPayloadContainsTheFilter() {
+      assertFound(payload("{\"customer\": {\"id\": 43}}"));
+      assertFound(payload("{\"locale\": \"fr\"}"));
+      assertFound(payload("{\"missing\": null}"));
+      assertFound(
+          payload("{\"items\": 3}"), "an array does not contain a bare scalar below the top");
+      assertFound(payload("{\"items\": [[1, 5]]}"), "one element must hold both");
+      assertFound(payload("{\"customer\": [42]}"));
+      assertFound(payload("[\"just text\"]"), "a scalar payload is no array");
+      assertFound(payload("{\"sku\": \"a-1\"}"), "an array payload is no object");
+    }
+
+    @Test
+    void list_combinesThePayloadFilter_withTheOtherFilters() {
+      var customer = "{\"customer\": {\"id\": 42}}";
+      assertFound(query().payloadContains(customer).state(JobState.PENDING).build(), goldMail);
+      assertFound(query().payloadContains(customer).queue(ALPHA).build(), goldMail, silverMail);
+      assertFound(query().payloadContains("{\"items\": [3]}").kind(REPORT).build());
+      assertFound(
+          query().payloadContains("{}").queue(BETA).build(), "objects only", stringCustomer);
+    }
+
+    @Test
+    void count_honoursThePayloadFilter() {
+      assertThat(storage.count(payload("{\"customer\": {}}"), 1_000)).isEqualTo(3);
+      assertThat(storage.count(payload("{\"customer\": {}}"), 2)).isEqualTo(2);
+      assertThat(storage.count(query().payloadContains("{}").state(JobState.PENDING).build(), 100))
+          .isEqualTo(3);
+    }
+
+    @Test
+    void list_findsAJob_byTheShortIdAListShows() {
+      String text = orderLines.id().toString();
+      String shortId = "\u2026" + text.substring(text.length() - 12);
+
+      assertFound(query().idSuffix(shortId).build(), orderLines);
+      assertFound(
+          query().idSuffix(text.substring(text.length() - 12).toUpperCase()).build(), orderLines);
+      assertFound(query().idSuffix(text).build(), orderLines);
+      assertFound(query().idSuffix(text.substring(text.length() - 17)).build(), orderLines);
+    }
+
+    @Test
+    void list_findsEveryJob_whoseIdEndsWithTheDigits_withTheOtherFilters() {
+      var first = insertWithId(0xabcd, ALPHA);
+      var second = insertWithId(0x1abcd, BETA);
+      var third = insertWithId(0x2abcd, ALPHA);
+      insertWithId(0xabce, ALPHA);
+
+      assertFound(query().idSuffix("abcd").build(), first, second, third);
+      assertFound(query().idSuffix("1-ABCD").build(), second);
+      assertFound(query().idSuffix("0000abcd").queue(ALPHA).build(), first);
+      assertFound(query().idSuffix("abcd").queue(ALPHA).build(), first, third);
+      assertFound(query().idSuffix("abcd").state(JobState.RUNNING).build());
+    }
+
+    /** A pending job whose id ends with {@code low}, newer than every job of the fixture. */
+    private Job insertWithId(long low, String queue) {
+      var id =
+          JobId.of(new UUID(0x0190_8000_0000_7000L + (low << 16), 0x8000_0000_0000_0000L | low));
+      var job = Job.submit(id, spec(queue), now());
+      assertThat(storage.insert(List.of(job))).containsExactly(job);
+      insertedIds.add(id);
+      return job;
+    }
+
+    @Test
+    void list_findsNothing_forAnIdSuffixNoJobHas() {
+      String other = "fedcba98";
+      assertThat(knownJobs()).noneMatch(job -> job.id().toString().endsWith(other));
+
+      assertFound(query().idSuffix(other).build());
+      assertThat(storage.count(query().idSuffix(other).build(), 100)).isZero();
+    }
+
+    @Test
+    void list_pagesBack_throughTheSamePages_itPagedForward() {
+      for (int i = 0; i < 11; i++) {
+        clock.advance(Duration.ofSeconds(1));
+        insert(spec(i % 2 == 0 ? ALPHA : BETA));
+      }
+      assertThat(knownJobs()).hasSize(17);
+
+      assertPagesBackAsForward(query().limit(4).build());
+      assertPagesBackAsForward(query().queue(ALPHA).limit(3).build());
+      assertPagesBackAsForward(query().payloadContains("{}").limit(2).build());
+      assertPagesBackAsForward(query().limit(17).build());
+    }
+
+    @Test
+    void list_beforeACursor_returnsTheNewerJobs_newestFirst() {
+      var newestFirst = sortedNewestFirst(job -> true);
+      var middle = newestFirst.get(3);
+
+      var page = storage.list(query().beforeId(middle.id()).limit(2).build());
+
+      assertThat(page.jobs()).containsExactlyElementsOf(newestFirst.subList(1, 3));
+      assertThat(page.previousBeforeId()).contains(newestFirst.get(1).id());
+      assertThat(page.nextAfterId()).contains(newestFirst.get(2).id());
+      var top = storage.list(query().beforeId(middle.id()).limit(3).build());
+      assertThat(top.jobs()).containsExactlyElementsOf(newestFirst.subList(0, 3));
+      assertThat(top.previousBeforeId()).as("nothing newer than the newest").isEmpty();
+      assertThat(storage.count(query().beforeId(middle.id()).build(), 100)).isEqualTo(3);
+    }
+
+    private void assertPagesBackAsForward(JobQuery first) {
+      var forward = new ArrayList<JobPage>();
+      var page = storage.list(first);
+      assertThat(page.previousBeforeId()).as("the first page has none before it").isEmpty();
+      forward.add(page);
+      while (page.nextAfterId().isPresent()) {
+        page = storage.list(first.after(page.nextAfterId().get()));
+        forward.add(page);
+        assertThat(forward.size()).as("pages walked").isLessThanOrEqualTo(knownJobs().size());
+      }
+      for (int i = forward.size() - 1; i > 0; i--) {
+        var before = forward.get(i).previousBeforeId();
+        assertThat(before).as("the cursor back from page %d of %s", i + 1, first).isPresent();
+        var back = storage.list(first.before(before.get()));
+        assertThat(ids(back.jobs()))
+            .as("page %d of %s read backwards", i, first)
+            .containsExactlyElementsOf(ids(forward.get(i - 1).jobs()));
+        assertThat(back.nextAfterId())
+            .as("the cursor forward from page %d read backwards", i)
+            .contains(forward.get(i - 1).jobs().getLast().id());
+        assertThat(back.previousBeforeId())
+            .as("a cursor back from page %d", i)
+            .isEqualTo(i == 1 ? Optional.empty() : forward.get(i - 1).previousBeforeId());
+      }
+    }
+
+    private JobQuery payload(String json) {
+      return query().payloadContains(json).build();
+    }
+
+    private JobQuery.Builder query() {
+      return JobQuery.builder();
+    }
+
+    private void assertFound(JobQuery query, Job... expected) {
+      assertFound(query, "", expected);
+    }
+
+    private void assertFound(JobQuery query, String why, Job... expected) {
+      var wanted = java.util.Arrays.stream(expected).sorted(NEWEST_FIRST).toList();
+      assertThat(ids(storage.list(query).jobs()))
+          .as("jobs found by %s %s", query, why)
+          .containsExactlyElementsOf(ids(wanted));
+      assertThat(storage.count(query, 1_000))
+          .as("jobs counted by %s", query)
+          .isEqualTo(expected.length);
     }
   }
 

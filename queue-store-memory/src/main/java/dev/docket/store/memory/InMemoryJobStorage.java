@@ -425,24 +425,25 @@ final class InMemoryJobStorage implements JobStorage, WakeUps, QueueControl, Job
 
   @Override
   public JobPage list(JobQuery query) {
-    // The newest matches: a min-heap of ids keeps the largest limit + 1 in one pass.
-    var newest = new PriorityQueue<Job>(query.limit() + 1, Comparator.comparing(Job::id));
+    // The limit + 1 matches nearest the cursor in one pass: a heap whose head is the one farthest
+    // from it. Forward (newest first) keeps the largest ids; a page before beforeId the smallest.
+    boolean backward = query.beforeId().isPresent();
+    Comparator<Job> reading =
+        backward ? Comparator.comparing(Job::id) : Comparator.comparing(Job::id).reversed();
+    var nearest = new PriorityQueue<Job>(query.limit() + 1, reading.reversed());
+    var matcher = query.matcher();
     for (Entry entry : jobs.values()) {
       Job job = read(entry);
-      if (job != null && matches(query, job)) {
-        newest.add(job);
-        if (newest.size() > query.limit() + 1) {
-          newest.poll();
+      if (job != null && query.withinCursor(job.id()) && matcher.test(job)) {
+        nearest.add(job);
+        if (nearest.size() > query.limit() + 1) {
+          nearest.poll();
         }
       }
     }
-    var page = new ArrayList<>(newest);
-    page.sort(Comparator.comparing(Job::id).reversed());
-    boolean more = page.size() > query.limit();
-    if (more) {
-      page.remove(page.size() - 1);
-    }
-    return new JobPage(page, more ? Optional.of(page.get(page.size() - 1).id()) : Optional.empty());
+    var found = new ArrayList<>(nearest);
+    found.sort(reading);
+    return JobPage.of(query, found);
   }
 
   /** Longest-running first: earliest lease start, then lowest id. */
@@ -474,20 +475,16 @@ final class InMemoryJobStorage implements JobStorage, WakeUps, QueueControl, Job
     return out;
   }
 
-  private static boolean matches(JobQuery query, Job job) {
-    return query.afterId().map(after -> job.id().compareTo(after) < 0).orElse(true)
-        && query.matches(job);
-  }
-
   @Override
   public long count(JobQuery query, long cap) {
     if (cap < 1) {
       throw new IllegalArgumentException("The cap is %d; count up to 1 or more.".formatted(cap));
     }
     long found = 0;
+    var matcher = query.matcher();
     for (Entry entry : jobs.values()) {
       Job job = read(entry);
-      if (job != null && matches(query, job) && ++found >= cap) {
+      if (job != null && query.withinCursor(job.id()) && matcher.test(job) && ++found >= cap) {
         break;
       }
     }

@@ -37,13 +37,16 @@ public interface JobOperations {
     }
     long found = 0;
     JobQuery page = query.withLimit(JobQuery.MAX_LIMIT);
+    // Away from the cursor: older pages after an afterId (or none), newer ones before a beforeId.
+    boolean newer = query.beforeId().isPresent();
     while (true) {
       JobPage jobs = list(page);
       found += jobs.jobs().size();
-      if (found >= cap || jobs.nextAfterId().isEmpty()) {
+      var next = newer ? jobs.previousBeforeId() : jobs.nextAfterId();
+      if (found >= cap || next.isEmpty()) {
         return Math.min(found, cap);
       }
-      page = page.after(jobs.nextAfterId().get());
+      page = newer ? page.before(next.get()) : page.after(next.get());
     }
   }
 

@@ -12,7 +12,8 @@ import java.util.Optional;
  *
  * <p>Every filter is optional; filters combine with AND. Results are ordered by id descending,
  * which for Docket's time-ordered ids is newest first. A page continues after the {@code afterId}
- * cursor, the last id of the page before, so paging stays stable while jobs are added.
+ * cursor, the last id of the page before, so paging stays stable while jobs are added; the {@code
+ * beforeId} cursor, the first id of a page, reads the page before it, back towards the newest.
  *
  * @param queue only jobs of this queue
  * @param state only jobs in this state
@@ -27,7 +28,15 @@ import java.util.Optional;
  *     due at that time
  * @param runAtAfter only jobs whose run-at is strictly after this time: with state pending, the
  *     jobs still scheduled at that time
- * @param afterId continue after this id (exclusive)
+ * @param payloadContains only jobs whose payload contains this JSON object or array, as
+ *     PostgreSQL's {@code jsonb @>} decides: an object contains the keys of the filter's object
+ *     with values that contain the filter's, recursively; an array contains the filter's elements
+ *     (each in some element of its own, in any order); scalars equal (numbers by value)
+ * @param idSuffix only jobs whose id, written as 32 hex digits without dashes, ends with these 4 to
+ *     32 lowercase hex digits: the short id the dashboard's lists show finds its job
+ * @param afterId continue after this id (exclusive): the page of older jobs
+ * @param beforeId the page before this id (exclusive): the newer jobs just before it, still
+ *     returned newest first; at most one of the two cursors is set
  * @param limit the page size, 1 to {@link #MAX_LIMIT}
  */
 public record JobQuery(
@@ -40,7 +49,10 @@ public record JobQuery(
     Optional<Instant> createdBefore,
     Optional<Instant> runAtUpTo,
     Optional<Instant> runAtAfter,
+    Optional<String> payloadContains,
+    Optional<String> idSuffix,
     Optional<JobId> afterId,
+    Optional<JobId> beforeId,
     int limit) {
   /** The page size when none is given. */
   public static final int DEFAULT_LIMIT = 50;
@@ -58,6 +70,12 @@ public record JobQuery(
   /** The latest time a filter may name: the end of year 9999, to the microsecond. */
   public static final Instant LATEST_TIME = Instant.parse("9999-12-31T23:59:59.999999Z");
 
+  /** The longest payload filter, in characters. */
+  public static final int MAX_PAYLOAD_FILTER_LENGTH = 10_000;
+
+  /** The fewest hex digits an id suffix may have: fewer would match a large share of all jobs. */
+  public static final int MIN_ID_SUFFIX = 4;
+
   /** Validates every filter. */
   public JobQuery {
     Objects.requireNonNull(queue, "queue").ifPresent(Names::requireQueue);
@@ -70,7 +88,16 @@ public record JobQuery(
         .ifPresent(t -> requireInRange("before", t));
     Objects.requireNonNull(runAtUpTo, "runAtUpTo").ifPresent(t -> requireInRange("run-at", t));
     Objects.requireNonNull(runAtAfter, "runAtAfter").ifPresent(t -> requireInRange("run-at", t));
+    Objects.requireNonNull(payloadContains, "payloadContains")
+        .ifPresent(JobQuery::requirePayloadFilter);
+    idSuffix = Objects.requireNonNull(idSuffix, "idSuffix").map(JobQuery::normalizeIdSuffix);
     Objects.requireNonNull(afterId, "afterId");
+    Objects.requireNonNull(beforeId, "beforeId");
+    if (afterId.isPresent() && beforeId.isPresent()) {
+      throw new IllegalArgumentException(
+          "A page is either after %s or before %s, not both: give one cursor."
+              .formatted(afterId.get(), beforeId.get()));
+    }
     if (limit < 1 || limit > MAX_LIMIT) {
       throw new IllegalArgumentException(
           "Page size %d is out of range: use 1 to %d.".formatted(limit, MAX_LIMIT));
@@ -83,6 +110,43 @@ public record JobQuery(
           "Error type %s is blank or longer than %d characters."
               .formatted(Names.quote(type), dev.docket.domain.AttemptError.MAX_TYPE_LENGTH));
     }
+  }
+
+  private static Object requirePayloadFilter(String json) {
+    if (json.length() > MAX_PAYLOAD_FILTER_LENGTH) {
+      throw new IllegalArgumentException(
+          "The payload filter has %d characters; the most is %d."
+              .formatted(json.length(), MAX_PAYLOAD_FILTER_LENGTH));
+    }
+    return JsonContainment.parseFilter(json);
+  }
+
+  /**
+   * The hex digits of an id suffix as a job's id would end with them: lowercase, dashes dropped,
+   * and a leading ellipsis (as the dashboard's lists show short ids) ignored.
+   */
+  private static String normalizeIdSuffix(String suffix) {
+    String hex = suffix.strip();
+    if (hex.startsWith("\u2026")) {
+      hex = hex.substring(1);
+    } else if (hex.startsWith("...")) {
+      hex = hex.substring(3);
+    }
+    hex = hex.replace("-", "").toLowerCase(java.util.Locale.ROOT);
+    boolean valid = hex.length() >= MIN_ID_SUFFIX && hex.length() <= 32;
+    for (int i = 0; valid && i < hex.length(); i++) {
+      char c = hex.charAt(i);
+      valid = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+    }
+    if (!valid) {
+      throw new IllegalArgumentException(
+          "Id "
+              + Names.quote(suffix)
+              + " is not the end of a job id: use %d to 32 hex digits, such as the short id a list"
+                  .formatted(MIN_ID_SUFFIX)
+              + " shows (dashes are ignored).");
+    }
+    return hex;
   }
 
   private static void requireInRange(String which, Instant time) {
@@ -104,22 +168,27 @@ public record JobQuery(
     return builder().build();
   }
 
-  /** The same query continued after {@code id}. */
+  /** The same query continued after {@code id}: the page of older jobs. */
   public JobQuery after(JobId id) {
-    return copy(Optional.of(id), limit);
+    return copy(Optional.of(id), Optional.empty(), limit);
+  }
+
+  /** The same query's page before {@code id}: the newer jobs just before it. */
+  public JobQuery before(JobId id) {
+    return copy(Optional.empty(), Optional.of(id), limit);
   }
 
   /** The same filters from the first page: for counting, or for acting on every match. */
   public JobQuery fromStart() {
-    return copy(Optional.empty(), limit);
+    return copy(Optional.empty(), Optional.empty(), limit);
   }
 
   /** The same query with another page size. */
   public JobQuery withLimit(int limit) {
-    return copy(afterId, limit);
+    return copy(afterId, beforeId, limit);
   }
 
-  private JobQuery copy(Optional<JobId> afterId, int limit) {
+  private JobQuery copy(Optional<JobId> afterId, Optional<JobId> beforeId, int limit) {
     return new JobQuery(
         queue,
         state,
@@ -130,12 +199,49 @@ public record JobQuery(
         createdBefore,
         runAtUpTo,
         runAtAfter,
+        payloadContains,
+        idSuffix,
         afterId,
+        beforeId,
         limit);
   }
 
-  /** Whether a job matches every filter but the cursor: what a store's query selects. */
+  /** Whether a job matches every filter but the cursors: what a store's query selects. */
   public boolean matches(dev.docket.domain.Job job) {
+    return matcher().test(job);
+  }
+
+  /**
+   * {@link #matches} as a predicate that reads the payload filter once, for a store that tests many
+   * jobs against one query.
+   */
+  public java.util.function.Predicate<dev.docket.domain.Job> matcher() {
+    Object pattern = payloadContains.map(JsonContainment::parseFilter).orElse(null);
+    return job ->
+        matchesColumns(job)
+            && idSuffix.map(s -> hasIdSuffix(job.id(), s)).orElse(true)
+            && (pattern == null || payloadContains(job.payload(), pattern));
+  }
+
+  private static boolean hasIdSuffix(JobId id, String suffix) {
+    return id.toString().replace("-", "").endsWith(suffix);
+  }
+
+  private static boolean payloadContains(String payload, Object pattern) {
+    Object document = JsonContainment.parsePayload(payload);
+    return document != null && JsonContainment.contains(document, pattern);
+  }
+
+  /**
+   * Whether {@code id} lies within the query's cursor: before {@code afterId}, after {@code
+   * beforeId}.
+   */
+  public boolean withinCursor(JobId id) {
+    return afterId.map(after -> id.compareTo(after) < 0).orElse(true)
+        && beforeId.map(before -> id.compareTo(before) > 0).orElse(true);
+  }
+
+  private boolean matchesColumns(dev.docket.domain.Job job) {
     return queue.map(job.queue()::equals).orElse(true)
         && state.map(s -> job.state() == s).orElse(true)
         && kind.map(job.kind()::equals).orElse(true)
@@ -160,7 +266,10 @@ public record JobQuery(
     private Instant createdBefore;
     private Instant runAtUpTo;
     private Instant runAtAfter;
+    private String payloadContains;
+    private String idSuffix;
     private JobId afterId;
+    private JobId beforeId;
     private int limit = DEFAULT_LIMIT;
 
     private Builder() {}
@@ -230,9 +339,39 @@ public record JobQuery(
       return state(JobState.PENDING).runAtAfter(now);
     }
 
-    /** Continue after this id. */
+    /**
+     * Only jobs whose payload contains this JSON object or array (see {@link
+     * JobQuery#payloadContains()}).
+     *
+     * @throws IllegalArgumentException if it is not JSON, not an object or array, or holds what
+     *     PostgreSQL's {@code jsonb} cannot (the NUL character, a number beyond its range)
+     */
+    public Builder payloadContains(String json) {
+      requirePayloadFilter(Objects.requireNonNull(json, "json"));
+      this.payloadContains = json;
+      return this;
+    }
+
+    /**
+     * Only jobs whose id ends with these hex digits: 4 to 32 of them, in either case, dashes
+     * ignored, and a leading ellipsis too, so that a short id copied from a list finds its job.
+     *
+     * @throws IllegalArgumentException if it is anything else
+     */
+    public Builder idSuffix(String suffix) {
+      this.idSuffix = normalizeIdSuffix(Objects.requireNonNull(suffix, "suffix"));
+      return this;
+    }
+
+    /** Continue after this id: the page of older jobs. */
     public Builder afterId(JobId id) {
       this.afterId = Objects.requireNonNull(id, "id");
+      return this;
+    }
+
+    /** The page before this id: the newer jobs just before it, still newest first. */
+    public Builder beforeId(JobId id) {
+      this.beforeId = Objects.requireNonNull(id, "id");
       return this;
     }
 
@@ -269,7 +408,10 @@ public record JobQuery(
           Optional.ofNullable(createdBefore),
           Optional.ofNullable(runAtUpTo),
           Optional.ofNullable(runAtAfter),
+          Optional.ofNullable(payloadContains),
+          Optional.ofNullable(idSuffix),
           Optional.ofNullable(afterId),
+          Optional.ofNullable(beforeId),
           limit);
     }
   }
