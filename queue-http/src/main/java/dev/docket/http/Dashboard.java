@@ -654,6 +654,11 @@ final class Dashboard {
             : java.time.Duration.between(due, job.finishedAt()));
   }
 
+  /** Whether {@code id} ends an id with twelve hex digits or more, as the lists' short ids do. */
+  private static boolean isLongSuffix(String id) {
+    return id.chars().filter(c -> Character.digit(c, 16) >= 0).count() >= 12;
+  }
+
   private void jobs(Context ctx) {
     String id = ctx.queryParam("id");
     if (id != null && id.strip().length() == 36) {
@@ -672,6 +677,18 @@ final class Dashboard {
     var parameters = new TreeMap<String, List<String>>(ctx.queryParamMap());
     var model = jobsModel(ctx, parameters);
     try {
+      if (id != null && parameters.keySet().equals(java.util.Set.of("id")) && isLongSuffix(id)) {
+        // Twelve hex digits and more (the short id the lists show) name one job: no other of
+        // millions shares them. The newest match is found by walking the primary key from the
+        // newest job, and the walk stops there instead of reading every id for a second one.
+        var newest = new TreeMap<String, List<String>>(parameters);
+        newest.put("limit", List.of("1"));
+        List<ApiJson.JobView> found = api.list(newest).jobs();
+        if (!found.isEmpty()) {
+          ctx.redirect("/jobs/" + found.getFirst().id(), HttpStatus.SEE_OTHER);
+          return;
+        }
+      }
       ApiJson.JobPageView page = api.list(parameters);
       if (id != null
           && !id.isBlank()
