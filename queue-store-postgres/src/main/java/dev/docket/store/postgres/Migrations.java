@@ -40,7 +40,8 @@ final class Migrations {
           "V5__node_busy_and_lease_start.sql",
           "V6__dead_letter_index.sql",
           "V7__audit_log.sql",
-          "V8__schedule_definitions.sql");
+          "V8__schedule_definitions.sql",
+          "V9__attempts.sql");
 
   static final String HISTORY_TABLE = "docket_schema_history";
   private static final String PLACEHOLDER = "docket_schema";
