@@ -51,7 +51,7 @@ final class Dashboard {
           java.util.regex.Pattern.compile("GET /api/events"),
           java.util.regex.Pattern.compile("GET /api/jobs/(count|errors)"),
           java.util.regex.Pattern.compile("POST /api/jobs/(retry|cancel|delete)"),
-          java.util.regex.Pattern.compile("POST /api/jobs/[^/]+/(retry|cancel)"),
+          java.util.regex.Pattern.compile("POST /api/jobs/[^/]+/(retry|cancel|rerun)"),
           java.util.regex.Pattern.compile("DELETE /api/jobs/[^/]+"),
           java.util.regex.Pattern.compile("POST /api/queues/[^/]+/(pause|resume)"),
           java.util.regex.Pattern.compile("POST /api/schedules/[^/]+/(run|enable|disable)"));
