@@ -772,8 +772,6 @@ final class Dashboard {
       step.put("tlRan", Formats.seconds(a.durationSeconds()));
       step.put("tlOutcome", a.outcome());
       step.put("tlOutcomeLabel", outcomeLabel(a.outcome()));
-      step.put("tlEndedIso", a.endedAt().toString());
-      step.put("tlEndedUtc", time(a.endedAt()));
       if (a.errorType() != null) {
         ApiJson.ErrorEntry match = null;
         for (ApiJson.ErrorEntry e : unclaimed) {
