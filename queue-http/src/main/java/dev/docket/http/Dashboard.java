@@ -752,8 +752,10 @@ final class Dashboard {
     var steps = new ArrayList<Map<String, Object>>();
     steps.add(step("created", "Created", job.createdAt(), now));
     List<ApiJson.AttemptView> attempts = job.attempts();
+    // The first attempt's due time: its record's, or while it has none (not yet ended, or ended
+    // before the store kept records) the run-at, which is still the first attempt's until a retry.
     Instant firstDue = attempts.isEmpty() ? job.runAt() : attempts.get(0).dueAt();
-    if (firstDue.isAfter(job.createdAt()) && (!attempts.isEmpty() || job.attempt() == 0)) {
+    if (firstDue.isAfter(job.createdAt()) && (!attempts.isEmpty() || job.attempt() <= 1)) {
       var scheduled = step("scheduled", "Scheduled for", firstDue, now);
       scheduled.put(
           "tlNote",

@@ -432,14 +432,18 @@ final class Sql {
    * and the run-at the job was claimed at, all still on the row, as every right-hand side reads the
    * row as it was. A lease taken before migration V5 has no start; its last update stands in, as
    * {@link JobRows} reads it. Keeps the last 50, as the domain does.
+   *
+   * <p>A record is a positional array, {@code [attempt, node, due_at, started_at, ended_at,
+   * ending]} (see {@link JobRows#attemptsJson}): every completion builds one, and an object with
+   * its keys cost twice as much (20,000 completions in one statement: 324 ms without a record, 399
+   * ms with an array, 472 ms with an object; medians of 8).
    */
   private static String appendAttempt(String ending) {
     return "attempts = CASE WHEN jsonb_array_length(j.attempts) >= 50 THEN j.attempts - 0"
-        + " ELSE j.attempts END || jsonb_build_object('attempt', j.attempt, 'node', j.lease_owner,"
-        + " 'due_at', j.run_at, 'started_at', COALESCE(j.lease_started_at, j.updated_at),"
-        + " 'ended_at', u.at, 'ending', "
+        + " ELSE j.attempts END || jsonb_build_array(jsonb_build_array(j.attempt, j.lease_owner,"
+        + " j.run_at, COALESCE(j.lease_started_at, j.updated_at), u.at, "
         + ending
-        + ")";
+        + "))";
   }
 
   private static String columns(String alias) {
