@@ -543,8 +543,9 @@ final class Dashboard {
   }
 
   /**
-   * From due to finished, waiting included: the store keeps no attempt's start time, so this is the
-   * closest honest figure. {@link Formats#NONE} until the job has finished.
+   * From due to finished, waiting and retries included: what a schedule's run took as its owner
+   * sees it; the job's own timeline has each attempt's times. {@link Formats#NONE} until the job
+   * has finished.
    */
   private static String took(ApiJson.JobView job) {
     if (job.finishedAt() == null) {
