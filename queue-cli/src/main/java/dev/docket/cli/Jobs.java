@@ -27,11 +27,12 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "jobs",
     mixinStandardHelpOptions = true,
-    description = "List, show, retry, cancel and delete jobs.",
+    description = "List, show, retry, re-run, cancel and delete jobs.",
     subcommands = {
       Jobs.ListJobs.class,
       Jobs.ShowJob.class,
       Jobs.RetryJob.class,
+      Jobs.RerunJob.class,
       Jobs.CancelJob.class,
       Jobs.DeleteJobs.class
     })
@@ -272,6 +273,17 @@ final class Jobs implements Runnable {
       fields.put("payload", job.payload());
       fields.put("result", job.result().orElse("-"));
       fields.forEach((name, value) -> out.printf("%-13s %s%n", name + ":", value));
+      out.printf("attempts:     %s%n", job.attempts().isEmpty() ? "-" : job.attempts().size());
+      for (var attempt : job.attempts()) {
+        out.printf(
+            "  %d on %s: started %s, waited %s, ran %s, %s%n",
+            attempt.attempt(),
+            attempt.node(),
+            attempt.startedAt(),
+            attempt.waited(),
+            attempt.duration(),
+            attempt.ending().wireName());
+      }
       out.printf("errors:       %s%n", job.errors().isEmpty() ? "-" : job.errors().size());
       for (AttemptError error : job.errors()) {
         out.printf(
@@ -309,6 +321,46 @@ final class Jobs implements Runnable {
   static final class RetryJob extends Bulk {
     RetryJob() {
       super(BulkResult.Action.RETRY);
+    }
+  }
+
+  /** {@code docket jobs rerun}: a finished job runs again, as a new job. */
+  @Command(
+      name = "rerun",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Run a finished job (completed, failed or cancelled) again, as a new job.",
+        "The new job has the finished one's queue, kind, payload, priority, tags, max attempts and"
+            + " retry policy, runs now and has no unique key; the finished job stays as it is."
+            + " Prints the new job's id."
+      })
+  static final class RerunJob implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @CommandLine.Mixin Database database = new Database();
+
+    @Parameters(index = "0", paramLabel = "<id>", description = "The finished job's id.")
+    JobId id;
+
+    @Option(names = "--json", description = "Print the new job as one JSON object, every field.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+      database.run(
+          spec,
+          (store, client) -> {
+            Job rerun = client.rerun(id);
+            Database.audit(store, "cli jobs rerun", "job %s: new job %s".formatted(id, rerun.id()));
+            PrintWriter out = spec.commandLine().getOut();
+            if (json) {
+              Json.print(out, Json.job(rerun, true));
+            } else {
+              out.println(rerun.id() + " " + lower(rerun.state()) + ", a re-run of " + id);
+            }
+            out.flush();
+          });
+      return 0;
     }
   }
 

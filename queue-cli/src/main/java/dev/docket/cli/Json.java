@@ -93,7 +93,22 @@ final class Json {
       object.put("payload", new RawValue(job.payload()));
       object.put("result", job.result().map(RawValue::new).orElse(null));
       object.put("errors", job.errors().stream().map(Json::error).toList());
+      object.put("attempts", job.attempts().stream().map(Json::attempt).toList());
     }
+    return object;
+  }
+
+  /** An ended attempt, in the API's field names. */
+  private static Map<String, Object> attempt(dev.docket.domain.AttemptRecord attempt) {
+    var object = new LinkedHashMap<String, Object>();
+    object.put("attempt", attempt.attempt());
+    object.put("node", attempt.node());
+    object.put("dueAt", text(attempt.dueAt()));
+    object.put("startedAt", text(attempt.startedAt()));
+    object.put("endedAt", text(attempt.endedAt()));
+    object.put("waitedSeconds", attempt.waited().toNanos() / 1e9);
+    object.put("durationSeconds", attempt.duration().toNanos() / 1e9);
+    object.put("outcome", attempt.ending().wireName());
     return object;
   }
 

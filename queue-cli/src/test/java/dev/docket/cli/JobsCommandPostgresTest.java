@@ -266,6 +266,87 @@ class JobsCommandPostgresTest {
   }
 
   @Test
+  void rerun_ofAFailedJob_enqueuesANewJobOfTheSameDefinition_andSaysWhich() {
+    JobId id =
+        cli.enqueue(
+            "flaky",
+            "{\"n\":1}",
+            "--queue",
+            "rerun_cli",
+            "--max-attempts",
+            "1",
+            "--priority",
+            "high",
+            "--tag",
+            "vip",
+            "--unique-key",
+            "rerun-cli-1");
+    cli.finish("rerun_cli", true);
+
+    int status = cli.run("jobs", "rerun", id.toString());
+
+    assertThat(status).as("%s", cli.err).isZero();
+    assertThat(cli.lines()).singleElement().asString().endsWith(" pending, a re-run of " + id);
+    JobId rerun = JobId.parse(cli.lines().get(0).split(" ")[0]);
+    Job stored = cli.stored(rerun);
+    assertThat(stored.queue()).isEqualTo("rerun_cli");
+    assertThat(stored.kind()).isEqualTo("flaky");
+    assertThat(stored.payload()).isEqualTo("{\"n\":1}");
+    assertThat(stored.priority().value()).isEqualTo(75);
+    assertThat(stored.tags()).containsExactly("vip");
+    assertThat(stored.maxAttempts()).isEqualTo(1);
+    assertThat(stored.uniqueKey()).isEmpty();
+    assertThat(stored.state()).isEqualTo(JobState.PENDING);
+    assertThat(cli.stored(id).state()).isEqualTo(JobState.FAILED);
+    assertThat(cli.store.auditLog().list(1, Long.MAX_VALUE))
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.action()).isEqualTo("cli jobs rerun");
+              assertThat(e.target()).isEqualTo("job %s: new job %s".formatted(id, rerun));
+            });
+  }
+
+  @Test
+  void rerunJson_printsTheNewJob() throws Exception {
+    JobId id = cli.enqueue("quick", "{}", "--queue", "rerun_json");
+    cli.finish("rerun_json", false);
+
+    assertThat(cli.run("jobs", "rerun", id.toString(), "--json")).isZero();
+
+    JsonNode job = json(cli.lines().get(0));
+    assertThat(job.get("id").asText()).matches(UUID).isNotEqualTo(id.toString());
+    assertThat(job.get("state").asText()).isEqualTo("pending");
+    assertThat(job.get("queue").asText()).isEqualTo("rerun_json");
+  }
+
+  @Test
+  void rerun_ofAJobThatHasNotFinished_saysOnlyFinishedJobsCanBeRerun() {
+    JobId id = cli.enqueue("later", "{}", "--queue", "rerun_pending");
+
+    int status = cli.run("jobs", "rerun", id.toString());
+
+    assertThat(status).isEqualTo(1);
+    assertThat(cli.out.toString()).isEmpty();
+    assertThat(cli.err.toString())
+        .isEqualToIgnoringNewLines(
+            "docket: Job %s is pending: only a finished job (completed, failed or cancelled) can"
+                    .formatted(id)
+                + " be run again.");
+  }
+
+  @Test
+  void rerun_ofAnUnknownJob_saysThereIsNone() {
+    int status = cli.run("jobs", "rerun", UNKNOWN_ID);
+
+    assertThat(status).isEqualTo(1);
+    assertThat(cli.err.toString())
+        .isEqualToIgnoringNewLines(
+            "docket: There is no job %s: it never existed, or it was purged."
+                .formatted(UNKNOWN_ID));
+  }
+
+  @Test
   void delete_deletesEachJob_pendingOrFinished_andSaysSoForEach() {
     JobId pending = cli.enqueue("gone", "{}", "--queue", "delete_many", "--delay", "PT1H");
     JobId completed = cli.enqueue("gone", "{}", "--queue", "delete_many");

@@ -44,6 +44,8 @@ class UsageErrorsTest {
           jobz | docket: unknown command 'jobz' (did you mean jobs?); see docket --help
           jobs show | docket jobs show: missing <id>; see docket jobs show --help
           jobs show 42 | docket jobs show: <id>: Job id '42' is not a UUID (expected 36 characters like 0190a1b2-...)
+          jobs rerun | docket jobs rerun: missing <id>; see docket jobs rerun --help
+          jobs rerun 42 | docket jobs rerun: <id>: Job id '42' is not a UUID (expected 36 characters like 0190a1b2-...)
           jobs show 01900000-0000-7000-8000-000000000001 extra | docket jobs show: unexpected argument 'extra'; see docket jobs show --help
           jobs retry | docket jobs retry: Name the jobs to retry: ids, or a filter (--state, --queue, --kind, --tag, --error, --payload, --id).
           jobs delete | docket jobs delete: Name the jobs to delete: ids, or a filter (--state, --queue, --kind, --tag, --error, --payload, --id).

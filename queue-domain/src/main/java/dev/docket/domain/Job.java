@@ -25,6 +25,9 @@ public final class Job {
   /** How many attempt errors a job keeps: the most recent ones. */
   public static final int MAX_ERRORS_KEPT = 50;
 
+  /** How many attempt records a job keeps: the most recent ones. */
+  public static final int MAX_ATTEMPTS_KEPT = 50;
+
   /**
    * The longest result a job may keep, in characters of JSON: a result is for a summary of what a
    * handler did (a count, a URL, an id), not for bulk data, which belongs in the application's own
@@ -40,6 +43,7 @@ public final class Job {
   private final Instant updatedAt;
   private final Instant finishedAt;
   private final List<AttemptError> errors;
+  private final List<AttemptRecord> attempts;
   private final Lease lease;
   private final long version;
   private final boolean cancelRequested;
@@ -55,6 +59,7 @@ public final class Job {
       Instant updatedAt,
       Instant finishedAt,
       List<AttemptError> errors,
+      List<AttemptRecord> attempts,
       Lease lease,
       long version,
       boolean cancelRequested,
@@ -73,6 +78,7 @@ public final class Job {
             ? null
             : finishedAt == updatedAt ? this.updatedAt : Times.micros(finishedAt);
     this.errors = errors;
+    this.attempts = attempts;
     this.lease = lease;
     this.version = version;
     this.cancelRequested = cancelRequested;
@@ -86,13 +92,27 @@ public final class Job {
     Objects.requireNonNull(spec, "spec");
     Objects.requireNonNull(now, "now");
     return new Job(
-        id, spec, JobState.PENDING, 0, now, now, null, List.of(), null, 1, false, null, null);
+        id,
+        spec,
+        JobState.PENDING,
+        0,
+        now,
+        now,
+        null,
+        List.of(),
+        List.of(),
+        null,
+        1,
+        false,
+        null,
+        null);
   }
 
   /**
    * A job as a store saved it. Checks that the fields agree with each other: a running job has a
    * lease and nothing else has; a finished job has a finish time and nothing else has; only a
-   * completed job has a result.
+   * completed job has a result; it keeps at most {@link #MAX_ATTEMPTS_KEPT} attempt records. (The
+   * records' order is not checked: their times come from the clocks of several nodes.)
    */
   public static Job restore(
       JobId id,
@@ -103,6 +123,7 @@ public final class Job {
       Instant updatedAt,
       Optional<Instant> finishedAt,
       List<AttemptError> errors,
+      List<AttemptRecord> attempts,
       Optional<Lease> lease,
       long version,
       boolean cancelRequested,
@@ -136,6 +157,12 @@ public final class Job {
       throw new IllegalArgumentException(
           "Job %s is %s with a result: only completed jobs have one.".formatted(id, state));
     }
+    Objects.requireNonNull(attempts, "attempts");
+    if (attempts.size() > MAX_ATTEMPTS_KEPT) {
+      throw new IllegalArgumentException(
+          "Job %s has %d attempt records: a job keeps at most %d."
+              .formatted(id, attempts.size(), MAX_ATTEMPTS_KEPT));
+    }
     return new Job(
         id,
         spec,
@@ -145,6 +172,7 @@ public final class Job {
         updatedAt,
         finishedAt.orElse(null),
         List.copyOf(errors),
+        List.copyOf(attempts),
         lease.orElse(null),
         version,
         cancelRequested && state == JobState.RUNNING,
@@ -231,6 +259,7 @@ public final class Job {
         now,
         null,
         errors,
+        attempts,
         new Lease(owner, next, now.plus(leaseDuration), now),
         next,
         false,
@@ -259,7 +288,12 @@ public final class Job {
   public Job complete(long fence, Optional<String> result, Instant at) {
     requireLease(fence, JobState.COMPLETED, "complete");
     result.ifPresent(Job::requireResult);
-    return finish(JobState.COMPLETED, errors, at, result.orElse(null));
+    return finish(
+        JobState.COMPLETED,
+        errors,
+        withAttempt(AttemptRecord.Ending.COMPLETED, at),
+        at,
+        result.orElse(null));
   }
 
   /**
@@ -295,6 +329,7 @@ public final class Job {
         newProgress.at().isAfter(updatedAt) ? newProgress.at() : updatedAt,
         null,
         errors,
+        attempts,
         lease,
         version + 1,
         cancelRequested,
@@ -313,14 +348,19 @@ public final class Job {
   public Job retry(long fence, AttemptError error, Instant runAt, Instant at) {
     requireLease(fence, JobState.PENDING, "be retried");
     if (cancelRequested) {
-      return finish(JobState.CANCELLED, withError(error), at);
+      return finish(
+          JobState.CANCELLED,
+          withError(error),
+          withAttempt(AttemptRecord.Ending.CANCELLED, at),
+          at);
     }
     if (!canRetry()) {
       throw new IllegalStateException(
           "Job %s used attempt %d of %d (policy %s), so it cannot be retried."
               .formatted(id, attempt, spec.maxAttempts(), spec.retryPolicy()));
     }
-    return toPending(withError(error), runAt, attempt, at);
+    return toPending(
+        withError(error), withAttempt(AttemptRecord.Ending.FAILED, at), runAt, attempt, at);
   }
 
   /**
@@ -332,7 +372,14 @@ public final class Job {
    */
   public Job deadLetter(long fence, AttemptError error, Instant at) {
     requireLease(fence, JobState.FAILED, "be dead-lettered");
-    return finish(cancelRequested ? JobState.CANCELLED : JobState.FAILED, withError(error), at);
+    return cancelRequested
+        ? finish(
+            JobState.CANCELLED,
+            withError(error),
+            withAttempt(AttemptRecord.Ending.CANCELLED, at),
+            at)
+        : finish(
+            JobState.FAILED, withError(error), withAttempt(AttemptRecord.Ending.FAILED, at), at);
   }
 
   /**
@@ -343,7 +390,7 @@ public final class Job {
    */
   public Job acknowledgeCancel(long fence, Instant at) {
     requireLease(fence, JobState.CANCELLED, "acknowledge a cancel");
-    return finish(JobState.CANCELLED, errors, at);
+    return finish(JobState.CANCELLED, errors, withAttempt(AttemptRecord.Ending.CANCELLED, at), at);
   }
 
   /**
@@ -356,9 +403,10 @@ public final class Job {
   public Job release(long fence, Instant at) {
     requireLease(fence, JobState.PENDING, "be released");
     if (cancelRequested) {
-      return finish(JobState.CANCELLED, errors, at);
+      return finish(
+          JobState.CANCELLED, errors, withAttempt(AttemptRecord.Ending.CANCELLED, at), at);
     }
-    return toPending(errors, at, attempt - 1, at);
+    return toPending(errors, withAttempt(AttemptRecord.Ending.RELEASED, at), at, attempt - 1, at);
   }
 
   /**
@@ -380,6 +428,7 @@ public final class Job {
         at,
         null,
         errors,
+        attempts,
         new Lease(
             lease.owner(),
             lease.fence(),
@@ -417,11 +466,16 @@ public final class Job {
                 .formatted(lease.owner(), lease.expiresAt()));
     if (cancelRequested) {
       // An operator asked the job to stop and its worker died: what was asked for happens.
-      return finish(JobState.CANCELLED, withError(error), now);
+      return finish(
+          JobState.CANCELLED,
+          withError(error),
+          withAttempt(AttemptRecord.Ending.CANCELLED, now),
+          now);
     }
+    var expired = withAttempt(AttemptRecord.Ending.LEASE_EXPIRED, now);
     return canRetry()
-        ? toPending(withError(error), now.plus(backoffDuration(random)), attempt, now)
-        : finish(JobState.FAILED, withError(error), now);
+        ? toPending(withError(error), expired, now.plus(backoffDuration(random)), attempt, now)
+        : finish(JobState.FAILED, withError(error), expired, now);
   }
 
   /**
@@ -443,6 +497,7 @@ public final class Job {
               at,
               null,
               errors,
+              attempts,
               lease,
               version + 1,
               true,
@@ -452,7 +507,7 @@ public final class Job {
     if (!state.canTransitionTo(JobState.CANCELLED)) {
       throw IllegalTransitionException.cancel(id, state);
     }
-    return finish(JobState.CANCELLED, errors, at);
+    return finish(JobState.CANCELLED, errors, attempts, at);
   }
 
   /**
@@ -484,6 +539,7 @@ public final class Job {
         at,
         null,
         errors,
+        attempts,
         null,
         version + 1,
         false,
@@ -514,6 +570,7 @@ public final class Job {
         at,
         null,
         errors,
+        attempts,
         null,
         version + 1,
         false,
@@ -549,11 +606,17 @@ public final class Job {
     }
   }
 
-  private Job finish(JobState target, List<AttemptError> newErrors, Instant at) {
-    return finish(target, newErrors, at, null);
+  private Job finish(
+      JobState target, List<AttemptError> newErrors, List<AttemptRecord> newAttempts, Instant at) {
+    return finish(target, newErrors, newAttempts, at, null);
   }
 
-  private Job finish(JobState target, List<AttemptError> newErrors, Instant at, String result) {
+  private Job finish(
+      JobState target,
+      List<AttemptError> newErrors,
+      List<AttemptRecord> newAttempts,
+      Instant at,
+      String result) {
     require(target, "become " + IllegalTransitionException.word(target));
     Objects.requireNonNull(at, "at");
     return new Job(
@@ -565,6 +628,7 @@ public final class Job {
         at,
         at,
         newErrors,
+        newAttempts,
         null,
         version + 1,
         false,
@@ -572,7 +636,12 @@ public final class Job {
         progress);
   }
 
-  private Job toPending(List<AttemptError> newErrors, Instant runAt, int newAttempt, Instant at) {
+  private Job toPending(
+      List<AttemptError> newErrors,
+      List<AttemptRecord> newAttempts,
+      Instant runAt,
+      int newAttempt,
+      Instant at) {
     require(JobState.PENDING, "go back to pending");
     Objects.requireNonNull(at, "at");
     return new Job(
@@ -584,6 +653,7 @@ public final class Job {
         at,
         null,
         newErrors,
+        newAttempts,
         null,
         version + 1,
         false,
@@ -610,6 +680,22 @@ public final class Job {
     int skip = Math.max(0, errors.size() + 1 - MAX_ERRORS_KEPT);
     all.addAll(errors.subList(skip, errors.size()));
     all.add(error);
+    return List.copyOf(all);
+  }
+
+  /**
+   * The attempt records with the running attempt's appended, ended at {@code at} as {@code ending}:
+   * its node and start come from the lease, its due time from the run-at it was claimed at, which
+   * stays as it was while the job runs.
+   */
+  private List<AttemptRecord> withAttempt(AttemptRecord.Ending ending, Instant at) {
+    Objects.requireNonNull(at, "at");
+    var record =
+        new AttemptRecord(attempt, lease.owner(), spec.runAt(), lease.startedAt(), at, ending);
+    var all = new ArrayList<AttemptRecord>(Math.min(attempts.size() + 1, MAX_ATTEMPTS_KEPT));
+    int skip = Math.max(0, attempts.size() + 1 - MAX_ATTEMPTS_KEPT);
+    all.addAll(attempts.subList(skip, attempts.size()));
+    all.add(record);
     return List.copyOf(all);
   }
 
@@ -698,6 +784,15 @@ public final class Job {
     return errors;
   }
 
+  /**
+   * The attempts that have ended, oldest first, at most {@link #MAX_ATTEMPTS_KEPT}: each one's
+   * node, times and ending. The running attempt is not among them; its {@link #lease()} describes
+   * it.
+   */
+  public List<AttemptRecord> attempts() {
+    return attempts;
+  }
+
   /** The lease of a running job. */
   public Optional<Lease> lease() {
     return Optional.ofNullable(lease);
@@ -749,6 +844,7 @@ public final class Job {
         && updatedAt.equals(other.updatedAt)
         && Objects.equals(finishedAt, other.finishedAt)
         && errors.equals(other.errors)
+        && attempts.equals(other.attempts)
         && Objects.equals(lease, other.lease)
         && Objects.equals(result, other.result)
         && Objects.equals(progress, other.progress);

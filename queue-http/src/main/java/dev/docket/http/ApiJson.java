@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.docket.domain.AttemptError;
+import dev.docket.domain.AttemptRecord;
 import dev.docket.domain.Job;
 import dev.docket.domain.JobState;
 import dev.docket.domain.Progress;
@@ -327,6 +328,7 @@ final class ApiJson {
       int errorCount,
       String lastError,
       List<ErrorEntry> errors,
+      List<AttemptView> attempts,
       ProgressView progress,
       @JsonRawValue String result) {}
 
@@ -405,6 +407,24 @@ final class ApiJson {
 
   /** One failed attempt. */
   record ErrorEntry(int attempt, Instant at, String type, String message, String stackTrace) {}
+
+  /**
+   * One attempt that ended: the node that ran it, when it was due, started and ended, how long it
+   * waited and ran, and how it ended; a failed one (or one whose lease expired, or a failure that
+   * ended a cancel) with its error's type and message.
+   */
+  @JsonInclude(JsonInclude.Include.ALWAYS)
+  record AttemptView(
+      int attempt,
+      String node,
+      Instant dueAt,
+      Instant startedAt,
+      Instant endedAt,
+      double waitedSeconds,
+      double durationSeconds,
+      String outcome,
+      String errorType,
+      String errorMessage) {}
 
   /**
    * A page of jobs, the cursor of the next one (older jobs) and the cursor of the previous one
@@ -638,6 +658,7 @@ final class ApiJson {
         errors.size(),
         errors.isEmpty() ? null : errors.getLast().type() + ": " + errors.getLast().message(),
         whole ? errors.stream().map(ApiJson::error).toList() : List.of(),
+        whole ? attempts(job) : List.of(),
         job.progress().map(ApiJson::progress).orElse(null),
         whole ? job.result().orElse(null) : null);
   }
@@ -674,6 +695,38 @@ final class ApiJson {
                         s.oldestDueAt().orElse(null),
                         s.oldestDueAge(at).map(age -> age.toNanos() / 1e9).orElse(null)))
             .toList());
+  }
+
+  /**
+   * The job's ended attempts, each with the error of its attempt number if it has one: the error
+   * recorded at the attempt's end, else the latest of that number (a released attempt has none).
+   */
+  static List<AttemptView> attempts(Job job) {
+    var views = new java.util.ArrayList<AttemptView>(job.attempts().size());
+    for (AttemptRecord a : job.attempts()) {
+      AttemptError error = null;
+      if (a.ending() != AttemptRecord.Ending.COMPLETED
+          && a.ending() != AttemptRecord.Ending.RELEASED) {
+        for (AttemptError e : job.errors()) {
+          if (e.attempt() == a.attempt() && (error == null || e.at().equals(a.endedAt()))) {
+            error = e;
+          }
+        }
+      }
+      views.add(
+          new AttemptView(
+              a.attempt(),
+              a.node(),
+              a.dueAt(),
+              a.startedAt(),
+              a.endedAt(),
+              a.waited().toNanos() / 1e9,
+              a.duration().toNanos() / 1e9,
+              a.ending().wireName(),
+              error == null ? null : error.type(),
+              error == null ? null : error.message()));
+    }
+    return views;
   }
 
   private static ErrorEntry error(AttemptError e) {

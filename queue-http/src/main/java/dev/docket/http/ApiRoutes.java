@@ -252,6 +252,10 @@ final class ApiRoutes {
     return ApiJson.job(runtime.client().retry(jobId(id)), true);
   }
 
+  ApiJson.JobView rerun(String id) {
+    return ApiJson.job(runtime.client().rerun(jobId(id)), true);
+  }
+
   ApiJson.JobView delete(String id) {
     return ApiJson.job(runtime.client().delete(jobId(id)), true);
   }

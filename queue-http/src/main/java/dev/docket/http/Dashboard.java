@@ -14,6 +14,7 @@ import java.io.StringWriter;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -22,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -52,7 +54,7 @@ final class Dashboard {
           java.util.regex.Pattern.compile("GET /api/events"),
           java.util.regex.Pattern.compile("GET /api/jobs/(count|errors)"),
           java.util.regex.Pattern.compile("POST /api/jobs/(retry|cancel|delete)"),
-          java.util.regex.Pattern.compile("POST /api/jobs/[^/]+/(retry|cancel)"),
+          java.util.regex.Pattern.compile("POST /api/jobs/[^/]+/(retry|cancel|rerun)"),
           java.util.regex.Pattern.compile("DELETE /api/jobs/[^/]+"),
           java.util.regex.Pattern.compile("POST /api/queues/[^/]+/(pause|resume)"),
           java.util.regex.Pattern.compile("POST /api/schedules/[^/]+/(run|enable|disable)"));
@@ -640,8 +642,9 @@ final class Dashboard {
   }
 
   /**
-   * From due to finished, waiting included: the store keeps no attempt's start time, so this is the
-   * closest honest figure. {@link Formats#NONE} until the job has finished.
+   * From due to finished, waiting and retries included: what a schedule's run took as its owner
+   * sees it; the job's own timeline has each attempt's times. {@link Formats#NONE} until the job
+   * has finished.
    */
   private static String took(ApiJson.JobView job) {
     if (job.finishedAt() == null) {
@@ -838,21 +841,23 @@ final class Dashboard {
             : job.lease().owner() + ", until " + time(job.lease().expiresAt()));
     view.put("payload", pretty(job.payload()));
     view.put("errorCount", job.errorCount());
-    var errors = new ArrayList<Map<String, Object>>();
-    List<ApiJson.ErrorEntry> all = job.errors();
-    for (int i = all.size() - 1; i >= 0; i--) {
-      ApiJson.ErrorEntry e = all.get(i);
-      var entry = new HashMap<String, Object>();
-      entry.put("attempt", e.attempt());
-      entry.put("at", time(e.at()));
-      entry.put("type", e.type());
-      entry.put("message", e.message());
-      entry.put("stackTrace", e.stackTrace().isEmpty() ? "(no stack trace)" : e.stackTrace());
-      entry.put("open", i == all.size() - 1);
-      entry.put("shortType", shortError(e.type()));
-      errors.add(entry);
-    }
-    view.put("errors", errors);
+    view.put("kindLink", "/jobs?kind=" + encode(job.kind()));
+    view.put("queueLink", "/jobs?queue=" + encode(job.queue()));
+    view.put(
+        "tagLinks",
+        job.tags().stream().map(t -> Map.of("tag", t, "link", "/jobs?tag=" + encode(t))).toList());
+    scheduleOf(job.uniqueKey())
+        .ifPresent(
+            name -> {
+              view.put("scheduleName", name);
+              view.put("scheduleLink", "/schedules/" + encodePath(name));
+            });
+    view.put("timeline", timeline(job, clock.instant()));
+    view.put(
+        "canRerun",
+        job.state().equals("completed")
+            || job.state().equals("failed")
+            || job.state().equals("cancelled"));
     view.put("hasProgress", job.progress() != null);
     view.put("progressPercent", 0);
     if (job.progress() != null) {
@@ -865,6 +870,172 @@ final class Dashboard {
     view.put("live", job.state().equals("pending") || job.state().equals("running"));
     model.put("job", view);
     return model;
+  }
+
+  // ---- A job's timeline ------------------------------------------------------------------
+
+  /** How an attempt's outcome reads on its badge. */
+  private static String outcomeLabel(String outcome) {
+    return switch (outcome) {
+      case "lease-expired" -> "lease expired";
+      default -> outcome;
+    };
+  }
+
+  /**
+   * What happened to a job, oldest first: created; scheduled for later, if it was; each attempt
+   * that ended, with its node, wait, run time, outcome and, if it failed, its error; the attempt
+   * running now or the next one due; finished. Errors that no attempt record claims (attempts that
+   * ended before the store kept records) stand on their own, in time order, so none is lost. The
+   * newest error starts open, as the page always showed it.
+   */
+  @SuppressWarnings("unchecked") // tlError holds the map errorView made
+  static List<Map<String, Object>> timeline(ApiJson.JobView job, Instant now) {
+    var steps = new ArrayList<Map<String, Object>>();
+    steps.add(step("created", "Created", job.createdAt(), now));
+    List<ApiJson.AttemptView> attempts = job.attempts();
+    // The first attempt's due time: its record's, or while it has none (not yet ended, or ended
+    // before the store kept records) the run-at, which is still the first attempt's until a retry.
+    Instant firstDue = attempts.isEmpty() ? job.runAt() : attempts.get(0).dueAt();
+    if (firstDue.isAfter(job.createdAt()) && (!attempts.isEmpty() || job.attempt() <= 1)) {
+      var scheduled = step("scheduled", "Scheduled for", firstDue, now);
+      scheduled.put(
+          "tlNote",
+          "in "
+              + Formats.duration(Duration.between(job.createdAt(), firstDue))
+              + " after it was created");
+      steps.add(scheduled);
+    }
+    var unclaimed = new ArrayList<>(job.errors());
+    var attemptSteps = new ArrayList<Map<String, Object>>();
+    for (ApiJson.AttemptView a : attempts) {
+      var step = step("attempt", "Attempt " + a.attempt(), a.startedAt(), now);
+      step.put("tlAttempt", a.attempt());
+      step.put("tlNode", a.node());
+      step.put("tlWaited", Formats.seconds(a.waitedSeconds()));
+      step.put("tlRan", Formats.seconds(a.durationSeconds()));
+      step.put("tlOutcome", a.outcome());
+      step.put("tlOutcomeLabel", outcomeLabel(a.outcome()));
+      if (a.errorType() != null) {
+        ApiJson.ErrorEntry match = null;
+        for (ApiJson.ErrorEntry e : unclaimed) {
+          if (e.attempt() == a.attempt() && (match == null || e.at().equals(a.endedAt()))) {
+            match = e;
+          }
+        }
+        if (match != null) {
+          unclaimed.remove(match);
+          step.put("tlError", errorView(match));
+          step.put("tlErrorAt", match.at());
+        }
+      }
+      attemptSteps.add(step);
+    }
+    for (ApiJson.ErrorEntry e : unclaimed) {
+      var step = step("attempt", "Attempt " + e.attempt(), e.at(), now);
+      step.put("tlOutcome", "failed");
+      step.put("tlOutcomeLabel", "failed");
+      step.put("tlError", errorView(e));
+      step.put("tlErrorAt", e.at());
+      attemptSteps.add(step);
+    }
+    attemptSteps.sort(java.util.Comparator.comparing(s -> (Instant) s.get("tlAt")));
+    // The newest error starts open: the one an operator opens the page for.
+    attemptSteps.stream()
+        .filter(s -> s.get("tlError") != null)
+        .max(java.util.Comparator.comparing(s -> (Instant) s.get("tlErrorAt")))
+        .ifPresent(s -> ((Map<String, Object>) s.get("tlError")).put("open", true));
+    steps.addAll(attemptSteps);
+    if (job.lease() != null) {
+      var running =
+          step("running", "Attempt " + job.attempt() + " running", job.lease().startedAt(), now);
+      running.put("tlNode", job.lease().owner());
+      running.put("tlRan", Formats.duration(positive(job.lease().startedAt(), now)));
+      running.put("tlOutcome", "running");
+      running.put("tlOutcomeLabel", "running");
+      steps.add(running);
+    } else if (job.state().equals("pending") && !attempts.isEmpty()) {
+      steps.add(step("next", "Next attempt due", job.runAt(), now));
+    }
+    if (job.finishedAt() != null) {
+      var finished = step("finished", "Finished", job.finishedAt(), now);
+      finished.put("tlOutcome", job.state());
+      finished.put("tlOutcomeLabel", label(job.state()));
+      finished.put(
+          "tlNote",
+          Formats.duration(positive(job.createdAt(), job.finishedAt())) + " after it was created");
+      steps.add(finished);
+    }
+    return steps;
+  }
+
+  private static Duration positive(Instant from, Instant to) {
+    Duration d = Duration.between(from, to);
+    return d.isNegative() ? Duration.ZERO : d;
+  }
+
+  /** One step of a timeline: its kind (a CSS class), its words and its time, relative and not. */
+  private static Map<String, Object> step(String kind, String title, Instant at, Instant now) {
+    var step = new HashMap<String, Object>();
+    step.put("tlKind", kind);
+    step.put("tlTitle", title);
+    step.put("tlAt", at);
+    step.put("tlIso", at.toString());
+    step.put("tlUtc", time(at));
+    step.put("tlAgo", Formats.relative(at, now));
+    return step;
+  }
+
+  private static Map<String, Object> errorView(ApiJson.ErrorEntry e) {
+    var entry = new HashMap<String, Object>();
+    entry.put("attempt", e.attempt());
+    entry.put("at", time(e.at()));
+    entry.put("type", e.type());
+    entry.put("message", e.message());
+    entry.put("stackTrace", e.stackTrace().isEmpty() ? "(no stack trace)" : e.stackTrace());
+    entry.put(
+        "copyText",
+        e.type()
+            + (e.message().isEmpty() ? "" : ": " + e.message())
+            + (e.stackTrace().isEmpty() ? "" : "\n\n" + e.stackTrace()));
+    entry.put("open", false);
+    entry.put("shortType", shortError(e.type()));
+    return entry;
+  }
+
+  /**
+   * The schedule that made a job, from its unique key: {@code docket:schedule:<name>:<slot>} for a
+   * slot's job, {@code docket:schedule:<name>, run now at <instant>} for one run by hand (see the
+   * runtime's {@code Schedule}). The slot is an instant, which may hold colons itself, so the name
+   * ends at the first colon after which an instant follows.
+   */
+  static Optional<String> scheduleOf(String uniqueKey) {
+    String prefix = "docket:schedule:";
+    if (uniqueKey == null || !uniqueKey.startsWith(prefix)) {
+      return Optional.empty();
+    }
+    String rest = uniqueKey.substring(prefix.length());
+    int byHand = rest.indexOf(", run now at ");
+    if (byHand > 0) {
+      return Optional.of(rest.substring(0, byHand));
+    }
+    for (int colon = rest.indexOf(':'); colon > 0; colon = rest.indexOf(':', colon + 1)) {
+      try {
+        Instant.parse(rest.substring(colon + 1));
+        return Optional.of(rest.substring(0, colon));
+      } catch (java.time.format.DateTimeParseException e) {
+        // not yet the slot: the name goes on
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static String encode(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8);
+  }
+
+  private static String encodePath(String value) {
+    return encode(value).replace("+", "%20");
   }
 
   private static Map<String, Object> jobRow(ApiJson.JobView job, Instant now) {

@@ -321,6 +321,16 @@ public final class DocketServer implements AutoCloseable {
         "/api/jobs/{id}/retry",
         ctx -> changed(ctx, api.retry(ctx.pathParam("id"))));
     route(
+        HandlerType.POST,
+        "/api/jobs/{id}/rerun",
+        ctx -> {
+          ctx.header("HX-Trigger", CHANGED);
+          var job = api.rerun(ctx.pathParam("id"));
+          ctx.attribute(
+              AUDIT_TARGET, "job %s: new job %s".formatted(ctx.pathParam("id"), job.id()));
+          json(ctx, 201, job);
+        });
+    route(
         HandlerType.DELETE, "/api/jobs/{id}", ctx -> changed(ctx, api.delete(ctx.pathParam("id"))));
 
     route(HandlerType.GET, "/api/queues", ctx -> json(ctx, 200, api.queues()));

@@ -160,6 +160,33 @@ class DashboardSchedulesTest {
   }
 
   @Test
+  void aJobPage_linksToTheScheduleThatMadeIt_byHandOrBySlot_evenWithAColonInItsName() {
+    String byHand = docket.post("/api/schedules/beat:monthly/run").json().path("id").asText();
+    String stranger =
+        docket.enqueue("{\"kind\": \"demo.beat\", \"queue\": \"beats\"}").path("id").asText();
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(15))
+        .until(() -> runs("beat").stream().anyMatch(run -> !run.path("slot").isNull()));
+    String slotJob =
+        runs("beat").stream()
+            .filter(run -> !run.path("slot").isNull())
+            .findFirst()
+            .orElseThrow()
+            .path("job")
+            .path("id")
+            .asText();
+
+    String byHandPage = docket.get("/jobs/" + byHand).body();
+    String slotPage = docket.get("/jobs/" + slotJob).body();
+
+    assertThat(byHandPage)
+        .contains("<a id=\"job-schedule\" href=\"/schedules/beat%3Amonthly\">beat:monthly</a>");
+    assertThat(slotPage).contains("<a id=\"job-schedule\" href=\"/schedules/beat\">beat</a>");
+    assertThat(docket.get("/schedules/beat%3Amonthly").status()).isEqualTo(200);
+    assertThat(docket.get("/jobs/" + stranger).body()).doesNotContain("job-schedule");
+  }
+
+  @Test
   void aCronSchedule_isDescribedInWords_withItsNextFiveSlots() {
     JsonNode schedule = docket.get("/api/schedules/beat:monthly").json();
 

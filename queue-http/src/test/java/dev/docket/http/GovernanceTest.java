@@ -179,6 +179,7 @@ class GovernanceTest {
             "POST /api/jobs",
             "POST /api/jobs/retry",
             "POST /api/jobs/{id}/retry",
+            "POST /api/jobs/{id}/rerun",
             "DELETE /api/jobs/{id}",
             "POST /api/queues/{name}/pause",
             "POST /api/schedules/{name}/run",
@@ -321,6 +322,24 @@ class GovernanceTest {
                 + " | 201",
             "admin token | POST /api/queues/{name}/resume | queue gov | 200");
     assertThat(entries).allSatisfy(e -> assertThat(e.at()).isNotNull());
+  }
+
+  @Test
+  void aRerun_isRecorded_withTheFinishedJob_andTheNewOne() {
+    String id = failedJobs("gov", 1).get(0);
+    long mark = lastAuditId();
+
+    var rerun = docket.post("/api/jobs/" + id + "/rerun");
+
+    assertThat(rerun.status()).as("%s", rerun).isEqualTo(201);
+    assertThat(auditSince(mark))
+        .extracting(e -> e.actor() + " | " + e.action() + " | " + e.target() + " | " + e.status())
+        .containsExactly(
+            "admin token | POST /api/jobs/{id}/rerun | job "
+                + id
+                + ": new job "
+                + rerun.json().path("id").asText()
+                + " | 201");
   }
 
   @Test

@@ -547,6 +547,120 @@ class HttpApiTest {
     assertThat(docket.state(id)).isEqualTo("pending");
   }
 
+  @Test
+  void get_ofAJobThatFailedOnce_andThenCompleted_listsBothAttempts_withNodeTimesAndOutcome() {
+    JsonNode enqueued =
+        docket.enqueue(
+            "{\"kind\": \"demo.flaky\", \"maxAttempts\": 2,"
+                + " \"retry\": {\"policy\": \"fixed\", \"delay\": \"PT0.05S\"}}");
+    String id = enqueued.path("id").asText();
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> docket.state(id).equals("completed"));
+
+    JsonNode job = docket.get("/api/jobs/" + id).json();
+
+    JsonNode attempts = job.path("attempts");
+    assertThat(attempts).hasSize(2);
+    JsonNode first = attempts.get(0);
+    JsonNode second = attempts.get(1);
+    assertThat(first.path("attempt").asInt()).isEqualTo(1);
+    assertThat(first.path("outcome").asText()).isEqualTo("failed");
+    assertThat(first.path("errorType").asText()).isEqualTo("java.lang.IllegalStateException");
+    assertThat(first.path("errorMessage").asText()).isEqualTo("boom on attempt 1");
+    assertThat(second.path("attempt").asInt()).isEqualTo(2);
+    assertThat(second.path("outcome").asText()).isEqualTo("completed");
+    assertThat(second.path("errorType").isNull()).isTrue();
+    String node = docket.runtime.options().owner();
+    for (JsonNode attempt : attempts) {
+      assertThat(attempt.path("node").asText()).isEqualTo(node);
+      Instant due = Instant.parse(attempt.path("dueAt").asText());
+      Instant started = Instant.parse(attempt.path("startedAt").asText());
+      Instant ended = Instant.parse(attempt.path("endedAt").asText());
+      assertThat(started).isAfterOrEqualTo(due);
+      assertThat(ended).isAfterOrEqualTo(started);
+      assertThat(attempt.path("durationSeconds").asDouble())
+          .isCloseTo(java.time.Duration.between(started, ended).toNanos() / 1e9, within(1e-6));
+      assertThat(attempt.path("waitedSeconds").asDouble()).isGreaterThanOrEqualTo(0);
+    }
+    assertThat(Instant.parse(second.path("dueAt").asText()))
+        .isAfterOrEqualTo(Instant.parse(first.path("endedAt").asText()));
+
+    JsonNode listed = docket.get("/api/jobs?kind=demo.flaky&state=completed").json().path("jobs");
+    assertThat(listed).allSatisfy(j -> assertThat(j.path("attempts")).isEmpty());
+  }
+
+  // ---- POST /api/jobs/{id}/rerun --------------------------------------------------------------
+
+  @Test
+  void rerun_ofACompletedJob_answers201_withANewJobOfTheSameDefinition_thatRuns() {
+    JsonNode old =
+        docket.enqueue(
+            """
+            {"kind": "demo.ok", "priority": 70, "maxAttempts": 4, "tags": ["b", "a"],
+             "uniqueKey": "rerun-me", "retry": {"policy": "fixed", "delay": "PT2S"},
+             "payload": {"n": 1}}""");
+    String id = old.path("id").asText();
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> docket.state(id).equals("completed"));
+
+    var response = docket.post("/api/jobs/" + id + "/rerun");
+
+    assertThat(response.status()).as("%s", response).isEqualTo(201);
+    JsonNode rerun = response.json();
+    String newId = rerun.path("id").asText();
+    assertThat(newId).isNotEqualTo(id);
+    assertThat(rerun.path("queue").asText()).isEqualTo("default");
+    assertThat(rerun.path("kind").asText()).isEqualTo("demo.ok");
+    assertThat(rerun.path("priority").asInt()).isEqualTo(70);
+    assertThat(rerun.path("maxAttempts").asInt()).isEqualTo(4);
+    assertThat(rerun.path("tags").toString()).isEqualTo("[\"a\",\"b\"]");
+    assertThat(rerun.path("retry").path("delay").asText()).isEqualTo("PT2S");
+    assertThat(rerun.path("payload").path("n").asInt()).isEqualTo(1);
+    assertThat(rerun.path("uniqueKey").isNull()).isTrue();
+    assertThat(rerun.path("attempts")).isEmpty();
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> RAN.contains(newId));
+    JsonNode before = docket.get("/api/jobs/" + id).json();
+    assertThat(before.path("state").asText()).isEqualTo("completed");
+    assertThat(before.path("uniqueKey").asText()).isEqualTo("rerun-me");
+  }
+
+  @Test
+  void rerun_ofAFailedJob_answers201() {
+    String id = deadJob();
+
+    var response = docket.post("/api/jobs/" + id + "/rerun");
+
+    assertThat(response.status()).as("%s", response).isEqualTo(201);
+    assertThat(response.json().path("kind").asText()).isEqualTo("demo.flaky");
+    assertThat(docket.state(id)).isEqualTo("failed");
+  }
+
+  @Test
+  void rerun_ofAPendingJob_isAConflict_andSubmitsNothing() {
+    String id = enqueueIn("parked", "k.rerun", "t");
+
+    var response = docket.post("/api/jobs/" + id + "/rerun");
+
+    assertThat(response.status()).isEqualTo(409);
+    assertThat(response.json().path("error").asText()).isEqualTo("conflict");
+    assertThat(response.json().path("message").asText())
+        .contains(id)
+        .contains("only a finished job");
+    assertThat(docket.get("/api/jobs?kind=k.rerun").json().path("jobs")).hasSize(1);
+  }
+
+  @Test
+  void rerun_ofAnUnknownJob_isNotFound_andOfABadId_isABadRequest() {
+    var unknown = docket.post("/api/jobs/00000000-0000-7000-8000-000000000000/rerun");
+    var bad = docket.post("/api/jobs/not-an-id/rerun");
+
+    assertThat(unknown.status()).isEqualTo(404);
+    assertThat(unknown.json().path("error").asText()).isEqualTo("not_found");
+    assertThat(bad.status()).isEqualTo(400);
+  }
+
   /** A job whose only attempt failed, now in the dead letter. */
   private static String deadJob() {
     JsonNode job =

@@ -292,6 +292,7 @@ class OpenApiDocumentTest {
             Map.entry("Skipped", ApiJson.SkippedView.class),
             Map.entry("ErrorGroup", ApiJson.ErrorGroupView.class),
             Map.entry("AttemptError", ApiJson.ErrorEntry.class),
+            Map.entry("Attempt", ApiJson.AttemptView.class),
             Map.entry("Queue", ApiJson.QueueView.class),
             Map.entry("Schedule", ApiJson.ScheduleView.class),
             Map.entry("Node", ApiJson.NodeView.class),

@@ -54,6 +54,7 @@ public final class JobAssert extends AbstractAssert<JobAssert, Job> {
     compare(differences, "updated-at", actual.updatedAt(), expected.updatedAt());
     compare(differences, "finish time", actual.finishedAt(), expected.finishedAt());
     compare(differences, "errors", actual.errors(), expected.errors());
+    compare(differences, "attempts", actual.attempts(), expected.attempts());
     compare(differences, "lease", actual.lease(), expected.lease());
     compare(differences, "version", actual.version(), expected.version());
     compare(

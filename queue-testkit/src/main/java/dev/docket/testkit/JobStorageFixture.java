@@ -47,6 +47,7 @@ import org.junit.jupiter.api.BeforeEach;
  *   <li>{@link LeaseContract}: extending leases, and passing cancel requests on;
  *   <li>{@link OperationsContract}: update, list, stats, delete, and the running jobs per owner;
  *   <li>{@link MaintenanceContract}: rescuing expired leases, and purging finished jobs;
+ *   <li>{@link AttemptRecordContract}: the record of every attempt that ended, however it ended;
  *   <li>{@link ConcurrencyContract}: many threads claiming, reporting, rescuing and inserting at
  *       once.
  * </ul>

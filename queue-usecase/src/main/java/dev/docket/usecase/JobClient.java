@@ -328,6 +328,33 @@ public final class JobClient {
   }
 
   /**
+   * Runs a finished job (completed, failed or cancelled) again as a new job: the same queue, kind,
+   * payload, priority, tags, max attempts and retry policy, runnable now, and no unique key, which
+   * the finished job may still hold. The finished job stays as it was.
+   *
+   * @return the new job
+   * @throws JobNotFoundException if there is no such job
+   * @throws IllegalStateException if the job has not finished: it runs, or will
+   */
+  public Job rerun(JobId id) {
+    Job job = get(id);
+    if (!job.state().isFinished()) {
+      throw new IllegalStateException(
+          "Job %s is %s: only a finished job (completed, failed or cancelled) can be run again."
+              .formatted(id, job.state().name().toLowerCase(java.util.Locale.ROOT)));
+    }
+    var request =
+        JobRequest.ofJson(job.kind(), job.payload())
+            .queue(job.queue())
+            .priority(job.priority())
+            .tags(job.tags())
+            .maxAttempts(job.maxAttempts())
+            .retryPolicy(job.retryPolicy())
+            .build();
+    return submit(request);
+  }
+
+  /**
    * Deletes a job that is not running, whatever else its state: pending, finished or in the dead
    * letter. Its unique key is free again.
    *

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.docket.domain.AttemptError;
+import dev.docket.domain.AttemptRecord;
 import dev.docket.domain.Job;
 import dev.docket.domain.JobId;
 import dev.docket.domain.JobSpec;
@@ -40,7 +41,7 @@ final class JobRows {
           + " retry_base_ns, retry_cap_ns, run_at, created_at, updated_at, finished_at, errors,"
           + " lease_owner, lease_fence, lease_expires_at, version, unique_key, tags,"
           + " cancel_requested, result, progress_percent, progress_message, progress_at,"
-          + " lease_started_at";
+          + " lease_started_at, attempts";
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -81,6 +82,7 @@ final class JobRows {
         Optional.ofNullable(rs.getObject("finished_at", OffsetDateTime.class))
             .map(OffsetDateTime::toInstant),
         errors(rs.getString("errors")),
+        attempts(rs.getString("attempts")),
         lease,
         rs.getLong("version"),
         rs.getBoolean("cancel_requested"),
@@ -245,6 +247,54 @@ final class JobRows {
       return errors;
     } catch (JsonProcessingException | RuntimeException e) {
       throw new StorageException("A job row holds errors that cannot be read: " + json, e);
+    }
+  }
+
+  /**
+   * The attempt records as the column keeps them: each a positional array {@code [attempt, node,
+   * due_at, started_at, ended_at, ending]}, which the statements that end an attempt build cheaper
+   * than an object (see {@link Sql}).
+   */
+  static String attemptsJson(List<AttemptRecord> attempts) {
+    var array = JSON.createArrayNode();
+    for (AttemptRecord record : attempts) {
+      array
+          .addArray()
+          .add(record.attempt())
+          .add(record.node())
+          .add(timestamp(record.dueAt()))
+          .add(timestamp(record.startedAt()))
+          .add(timestamp(record.endedAt()))
+          .add(record.ending().wireName());
+    }
+    return array.toString();
+  }
+
+  /**
+   * The attempt records: written by the statements that end an attempt (see {@link Sql}), whose
+   * times PostgreSQL writes with the session's offset, or by {@link #attemptsJson}. A job written
+   * before migration V10 has none.
+   */
+  private static List<AttemptRecord> attempts(String json) {
+    if (json == null || json.equals("[]")) {
+      return List.of();
+    }
+    try {
+      JsonNode array = JSON.readTree(json);
+      var attempts = new ArrayList<AttemptRecord>(array.size());
+      for (JsonNode a : array) {
+        attempts.add(
+            new AttemptRecord(
+                a.get(0).asInt(),
+                a.get(1).asText(),
+                OffsetDateTime.parse(a.get(2).asText()).toInstant(),
+                OffsetDateTime.parse(a.get(3).asText()).toInstant(),
+                OffsetDateTime.parse(a.get(4).asText()).toInstant(),
+                AttemptRecord.Ending.ofWireName(a.get(5).asText())));
+      }
+      return attempts;
+    } catch (JsonProcessingException | RuntimeException e) {
+      throw new StorageException("A job row holds attempts that cannot be read: " + json, e);
     }
   }
 }

@@ -41,7 +41,8 @@ final class Migrations {
           "V6__dead_letter_index.sql",
           "V7__audit_log.sql",
           "V8__schedule_definitions.sql",
-          "V9__job_history.sql");
+          "V9__job_history.sql",
+          "V10__attempts.sql");
 
   static final String HISTORY_TABLE = "docket_schema_history";
   private static final String PLACEHOLDER = "docket_schema";

@@ -717,6 +717,7 @@ final class PostgresJobStorage implements JobStorage {
           .bind("progressPercent", job.progress().map(p -> (short) p.percent()).orElse(null))
           .bind("progressMessage", job.progress().map(Progress::message).orElse(null))
           .bind("progressAt", job.progress().map(p -> JobRows.offset(p.at())).orElse(null))
+          .bind("attempts", JobRows.attemptsJson(job.attempts()))
           .add();
     }
     batch.execute();

@@ -77,6 +77,12 @@ final class Sql {
     String appendError =
         "errors = CASE WHEN jsonb_array_length(j.errors) >= 50"
             + " THEN (j.errors - 0) || u.error ELSE j.errors || u.error END";
+    String completed = appendAttempt("'completed'");
+    String failedUnlessCancelled =
+        appendAttempt("CASE WHEN j.cancel_requested THEN 'cancelled' ELSE 'failed' END");
+    String cancelled = appendAttempt("'cancelled'");
+    String releasedUnlessCancelled =
+        appendAttempt("CASE WHEN j.cancel_requested THEN 'cancelled' ELSE 'released' END");
 
     channel = "docket_" + schema;
     // The triggers of V4 send on this one; a '.' keeps it apart from every schema's wake-up
@@ -180,7 +186,7 @@ final class Sql {
             + " :now::timestamptz, NULL::timestamptz, '[]'::jsonb, 'warm-up', 2::bigint,"
             + " :now::timestamptz + interval '1 minute', 2::bigint, NULL::text,"
             + " '{warm-up}'::text[], false, NULL::text, NULL::smallint, NULL::text,"
-            + " NULL::timestamptz, :now::timestamptz)) AS j("
+            + " NULL::timestamptz, :now::timestamptz, '[]'::jsonb)) AS j("
             + JobRows.COLUMNS
             + ")";
     copy =
@@ -213,9 +219,9 @@ final class Sql {
                     "unnest(:ids::uuid[], :fences::bigint[], :ats::timestamptz[],"
                         + " :results::text[]) AS u(id, fence, at, result)")
                 + "UPDATE %s j SET state = 'completed', finished_at = u.at, updated_at = u.at,"
-                + " version = j.version + 1, %s, cancel_requested = false, result = u.result"
+                + " version = j.version + 1, %s, cancel_requested = false, result = u.result, %s"
                 + " FROM u WHERE %s RETURNING j.id, j.queue, j.state")
-            .formatted(jobs, clearLease, fenced);
+            .formatted(jobs, clearLease, completed, fenced);
     // A job asked to cancel ends cancelled, whatever the failed attempt's outcome: see Job.retry.
     retry =
         (lockedInIdOrder(
@@ -228,11 +234,11 @@ final class Sql {
                 + " run_at = CASE WHEN j.cancel_requested THEN j.run_at ELSE u.run_at END,"
                 + " finished_at = CASE WHEN j.cancel_requested THEN u.at END,"
                 + " updated_at = u.at, version = j.version + 1, %s,"
-                + " cancel_requested = false, %s"
+                + " cancel_requested = false, %s, %s"
                 + " FROM u WHERE %s AND (j.cancel_requested"
                 + " OR (j.attempt < j.max_attempts AND j.retry_kind <> 'none'))"
                 + " RETURNING j.id, j.queue, j.state")
-            .formatted(jobs, clearLease, appendError, fenced);
+            .formatted(jobs, clearLease, appendError, failedUnlessCancelled, fenced);
     fail =
         (lockedInIdOrder(
                     jobs,
@@ -240,15 +246,15 @@ final class Sql {
                         + " :errors::jsonb[]) AS u(id, fence, at, error)")
                 + "UPDATE %s j SET state = CASE WHEN j.cancel_requested THEN 'cancelled'"
                 + " ELSE 'failed' END, finished_at = u.at, updated_at = u.at,"
-                + " version = j.version + 1, %s, cancel_requested = false, %s"
+                + " version = j.version + 1, %s, cancel_requested = false, %s, %s"
                 + " FROM u WHERE %s RETURNING j.id, j.queue, j.state")
-            .formatted(jobs, clearLease, appendError, fenced);
+            .formatted(jobs, clearLease, appendError, failedUnlessCancelled, fenced);
     cancel =
         (lockedInIdOrder(jobs, outcomes)
                 + "UPDATE %s j SET state = 'cancelled', finished_at = u.at, updated_at = u.at,"
-                + " version = j.version + 1, %s, cancel_requested = false"
+                + " version = j.version + 1, %s, cancel_requested = false, %s"
                 + " FROM u WHERE %s RETURNING j.id, j.queue, j.state")
-            .formatted(jobs, clearLease, fenced);
+            .formatted(jobs, clearLease, cancelled, fenced);
     release =
         (lockedInIdOrder(jobs, outcomes)
                 + "UPDATE %s j SET state = CASE WHEN j.cancel_requested THEN 'cancelled'"
@@ -256,9 +262,9 @@ final class Sql {
                 + " attempt = CASE WHEN j.cancel_requested THEN j.attempt ELSE j.attempt - 1 END,"
                 + " run_at = CASE WHEN j.cancel_requested THEN j.run_at ELSE u.at END,"
                 + " finished_at = CASE WHEN j.cancel_requested THEN u.at END,"
-                + " updated_at = u.at, version = j.version + 1, %s, cancel_requested = false"
+                + " updated_at = u.at, version = j.version + 1, %s, cancel_requested = false, %s"
                 + " FROM u WHERE %s RETURNING j.id, j.queue, j.state")
-            .formatted(jobs, clearLease, fenced);
+            .formatted(jobs, clearLease, releasedUnlessCancelled, fenced);
     extend =
         (lockedInIdOrder(
                     jobs,
@@ -291,7 +297,7 @@ final class Sql {
                 + " version = :version,"
                 + " cancel_requested = :cancelRequested, result = :result,"
                 + " progress_percent = :progressPercent, progress_message = :progressMessage,"
-                + " progress_at = :progressAt WHERE id = :id")
+                + " progress_at = :progressAt, attempts = :attempts::jsonb WHERE id = :id")
             .formatted(jobs);
     expired =
         ("SELECT %s FROM %s WHERE state = 'running' AND lease_expires_at <= :now"
@@ -418,6 +424,26 @@ final class Sql {
   /** A statement's CTE {@code u}: see {@link #lockingInIdOrder}. */
   private static String lockedInIdOrder(String jobs, String unnest) {
     return "WITH u AS MATERIALIZED (" + lockingInIdOrder(jobs, unnest) + ") ";
+  }
+
+  /**
+   * Appends the running attempt's record to {@code attempts}, ending as {@code ending} (an SQL
+   * expression) at {@code u.at}, as {@code Job}'s transitions do: from the lease's owner and start
+   * and the run-at the job was claimed at, all still on the row, as every right-hand side reads the
+   * row as it was. A lease taken before migration V5 has no start; its last update stands in, as
+   * {@link JobRows} reads it. Keeps the last 50, as the domain does.
+   *
+   * <p>A record is a positional array, {@code [attempt, node, due_at, started_at, ended_at,
+   * ending]} (see {@link JobRows#attemptsJson}): every completion builds one, and an object with
+   * its keys cost twice as much (20,000 completions in one statement: 324 ms without a record, 399
+   * ms with an array, 472 ms with an object; medians of 8).
+   */
+  private static String appendAttempt(String ending) {
+    return "attempts = CASE WHEN jsonb_array_length(j.attempts) >= 50 THEN j.attempts - 0"
+        + " ELSE j.attempts END || jsonb_build_array(jsonb_build_array(j.attempt, j.lease_owner,"
+        + " j.run_at, COALESCE(j.lease_started_at, j.updated_at), u.at, "
+        + ending
+        + "))";
   }
 
   private static String columns(String alias) {

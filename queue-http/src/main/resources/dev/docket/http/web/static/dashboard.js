@@ -71,6 +71,9 @@
       var shortId = "…" + id.slice(-12);
       if (verb === "delete") {
         toast("Job " + shortId + " deleted.", true);
+      } else if (m[3] === "rerun" && body && body.id) {
+        toast("Job " + shortId + " runs again as job …" + body.id.slice(-12) + ".", true,
+          "/jobs/" + body.id, "View the new job");
       } else if (m[3] === "cancel" && body && body.state === "running") {
         toast("Job " + shortId + " was asked to stop.", true, "/jobs/" + id, "View the job");
       } else {
@@ -89,6 +92,50 @@
         toast("Schedule " + name + " " + (DONE[m[3]] || "changed") + ".", true);
       }
     }
+  });
+
+  // ---- Copy buttons ----------------------------------------------------------------------
+  // A copy button names what it copies with data-copy-target, a selector looked up inside its
+  // closest [data-copy-scope] (an error's details) or else the page. The clipboard API needs a
+  // secure context (https or localhost); elsewhere the text is selected in a hidden text area
+  // and copied with execCommand, and if even that is refused the operator is told to copy by hand.
+  function copyText(text) {
+    if (navigator.clipboard && window.isSecureContext) {
+      return navigator.clipboard.writeText(text).catch(function () { return copyByHand(text); });
+    }
+    return copyByHand(text);
+  }
+
+  function copyByHand(text) {
+    return new Promise(function (resolve, reject) {
+      var area = document.createElement("textarea");
+      area.value = text;
+      area.setAttribute("readonly", "");
+      area.style.position = "fixed";
+      area.style.opacity = "0";
+      area.style.left = "0";
+      area.style.top = "0";
+      document.body.appendChild(area);
+      area.select();
+      var ok = false;
+      try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+      document.body.removeChild(area);
+      if (ok) resolve(); else reject(new Error("The browser refused to copy: select the text and copy it by hand."));
+    });
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("button.copy") : null;
+    if (!button) return;
+    event.preventDefault();
+    var scope = button.closest("[data-copy-scope]") || document;
+    var source = scope.querySelector(button.getAttribute("data-copy-target"));
+    if (!source) return;
+    var text = source.value !== undefined && source.tagName === "TEXTAREA" ? source.value : source.textContent;
+    copyText(text).then(function () {
+      button.setAttribute("data-copied", "true");
+      toast("Copied " + text.length.toLocaleString("en-US") + " characters.", true);
+    }).catch(function (e) { toast(e.message, false); });
   });
 
   // ---- Live updates that wait for the operator -------------------------------------------
