@@ -38,8 +38,12 @@ import org.jdbi.v3.core.Jdbi;
  */
 final class PostgresJobChanges implements JobChanges {
   private static final System.Logger LOG = System.getLogger(PostgresJobChanges.class.getName());
-  private static final ObjectMapper JSON =
-      new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+  /** Jackson, loaded at the first change heard rather than at the store's start. */
+  private static final class Json {
+    static final ObjectMapper MAPPER =
+        new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  }
 
   /** The fields of one line, in the order the triggers write them. */
   private static final int FIELDS = 12;
@@ -559,7 +563,7 @@ final class PostgresJobChanges implements JobChanges {
   }
 
   private static JobChange change(String line) throws IOException {
-    JsonNode row = JSON.readTree(line);
+    JsonNode row = Json.MAPPER.readTree(line);
     if (row == null || !row.isArray() || row.size() != FIELDS) {
       throw new IllegalArgumentException("not an array of " + FIELDS + " fields");
     }
