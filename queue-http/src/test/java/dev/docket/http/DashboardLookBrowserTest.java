@@ -448,6 +448,8 @@ class DashboardLookBrowserTest {
               ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#job pre.stack")));
         });
     pages.put("schedules", () -> open("/schedules"));
+    pages.put("nodes", () -> open("/nodes"));
+    pages.put("audit", () -> open("/audit"));
     pages.put(
         "history",
         () -> {
