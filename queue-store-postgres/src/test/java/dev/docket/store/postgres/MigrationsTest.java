@@ -266,7 +266,14 @@ class MigrationsTest {
     Path dir = Path.of("src/main/resources", Migrations.LOCATION);
     List<String> files;
     try (Stream<Path> listing = Files.list(dir)) {
-      files = listing.map(p -> p.getFileName().toString()).sorted().toList();
+      // By version, as Flyway orders them: V10 comes after V9.
+      files =
+          listing
+              .map(p -> p.getFileName().toString())
+              .sorted(
+                  java.util.Comparator.comparingInt(
+                      name -> Integer.parseInt(name.substring(1, name.indexOf("__")))))
+              .toList();
     }
 
     assertThat(Migrations.FILES).isEqualTo(files);
