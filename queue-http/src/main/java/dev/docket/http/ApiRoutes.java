@@ -47,7 +47,8 @@ final class ApiRoutes {
   /** The most jobs one bulk action may name by id. */
   static final int MAX_IDS = dev.docket.usecase.JobClient.MAX_BULK;
 
-  private static final Set<String> FILTER_PARAMETERS =
+  /** The parameters that filter jobs: of a list, a count, the error groups or a bulk action. */
+  static final Set<String> FILTER_PARAMETERS =
       Set.of(
           "state",
           "queue",
@@ -59,22 +60,16 @@ final class ApiRoutes {
           "payload",
           "id");
 
+  private static Set<String> union(Set<String> names, String... more) {
+    var all = new java.util.HashSet<>(names);
+    all.addAll(List.of(more));
+    return Set.copyOf(all);
+  }
+
   /** The most running jobs {@code /api/nodes} lists per node: the longest-running. */
   static final int RUNNING_PER_NODE = 100;
 
-  private static final Set<String> LIST_PARAMETERS =
-      Set.of(
-          "state",
-          "queue",
-          "kind",
-          "tag",
-          "error",
-          "createdFrom",
-          "createdBefore",
-          "payload",
-          "id",
-          "cursor",
-          "limit");
+  private static final Set<String> LIST_PARAMETERS = union(FILTER_PARAMETERS, "cursor", "limit");
 
   /** How many of a filter's newest matches the error groups look at. */
   static final long ERROR_SCAN = 10_000;

@@ -714,19 +714,7 @@ final class Dashboard {
         model.put("previous", "/jobs?" + query(previous));
       }
       var filters = new TreeMap<String, List<String>>(parameters);
-      filters
-          .keySet()
-          .retainAll(
-              List.of(
-                  "state",
-                  "queue",
-                  "kind",
-                  "tag",
-                  "error",
-                  "createdFrom",
-                  "createdBefore",
-                  "payload",
-                  "id"));
+      filters.keySet().retainAll(ApiRoutes.FILTER_PARAMETERS);
       filters.values().removeIf(values -> values.isEmpty() || values.get(0).isEmpty());
       if (parameters.containsKey("cursor")) {
         model.put("first", "/jobs" + (filters.isEmpty() ? "" : "?" + query(filters)));
