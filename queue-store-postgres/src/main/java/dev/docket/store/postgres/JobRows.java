@@ -88,12 +88,42 @@ final class JobRows {
         Optional.ofNullable(rs.getObject("finished_at", OffsetDateTime.class))
             .map(OffsetDateTime::toInstant),
         errors(rs.getString("errors")),
-        attempts(rs.getString("attempts")),
+        state == JobState.COMPLETED
+            ? withCompletion(attempts(rs.getString("attempts")), rs)
+            : attempts(rs.getString("attempts")),
         lease,
         rs.getLong("version"),
         rs.getBoolean("cancel_requested"),
         Optional.ofNullable(rs.getString("result")),
         progress(rs));
+  }
+
+  /**
+   * A completed job's records with the attempt that completed it, which the completion left in the
+   * lease's owner and start instead of appending it (see {@link Sql}): due at the run-at it was
+   * claimed at, ended at the finish. A job completed by a write-back, or before migration V10, has
+   * no owner left, and its records are as stored.
+   */
+  private static List<AttemptRecord> withCompletion(List<AttemptRecord> stored, ResultSet rs)
+      throws SQLException {
+    String owner = rs.getString("lease_owner");
+    OffsetDateTime started = rs.getObject("lease_started_at", OffsetDateTime.class);
+    OffsetDateTime finished = rs.getObject("finished_at", OffsetDateTime.class);
+    if (owner == null || started == null || finished == null) {
+      return stored;
+    }
+    var all = new ArrayList<AttemptRecord>(Math.min(stored.size() + 1, Job.MAX_ATTEMPTS_KEPT));
+    all.addAll(
+        stored.subList(Math.max(0, stored.size() + 1 - Job.MAX_ATTEMPTS_KEPT), stored.size()));
+    all.add(
+        new AttemptRecord(
+            rs.getInt("attempt"),
+            owner,
+            instant(rs, "run_at"),
+            started.toInstant(),
+            finished.toInstant(),
+            AttemptRecord.Ending.COMPLETED));
+    return List.copyOf(all);
   }
 
   /**

@@ -77,7 +77,14 @@ final class Sql {
     String appendError =
         "errors = CASE WHEN jsonb_array_length(j.errors) >= 50"
             + " THEN (j.errors - 0) || u.error ELSE j.errors || u.error END";
-    String completed = appendAttempt("'completed'");
+    // A completion, the most frequent end of an attempt, appends no record: it leaves the lease's
+    // owner and start on the row, and JobRows reads the last attempt from them and the finish
+    // (see JobRows.read). Building and appending the record cost every completion about 1.8 µs
+    // of the database's time, a twentieth of a drain's; clearing the two columns cost as much as
+    // keeping them. Only lease_fence says a job runs, and the CHECK keeps it NULL here.
+    String keepLastAttempt =
+        "lease_fence = NULL, lease_expires_at = NULL,"
+            + " lease_started_at = COALESCE(j.lease_started_at, j.updated_at)";
     String failedUnlessCancelled =
         appendAttempt("CASE WHEN j.cancel_requested THEN 'cancelled' ELSE 'failed' END");
     String cancelled = appendAttempt("'cancelled'");
@@ -219,9 +226,9 @@ final class Sql {
                     "unnest(:ids::uuid[], :fences::bigint[], :ats::timestamptz[],"
                         + " :results::text[]) AS u(id, fence, at, result)")
                 + "UPDATE %s j SET state = 'completed', finished_at = u.at, updated_at = u.at,"
-                + " version = j.version + 1, %s, cancel_requested = false, result = u.result, %s"
+                + " version = j.version + 1, %s, cancel_requested = false, result = u.result"
                 + " FROM u WHERE %s RETURNING j.id, j.queue, j.state")
-            .formatted(jobs, clearLease, completed, fenced);
+            .formatted(jobs, keepLastAttempt, fenced);
     // A job asked to cancel ends cancelled, whatever the failed attempt's outcome: see Job.retry.
     retry =
         (lockedInIdOrder(
