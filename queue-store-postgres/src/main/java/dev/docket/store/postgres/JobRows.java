@@ -51,6 +51,24 @@ final class JobRows {
     static final ObjectMapper MAPPER = new ObjectMapper();
   }
 
+  /** A record read once, so that loading Jackson loads what reading a payload type needs too. */
+  private record Sample(int attempt, String node) {}
+
+  /**
+   * Loads Jackson's classes, for reading trees as rows need and records as payload codecs do, off
+   * the thread that starts the store: see {@link PostgresStore#start}.
+   */
+  static void loadJson() {
+    try {
+      Json.MAPPER.readTree("[[1, \"node\", \"2026-01-01T00:00:00Z\"]]");
+      Json.MAPPER.readValue("{\"attempt\": 1, \"node\": \"node\"}", Sample.class);
+    } catch (JsonProcessingException | RuntimeException | LinkageError e) {
+      // Only a head start: the first real row or payload meets any real problem and reports it.
+      System.getLogger(JobRows.class.getName())
+          .log(System.Logger.Level.DEBUG, "Loading Jackson ahead failed: {0}", e.toString());
+    }
+  }
+
   private JobRows() {}
 
   static Job read(ResultSet rs) throws SQLException {

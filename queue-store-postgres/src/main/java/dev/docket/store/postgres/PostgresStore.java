@@ -81,6 +81,9 @@ public final class PostgresStore implements DocketStore, AutoCloseable {
     // first connection, which loads the driver's. Side by side on two threads, a start waits for
     // the longer of the two instead of both: the constructor's own JDBI then finds them loaded.
     Thread.ofPlatform().daemon().name("docket-class-loading").start(PostgresStore::loadJdbi);
+    // Jackson's too, about 0.3 s cold, which the application's runtime would otherwise load on
+    // its own thread when it builds its payload codec, right after this start.
+    Thread.ofPlatform().daemon().name("docket-json-loading").start(JobRows::loadJson);
     var store = new PostgresStore(options);
     try {
       if (options.migrateOnStart()) {
