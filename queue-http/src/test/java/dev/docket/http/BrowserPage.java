@@ -97,13 +97,18 @@ final class BrowserPage {
 
   /** Checks that {@code file} is a PNG of a desktop window. */
   static void assertIsAPictureOfAPage(Path file) throws IOException {
+    assertIsAPictureOfAPage(file, 1200, 700);
+  }
+
+  /** Checks that {@code file} is a PNG at least {@code minWidth} by {@code minHeight}. */
+  static void assertIsAPictureOfAPage(Path file, int minWidth, int minHeight) throws IOException {
     byte[] bytes = Files.readAllBytes(file);
     assertThat(bytes)
         .as("%s starts with the PNG signature", file)
         .startsWith(0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n');
     BufferedImage image = ImageIO.read(file.toFile());
-    assertThat(image.getWidth()).as("width of %s", file).isGreaterThanOrEqualTo(1200);
-    assertThat(image.getHeight()).as("height of %s", file).isGreaterThanOrEqualTo(700);
+    assertThat(image.getWidth()).as("width of %s", file).isGreaterThanOrEqualTo(minWidth);
+    assertThat(image.getHeight()).as("height of %s", file).isGreaterThanOrEqualTo(minHeight);
   }
 
   /**
@@ -113,8 +118,22 @@ final class BrowserPage {
    */
   JsonNode api(HttpClient http, String token, String method, String path, String body)
       throws Exception {
+    HttpResponse<String> response = send(http, url(path), token, method, body);
+    assertThat(response.statusCode())
+        .as("%s %s answered %s", method, path, response.body())
+        .isBetween(200, 299);
+    return JSON.readTree(response.body());
+  }
+
+  /**
+   * Sends {@code method} to {@code url} with {@code token}, whatever the status.
+   *
+   * @param body JSON to send, or null for none
+   */
+  static HttpResponse<String> send(
+      HttpClient http, String url, String token, String method, String body) throws Exception {
     var request =
-        HttpRequest.newBuilder(URI.create(url(path)))
+        HttpRequest.newBuilder(URI.create(url))
             .header("Authorization", "Bearer " + token)
             .header("Accept", "application/json")
             .timeout(Duration.ofSeconds(10));
@@ -125,11 +144,6 @@ final class BrowserPage {
           .header("Content-Type", "application/json")
           .method(method, HttpRequest.BodyPublishers.ofString(body));
     }
-    HttpResponse<String> response =
-        http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    assertThat(response.statusCode())
-        .as("%s %s answered %s", method, path, response.body())
-        .isBetween(200, 299);
-    return JSON.readTree(response.body());
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 }

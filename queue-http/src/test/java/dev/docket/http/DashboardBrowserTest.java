@@ -15,24 +15,19 @@ import dev.docket.store.memory.MemoryStoreModule;
 import dev.docket.usecase.JobRequest;
 import dev.docket.usecase.JobType;
 import dev.docket.usecase.NonRetryableException;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.stream.StreamSupport;
-import javax.imageio.ImageIO;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -764,8 +759,8 @@ class DashboardBrowserTest {
     assertThat(textOf("#job-state")).isEqualTo("failed");
     Path job = screenshot("job.png");
 
-    assertIsAPictureOfAPage(overview);
-    assertIsAPictureOfAPage(job);
+    BrowserPage.assertIsAPictureOfAPage(overview);
+    BrowserPage.assertIsAPictureOfAPage(job);
   }
 
   // ---- The browser -----------------------------------------------------------------------
@@ -808,11 +803,16 @@ class DashboardBrowserTest {
 
   /** Clicks a form's button and waits for the page the form's answer replaces it with. */
   private void submit(String css) {
-    WebElement button = driver.findElement(By.cssSelector(css));
-    button.click();
-    wait.until(ExpectedConditions.stalenessOf(button));
+    // Found and clicked in one script: a live refresh may swap the form between a lookup and a
+    // click made apart, and the click then lands on a node no longer in the document.
+    driver.executeScript(
+        "window.docketBeforeSubmit = true; document.querySelector(arguments[0]).click();", css);
     wait.until(
-        d -> ((JavascriptExecutor) d).executeScript("return document.readyState === 'complete';"));
+        d ->
+            ((JavascriptExecutor) d)
+                .executeScript(
+                    "return window.docketBeforeSubmit === undefined"
+                        + " && document.readyState === 'complete';"));
   }
 
   private String pageText() {
@@ -842,25 +842,6 @@ class DashboardBrowserTest {
     Path file = SCREENSHOTS.resolve(name);
     Files.write(file, driver.getScreenshotAs(OutputType.BYTES));
     return file;
-  }
-
-  private static void assertIsAPictureOfAPage(Path file) throws IOException {
-    assertThat(file).exists();
-    byte[] bytes = Files.readAllBytes(file);
-    assertThat(bytes)
-        .as("%s starts with the PNG signature", file)
-        .startsWith(0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n');
-    assertThat(bytes.length).as("size of %s", file).isGreaterThan(20_000);
-    BufferedImage image = ImageIO.read(file.toFile());
-    assertThat(image.getWidth()).as("width of %s", file).isGreaterThanOrEqualTo(1200);
-    assertThat(image.getHeight()).as("height of %s", file).isGreaterThanOrEqualTo(700);
-    var colours = new HashSet<Integer>();
-    for (int x = 0; x < image.getWidth(); x += 7) {
-      for (int y = 0; y < image.getHeight(); y += 7) {
-        colours.add(image.getRGB(x, y));
-      }
-    }
-    assertThat(colours).as("colours in %s", file).hasSizeGreaterThan(20);
   }
 
   // ---- The API ---------------------------------------------------------------------------
@@ -925,18 +906,6 @@ class DashboardBrowserTest {
   }
 
   private HttpResponse<String> send(String method, String path, String body) throws Exception {
-    var request =
-        HttpRequest.newBuilder(URI.create(url(path)))
-            .header("Authorization", "Bearer " + TOKEN)
-            .header("Accept", "application/json")
-            .timeout(Duration.ofSeconds(10));
-    if (body == null) {
-      request.method(method, HttpRequest.BodyPublishers.noBody());
-    } else {
-      request
-          .header("Content-Type", "application/json")
-          .method(method, HttpRequest.BodyPublishers.ofString(body));
-    }
-    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    return BrowserPage.send(http, url(path), TOKEN, method, body);
   }
 }

@@ -15,11 +15,8 @@ import dev.docket.store.memory.MemoryStoreModule;
 import dev.docket.usecase.JobRequest;
 import dev.docket.usecase.JobType;
 import dev.docket.usecase.NonRetryableException;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +29,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.logging.Level;
 import java.util.stream.IntStream;
-import javax.imageio.ImageIO;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -283,7 +279,7 @@ class DashboardLookBrowserTest {
           assertThat(width.get("scroll"))
               .as("the width of %s at 390 px; wider than the screen: %s", page, width)
               .isLessThanOrEqualTo(width.get("client"));
-          assertIsAPictureOfAPage(screenshot("phone-" + page), 390, 700);
+          BrowserPage.assertIsAPictureOfAPage(screenshot("phone-" + page), 390, 700);
         });
   }
 
@@ -304,7 +300,7 @@ class DashboardLookBrowserTest {
           assertThat(width.get("scroll"))
               .as("width of %s", page)
               .isLessThanOrEqualTo(width.get("client"));
-          assertIsAPictureOfAPage(screenshot("desktop-" + page), 1200, 700);
+          BrowserPage.assertIsAPictureOfAPage(screenshot("desktop-" + page), 1200, 700);
         });
   }
 
@@ -332,13 +328,13 @@ class DashboardLookBrowserTest {
                 .as("contrast of the chart's labels on the panel")
                 .isGreaterThanOrEqualTo(4.5);
           }
-          assertIsAPictureOfAPage(screenshot("dark-" + page), 1200, 700);
+          BrowserPage.assertIsAPictureOfAPage(screenshot("dark-" + page), 1200, 700);
         });
     open("/");
     new Actions(driver).sendKeys("?").perform();
     wait.until(d -> Boolean.TRUE.equals(js("return document.getElementById('shortcuts').open;")));
     assertThat(look().unreadable()).as("text below AA contrast in the help").isEmpty();
-    assertIsAPictureOfAPage(screenshot("dark-shortcuts"), 1200, 700);
+    BrowserPage.assertIsAPictureOfAPage(screenshot("dark-shortcuts"), 1200, 700);
   }
 
   @Test
@@ -643,34 +639,10 @@ class DashboardLookBrowserTest {
     return file;
   }
 
-  private static void assertIsAPictureOfAPage(Path file, int minWidth, int minHeight)
-      throws IOException {
-    byte[] bytes = Files.readAllBytes(file);
-    assertThat(bytes)
-        .as("%s starts with the PNG signature", file)
-        .startsWith(0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n');
-    BufferedImage image = ImageIO.read(file.toFile());
-    assertThat(image.getWidth()).as("width of %s", file).isGreaterThanOrEqualTo(minWidth);
-    assertThat(image.getHeight()).as("height of %s", file).isGreaterThanOrEqualTo(minHeight);
-  }
-
   // ---- The API ---------------------------------------------------------------------------
 
   private JsonNode api(String method, String path, String body) throws Exception {
-    var request =
-        HttpRequest.newBuilder(URI.create(url(path)))
-            .header("Authorization", "Bearer " + TOKEN)
-            .header("Accept", "application/json")
-            .timeout(Duration.ofSeconds(10));
-    if (body == null) {
-      request.method(method, HttpRequest.BodyPublishers.noBody());
-    } else {
-      request
-          .header("Content-Type", "application/json")
-          .method(method, HttpRequest.BodyPublishers.ofString(body));
-    }
-    HttpResponse<String> response =
-        http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response = BrowserPage.send(http, url(path), TOKEN, method, body);
     assertThat(response.statusCode())
         .as("%s %s answered %s", method, path, response.body())
         .isBetween(200, 299);
