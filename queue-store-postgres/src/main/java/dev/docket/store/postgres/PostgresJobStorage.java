@@ -17,6 +17,10 @@ import dev.docket.usecase.port.PurgeRequest;
 import dev.docket.usecase.port.QueueStats;
 import dev.docket.usecase.port.RescueRequest;
 import dev.docket.usecase.port.RunningQuery;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -33,6 +37,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
+import org.jdbi.v3.core.ConnectionFactory;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.Query;
@@ -69,13 +74,48 @@ final class PostgresJobStorage implements JobStorage {
   private final Map<String, Instant> promotedAt = new java.util.concurrent.ConcurrentHashMap<>();
 
   private final Jdbi jdbi;
+  private final ConnectionFactory connections;
   private final Sql sql;
   private final JobInserter inserter;
+  private final WorkerStatements worker;
 
-  PostgresJobStorage(Jdbi jdbi, Sql sql) {
+  /**
+   * @param jdbi the store's JDBI
+   * @param connections the connections of that JDBI, for the worker path's plain JDBC statements
+   *     (see {@link Jdbc})
+   */
+  PostgresJobStorage(Jdbi jdbi, ConnectionFactory connections, Sql sql) {
     this.jdbi = jdbi;
+    this.connections = connections;
     this.sql = sql;
     this.inserter = new JobInserter(sql);
+    this.worker = new WorkerStatements(sql);
+  }
+
+  /** The worker path's statements, ready for JDBC once, when the store starts. */
+  private record WorkerStatements(
+      Jdbc.Statement claim,
+      Jdbc.Statement claimKinds,
+      Jdbc.Statement promote,
+      Jdbc.Statement madeUpRow,
+      Jdbc.Statement lockInIdOrder,
+      Jdbc.Statement find,
+      Map<Class<?>, Jdbc.Statement> outcomes) {
+    WorkerStatements(Sql sql) {
+      this(
+          Jdbc.Statement.of(sql.claim),
+          Jdbc.Statement.of(sql.claimKinds),
+          Jdbc.Statement.of(sql.promote),
+          Jdbc.Statement.of(sql.madeUpRow),
+          Jdbc.Statement.of(sql.lockInIdOrder),
+          Jdbc.Statement.of(sql.find),
+          Map.of(
+              Outcome.Completed.class, Jdbc.Statement.of(sql.complete),
+              Outcome.Retried.class, Jdbc.Statement.of(sql.retry),
+              Outcome.Failed.class, Jdbc.Statement.of(sql.fail),
+              Outcome.Cancelled.class, Jdbc.Statement.of(sql.cancel),
+              Outcome.Released.class, Jdbc.Statement.of(sql.release)));
+    }
   }
 
   JobInserter inserter() {
@@ -89,8 +129,8 @@ final class PostgresJobStorage implements JobStorage {
         "insert " + jobs.size() + " jobs",
         () ->
             JobInserter.needsTransaction(jobs)
-                ? Transactions.transaction(jdbi, h -> inserter.insert(h.getConnection(), jobs))
-                : Transactions.autocommit(jdbi, h -> inserter.insert(h.getConnection(), jobs)));
+                ? Jdbc.transaction(connections, c -> inserter.insert(c, jobs))
+                : Jdbc.autocommit(connections, c -> inserter.insert(c, jobs)));
   }
 
   @Override
@@ -109,8 +149,7 @@ final class PostgresJobStorage implements JobStorage {
         Failures.translate(
             "insert job " + job.id(),
             () ->
-                Transactions.autocommit(
-                    jdbi, h -> inserter.insertClaimed(h.getConnection(), job, claimed, claim)));
+                Jdbc.autocommit(connections, c -> inserter.insertClaimed(c, job, claimed, claim)));
     return state.equals("running") ? claimed : job;
   }
 
@@ -120,12 +159,12 @@ final class PostgresJobStorage implements JobStorage {
     return Failures.translate(
         "claim jobs of queue " + request.queue(),
         () ->
-            Transactions.autocommit(
-                jdbi,
-                h -> {
-                  promoteNowAndThen(h, request);
+            Jdbc.autocommit(
+                connections,
+                c -> {
+                  promoteNowAndThen(c, request);
                   return claim(
-                      h,
+                      c,
                       request.queue(),
                       request.limit(),
                       request.owner(),
@@ -136,27 +175,39 @@ final class PostgresJobStorage implements JobStorage {
   }
 
   private List<Job> claim(
-      Handle h,
+      Connection c,
       String queue,
       int limit,
       String owner,
       Instant now,
       java.time.Duration lease,
-      java.util.Set<String> kinds) {
+      java.util.Set<String> kinds)
+      throws SQLException {
     boolean byKind = !kinds.isEmpty();
-    var query =
-        h.createQuery(byKind ? sql.claimKinds : sql.claim)
-            .bind("queue", queue)
-            .bind("now", JobRows.offset(now))
-            .bind("limit", limit)
-            .bind("owner", owner)
-            .bind("expires", JobRows.offset(now.plus(lease)));
+    var values = new HashMap<String, Object>();
+    values.put("queue", queue);
+    values.put("now", JobRows.offset(now));
+    values.put("limit", limit);
+    values.put("owner", owner);
+    values.put("expires", JobRows.offset(now.plus(lease)));
     if (byKind) {
-      query.bind("kinds", kinds.toArray(String[]::new));
+      values.put("kinds", c.createArrayOf("text", kinds.toArray(String[]::new)));
     }
-    List<Job> claimed = new ArrayList<>(query.map((rs, ctx) -> JobRows.read(rs)).list());
+    List<Job> claimed = readJobs((byKind ? worker.claimKinds : worker.claim).prepare(c, values));
     claimed.sort(CLAIM_ORDER);
     return claimed;
+  }
+
+  /** Every row {@code statement} returns, read as a job; closes the statement. */
+  private static List<Job> readJobs(PreparedStatement statement) throws SQLException {
+    try (statement;
+        ResultSet rs = statement.executeQuery()) {
+      var jobs = new ArrayList<Job>();
+      while (rs.next()) {
+        jobs.add(JobRows.read(rs));
+      }
+      return jobs;
+    }
   }
 
   /** Any time does: the warm-up's statements match no row whatever it is. */
@@ -174,18 +225,14 @@ final class PostgresJobStorage implements JobStorage {
     Failures.translate(
         "warm up",
         () ->
-            Transactions.autocommit(
-                jdbi,
-                h -> {
-                  claim(h, "", 0, "warm-up", now, java.time.Duration.ofMinutes(1), Set.of());
+            Jdbc.autocommit(
+                connections,
+                c -> {
+                  claim(c, "", 0, "warm-up", now, java.time.Duration.ofMinutes(1), Set.of());
                   claim(
-                      h, "", 0, "warm-up", now, java.time.Duration.ofMinutes(1), Set.of("warm-up"));
+                      c, "", 0, "warm-up", now, java.time.Duration.ofMinutes(1), Set.of("warm-up"));
                   var madeUp =
-                      new ArrayList<>(
-                          h.createQuery(sql.madeUpRow)
-                              .bind("now", JobRows.offset(now))
-                              .map((rs, ctx) -> JobRows.read(rs))
-                              .list());
+                      readJobs(worker.madeUpRow.prepare(c, Map.of("now", JobRows.offset(now))));
                   madeUp.sort(CLAIM_ORDER);
                   return null;
                 }));
@@ -193,18 +240,19 @@ final class PostgresJobStorage implements JobStorage {
     extendLeases(List.of(new LeaseExtension(nobody, 1, now.plusSeconds(60), now)));
   }
 
-  private void promoteNowAndThen(Handle h, ClaimRequest request) {
+  private void promoteNowAndThen(Connection c, ClaimRequest request) throws SQLException {
     Instant last = promotedAt.get(request.queue());
     if (last != null
         && !request.now().isBefore(last)
         && request.now().isBefore(last.plus(PROMOTE_EVERY))) {
       return;
     }
-    int promoted =
-        h.createUpdate(sql.promote)
-            .bind("queue", request.queue())
-            .bind("now", JobRows.offset(request.now()))
-            .execute();
+    int promoted;
+    try (var statement =
+        worker.promote.prepare(
+            c, Map.of("queue", request.queue(), "now", JobRows.offset(request.now())))) {
+      promoted = statement.executeUpdate();
+    }
     if (promoted < PROMOTE_LIMIT) {
       promotedAt.put(request.queue(), request.now());
     } else {
@@ -243,11 +291,11 @@ final class PostgresJobStorage implements JobStorage {
         "report " + outcomes.size() + " outcomes",
         () ->
             onlyFinishes(outcomes)
-                ? Transactions.autocommit(jdbi, h -> report(h, outcomes))
-                : Transactions.transaction(jdbi, h -> report(h, outcomes)));
+                ? Jdbc.autocommit(connections, c -> report(c, outcomes))
+                : Jdbc.transaction(connections, c -> report(c, outcomes)));
   }
 
-  private List<Outcome> report(Handle h, List<Outcome> outcomes) {
+  private List<Outcome> report(Connection c, List<Outcome> outcomes) throws SQLException {
     // One statement per kind of outcome. A batch that names a job twice is applied one outcome at
     // a time instead, in order, so that the first valid one wins as it would one by one.
     var groups = new ArrayList<List<Outcome>>();
@@ -270,89 +318,86 @@ final class PostgresJobStorage implements JobStorage {
       // transaction as a whole would not (a first statement's high ids, then a second's low ones),
       // so a heartbeat could still deadlock with it. Locking every row of the batch in id order
       // first keeps the one global order; the statements then find their rows locked already.
-      h.createQuery(sql.lockInIdOrder)
-          .bindArray("ids", UUID.class, map(outcomes, o -> o.jobId().value()))
-          .bindArray("fences", Long.class, map(outcomes, Outcome::fence))
-          .mapToMap()
-          .list();
+      var values =
+          Map.of(
+              "ids", c.createArrayOf("uuid", map(outcomes, o -> o.jobId().value()).toArray()),
+              "fences", c.createArrayOf("bigint", map(outcomes, Outcome::fence).toArray()));
+      try (var statement = worker.lockInIdOrder.prepare(c, values);
+          ResultSet rs = statement.executeQuery()) {
+        while (rs.next()) {
+          // Locking is the point; the rows themselves are not needed.
+        }
+      }
     }
     var refused = new ArrayList<Outcome>();
     Set<String> dueQueues = new LinkedHashSet<>();
     for (List<Outcome> group : groups) {
-      Set<UUID> applied = applyGroup(h, group, dueQueues);
+      Set<UUID> applied = applyGroup(c, group, dueQueues);
       for (Outcome outcome : group) {
         if (!applied.contains(outcome.jobId().value())) {
           if (outcome instanceof Outcome.Retried retried) {
-            requireNotAnInvalidRetry(h, retried);
+            requireNotAnInvalidRetry(c, retried);
           }
           refused.add(outcome);
         }
       }
     }
-    notify(h, dueQueues);
+    inserter.notify(c, dueQueues);
     return refused;
   }
 
-  private Set<UUID> applyGroup(Handle h, List<Outcome> group, Set<String> dueQueues) {
-    String statement =
-        switch (group.get(0)) {
-          case Outcome.Completed c -> sql.complete;
-          case Outcome.Retried r -> sql.retry;
-          case Outcome.Failed f -> sql.fail;
-          case Outcome.Cancelled c -> sql.cancel;
-          case Outcome.Released r -> sql.release;
-        };
-    var update = h.createQuery(statement);
-    bindOutcomes(update, group);
+  private Set<UUID> applyGroup(Connection c, List<Outcome> group, Set<String> dueQueues)
+      throws SQLException {
     Set<UUID> applied = new HashSet<>();
-    update
-        .map(
-            (rs, ctx) -> {
-              applied.add(rs.getObject("id", UUID.class));
-              if ("pending".equals(rs.getString("state"))) {
-                dueQueues.add(rs.getString("queue"));
-              }
-              return null;
-            })
-        .list();
+    try (var statement =
+            worker.outcomes.get(group.get(0).getClass()).prepare(c, outcomeValues(c, group));
+        ResultSet rs = statement.executeQuery()) {
+      while (rs.next()) {
+        applied.add(rs.getObject("id", UUID.class));
+        if ("pending".equals(rs.getString("state"))) {
+          dueQueues.add(rs.getString("queue"));
+        }
+      }
+    }
     return applied;
   }
 
   /** A retry the statement skipped under a valid lease has no attempts left: a caller's bug. */
-  private void requireNotAnInvalidRetry(Handle h, Outcome.Retried retried) {
-    find(h, retried.jobId())
+  private void requireNotAnInvalidRetry(Connection c, Outcome.Retried retried) throws SQLException {
+    readJobs(worker.find.prepare(c, Map.of("id", retried.jobId().value()))).stream()
         .filter(job -> job.isLeasedUnder(retried.fence()))
+        .findFirst()
         .ifPresent(job -> retried.applyTo(job)); // throws IllegalStateException, as the domain does
   }
 
-  private static void bindOutcomes(Query update, List<Outcome> group) {
-    update.bindArray("ids", UUID.class, map(group, o -> o.jobId().value()));
-    update.bindArray("fences", Long.class, map(group, Outcome::fence));
-    update.bindArray("ats", String.class, map(group, o -> JobRows.timestamp(o.at())));
+  /** The arrays an outcome statement of {@code group}'s kind takes, by parameter name. */
+  private static Map<String, Object> outcomeValues(Connection c, List<Outcome> group)
+      throws SQLException {
+    var values = new HashMap<String, Object>();
+    values.put("ids", c.createArrayOf("uuid", map(group, o -> o.jobId().value()).toArray()));
+    values.put("fences", c.createArrayOf("bigint", map(group, Outcome::fence).toArray()));
+    values.put("ats", texts(c, map(group, o -> JobRows.timestamp(o.at()))));
     switch (group.get(0)) {
       case Outcome.Retried r -> {
-        update.bindArray(
-            "runAts",
-            String.class,
-            map(group, o -> JobRows.timestamp(((Outcome.Retried) o).runAt())));
-        update.bindArray(
-            "errors",
-            String.class,
-            map(group, o -> JobRows.errorJson(((Outcome.Retried) o).error())));
+        values.put(
+            "runAts", texts(c, map(group, o -> JobRows.timestamp(((Outcome.Retried) o).runAt()))));
+        values.put(
+            "errors", texts(c, map(group, o -> JobRows.errorJson(((Outcome.Retried) o).error()))));
       }
       case Outcome.Failed f ->
-          update.bindArray(
-              "errors",
-              String.class,
-              map(group, o -> JobRows.errorJson(((Outcome.Failed) o).error())));
-      case Outcome.Completed c ->
-          update.bindArray(
-              "results",
-              String.class,
-              map(group, o -> ((Outcome.Completed) o).result().orElse(null)));
-      case Outcome.Cancelled c -> {}
-      case Outcome.Released r -> {}
+          values.put(
+              "errors", texts(c, map(group, o -> JobRows.errorJson(((Outcome.Failed) o).error()))));
+      case Outcome.Completed done ->
+          values.put(
+              "results", texts(c, map(group, o -> ((Outcome.Completed) o).result().orElse(null))));
+      case Outcome.Cancelled cancelled -> {}
+      case Outcome.Released released -> {}
     }
+    return values;
+  }
+
+  private static java.sql.Array texts(Connection c, List<String> values) throws SQLException {
+    return c.createArrayOf("text", values.toArray(String[]::new));
   }
 
   @Override

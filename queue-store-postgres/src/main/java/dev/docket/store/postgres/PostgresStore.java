@@ -58,7 +58,7 @@ public final class PostgresStore implements DocketStore, AutoCloseable {
     this.dataSource = options.dataSource().orElse(ownPool);
     Jdbi jdbi = Jdbi.create(dataSource).installPlugin(new PostgresPlugin());
     var sql = new Sql(options.schema());
-    this.storage = new PostgresJobStorage(jdbi, sql);
+    this.storage = new PostgresJobStorage(jdbi, dataSource::getConnection, sql);
     this.control = new PostgresControl(jdbi, sql);
     this.nodes = new PostgresNodeRegistry(jdbi, new NodeSql(options.schema()));
     this.audit = new PostgresAuditLog(jdbi, options.schema());
@@ -173,7 +173,6 @@ public final class PostgresStore implements DocketStore, AutoCloseable {
     return nodes;
   }
 
-  /** Runs one trivial statement on a pooled connection. */
   /** The history of attempts, in the {@code job_history} table. */
   @Override
   public dev.docket.usecase.port.JobHistory jobHistory() {

@@ -43,18 +43,17 @@ class TriggerPrivilegesTest {
     PgFixture.DB.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON " + jobs + " TO " + role);
     // A claim skips paused queues: reading them is the worker path's need, not the feed's.
     PgFixture.DB.execute("GRANT SELECT ON \"" + pg.schema + "\".paused_queues TO " + role);
+    org.jdbi.v3.core.ConnectionFactory asRole =
+        () -> {
+          Connection c = PgFixture.DB.connect();
+          try (var s = c.createStatement()) {
+            s.execute("SET ROLE " + role);
+          }
+          return c;
+        };
     limited =
         new PostgresJobStorage(
-            Jdbi.create(
-                    () -> {
-                      Connection c = PgFixture.DB.connect();
-                      try (var s = c.createStatement()) {
-                        s.execute("SET ROLE " + role);
-                      }
-                      return c;
-                    })
-                .installPlugin(new PostgresPlugin()),
-            new Sql(pg.schema));
+            Jdbi.create(asRole).installPlugin(new PostgresPlugin()), asRole, new Sql(pg.schema));
     raw = PgFixture.DB.connect();
     try (var s = raw.createStatement()) {
       s.execute("LISTEN \"docket_" + pg.schema + ".changes\"");
