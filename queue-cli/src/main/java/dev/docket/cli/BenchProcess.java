@@ -13,7 +13,6 @@ import dev.docket.usecase.JobHandler;
 import dev.docket.usecase.JobRequest;
 import dev.docket.usecase.JobType;
 import dev.docket.usecase.port.DocketStore;
-import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
@@ -111,7 +110,55 @@ final class BenchProcess {
       long intervalNanos,
       int backlogJobs,
       boolean subscriber,
-      int awaits) {}
+      int awaits) {
+
+    /**
+     * The plan as {@link Properties}: the measured process reads it with the JDK alone, so that no
+     * class of Jackson's is loaded before its clock starts, as none is in an application that has
+     * not yet used it.
+     */
+    Properties toProperties() {
+      var p = new Properties();
+      p.setProperty("workload", workload.name());
+      p.setProperty("store", store.name());
+      putIfSet(p, "url", url);
+      putIfSet(p, "user", user);
+      putIfSet(p, "password", password);
+      putIfSet(p, "schema", schema);
+      p.setProperty("jobs", Integer.toString(jobs));
+      putIfSet(p, "concurrency", concurrency == null ? null : concurrency.toString());
+      p.setProperty("latencyJobs", Integer.toString(latencyJobs));
+      p.setProperty("intervalNanos", Long.toString(intervalNanos));
+      p.setProperty("backlogJobs", Integer.toString(backlogJobs));
+      p.setProperty("subscriber", Boolean.toString(subscriber));
+      p.setProperty("awaits", Integer.toString(awaits));
+      return p;
+    }
+
+    static Plan fromProperties(Properties p) {
+      String concurrency = p.getProperty("concurrency");
+      return new Plan(
+          Workload.valueOf(p.getProperty("workload")),
+          BenchCommand.Store.valueOf(p.getProperty("store")),
+          p.getProperty("url"),
+          p.getProperty("user"),
+          p.getProperty("password"),
+          p.getProperty("schema"),
+          Integer.parseInt(p.getProperty("jobs")),
+          concurrency == null ? null : Integer.valueOf(concurrency),
+          Integer.parseInt(p.getProperty("latencyJobs")),
+          Long.parseLong(p.getProperty("intervalNanos")),
+          Integer.parseInt(p.getProperty("backlogJobs")),
+          Boolean.parseBoolean(p.getProperty("subscriber")),
+          Integer.parseInt(p.getProperty("awaits")));
+    }
+
+    private static void putIfSet(Properties p, String key, String value) {
+      if (value != null) {
+        p.setProperty(key, value);
+      }
+    }
+  }
 
   private final Plan plan;
   private final AtomicLong firstStart = new AtomicLong(Long.MIN_VALUE);
@@ -135,8 +182,9 @@ final class BenchProcess {
     System.setOut(System.err);
     int status = 0;
     try {
-      var in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-      Plan plan = DocketCommand.CODEC.decode(in.readLine(), Plan.class);
+      var planText = new Properties();
+      planText.load(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+      Plan plan = Plan.fromProperties(planText);
       Map<String, Object> figures = new BenchProcess(plan).measure();
       figures.put("pid", ProcessHandle.current().pid());
       figures.put("jvm_ms", jvmMs);

@@ -45,8 +45,7 @@ final class FreshBench {
       Thread errors = copy(process.getErrorStream());
       // The plan goes through a pipe, not the command line, where ps would show the password.
       try (var in = new OutputStreamWriter(process.getOutputStream(), UTF_8)) {
-        in.write(DocketCommand.CODEC.encode(plan));
-        in.write('\n');
+        plan.toProperties().store(in, null);
       }
       String output = new String(process.getInputStream().readAllBytes(), UTF_8);
       int status = process.waitFor();
