@@ -67,15 +67,30 @@ final class FreshBench {
       int status = process.waitFor();
       long wall = System.nanoTime() - spawned;
       errors.join();
-      String line = output.strip();
-      if (status != 0 || line.isEmpty() || line.contains("\n")) {
+      // The JVM's own output goes to standard output too (-Xlog's default, the AOT cache's
+      // training messages): the figures are the one line that is a JSON object.
+      List<String> figureLines = new ArrayList<>();
+      for (String line : output.strip().split("\n")) {
+        if (line.startsWith("{")) {
+          figureLines.add(line);
+        } else if (!line.isBlank()) {
+          synchronized (err) {
+            err.println(line);
+            err.flush();
+          }
+        }
+      }
+      if (status != 0 || figureLines.size() != 1) {
         throw new IllegalStateException(
             "The %s run's process exited with status %d and %s; its standard error is above."
                 .formatted(
                     plan.workload(),
                     status,
-                    line.isEmpty() ? "no figures" : "this output: " + line));
+                    figureLines.isEmpty()
+                        ? "no figures"
+                        : "this output: " + String.join("\n", figureLines)));
       }
+      String line = figureLines.get(0);
       @SuppressWarnings("unchecked")
       Map<String, Object> figures =
           new LinkedHashMap<String, Object>(DocketCommand.CODEC.decode(line, Map.class));

@@ -168,6 +168,24 @@ class BenchFreshProcessTest {
 
   @Test
   @Timeout(60)
+  void theJvmsOwnOutputOnStandardOutput_goesToStandardError_andTheFiguresStillCount()
+      throws Exception {
+    // -Xlog writes to standard output unless told otherwise, as an AOT cache's training run does.
+    int status =
+        run("bench", "--store", "memory", "--jobs", "50", "--java-option", "-Xlog:gc", "--json");
+
+    assertThat(status).as(err.toString()).isZero();
+    assertThat(parse(out.toString()))
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.get("drain_jobs_s").asDouble()).isPositive();
+            });
+    assertThat(err.toString()).contains("[info][gc]");
+  }
+
+  @Test
+  @Timeout(60)
   void aJavaOptionTheJvmRefuses_failsTheRun_withTheJvmsOwnMessage() {
     int status =
         run("bench", "--store", "memory", "--jobs", "10", "--java-option", "-XX:+NoSuchBenchFlag");
