@@ -68,7 +68,8 @@ import picocli.CommandLine.Spec;
       "Measure throughput and latency on the in-memory store or a PostgreSQL database.",
       "By default each run is a fresh JVM doing what a user's first test does: the library API,"
           + " the runtime's default concurrency (10), start-up counted. --warm measures in this"
-          + " process after a warm-up, at concurrency 1000, as before.",
+          + " process after a warm-up, at concurrency 1000, as before. --java-option passes JVM"
+          + " options to the fresh runs' processes.",
       "Workloads: drain (bulk-enqueue --jobs no-op jobs, then start the workers), latency (single"
           + " jobs every --interval to idle workers), backlog (drain with --future jobs due"
           + " tomorrow in the table), blocking (handlers sleep 5 ms), cpu (handlers compute for 1"
@@ -263,6 +264,16 @@ final class BenchCommand implements Callable<Integer> {
               + " finished.")
   int awaits;
 
+  @Option(
+      names = "--java-option",
+      paramLabel = "<option>",
+      description =
+          "Fresh runs: a JVM option for each run's process, such as -XX:TieredStopAtLevel=1 or"
+              + " -XX:AOTCache=app.aot; repeat it for more than one, and write"
+              + " --java-option=<option> for one that looks like an option of bench (default:"
+              + " none, as java -cp app.jar Main gets).")
+  List<String> javaOptions = new ArrayList<>();
+
   @Option(names = "--no-progress", description = "No progress bar on standard error.")
   boolean noProgress;
 
@@ -416,6 +427,13 @@ final class BenchCommand implements Callable<Integer> {
         throw new CommandLine.ParameterException(
             spec.commandLine(), "--subscriber runs in fresh processes only: leave out --warm.");
       }
+      if (!javaOptions.isEmpty()) {
+        // The warm workloads run in this JVM, whose options are already set: give them to java.
+        throw new CommandLine.ParameterException(
+            spec.commandLine(),
+            "--java-option applies to the fresh processes only: with --warm, give JVM options"
+                + " to the java that runs docket.");
+      }
       for (Workload workload : workloads) {
         if (workload == Workload.blocking || workload == Workload.cpu) {
           throw new CommandLine.ParameterException(
@@ -424,6 +442,15 @@ final class BenchCommand implements Callable<Integer> {
         }
       }
       return;
+    }
+    for (String option : javaOptions) {
+      // Anything else would reach the java command line as its main class or an argument.
+      if (!option.startsWith("-") || option.length() < 2) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(),
+            "--java-option '%s' is not a JVM option: each starts with '-', as %s does."
+                .formatted(option, "-XX:TieredStopAtLevel=1"));
+      }
     }
     if (workloads.contains(Workload.steady)) {
       throw new CommandLine.ParameterException(
@@ -468,7 +495,8 @@ final class BenchCommand implements Callable<Integer> {
             memoryBacklog ? future : 0,
             subscriber,
             awaits);
-    Map<String, Object> figures = new FreshBench(spec.commandLine().getErr()).run(plan);
+    Map<String, Object> figures =
+        new FreshBench(spec.commandLine().getErr(), javaOptions).run(plan);
     var result = header(workload, chosen);
     if (workload == Workload.backlog) {
       result.put("future_jobs", future);
@@ -947,6 +975,9 @@ final class BenchCommand implements Callable<Integer> {
     result.put("warm", warm);
     result.put("concurrency", concurrency);
     result.put("concurrency_is_default", concurrencyOption == null);
+    if (!warm) {
+      result.put("java_options", List.copyOf(javaOptions));
+    }
     result.put("result", "run");
     result.put("run", run);
     result.put("runs", runs);
@@ -1099,10 +1130,11 @@ final class BenchCommand implements Callable<Integer> {
     out.printf(
         Locale.ROOT,
         "fresh process per run (not warm): the library API, start-up counted; concurrency %d%s,"
-            + " %d cores%n",
+            + " %d cores; %s%n",
         concurrency,
         concurrencyOption == null ? " (the runtime's default)" : "",
-        Runtime.getRuntime().availableProcessors());
+        Runtime.getRuntime().availableProcessors(),
+        javaOptions.isEmpty() ? "no JVM options" : "JVM options " + String.join(" ", javaOptions));
   }
 
   /**

@@ -10,6 +10,7 @@ import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,14 +18,30 @@ import java.util.Map;
 /**
  * Starts each run of the fresh-process procedure as a new JVM running {@link BenchProcess}: the
  * same {@code java} as this process, the same class path, and none of this process's JVM options,
- * so the run gets what a user's {@code java -cp app.jar Main} gets. Not thread-safe.
+ * so the run gets what a user's {@code java -cp app.jar Main} gets, or with the options given to
+ * {@code --java-option}, what {@code java <options> -cp app.jar Main} gets. Not thread-safe.
  */
 final class FreshBench {
   private final PrintWriter err;
+  private final List<String> javaOptions;
 
-  /** Copies the runs' standard error, their log lines, to {@code err}. */
-  FreshBench(PrintWriter err) {
+  /**
+   * Copies the runs' standard error, their log lines, to {@code err}, and starts each run's JVM
+   * with {@code javaOptions}, in their order, before its class path.
+   */
+  FreshBench(PrintWriter err, List<String> javaOptions) {
     this.err = err;
+    this.javaOptions = List.copyOf(javaOptions);
+  }
+
+  /** The command that starts a run: this {@code java}, the options, this class path, the run. */
+  List<String> command() {
+    var command = new ArrayList<String>();
+    command.add(java());
+    command.addAll(javaOptions);
+    command.addAll(
+        List.of("-cp", System.getProperty("java.class.path"), BenchProcess.class.getName()));
+    return command;
   }
 
   /**
@@ -34,10 +51,8 @@ final class FreshBench {
    * @throws IllegalStateException if the process fails or prints no figures
    */
   Map<String, Object> run(BenchProcess.Plan plan) throws IOException, InterruptedException {
-    List<String> command =
-        List.of(java(), "-cp", System.getProperty("java.class.path"), BenchProcess.class.getName());
     long spawned = System.nanoTime();
-    Process process = new ProcessBuilder(command).start();
+    Process process = new ProcessBuilder(command()).start();
     // A bench stopped with SIGTERM takes its run with it, rather than leave it draining alone.
     Thread stopRun = new Thread(process::destroyForcibly, "docket-bench-stop-run");
     Runtime.getRuntime().addShutdownHook(stopRun);
@@ -51,15 +66,30 @@ final class FreshBench {
       int status = process.waitFor();
       long wall = System.nanoTime() - spawned;
       errors.join();
-      String line = output.strip();
-      if (status != 0 || line.isEmpty() || line.contains("\n")) {
+      // The JVM's own output goes to standard output too (-Xlog's default, the AOT cache's
+      // training messages): the figures are the one line that is a JSON object.
+      List<String> figureLines = new ArrayList<>();
+      for (String line : output.strip().split("\n")) {
+        if (line.startsWith("{")) {
+          figureLines.add(line);
+        } else if (!line.isBlank()) {
+          synchronized (err) {
+            err.println(line);
+            err.flush();
+          }
+        }
+      }
+      if (status != 0 || figureLines.size() != 1) {
         throw new IllegalStateException(
             "The %s run's process exited with status %d and %s; its standard error is above."
                 .formatted(
                     plan.workload(),
                     status,
-                    line.isEmpty() ? "no figures" : "this output: " + line));
+                    figureLines.isEmpty()
+                        ? "no figures"
+                        : "this output: " + String.join("\n", figureLines)));
       }
+      String line = figureLines.get(0);
       @SuppressWarnings("unchecked")
       Map<String, Object> figures =
           new LinkedHashMap<String, Object>(DocketCommand.CODEC.decode(line, Map.class));

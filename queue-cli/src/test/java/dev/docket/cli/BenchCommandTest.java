@@ -158,6 +158,23 @@ class BenchCommandTest {
   }
 
   @Test
+  void javaOptions_withWarm_orNotStartingWithADash_areRefused() {
+    assertThat(
+            run("bench", "--warm", "--store", "memory", "--java-option", "-XX:TieredStopAtLevel=1"))
+        .isEqualTo(2);
+    assertThat(err.toString())
+        .contains("--java-option applies to the fresh processes only")
+        .contains("give JVM options to the java that runs docket");
+    assertThat(run("bench", "--store", "memory", "--java-option", "XX:TieredStopAtLevel=1"))
+        .isEqualTo(2);
+    assertThat(err.toString())
+        .contains("--java-option 'XX:TieredStopAtLevel=1' is not a JVM option")
+        .contains("each starts with '-'");
+    assertThat(run("bench", "--store", "memory", "--java-option=-")).isEqualTo(2);
+    assertThat(err.toString()).contains("--java-option '-' is not a JVM option");
+  }
+
+  @Test
   void median_ofThreeRuns_takesTheMiddleOfEachNumber_andKeepsWhatEveryRunShares() {
     List<Map<String, Object>> runs =
         List.of(

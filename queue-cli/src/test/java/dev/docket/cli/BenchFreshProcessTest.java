@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.assertj.core.data.Index;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import picocli.CommandLine;
@@ -76,6 +77,8 @@ class BenchFreshProcessTest {
               assertThat(r.get("warm").asBoolean()).isFalse();
               assertThat(r.get("concurrency").asInt()).isEqualTo(10);
               assertThat(r.get("concurrency_is_default").asBoolean()).isTrue();
+              assertThat(r.get("java_options").isArray()).isTrue();
+              assertThat(r.get("java_options")).isEmpty();
               assertThat(r.get("pid").asLong()).isNotEqualTo(ProcessHandle.current().pid());
               assertThat(r.get("startup_ms").asDouble()).isPositive();
               assertThat(r.get("first_job_ms").asDouble()).isPositive();
@@ -115,6 +118,82 @@ class BenchFreshProcessTest {
     assertThat(cpu.get("of_ideal").asDouble()).isPositive().isLessThanOrEqualTo(1.0);
     // The system counts CPU time in ticks of 10 ms: a short run's share may read a little high.
     assertThat(cpu.get("process_cpu").asDouble()).isPositive().isLessThan(1.2);
+  }
+
+  @Test
+  void javaOptions_goOnEachRunsJavaCommandLine_inTheirOrder_beforeTheClassPath() {
+    List<String> command =
+        new FreshBench(
+                new PrintWriter(err), List.of("-XX:TieredStopAtLevel=1", "-Dbench.option=a b"))
+            .command();
+
+    assertThat(command)
+        .containsSubsequence("-XX:TieredStopAtLevel=1", "-Dbench.option=a b", "-cp")
+        .endsWith(System.getProperty("java.class.path"), BenchProcess.class.getName());
+    assertThat(command.get(0)).endsWith("java");
+    assertThat(new FreshBench(new PrintWriter(err), List.of()).command())
+        .as("without options, what java -cp app.jar Main gets")
+        .hasSize(4)
+        .contains("-cp", Index.atIndex(1));
+  }
+
+  @Test
+  @Timeout(120)
+  void javaOptions_reachTheRuns_andEveryResultLineNamesThem() throws Exception {
+    int status =
+        run(
+            "bench",
+            "--store",
+            "memory",
+            "--jobs",
+            "100",
+            "--runs",
+            "2",
+            "--java-option",
+            "-XX:TieredStopAtLevel=1",
+            "--java-option=-Xshare:auto",
+            "--json");
+
+    assertThat(status).as(err.toString()).isZero();
+    assertThat(parse(out.toString()))
+        .extracting(r -> r.get("result").asText())
+        .containsExactly("run", "run", "median");
+    assertThat(parse(out.toString()))
+        .allSatisfy(
+            r ->
+                assertThat(r.get("java_options"))
+                    .extracting(JsonNode::asText)
+                    .containsExactly("-XX:TieredStopAtLevel=1", "-Xshare:auto"));
+  }
+
+  @Test
+  @Timeout(60)
+  void theJvmsOwnOutputOnStandardOutput_goesToStandardError_andTheFiguresStillCount()
+      throws Exception {
+    // -Xlog writes to standard output unless told otherwise, as an AOT cache's training run does.
+    int status =
+        run("bench", "--store", "memory", "--jobs", "50", "--java-option", "-Xlog:gc", "--json");
+
+    assertThat(status).as(err.toString()).isZero();
+    assertThat(parse(out.toString()))
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.get("drain_jobs_s").asDouble()).isPositive();
+            });
+    assertThat(err.toString()).contains("[info][gc]");
+  }
+
+  @Test
+  @Timeout(60)
+  void aJavaOptionTheJvmRefuses_failsTheRun_withTheJvmsOwnMessage() {
+    int status =
+        run("bench", "--store", "memory", "--jobs", "10", "--java-option", "-XX:+NoSuchBenchFlag");
+
+    assertThat(status).isNotZero();
+    assertThat(err.toString())
+        .contains("NoSuchBenchFlag")
+        .contains("exited with status 1 and no figures");
   }
 
   @Test
