@@ -75,17 +75,7 @@ final class Jdbc {
   static <T> T autocommit(ConnectionFactory connections, Work<T> work) throws SQLException {
     Connection connection = connections.openConnection();
     try {
-      if (connection.getAutoCommit()) {
-        return work.run(connection);
-      }
-      try {
-        T result = work.run(connection);
-        connection.commit();
-        return result;
-      } catch (SQLException | RuntimeException | Error e) {
-        connection.rollback();
-        throw e;
-      }
+      return connection.getAutoCommit() ? work.run(connection) : committed(connection, work);
     } finally {
       connections.closeConnection(connection);
     }
@@ -102,12 +92,7 @@ final class Jdbc {
         connection.setAutoCommit(false);
       }
       try {
-        T result = work.run(connection);
-        connection.commit();
-        return result;
-      } catch (SQLException | RuntimeException | Error e) {
-        connection.rollback();
-        throw e;
+        return committed(connection, work);
       } finally {
         if (autocommit) {
           connection.setAutoCommit(true);
@@ -115,6 +100,20 @@ final class Jdbc {
       }
     } finally {
       connections.closeConnection(connection);
+    }
+  }
+
+  /**
+   * Runs {@code work} on a connection in a transaction, then commits, or rolls back if it fails.
+   */
+  private static <T> T committed(Connection connection, Work<T> work) throws SQLException {
+    try {
+      T result = work.run(connection);
+      connection.commit();
+      return result;
+    } catch (SQLException | RuntimeException | Error e) {
+      connection.rollback();
+      throw e;
     }
   }
 }

@@ -64,7 +64,8 @@ class JdbcTest {
   @Test
   void transaction_keepsNoneOfTheWork_whenPartOfItFails() throws SQLException {
     var closed = new ArrayList<Connection>();
-    org.jdbi.v3.core.ConnectionFactory connections = connectionsClosedInto(closed);
+    org.jdbi.v3.core.ConnectionFactory connections =
+        connectionsClosedInto(closed, new ArrayList<>());
 
     assertThatThrownBy(
             () ->
@@ -84,22 +85,9 @@ class JdbcTest {
 
   @Test
   void transaction_commitsAllOfIt_andLeavesTheConnectionInAutocommitAgain() throws SQLException {
-    var closed = new ArrayList<Connection>();
     var autocommitAfter = new ArrayList<Boolean>();
     org.jdbi.v3.core.ConnectionFactory connections =
-        new org.jdbi.v3.core.ConnectionFactory() {
-          @Override
-          public Connection openConnection() throws SQLException {
-            return DB.connect();
-          }
-
-          @Override
-          public void closeConnection(Connection c) throws SQLException {
-            autocommitAfter.add(c.getAutoCommit());
-            closed.add(c);
-            c.close();
-          }
-        };
+        connectionsClosedInto(new ArrayList<>(), autocommitAfter);
 
     Jdbc.transaction(
         connections,
@@ -137,7 +125,9 @@ class JdbcTest {
     assertThat(ids()).containsExactly(1);
   }
 
-  private org.jdbi.v3.core.ConnectionFactory connectionsClosedInto(List<Connection> closed) {
+  /** New connections that, when given back, note themselves and their autocommit, then close. */
+  private static org.jdbi.v3.core.ConnectionFactory connectionsClosedInto(
+      List<Connection> closed, List<Boolean> autocommitAtClose) {
     return new org.jdbi.v3.core.ConnectionFactory() {
       @Override
       public Connection openConnection() throws SQLException {
@@ -146,6 +136,7 @@ class JdbcTest {
 
       @Override
       public void closeConnection(Connection c) throws SQLException {
+        autocommitAtClose.add(c.getAutoCommit());
         closed.add(c);
         c.close();
       }
