@@ -451,6 +451,15 @@ final class BenchCommand implements Callable<Integer> {
             "--java-option '%s' is not a JVM option: each starts with '-', as %s does."
                 .formatted(option, "-XX:TieredStopAtLevel=1"));
       }
+      // These name what the JVM runs, which is the measured process's own class path and class.
+      String name = option.split("=", 2)[0];
+      if (List.of("-cp", "-classpath", "--class-path", "-jar", "-m", "--module").contains(name)) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(),
+            ("--java-option '%s' would change what the run's JVM runs: bench gives it its own"
+                    + " class path and class. Give the options that tune the JVM.")
+                .formatted(option));
+      }
     }
     if (workloads.contains(Workload.steady)) {
       throw new CommandLine.ParameterException(

@@ -175,6 +175,24 @@ class BenchCommandTest {
   }
 
   @Test
+  void javaOptions_thatWouldReplaceTheRunsClassPathOrClass_areRefused() {
+    for (String option :
+        List.of("-cp", "-classpath", "--class-path=x.jar", "-jar", "-m", "--module=a/b")) {
+      assertThat(run("bench", "--store", "memory", "--java-option=" + option))
+          .as(option)
+          .isEqualTo(2);
+      assertThat(err.toString())
+          .contains("--java-option '" + option + "' would change what the run's JVM runs");
+    }
+    // An option that tunes the JVM passes, and the check after it is the one that refuses.
+    assertThat(run("bench", "--store", "memory", "--java-option=-Xmx1g", "--workload", "steady"))
+        .isEqualTo(2);
+    assertThat(err.toString())
+        .contains("--workload steady runs with --warm only")
+        .doesNotContain("'-Xmx1g'");
+  }
+
+  @Test
   void median_ofThreeRuns_takesTheMiddleOfEachNumber_andKeepsWhatEveryRunShares() {
     List<Map<String, Object>> runs =
         List.of(
