@@ -41,6 +41,7 @@ final class NotificationListener implements WakeUps, AutoCloseable {
   }
 
   private final ConnectionSource connections;
+  private final boolean abortable;
   private final String channel;
   private final PostgresJobChanges changes;
   private final CopyOnWriteArrayList<Listener> listeners = new CopyOnWriteArrayList<>();
@@ -49,9 +50,17 @@ final class NotificationListener implements WakeUps, AutoCloseable {
   private final Thread thread;
   private volatile boolean running = true;
   private volatile boolean listening;
+  private volatile Connection open;
 
-  NotificationListener(ConnectionSource connections, String channel, PostgresJobChanges changes) {
+  /**
+   * @param abortable whether {@link #close} may abort a connection of {@code connections} from its
+   *     own thread: true for connections opened for the listener alone, false for an application's
+   *     pooled ones, which are not the store's to break
+   */
+  NotificationListener(
+      ConnectionSource connections, boolean abortable, String channel, PostgresJobChanges changes) {
     this.connections = connections;
+    this.abortable = abortable;
     this.channel = channel;
     this.changes = changes;
     this.thread =
@@ -87,6 +96,7 @@ final class NotificationListener implements WakeUps, AutoCloseable {
     Duration backoff = MIN_BACKOFF;
     while (running) {
       try (Connection connection = connections.open()) {
+        open = connection;
         try (Statement statement = connection.createStatement()) {
           statement.execute("SET application_name = '" + APPLICATION_NAME + "'");
           for (String listen : listenStatements()) {
@@ -121,6 +131,7 @@ final class NotificationListener implements WakeUps, AutoCloseable {
         }
       } catch (SQLException | RuntimeException e) {
         listening = false;
+        open = null;
         if (!running) {
           break;
         }
@@ -185,6 +196,17 @@ final class NotificationListener implements WakeUps, AutoCloseable {
       stopped.signalAll();
     } finally {
       lock.unlock();
+    }
+    // The listening thread sees the flag when its wait for notifications ends, up to a poll later;
+    // a close would wait that long (a quarter of a second) on every stop of a node. Breaking the
+    // connection ends the wait at once.
+    Connection connection = open;
+    if (connection != null && abortable) {
+      try {
+        connection.abort(Runnable::run);
+      } catch (SQLException | RuntimeException e) {
+        LOG.log(Level.DEBUG, "Aborting the listening connection failed: {0}", e.toString());
+      }
     }
     try {
       thread.join(TimeUnit.SECONDS.toMillis(5));

@@ -67,7 +67,9 @@ public final class PostgresStore implements DocketStore, AutoCloseable {
         options.listen()
             ? new PostgresJobChanges(sql.changesChannel, jdbi, sql)
             : new PostgresJobChanges(sql.changesChannel);
-    this.listener = new NotificationListener(this::openListenerConnection, sql.channel, changes);
+    this.listener =
+        new NotificationListener(
+            this::openListenerConnection, options.url().isPresent(), sql.channel, changes);
   }
 
   /**

@@ -8,9 +8,14 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
+import org.jdbi.v3.core.statement.ColonPrefixSqlParser;
+import org.jdbi.v3.core.statement.ParsedSql;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class JdbcTest {
   private static final TestDatabase DB = TestDatabase.get();
@@ -36,6 +41,59 @@ class JdbcTest {
 
     assertThat(statement.sql()).isEqualTo("SELECT ?::int + ?, ?, 'x:y', now()::text");
     assertThat(statement.names()).containsExactly("a", "b", "a");
+  }
+
+  @Test
+  void of_leavesNamesInLiteralsQuotedNamesAndCommentsAlone() {
+    var statement =
+        Jdbc.Statement.of(
+            "SELECT 'it''s :no', \"odd:\"\"name\", :yes -- :no either\n /* :nor ' this */ , :too");
+
+    assertThat(statement.sql())
+        .isEqualTo("SELECT 'it''s :no', \"odd:\"\"name\", ? -- :no either\n /* :nor ' this */ , ?");
+    assertThat(statement.names()).containsExactly("yes", "too");
+  }
+
+  @Test
+  void of_refusesWhatItCannotRead_ratherThanMisplaceAParameter() {
+    assertThatThrownBy(() -> Jdbc.Statement.of("SELECT $$:a$$"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Jdbc.Statement.of("SELECT ?, :a"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Jdbc.Statement.of("SELECT ':a"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("no '");
+    assertThatThrownBy(() -> Jdbc.Statement.of("SELECT 1 /* :a"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("*/");
+  }
+
+  static Stream<String> workerStatements() {
+    var sql = new Sql("docket");
+    return Stream.of(
+        sql.claim,
+        sql.claimKinds,
+        sql.promote,
+        sql.madeUpRow,
+        sql.lockInIdOrder,
+        sql.find,
+        sql.complete,
+        sql.retry,
+        sql.fail,
+        sql.cancel,
+        sql.release);
+  }
+
+  @ParameterizedTest
+  @MethodSource("workerStatements")
+  void of_readsEveryWorkerStatementAsJdbisParserDoes(String named) {
+    ParsedSql jdbi = new ColonPrefixSqlParser().parse(named, null);
+
+    var statement = Jdbc.Statement.of(named);
+
+    assertThat(statement.sql()).isEqualTo(jdbi.getSql());
+    assertThat(statement.names()).isEqualTo(jdbi.getParameters().getParameterNames());
+    assertThat(statement.names()).isNotEmpty();
   }
 
   @Test

@@ -70,6 +70,42 @@ class WakeUpsTest {
     }
   }
 
+  @Test
+  void close_endsTheListeningThreadWithoutReportingAnOutage() throws Exception {
+    var logger = java.util.logging.Logger.getLogger(NotificationListener.class.getName());
+    var warnings = new LinkedBlockingQueue<String>();
+    var handler =
+        new java.util.logging.Handler() {
+          @Override
+          public void publish(java.util.logging.LogRecord record) {
+            if (record.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()) {
+              warnings.add(record.getMessage());
+            }
+          }
+
+          @Override
+          public void flush() {}
+
+          @Override
+          public void close() {}
+        };
+    logger.addHandler(handler);
+    try (var pg = new PgFixture("wakeups", o -> o.listen(true))) {
+      Awaitility.await().atMost(Duration.ofSeconds(10)).until(pg.store::isListening);
+      String name = "docket-listener-" + pg.store.listenStatements().get(0).split("\"")[1];
+
+      pg.store.close();
+
+      assertThat(Thread.getAllStackTraces().keySet())
+          .as("the listening thread, once close has returned")
+          .noneMatch(t -> t.getName().equals(name) && t.isAlive());
+      assertThat(pg.store.isListening()).isFalse();
+      assertThat(warnings).as("a close is not an outage").isEmpty();
+    } finally {
+      logger.removeHandler(handler);
+    }
+  }
+
   /** A listener that adds each queue woken to {@code wakes} and counts down on a wake of all. */
   private static WakeUps.Listener recording(
       LinkedBlockingQueue<String> wakes, CountDownLatch wakeAll) {
