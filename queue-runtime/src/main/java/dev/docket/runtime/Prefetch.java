@@ -14,6 +14,12 @@ import java.time.Duration;
  * found the queue dry to the next claim, is not counted: a queue that waited is not slower for it.
  * Never more than {@code cap} jobs, whatever the rate, so a misjudged rate bounds the work held.
  *
+ * <p>The window is widened by the time a claim takes to come back (at most {@link #MAX_COVER}), and
+ * a busy pool claims again while the jobs it still holds cover that time: the handlers keep working
+ * while the claim travels. With a window alone, a pool of 50 handlers on 5 ms jobs claimed again
+ * when 2.5 ms of work was left, and in a fresh JVM, whose claims take tens of milliseconds, its
+ * handlers waited for every claim.
+ *
  * <p>Used by the pool's dispatcher thread only: not thread-safe.
  */
 final class Prefetch {
@@ -21,12 +27,21 @@ final class Prefetch {
   private static final double FALL_NANOS = Duration.ofMillis(50).toNanos();
   private static final long MIN_SAMPLE_NANOS = Duration.ofMillis(2).toNanos();
 
+  /**
+   * The most claim time the prefetch covers: a store slower than this is overloaded, and more jobs
+   * held on one node would only wait there.
+   */
+  static final Duration MAX_COVER = Duration.ofMillis(50);
+
+  private static final double MAX_COVER_NANOS = MAX_COVER.toNanos();
+
   private final long windowNanos;
   private final int cap;
   private final int handlers;
   private final int fixed;
   private double perNano;
   private double jobNanos;
+  private double claimNanos;
   private boolean measuring;
   private long sinceNanos;
   private long finishedSince;
@@ -88,7 +103,36 @@ final class Prefetch {
         busySince = busyNanos;
       }
     }
-    return (int) Math.min(cap, Math.floor(perNano() * windowNanos));
+    return (int) Math.min(cap, Math.floor(perNano() * (windowNanos + claimNanos)));
+  }
+
+  /**
+   * A claim took {@code nanos} to come back. The cover rises to a slower claim at once and falls
+   * back over a few claims, so one fast claim among slow ones does not leave the next to starve.
+   */
+  void claimed(long nanos) {
+    double sample = Math.min(Math.max(0, nanos), MAX_COVER_NANOS);
+    claimNanos = sample >= claimNanos ? sample : claimNanos + (sample - claimNanos) * 0.3;
+  }
+
+  /**
+   * How much room a busy pool lets gather before it claims again, out of {@code target} jobs held
+   * (running and waiting): half of them, or less when the jobs still waiting after that would not
+   * last while the claim travels.
+   *
+   * @param target the jobs the pool holds when full: its handlers plus {@link #extra}
+   * @param handlers how many of those its handlers run
+   */
+  int claimAgainAt(int target, int handlers) {
+    int half = Math.max(1, target / 2);
+    if (fixed >= 0 || windowNanos == 0) {
+      return half;
+    }
+    int reserve = (int) Math.floor(perNano() * claimNanos);
+    if (reserve == 0) {
+      return half;
+    }
+    return Math.max(1, Math.min(half, target - handlers - reserve));
   }
 
   /**

@@ -294,13 +294,13 @@ public final class RuntimeOptions {
 
     /**
      * How far ahead of free handlers the workers claim, 0 to {@link #MAX_PREFETCH}: at most this
-     * long of work at the rate jobs have been finishing, and never more than ten jobs per handler
-     * or 500, whichever is more. Claimed-ahead jobs wait in the node, most urgent first, under a
-     * lease like running jobs: the heartbeat extends it, a cancel or a lost lease stops them before
-     * they start, and a shutdown gives them back without using an attempt. Short jobs need it,
-     * since one claim then carries many jobs instead of as many as handlers happen to be free; slow
-     * jobs barely use it, since a few milliseconds of their work is less than one job. Zero turns
-     * it off.
+     * long of work at the rate jobs have been finishing, plus the time a claim takes to come back
+     * (counted up to 50 ms), and never more than ten jobs per handler or 500, whichever is more.
+     * Claimed-ahead jobs wait in the node, most urgent first, under a lease like running jobs: the
+     * heartbeat extends it, a cancel or a lost lease stops them before they start, and a shutdown
+     * gives them back without using an attempt. Short jobs need it, since one claim then carries
+     * many jobs instead of as many as handlers happen to be free; slow jobs barely use it, since a
+     * few milliseconds of their work is less than one job. Zero turns it off.
      */
     public Builder prefetch(Duration window) {
       this.prefetch = within("Prefetch", window, Duration.ZERO, MAX_PREFETCH);

@@ -192,7 +192,7 @@ final class WorkerPool {
         awaitHeld(target - 1, options.pollInterval());
         continue;
       }
-      int enough = Math.max(1, target / 2);
+      int enough = prefetch.claimAgainAt(target, concurrency);
       if (busy && room < enough) {
         // The queue has more jobs than fit: let room gather briefly, so that one claim takes many
         // jobs instead of one claim per finished job, while the buffer keeps the handlers busy.
@@ -207,6 +207,7 @@ final class WorkerPool {
       try {
         long started = System.nanoTime();
         jobs = processor.claim(queue, asked);
+        prefetch.claimed(System.nanoTime() - started);
         observeClaim(jobs.size(), started);
         if (outage) {
           LOG.log(Level.INFO, "Queue {0}: the store answers again; claiming resumed.", queue);

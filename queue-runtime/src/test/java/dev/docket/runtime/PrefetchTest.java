@@ -104,4 +104,75 @@ class PrefetchTest {
 
     assertThat(steady(prefetch, new Pool(), 0, 100, 10, 0.01)).isZero();
   }
+
+  @Test
+  void aClaimThatTakesLong_widensThePrefetchByTheWorkDoneMeanwhile() {
+    var prefetch = new Prefetch(Duration.ofMillis(10), 1_000, 50);
+    var pool = new Pool();
+    // 50 handlers on 5 ms jobs, finishing what they could: 10,000 jobs/s.
+    int windowOnly = steady(prefetch, pool, 0, 100, 10, 5);
+
+    prefetch.claimed(20 * MS);
+    int covered = steady(prefetch, pool, 102, 10, 10, 5);
+
+    assertThat(windowOnly).as("10 ms at 10 jobs/ms").isBetween(95, 100);
+    assertThat(covered).as("10 ms plus the claim's 20, at 10 jobs/ms").isBetween(290, 300);
+  }
+
+  @Test
+  void aBusyPool_claimsAgainWhileWhatItHoldsStillCoversTheClaim() {
+    var prefetch = new Prefetch(Duration.ofMillis(10), 1_000, 50);
+    var pool = new Pool();
+    steady(prefetch, pool, 0, 100, 10, 5);
+    prefetch.claimed(20 * MS);
+    int target = 50 + steady(prefetch, pool, 102, 10, 10, 5);
+
+    int room = prefetch.claimAgainAt(target, 50);
+
+    int waiting = target - room - 50;
+    assertThat(waiting / 10.0)
+        .as("ms of work still waiting when the claim goes out, at 10 jobs/ms")
+        .isGreaterThanOrEqualTo(20);
+    assertThat(room).as("a claim still carries a window's work").isGreaterThanOrEqualTo(95);
+  }
+
+  @Test
+  void withoutAClaimTimed_aBusyPoolClaimsAgainWhenHalfItsRoomIsFree() {
+    var prefetch = new Prefetch(Duration.ofMillis(10), 1_000, 10);
+    int target = 10 + steady(prefetch, new Pool(), 0, 100, 10, 0.01);
+
+    assertThat(prefetch.claimAgainAt(target, 10)).isEqualTo(target / 2);
+  }
+
+  @Test
+  void theClaimTimeCovered_isBounded_soASlowStoreDoesNotPileJobsOnOneNode() {
+    var prefetch = new Prefetch(Duration.ofMillis(10), 100_000, 50);
+    var pool = new Pool();
+    steady(prefetch, pool, 0, 100, 10, 5);
+
+    prefetch.claimed(2_000 * MS);
+    int extra = steady(prefetch, pool, 102, 10, 10, 5);
+
+    long boundMs = 10 + Prefetch.MAX_COVER.toMillis();
+    assertThat(extra)
+        .as("the window plus %d ms at 10 jobs/ms", boundMs - 10)
+        .isLessThanOrEqualTo((int) (boundMs * 10));
+  }
+
+  @Test
+  void fastClaimsAfterASlowOne_narrowTheCoverAgainWithinAFewClaims() {
+    var prefetch = new Prefetch(Duration.ofMillis(10), 1_000, 50);
+    var pool = new Pool();
+    steady(prefetch, pool, 0, 100, 10, 5);
+    prefetch.claimed(40 * MS);
+    int afterSlow = steady(prefetch, pool, 102, 10, 10, 5);
+
+    for (int i = 0; i < 10; i++) {
+      prefetch.claimed(1 * MS);
+    }
+    int afterFast = steady(prefetch, pool, 114, 10, 10, 5);
+
+    assertThat(afterSlow).isGreaterThan(450);
+    assertThat(afterFast).as("less than 5 ms of claim time still covered").isLessThan(150);
+  }
 }
