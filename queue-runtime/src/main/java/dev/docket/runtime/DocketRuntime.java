@@ -164,6 +164,11 @@ public final class DocketRuntime implements AutoCloseable {
     // Now, not at the first job of each kind: building a reader cold took longer than the job.
     b.handlers.forEach(binding -> b.codec.prepare(binding.type().payloadType()));
     this.kinds = java.util.Collections.unmodifiableSortedSet(new TreeSet<>(registry.kinds()));
+    if (options.virtualThreads()) {
+      // The JDK makes its virtual-thread scheduler with the first virtual thread: 15 to 20 ms cold,
+      // which the first job waited for when its handler thread was that first one.
+      Thread.ofVirtual().name("docket-start-scheduler").start(() -> {});
+    }
     this.throughput = new ThroughputHistory(clock);
     var allListeners = new java.util.ArrayList<JobListener>(b.listeners);
     allListeners.add(throughput);
