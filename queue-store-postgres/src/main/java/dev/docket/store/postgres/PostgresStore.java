@@ -22,6 +22,8 @@ import java.util.Properties;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.SqlStatements;
+import org.jdbi.v3.core.statement.TemplateEngine;
 import org.jdbi.v3.postgres.PostgresPlugin;
 
 /**
@@ -57,6 +59,11 @@ public final class PostgresStore implements DocketStore, AutoCloseable {
     this.ownPool = options.dataSource().isPresent() ? null : pool(options);
     this.dataSource = options.dataSource().orElse(ownPool);
     Jdbi jdbi = Jdbi.create(dataSource).installPlugin(new PostgresPlugin());
+    // JDBI's default parser and template engine are both ANTLR lexers: see NamedParameters. The
+    // store's SQL has no templates, so it goes to the database as written.
+    jdbi.getConfig(SqlStatements.class)
+        .setSqlParser(new NamedParameters())
+        .setTemplateEngine(TemplateEngine.NOP);
     var sql = new Sql(options.schema());
     this.storage = new PostgresJobStorage(jdbi, dataSource::getConnection, sql);
     this.control = new PostgresControl(jdbi, sql);
