@@ -1,5 +1,6 @@
 package dev.docket.store.postgres;
 
+import java.util.concurrent.ConcurrentHashMap;
 import org.jdbi.v3.core.statement.ParsedSql;
 import org.jdbi.v3.core.statement.SqlParser;
 import org.jdbi.v3.core.statement.StatementContext;
@@ -16,8 +17,27 @@ import org.jdbi.v3.core.statement.StatementContext;
  * tests.
  */
 final class NamedParameters implements SqlParser {
+  /**
+   * The most statements kept read. The store's SQL is a fixed set of a few dozen texts per schema;
+   * the bound only keeps a caller that builds its SQL from values from growing the map for ever.
+   */
+  static final int CACHED = 1_000;
+
+  private final ConcurrentHashMap<String, ParsedSql> read = new ConcurrentHashMap<>();
+
   @Override
   public ParsedSql parse(String sql, StatementContext ctx) {
+    ParsedSql parsed = read.get(sql);
+    if (parsed == null) {
+      parsed = scan(sql);
+      if (read.size() < CACHED) {
+        read.putIfAbsent(sql, parsed);
+      }
+    }
+    return parsed;
+  }
+
+  private static ParsedSql scan(String sql) {
     Jdbc.Statement statement = Jdbc.Statement.of(sql);
     var parsed = ParsedSql.builder();
     String positional = statement.sql();

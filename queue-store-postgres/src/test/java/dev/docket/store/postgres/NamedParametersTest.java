@@ -51,6 +51,22 @@ class NamedParametersTest {
   }
 
   @Test
+  void parse_readsAStatementOnce_andKeepsAtMostABoundedNumber() {
+    var parser = new NamedParameters();
+    var first = parser.parse("SELECT :a", null);
+
+    assertThat(parser.parse("SELECT :a", null)).isSameAs(first);
+    for (int i = 0; i < NamedParameters.CACHED + 10; i++) {
+      parser.parse("SELECT :a + " + i, null);
+    }
+    var beyond = parser.parse("SELECT :b", null);
+    assertThat(parser.parse("SELECT :b", null))
+        .as("read again, not kept, once the bound is reached")
+        .isNotSameAs(beyond)
+        .isEqualTo(beyond);
+  }
+
+  @Test
   void parse_refusesAStatementWithAPositionalParameter() {
     assertThatThrownBy(() -> new NamedParameters().parse("SELECT ? + :a", null))
         .isInstanceOf(IllegalArgumentException.class);
