@@ -31,6 +31,16 @@ class PrefetchTest {
     return extra;
   }
 
+  /**
+   * A prefetch of 50 handlers on 5 ms jobs that have finished what they could, 10 jobs a
+   * millisecond, for 100 ms.
+   */
+  private static Prefetch fiftyBusyHandlers(int cap, Pool pool) {
+    var prefetch = new Prefetch(Duration.ofMillis(10), cap, 50);
+    steady(prefetch, pool, 0, 100, 10, 5);
+    return prefetch;
+  }
+
   @Test
   void aStartingPool_claimsOnlyForItsFreeHandlers() {
     var prefetch = new Prefetch(Duration.ofMillis(10), 1_000, 10);
@@ -121,9 +131,8 @@ class PrefetchTest {
 
   @Test
   void aBusyPool_claimsAgainWhileWhatItHoldsStillCoversTheClaim() {
-    var prefetch = new Prefetch(Duration.ofMillis(10), 1_000, 50);
     var pool = new Pool();
-    steady(prefetch, pool, 0, 100, 10, 5);
+    var prefetch = fiftyBusyHandlers(1_000, pool);
     prefetch.claimed(20 * MS);
     int target = 50 + steady(prefetch, pool, 102, 10, 10, 5);
 
@@ -146,9 +155,8 @@ class PrefetchTest {
 
   @Test
   void theClaimTimeCovered_isBounded_soASlowStoreDoesNotPileJobsOnOneNode() {
-    var prefetch = new Prefetch(Duration.ofMillis(10), 100_000, 50);
     var pool = new Pool();
-    steady(prefetch, pool, 0, 100, 10, 5);
+    var prefetch = fiftyBusyHandlers(100_000, pool);
 
     prefetch.claimed(2_000 * MS);
     int extra = steady(prefetch, pool, 102, 10, 10, 5);
@@ -161,9 +169,8 @@ class PrefetchTest {
 
   @Test
   void fastClaimsAfterASlowOne_narrowTheCoverAgainWithinAFewClaims() {
-    var prefetch = new Prefetch(Duration.ofMillis(10), 1_000, 50);
     var pool = new Pool();
-    steady(prefetch, pool, 0, 100, 10, 5);
+    var prefetch = fiftyBusyHandlers(1_000, pool);
     prefetch.claimed(40 * MS);
     int afterSlow = steady(prefetch, pool, 102, 10, 10, 5);
 
