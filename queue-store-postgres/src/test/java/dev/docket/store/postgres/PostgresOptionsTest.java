@@ -7,6 +7,7 @@ import dev.docket.usecase.port.StorageException;
 import org.junit.jupiter.api.Test;
 
 class PostgresOptionsTest {
+  private static final TestDatabase DB = TestDatabase.get();
 
   @Test
   void defaults_areTheDocumentedOnes() {
@@ -72,6 +73,34 @@ class PostgresOptionsTest {
 
     assertThatThrownBy(() -> PostgresStore.start(options))
         .isInstanceOf(StorageException.class)
-        .hasMessageContaining("could not connect");
+        .hasMessageContaining("could not connect")
+        .as("the driver's reason, not the pool's wrapping of it")
+        .hasMessageContaining("refused")
+        .hasMessageNotContaining("Failed to initialize pool");
+  }
+
+  @Test
+  void aRoleTheServerDoesNotKnow_failsTheStartWithTheServersReason_andLeavesNoPoolBehind() {
+    var options =
+        PostgresOptions.builder()
+            .url(DB.url)
+            .user("docket_no_such_role")
+            .schema(DB.freshSchema("norole"))
+            .listen(false)
+            .build();
+    java.util.function.Supplier<java.util.List<String>> pools =
+        () ->
+            Thread.getAllStackTraces().keySet().stream()
+                .filter(Thread::isAlive)
+                .map(Thread::getName)
+                .filter(name -> name.startsWith("docket-" + options.schema()))
+                .toList();
+
+    assertThatThrownBy(() -> PostgresStore.start(options))
+        .isInstanceOf(StorageException.class)
+        .hasMessageContaining("docket_no_such_role");
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(10))
+        .untilAsserted(() -> assertThat(pools.get()).as("the pool's threads").isEmpty());
   }
 }
